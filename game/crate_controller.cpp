@@ -1,0 +1,53 @@
+#include "game/crate_controller.h"
+
+#include "ferrum/entity.h"
+
+namespace game {
+
+namespace {
+constexpr float kSparkImpactSpeed = 3.0f; // m/s of sudden velocity change
+} // namespace
+
+const ferrum::RigidQuantization& crateQuantization() {
+  static const ferrum::RigidQuantization q{};
+  return q;
+}
+
+void CrateController::serverUpdate(ferrum::WriteStream& out) const {
+  ferrum::RigidState state = ferrum::captureRigidState(entity().body());
+  ferrum::serializeRigidState(out, state, crateQuantization());
+}
+
+bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
+  if (!data) return true; // no news: the physics world carries the body on
+  ferrum::ReadStream in = *data;
+  ferrum::RigidState state;
+  if (!ferrum::serializeRigidState(in, state, crateQuantization())) return false;
+  if (!isLocalAuthority()) ferrum::applyRigidState(entity().body(), state);
+  if (m_hasLast && (state.linearVelocity - m_lastVelocity).length() > kSparkImpactSpeed)
+    effects.emit({ferrum::EffectKind::Spark, state.position, (state.linearVelocity - m_lastVelocity).length(),
+                  entity().id()});
+  m_lastVelocity = state.linearVelocity;
+  m_hasLast = true;
+  return true;
+}
+
+ferrum::EntityType crateType() {
+  ferrum::EntityType type;
+  type.name = "crate";
+  type.clientMaySpawn = false;
+  type.build = [](const ferrum::SpawnState& s) {
+    const float half = 0.3f + 0.1f * static_cast<float>(s.variant % 4);
+    ferrum::EntityParts parts;
+    parts.body.shape = ferrum::Shape::Box;
+    parts.body.size = {half, half, half};
+    parts.body.mass = 8.0f * half * half * half * 50.0f;
+    parts.body.friction = 0.7f;
+    parts.visual = {ferrum::Shape::Box, {half, half, half}, 0xB07A3CFFu - (s.variant % 4) * 0x10080400u};
+    parts.controller = std::make_unique<CrateController>();
+    return parts;
+  };
+  return type;
+}
+
+} // namespace game

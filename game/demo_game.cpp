@@ -1,0 +1,59 @@
+#include "game/demo_game.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "game/arena.h"
+#include "game/crate_controller.h"
+
+namespace game {
+
+void registerDemoTypes(ferrum::ControllerRegistry& registry) {
+  registry.add(kCrateType, crateType());
+  registry.add(kPlayerType, playerType());
+}
+
+void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> jitter(-0.3f, 0.3f);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<uint32_t> size(0, 3);
+  const int perRow = 10;
+  for (int i = 0; i < count; ++i) {
+    ferrum::SpawnState s;
+    const float x = (static_cast<float>(i % perRow) - (perRow - 1) / 2.0f) * 3.0f;
+    const float z = (static_cast<float>(i / perRow) - 2.0f) * 3.0f;
+    s.transform.position = {x + jitter(rng), 2.0f + static_cast<float>(i % 7) * 0.8f, z + jitter(rng)};
+    s.transform.orientation = ferrum::canonicalQuat({unit(rng), unit(rng), unit(rng), 1.5f});
+    s.variant = size(rng);
+    net.spawn(kCrateType, s);
+  }
+}
+
+LocalPlayer::LocalPlayer(ferrum::NetManager& net, std::optional<uint32_t> botSeed) : m_net(net) {
+  if (botSeed) m_bot = std::make_unique<BotBrain>(*botSeed);
+  m_net.onJoined = [this](ferrum::PeerId self) { onJoined(self); };
+  m_net.onTick = [this](uint32_t) { onTick(); };
+}
+
+void LocalPlayer::onJoined(ferrum::PeerId self) {
+  ferrum::SpawnState s;
+  const float angle = static_cast<float>(self) * 2.39996f; // golden angle: spread the spawn points
+  s.transform.position = {std::cos(angle) * 8.0f, kPlayerHalfHeight + kPlayerRadius + 0.05f, std::sin(angle) * 8.0f};
+  s.variant = self;
+  m_id = m_net.spawn(kPlayerType, s);
+  if (m_id.isNull())
+    spdlog::error("could not spawn our player");
+  else
+    spdlog::info("spawned our player {:#x}", m_id.value);
+}
+
+void LocalPlayer::onTick() {
+  ferrum::Entity* self = m_net.group().find(m_id);
+  if (!self) return;
+  auto& controller = static_cast<PlayerController&>(self->controller());
+  controller.setInput(m_bot ? m_bot->think(*self, m_net.group()) : m_input);
+}
+
+} // namespace game

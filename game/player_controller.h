@@ -1,0 +1,45 @@
+#pragma once
+// Players: a capsule under its own client's authority. The owner sets the input each
+// tick; serverUpdate packs body state plus that input; clientUpdate on every peer
+// (the owner through the loopback) turns the input into motion, and on the other
+// peers first puts the body where the owner says it is. With no news, a remote copy
+// keeps applying the last input it knew (dead reckoning).
+
+#include "ferrum/controller.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/quantize.h"
+
+namespace game {
+
+struct PlayerInput {
+  float moveX = 0; ///< -1..1, world x
+  float moveZ = 0; ///< -1..1, world z
+  bool jump = false;
+};
+
+constexpr float kPlayerRadius = 0.4f;
+constexpr float kPlayerHalfHeight = 0.5f; ///< cylinder part; total height 1.8 m
+constexpr float kPlayerMaxSpeed = 6.0f;   ///< m/s on the ground
+constexpr float kPlayerJumpSpeed = 5.5f;  ///< m/s
+
+class PlayerController final : public ferrum::Controller {
+public:
+  /// Owner only: the input for the coming tick.
+  void setInput(const PlayerInput& input) { m_ownerInput = input; }
+  const PlayerInput& lastInput() const { return m_input; }
+
+  void serverUpdate(ferrum::WriteStream& out) const override;
+  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+
+private:
+  void move();
+  bool grounded() const;
+
+  PlayerInput m_ownerInput;
+  PlayerInput m_input;
+};
+
+/// Player type: variant = the owner's slot (picks the colour).
+ferrum::EntityType playerType();
+
+} // namespace game

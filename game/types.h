@@ -1,0 +1,11 @@
+#pragma once
+// The demo game's entity types. Every peer registers the same ids.
+
+#include "ferrum/ids.h"
+
+namespace game {
+
+constexpr ferrum::EntityTypeId kCrateType = 1;
+constexpr ferrum::EntityTypeId kPlayerType = 2;
+
+} // namespace game

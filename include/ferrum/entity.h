@@ -1,0 +1,43 @@
+#pragma once
+/// An Entity: a rigid body, a visual, an id, a type, an authority peer, and exactly
+/// one Controller. Entities are made and destroyed only by EntityGroup.
+
+#include <memory>
+
+#include "ferrum/controller.h"
+#include "ferrum/ids.h"
+#include "ferrum/physics_world.h"
+#include "ferrum/visual.h"
+
+namespace ferrum {
+
+class Entity {
+public:
+  EntityId id() const { return m_id; }
+  EntityTypeId type() const { return m_type; }
+  /// The peer that simulates this entity and sends its state.
+  PeerId authority() const { return m_authority; }
+  const Visual& visual() const { return m_visual; }
+  Body& body() { return m_body; }
+  const Body& body() const { return m_body; }
+  Controller& controller() { return *m_controller; }
+  const Controller& controller() const { return *m_controller; }
+
+  Entity(const Entity&) = delete;
+  Entity& operator=(const Entity&) = delete;
+
+private:
+  friend class EntityGroup;
+  /// Requires a controller: an Entity cannot exist without one.
+  Entity(EntityId id, EntityTypeId type, PeerId authority, Body body, Visual visual,
+         std::unique_ptr<Controller> controller);
+
+  EntityId m_id;
+  EntityTypeId m_type;
+  PeerId m_authority;
+  Body m_body;
+  Visual m_visual;
+  std::unique_ptr<Controller> m_controller;
+};
+
+} // namespace ferrum

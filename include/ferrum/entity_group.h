@@ -1,0 +1,109 @@
+#pragma once
+/// EntityGroup: the registry of entity types, the live entities, id allocation and the
+/// physics world. The same class on server and client.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ferrum/entity.h"
+#include "ferrum/physics_world.h"
+
+namespace ferrum {
+
+/// The state an entity is created in (sent in full in a spawn message, so a new
+/// entity appears where it is, never sliding in from the origin).
+struct SpawnState {
+  Transform transform;
+  Vec3 linearVelocity;
+  Vec3 angularVelocity;
+  uint32_t variant = 0; ///< type-specific: size, colour, owner's choice...
+};
+
+/// What happens to a client's entities of this type when that client leaves.
+enum class OwnerLeavePolicy : uint8_t { Despawn, HandToServer };
+
+/// What a type's factory builds from a SpawnState.
+struct EntityParts {
+  BodyDesc body;
+  Visual visual;
+  std::unique_ptr<Controller> controller;
+};
+
+struct EntityType {
+  std::string name;
+  bool clientMaySpawn = false;
+  OwnerLeavePolicy onOwnerLeave = OwnerLeavePolicy::Despawn;
+  std::function<EntityParts(const SpawnState&)> build;
+};
+
+/// Maps type ids to factories. Filled once at start-up, identically on every peer.
+class ControllerRegistry {
+public:
+  /// Registers `type` under `id`. Returns false if `id` is 0, already taken or the
+  /// type has no factory.
+  bool add(EntityTypeId id, EntityType type);
+  /// nullptr if unknown (e.g. a type id read from the network).
+  const EntityType* find(EntityTypeId id) const;
+  size_t size() const { return m_types.size(); }
+
+private:
+  std::map<EntityTypeId, EntityType> m_types;
+};
+
+class EntityGroup {
+public:
+  explicit EntityGroup(const ControllerRegistry& registry, const PhysicsConfig& physics = {});
+  ~EntityGroup();
+  EntityGroup(const EntityGroup&) = delete;
+  EntityGroup& operator=(const EntityGroup&) = delete;
+
+  PhysicsWorld& physics() { return *m_physics; }
+  const ControllerRegistry& registry() const { return m_registry; }
+
+  /// This peer's slot: decides local authority and the id range it allocates from.
+  void setLocalPeer(PeerId peer) { m_localPeer = peer; }
+  PeerId localPeer() const { return m_localPeer; }
+
+  /// Next id in this peer's range ([slot:8][counter:24]); null when the range is spent.
+  EntityId allocateId();
+
+  /// Creates an entity. Returns nullptr (and creates nothing) if the id is null or
+  /// taken, or the type is unknown or its factory fails.
+  Entity* spawn(EntityId id, EntityTypeId type, PeerId authority, const SpawnState& state);
+  /// Removes an entity; false if there is none with that id.
+  bool despawn(EntityId id);
+  /// Moves authority for an entity (e.g. to the server when its owner leaves).
+  bool setAuthority(EntityId id, PeerId authority);
+
+  Entity* find(EntityId id);
+  const Entity* find(EntityId id) const;
+  size_t size() const { return m_entities.size(); }
+  /// Live ids in ascending order (a copy: safe to spawn/despawn while walking it).
+  std::vector<EntityId> ids() const;
+  /// Visits every entity in id order. Do not spawn or despawn inside `visit`.
+  void forEach(const std::function<void(Entity&)>& visit);
+  void forEach(const std::function<void(const Entity&)>& visit) const;
+
+  /// The entity's current state, as a spawn message would carry it.
+  SpawnState spawnStateOf(const Entity& entity) const;
+
+  /// Advances physics by one tick.
+  void step();
+  /// Seconds per tick (NetManager sets it from its tickHz); controllers read it.
+  float tickSeconds() const { return m_tickSeconds; }
+  void setTickSeconds(float seconds) { m_tickSeconds = seconds; }
+
+private:
+  const ControllerRegistry& m_registry;
+  std::unique_ptr<PhysicsWorld> m_physics;
+  std::map<EntityId, std::unique_ptr<Entity>> m_entities;
+  std::map<EntityId, uint32_t> m_variants;
+  PeerId m_localPeer = kServerPeer;
+  uint32_t m_nextCounter = 1;
+  float m_tickSeconds = 1.0f / 60;
+};
+
+} // namespace ferrum

@@ -1,0 +1,33 @@
+#pragma once
+/// NetManager's settings. Plain fields with units in their names; `validate()` once.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ferrum {
+
+enum class Role : uint8_t { Server, Client };
+const char* roleName(Role role);
+
+/// Version of ferrum's wire format; peers with different versions refuse each other.
+uint16_t protocolVersion();
+
+struct NetConfig {
+  Role role = Role::Server;
+  int tickHz = 60;            ///< fixed simulation rate
+  int sendHz = 30;            ///< state packets per second; at most 30 and at most tickHz
+  uint16_t gameId = 0xFE01;   ///< games with different ids refuse each other
+  uint16_t protocolOverride = 0; ///< tests only: pretend to speak another protocol version
+  size_t maxPacketBytes = 1200; ///< state packet payload cap (under ENet's MTU)
+  int maxClients = 32;        ///< server: further connections are refused ("server full")
+  int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
+  int maxViolations = 100;    ///< server: a client exceeding this many rejected messages is kicked
+  uint32_t shutdownWaitMs = 500; ///< how long shutdown() waits for goodbyes to be delivered
+
+  /// Empty if the config is usable, else a message naming the bad field.
+  std::string validate() const;
+  double tickSeconds() const { return 1.0 / tickHz; }
+};
+
+} // namespace ferrum

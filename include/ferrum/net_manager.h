@@ -1,0 +1,136 @@
+#pragma once
+/// NetManager: one class for server and client (role from NetConfig), as in the seed.
+///
+/// Every tick, on every peer:
+///  1. receive: transport events are handled as they arrive (see service()).
+///  2. local authority: serverUpdate() of every entity this peer is authority for builds
+///     this tick's blocks, and each block is read straight back through the client
+///     path (clientUpdate(&block)) - the seed's loopback, with no socket.
+///  3. remote authority: clientUpdate(&block) where a block arrived, else clientUpdate(nullptr).
+///  4. physics step.
+///  5. send, at most sendHz times a second: the server sends its blocks to every client,
+///     a client sends the blocks of what it owns to the server. The server forwards
+///     client-owned blocks to the other clients the moment they arrive.
+///
+/// The caller owns time: frame(now) runs the ticks that are due, service(ms) waits on
+/// the transport until the next one (handling packets meanwhile).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ferrum/effects.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/net_config.h"
+#include "ferrum/net_stats.h"
+#include "ferrum/transport.h"
+
+namespace ferrum {
+
+class SendLimiter;
+
+namespace wire {
+struct StateBlock;
+struct StatePacket;
+struct Spawn;
+} // namespace wire
+
+class NetManager {
+public:
+  /// `transport`, `group` and `effects` must outlive the NetManager. Asserts on an
+  /// invalid config (validate it first: that is the caller's job).
+  NetManager(const NetConfig& config, Transport& transport, EntityGroup& group, Effects& effects);
+  ~NetManager();
+  NetManager(const NetManager&) = delete;
+  NetManager& operator=(const NetManager&) = delete;
+
+  /// Client: starts joining the server at host:port. False if the attempt cannot start.
+  bool connect(const std::string& host, uint16_t port);
+
+  /// Runs every tick due at `nowSeconds` (any monotonic clock, same one every call).
+  void frame(double nowSeconds);
+  /// Handles transport events, waiting at most `waitMs` for the first one.
+  void service(uint32_t waitMs);
+  /// When the next tick is due, on the clock given to frame().
+  double nextTickTime() const { return m_nextTickTime; }
+
+  /// Creates an entity this peer is authority for and announces it (reliably).
+  /// Returns the null id if this client has not joined yet, the type is unknown or a
+  /// client may not spawn it.
+  EntityId spawn(EntityTypeId type, const SpawnState& state);
+  /// Removes an entity this peer is authority for (the server may remove any) and
+  /// tells the others. False if there is no such entity or it is not ours.
+  bool despawn(EntityId id);
+
+  /// Says goodbye to every link and waits (bounded by shutdownWaitMs) for delivery.
+  void shutdown();
+
+  /// Client: true once the server's welcome arrived; server: always true.
+  bool joined() const { return m_joined; }
+  /// Client: true after the server closed the link or refused us.
+  bool disconnected() const { return m_disconnected; }
+  const std::string& disconnectReason() const { return m_disconnectReason; }
+  PeerId localPeer() const { return m_group.localPeer(); }
+  uint32_t tick() const { return m_tick; }
+  const NetConfig& config() const { return m_config; }
+  EntityGroup& group() { return m_group; }
+  NetStats stats() const;
+
+  /// Called at the start of every tick, before any controller runs: set inputs here.
+  std::function<void(uint32_t tick)> onTick;
+  /// Client: called once when the server's welcome arrives.
+  std::function<void(PeerId self)> onJoined;
+  /// Server: a client joined or left (left includes timed out and kicked).
+  std::function<void(PeerId peer)> onPeerJoined;
+  std::function<void(PeerId peer)> onPeerLeft;
+
+private:
+  struct Remote;
+  struct EntityNet;
+
+  void runTick();
+  void buildLocalBlocks();
+  void updateRemoteEntities();
+  void sendState();
+  void sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<wire::StateBlock>& blocks,
+                  size_t* cursor);
+  void sendReliable(Remote& to, const std::vector<uint8_t>& bytes);
+  void broadcastReliable(const std::vector<uint8_t>& bytes, PeerId except);
+
+  void handle(TransportEvent& event);
+  void onConnected(const TransportEvent& event);
+  void onDisconnected(const TransportEvent& event);
+  void onReliable(Remote& from, const TransportEvent& event);
+  void onState(Remote& from, const TransportEvent& event);
+  void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
+  void acceptBlocks(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
+  void removePeerEntities(PeerId slot);
+  void violation(Remote& from, const char* what);
+  void despawnLocal(EntityId id);
+  Remote* remoteByLink(LinkId link);
+  Remote* remoteBySlot(PeerId slot);
+
+  NetConfig m_config;
+  Transport& m_transport;
+  EntityGroup& m_group;
+  Effects& m_effects;
+
+  bool m_joined = false;
+  bool m_disconnected = false;
+  std::string m_disconnectReason;
+  uint32_t m_tick = 0;
+  double m_nextTickTime = 0;
+  bool m_started = false;
+  std::unique_ptr<SendLimiter> m_limiter;
+
+  std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
+  std::unordered_map<EntityId, EntityNet> m_entityNet;
+  std::vector<wire::StateBlock> m_localBlocks;
+  size_t m_sendCursor = 0;
+  NetCounters m_counters;
+};
+
+} // namespace ferrum

@@ -1,0 +1,50 @@
+#pragma once
+/// Counters NetManager keeps, for status lines, --stats-json and tests.
+
+#include <cstdint>
+#include <vector>
+
+#include "ferrum/ids.h"
+#include "ferrum/net_config.h"
+
+namespace ferrum {
+
+/// Per remote peer. Bytes are application payload bytes (no UDP/ENet headers).
+struct PeerStats {
+  PeerId slot = kNoPeer;
+  float rttMs = 0;
+  uint64_t packetsSent = 0;
+  uint64_t packetsReceived = 0;
+  uint64_t bytesSent = 0;
+  uint64_t bytesReceived = 0;
+  uint64_t malformed = 0;      ///< packets or blocks that failed to decode (dropped)
+  uint64_t rejected = 0;       ///< well-formed but refused: not its authority, bad spawn...
+  uint64_t unknownEntity = 0;  ///< blocks for entities not (yet) known here (skipped)
+  uint64_t stale = 0;          ///< blocks older than what was already applied (skipped)
+};
+
+/// Whole-peer counters.
+struct NetCounters {
+  uint64_t clientsJoined = 0;
+  uint64_t clientsLeft = 0;     ///< said goodbye
+  uint64_t clientsTimedOut = 0; ///< went silent
+  uint64_t clientsKicked = 0;
+  uint64_t connectionsRefused = 0; ///< wrong protocol or game, or server full
+  uint64_t spawnsSent = 0;
+  uint64_t spawnsReceived = 0;
+  uint64_t despawnsReceived = 0;
+  uint64_t blocksApplied = 0;   ///< remote blocks fed to clientUpdate
+  uint64_t blocksForwarded = 0; ///< server: client blocks passed on to other clients
+  uint64_t malformedBlocks = 0; ///< blocks a controller refused to decode
+};
+
+struct NetStats {
+  Role role = Role::Server;
+  PeerId self = kNoPeer;
+  uint32_t tick = 0;
+  size_t liveEntities = 0;
+  NetCounters counters;
+  std::vector<PeerStats> peers;
+};
+
+} // namespace ferrum

@@ -1,0 +1,96 @@
+#pragma once
+/// The Bullet world every peer steps, and `Body`, the one rigid body an Entity owns.
+/// Bullet types stay inside src/; callers see ferrum's math types.
+
+#include <memory>
+#include <vector>
+
+#include "ferrum/math.h"
+#include "ferrum/visual.h"
+
+class btRigidBody;
+
+namespace ferrum {
+
+class PhysicsWorld;
+
+/// How to build a body. Mass 0 makes it static.
+struct BodyDesc {
+  Shape shape = Shape::Box;
+  Vec3 size{0.5f, 0.5f, 0.5f}; ///< same meaning as Visual::size
+  float mass = 1.0f;           ///< kg
+  float friction = 0.6f;
+  float restitution = 0.1f;
+  bool upright = false;        ///< lock rotation (characters)
+  Transform transform;
+  Vec3 linearVelocity;
+  Vec3 angularVelocity;
+};
+
+/// A rigid body in a PhysicsWorld. Move-only; destroying it removes it from the world.
+class Body {
+public:
+  Body() = default;
+  Body(Body&& other) noexcept;
+  Body& operator=(Body&& other) noexcept;
+  Body(const Body&) = delete;
+  Body& operator=(const Body&) = delete;
+  ~Body();
+
+  bool valid() const { return m_body != nullptr; }
+  Transform transform() const;
+  Vec3 position() const { return transform().position; }
+  Vec3 linearVelocity() const;
+  Vec3 angularVelocity() const;
+  float mass() const;
+  /// Bullet's sleeping state: true when the body has come to rest.
+  bool atRest() const;
+
+  /// Teleports the body (wakes it).
+  void setTransform(const Transform& t);
+  void setLinearVelocity(Vec3 v);
+  void setAngularVelocity(Vec3 w);
+  /// Impulse in N·s applied at the centre of mass.
+  void applyImpulse(Vec3 impulse);
+
+private:
+  friend class PhysicsWorld;
+  Body(PhysicsWorld* world, btRigidBody* body) : m_world(world), m_body(body) {}
+  void release();
+
+  PhysicsWorld* m_world = nullptr;
+  btRigidBody* m_body = nullptr;
+};
+
+struct PhysicsConfig {
+  Vec3 gravity{0, -9.81f, 0};
+  int maxSubSteps = 1; ///< fixed step: one Bullet step per tick
+};
+
+/// A Bullet discrete dynamics world. Not thread-safe; one per peer.
+class PhysicsWorld {
+public:
+  explicit PhysicsWorld(const PhysicsConfig& config = {});
+  ~PhysicsWorld();
+  PhysicsWorld(const PhysicsWorld&) = delete;
+  PhysicsWorld& operator=(const PhysicsWorld&) = delete;
+
+  /// Creates a dynamic (mass > 0) or static (mass == 0) body.
+  Body createBody(const BodyDesc& desc);
+  /// Adds static level geometry that lives as long as the world.
+  void addStatic(const BodyDesc& desc);
+  /// Advances the simulation by `dt` seconds.
+  void step(float dt);
+  /// Closest hit of a ray from `from` to `to`; returns false if nothing was hit.
+  bool raycast(Vec3 from, Vec3 to, Vec3* hitPoint = nullptr) const;
+
+private:
+  friend class Body;
+  void destroy(btRigidBody* body);
+
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+  std::vector<Body> m_statics;
+};
+
+} // namespace ferrum

@@ -1,0 +1,50 @@
+#pragma once
+/// The usual state of a rigid body on the wire: quantized position, "smallest three"
+/// orientation, velocities, and an at-rest flag that drops the velocities when the
+/// body sleeps. Each controller type declares its own precision (RigidQuantization).
+
+#include "ferrum/physics_world.h"
+#include "ferrum/quantize.h"
+
+namespace ferrum {
+
+struct RigidQuantization {
+  QuantRange positionX{-64.0f, 64.0f, 1.0f / 512};
+  QuantRange positionY{-16.0f, 48.0f, 1.0f / 512};
+  QuantRange positionZ{-64.0f, 64.0f, 1.0f / 512};
+  int orientationBits = 11;                       ///< per "smallest three" component
+  QuantRange linearVelocity{-48.0f, 48.0f, 1.0f / 64};  ///< m/s
+  QuantRange angularVelocity{-32.0f, 32.0f, 1.0f / 64}; ///< rad/s
+};
+
+struct RigidState {
+  Vec3 position;
+  Quat orientation;
+  Vec3 linearVelocity;
+  Vec3 angularVelocity;
+  bool atRest = false;
+};
+
+/// The body's current state (not yet quantized).
+RigidState captureRigidState(const Body& body);
+/// Moves the body to `state` (velocities zero when at rest).
+void applyRigidState(Body& body, const RigidState& state);
+/// `state` as a receiver decodes it.
+RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& q);
+
+template <class Stream>
+bool serializeRigidState(Stream& s, RigidState& st, const RigidQuantization& q) {
+  serializeQuantized(s, st.position, q.positionX, q.positionY, q.positionZ);
+  serializeQuatSmallestThree(s, st.orientation, q.orientationBits);
+  s.serializeBool(st.atRest);
+  if (!st.atRest) {
+    serializeQuantized(s, st.linearVelocity, q.linearVelocity);
+    serializeQuantized(s, st.angularVelocity, q.angularVelocity);
+  } else if constexpr (Stream::kReading) {
+    st.linearVelocity = {};
+    st.angularVelocity = {};
+  }
+  return s.ok();
+}
+
+} // namespace ferrum

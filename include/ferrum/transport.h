@@ -1,0 +1,57 @@
+#pragma once
+/// The link between peers. NetManager talks only to this interface: ENet over UDP is
+/// the real one (enet_transport.h), an in-memory one makes unit tests deterministic.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ferrum {
+
+/// A transport's name for a connected remote peer (not a PeerId slot).
+using LinkId = uint32_t;
+constexpr LinkId kNoLink = 0;
+
+enum class Channel : uint8_t {
+  State = 0,    ///< unreliable, newest wins
+  Reliable = 1, ///< reliable and ordered: spawn, despawn, join, leave, events
+};
+constexpr int kChannelCount = 2;
+
+struct TransportEvent {
+  enum class Type : uint8_t { Connected, Disconnected, Received };
+  Type type = Type::Received;
+  LinkId link = kNoLink;
+  Channel channel = Channel::State;
+  /// Connected: the connect data the remote sent. Disconnected: the reason code
+  /// (0 = timed out or no reason given).
+  uint32_t data = 0;
+  std::vector<uint8_t> payload;
+};
+
+struct LinkStats {
+  float rttMs = 0;
+  float rttVarianceMs = 0;
+  float lossRatio = 0; ///< transport's own estimate, 0..1
+};
+
+class Transport {
+public:
+  virtual ~Transport() = default;
+
+  /// Returns the next event, waiting up to `timeoutMs` for one. False if none came.
+  virtual bool service(TransportEvent& event, uint32_t timeoutMs) = 0;
+  /// Queues `bytes` to `link` on `channel`. Unknown links are ignored.
+  virtual void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) = 0;
+  /// Starts a connection; the outcome arrives as a Connected or Disconnected event.
+  /// Returns kNoLink if the attempt could not even start (bad address, no free slot).
+  virtual LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) = 0;
+  /// Politely closes `link`, telling the other side `reason`.
+  virtual void disconnect(LinkId link, uint32_t reason) = 0;
+  /// Pushes queued packets out now.
+  virtual void flush() = 0;
+  virtual LinkStats stats(LinkId link) const = 0;
+};
+
+} // namespace ferrum

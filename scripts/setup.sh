@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ferrum needs to build, test and demo, only when missing.
+# Idempotent: a second run installs nothing and exits quickly.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ clang cmake ninja-build pkg-config make
+  # libraries (see docs/architecture.md, "Dependencies")
+  libenet-dev libbullet-dev libsdl2-dev libimgui-dev libstb-dev libgl-dev
+  libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libzstd-dev nlohmann-json3-dev
+  # reports and headless rendering
+  gnuplot-nox zstd xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]}" >&2
+  echo "setup: run as root (or install them with sudo apt-get install) and try again" >&2
+  exit 1
+fi
+
+echo "setup: installing ${#missing[@]} missing Debian package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

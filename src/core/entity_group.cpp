@@ -1,0 +1,99 @@
+#include "ferrum/entity_group.h"
+
+namespace ferrum {
+
+bool ControllerRegistry::add(EntityTypeId id, EntityType type) {
+  if (id == 0 || !type.build || m_types.contains(id)) return false;
+  m_types.emplace(id, std::move(type));
+  return true;
+}
+
+const EntityType* ControllerRegistry::find(EntityTypeId id) const {
+  auto it = m_types.find(id);
+  return it == m_types.end() ? nullptr : &it->second;
+}
+
+EntityGroup::EntityGroup(const ControllerRegistry& registry, const PhysicsConfig& physics)
+    : m_registry(registry), m_physics(std::make_unique<PhysicsWorld>(physics)) {}
+
+EntityGroup::~EntityGroup() {
+  // Bodies belong to the world: entities go first.
+  m_entities.clear();
+}
+
+EntityId EntityGroup::allocateId() {
+  if (m_nextCounter > 0xFFFFFFu) return kNullEntity;
+  return EntityId::make(m_localPeer, m_nextCounter++);
+}
+
+Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, const SpawnState& state) {
+  if (id.isNull() || m_entities.contains(id)) return nullptr;
+  const EntityType* info = m_registry.find(type);
+  if (!info) return nullptr;
+  EntityParts parts = info->build(state);
+  if (!parts.controller) return nullptr;
+  parts.body.transform = state.transform;
+  parts.body.linearVelocity = state.linearVelocity;
+  parts.body.angularVelocity = state.angularVelocity;
+  Body body = m_physics->createBody(parts.body);
+  Controller* controller = parts.controller.get();
+  auto entity = std::unique_ptr<Entity>(
+      new Entity(id, type, authority, std::move(body), parts.visual, std::move(parts.controller)));
+  controller->m_entity = entity.get();
+  controller->m_group = this;
+  Entity* raw = entity.get();
+  m_entities.emplace(id, std::move(entity));
+  m_variants[id] = state.variant;
+  return raw;
+}
+
+bool EntityGroup::despawn(EntityId id) {
+  m_variants.erase(id);
+  return m_entities.erase(id) > 0;
+}
+
+bool EntityGroup::setAuthority(EntityId id, PeerId authority) {
+  Entity* e = find(id);
+  if (!e) return false;
+  e->m_authority = authority;
+  return true;
+}
+
+Entity* EntityGroup::find(EntityId id) {
+  auto it = m_entities.find(id);
+  return it == m_entities.end() ? nullptr : it->second.get();
+}
+
+const Entity* EntityGroup::find(EntityId id) const {
+  auto it = m_entities.find(id);
+  return it == m_entities.end() ? nullptr : it->second.get();
+}
+
+std::vector<EntityId> EntityGroup::ids() const {
+  std::vector<EntityId> out;
+  out.reserve(m_entities.size());
+  for (const auto& [id, e] : m_entities) out.push_back(id);
+  return out;
+}
+
+void EntityGroup::forEach(const std::function<void(Entity&)>& visit) {
+  for (auto& [id, e] : m_entities) visit(*e);
+}
+
+void EntityGroup::forEach(const std::function<void(const Entity&)>& visit) const {
+  for (const auto& [id, e] : m_entities) visit(*e);
+}
+
+SpawnState EntityGroup::spawnStateOf(const Entity& entity) const {
+  SpawnState s;
+  s.transform = entity.body().transform();
+  s.linearVelocity = entity.body().linearVelocity();
+  s.angularVelocity = entity.body().angularVelocity();
+  auto it = m_variants.find(entity.id());
+  s.variant = it == m_variants.end() ? 0 : it->second;
+  return s;
+}
+
+void EntityGroup::step() { m_physics->step(m_tickSeconds); }
+
+} // namespace ferrum

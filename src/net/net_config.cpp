@@ -1,0 +1,26 @@
+#include "ferrum/net_config.h"
+
+#include <fmt/format.h>
+
+#include "wire/messages.h"
+
+namespace ferrum {
+
+const char* roleName(Role role) { return role == Role::Server ? "server" : "client"; }
+
+uint16_t protocolVersion() { return wire::kProtocolVersion; }
+
+std::string NetConfig::validate() const {
+  if (tickHz < 1 || tickHz > 1000) return fmt::format("tickHz must be in 1..1000 (got {})", tickHz);
+  if (sendHz < 1 || sendHz > 30) return fmt::format("sendHz must be in 1..30 (got {})", sendHz);
+  if (sendHz > tickHz) return fmt::format("sendHz ({}) must not exceed tickHz ({})", sendHz, tickHz);
+  if (maxPacketBytes < 64 || maxPacketBytes > 1400)
+    return fmt::format("maxPacketBytes must be in 64..1400 (got {})", maxPacketBytes);
+  if (maxClients < 1 || maxClients > kMaxClientPeer)
+    return fmt::format("maxClients must be in 1..{} (got {})", int{kMaxClientPeer}, maxClients);
+  if (maxCatchUpTicks < 1) return "maxCatchUpTicks must be at least 1";
+  if (maxViolations < 1) return "maxViolations must be at least 1";
+  return {};
+}
+
+} // namespace ferrum

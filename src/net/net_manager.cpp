@@ -1,0 +1,238 @@
+#include "ferrum/net_manager.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cassert>
+
+#include "net/net_manager_internal.h"
+#include "net/send_limiter.h"
+
+namespace ferrum {
+
+NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGroup& group, Effects& effects)
+    : m_config(config), m_transport(transport), m_group(group), m_effects(effects),
+      m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)) {
+  assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
+  m_joined = config.role == Role::Server;
+  m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
+  m_group.setTickSeconds(static_cast<float>(config.tickSeconds()));
+}
+
+NetManager::~NetManager() = default;
+
+bool NetManager::connect(const std::string& host, uint16_t port) {
+  assert(m_config.role == Role::Client);
+  const uint16_t proto = m_config.protocolOverride ? m_config.protocolOverride : protocolVersion();
+  const LinkId link = m_transport.connect(host, port, wire::packConnectData(proto, m_config.gameId));
+  if (link == kNoLink) return false;
+  auto remote = std::make_unique<Remote>();
+  remote->link = link;
+  remote->slot = kServerPeer;
+  remote->stats.slot = kServerPeer;
+  m_remotes[link] = std::move(remote);
+  return true;
+}
+
+void NetManager::frame(double nowSeconds) {
+  service(0);
+  if (!m_started) {
+    m_started = true;
+    m_nextTickTime = nowSeconds;
+  }
+  const double dt = m_config.tickSeconds();
+  int ran = 0;
+  while (nowSeconds >= m_nextTickTime && ran < m_config.maxCatchUpTicks) {
+    runTick();
+    m_nextTickTime += dt;
+    ++ran;
+  }
+  if (nowSeconds >= m_nextTickTime) m_nextTickTime = nowSeconds + dt; // too far behind: drop the backlog
+}
+
+void NetManager::runTick() {
+  ++m_tick;
+  if (onTick) onTick(m_tick);
+  buildLocalBlocks();
+  updateRemoteEntities();
+  m_group.step();
+  if (m_limiter->tick()) sendState();
+}
+
+// The seed's loopback: the authority packs its entities, then reads its own packet
+// back through the same client path every other peer uses.
+void NetManager::buildLocalBlocks() {
+  m_localBlocks.clear();
+  if (!m_joined) return;
+  const PeerId self = localPeer();
+  for (EntityId id : m_group.ids()) {
+    Entity* e = m_group.find(id);
+    if (!e || e->authority() != self) continue;
+    WriteStream out(wire::kMaxBlockBits / 8);
+    e->controller().serverUpdate(out);
+    if (!out.ok()) {
+      spdlog::error("entity {:#x}: serverUpdate exceeded {} bits; not sent", id.value, wire::kMaxBlockBits);
+      continue;
+    }
+    wire::StateBlock block;
+    block.id = id;
+    block.bits = static_cast<uint32_t>(out.bits());
+    block.payload = out.take();
+    ReadStream loopback(block.payload.data(), block.bits);
+    if (!e->controller().clientUpdate(&loopback, m_effects)) {
+      spdlog::error("entity {:#x}: its controller cannot read its own block", id.value);
+      continue;
+    }
+    m_localBlocks.push_back(std::move(block));
+  }
+}
+
+void NetManager::updateRemoteEntities() {
+  const PeerId self = localPeer();
+  for (EntityId id : m_group.ids()) {
+    Entity* e = m_group.find(id); // a controller may have despawned something meanwhile
+    if (!e || e->authority() == self) continue;
+    auto it = m_entityNet.find(id);
+    if (it != m_entityNet.end() && it->second.hasPending) {
+      EntityNet& net = it->second;
+      net.hasPending = false;
+      ReadStream block(net.pending.payload.data(), net.pending.bits);
+      if (e->controller().clientUpdate(&block, m_effects)) {
+        ++m_counters.blocksApplied;
+        continue;
+      }
+      ++m_counters.malformedBlocks;
+    }
+    e->controller().clientUpdate(nullptr, m_effects);
+  }
+}
+
+void NetManager::sendState() {
+  // Every receiver starts at the same block; the cursor moves on once per send.
+  size_t next = m_sendCursor;
+  for (auto& [link, remote] : m_remotes) {
+    if (!remote->joined) continue;
+    size_t cursor = m_sendCursor;
+    sendBlocks(*remote, localPeer(), m_tick, m_localBlocks, &cursor);
+    next = cursor;
+  }
+  m_sendCursor = next;
+}
+
+// Writes one state packet. Blocks that do not fit under maxPacketBytes wait for the
+// next packet: `cursor` (if given) says where to start so every entity gets its turn.
+void NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<wire::StateBlock>& blocks,
+                            size_t* cursor) {
+  wire::StateHeader header;
+  header.sequence = to.nextSequence++;
+  header.hasAck = to.hasReceived;
+  header.ack = to.newestReceived;
+  header.senderTick = m_tick;
+  header.origin = origin;
+  header.originTick = originTick;
+
+  WriteStream out(m_config.maxPacketBytes);
+  header.serialize(out);
+  const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
+  const size_t n = blocks.size();
+  const size_t start = cursor && n ? *cursor % n : 0;
+  size_t written = 0;
+  for (; written < n; ++written) {
+    const wire::StateBlock& block = blocks[(start + written) % n];
+    if (out.bits() + wire::measureBlock(block) > budgetBits) break;
+    wire::writeBlock(out, block);
+  }
+  wire::writeEnd(out);
+  if (cursor && n) *cursor = (start + written) % n;
+  if (!out.ok()) {
+    spdlog::error("state packet to peer {} could not be written", to.slot);
+    return;
+  }
+  const std::vector<uint8_t>& bytes = out.buffer();
+  m_transport.send(to.link, Channel::State, bytes);
+  ++to.stats.packetsSent;
+  to.stats.bytesSent += bytes.size();
+}
+
+void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {
+  m_transport.send(to.link, Channel::Reliable, bytes);
+  ++to.stats.packetsSent;
+  to.stats.bytesSent += bytes.size();
+}
+
+void NetManager::broadcastReliable(const std::vector<uint8_t>& bytes, PeerId except) {
+  for (auto& [link, remote] : m_remotes)
+    if (remote->joined && remote->slot != except) sendReliable(*remote, bytes);
+}
+
+EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
+  if (!m_joined) return kNullEntity;
+  const EntityType* info = m_group.registry().find(type);
+  if (!info) return kNullEntity;
+  if (m_config.role == Role::Client && !info->clientMaySpawn) {
+    spdlog::warn("a client may not spawn entities of type '{}'", info->name);
+    return kNullEntity;
+  }
+  const EntityId id = m_group.allocateId();
+  Entity* e = m_group.spawn(id, type, localPeer(), state);
+  if (!e) return kNullEntity;
+  wire::Spawn msg{id, type, localPeer(), m_group.spawnStateOf(*e)};
+  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, msg), kNoPeer);
+  ++m_counters.spawnsSent;
+  return id;
+}
+
+bool NetManager::despawn(EntityId id) {
+  const Entity* e = m_group.find(id);
+  if (!e) return false;
+  if (m_config.role == Role::Client && e->authority() != localPeer()) return false;
+  despawnLocal(id);
+  broadcastReliable(wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::Gone}),
+                    kNoPeer);
+  return true;
+}
+
+void NetManager::despawnLocal(EntityId id) {
+  m_group.despawn(id);
+  m_entityNet.erase(id);
+}
+
+void NetManager::shutdown() {
+  const auto reason = m_config.role == Role::Server ? wire::DisconnectReason::ServerShutdown
+                                                    : wire::DisconnectReason::Leaving;
+  for (auto& [link, remote] : m_remotes) m_transport.disconnect(link, wire::packDisconnect(reason));
+  m_transport.flush();
+  // Bounded: wait for the goodbyes to be acknowledged, then give up.
+  const uint32_t stepMs = 10;
+  for (uint32_t waited = 0; !m_remotes.empty() && waited < m_config.shutdownWaitMs; waited += stepMs) service(stepMs);
+  m_remotes.clear();
+  if (m_config.role == Role::Client) m_joined = false;
+}
+
+NetStats NetManager::stats() const {
+  NetStats s;
+  s.role = m_config.role;
+  s.self = localPeer();
+  s.tick = m_tick;
+  s.liveEntities = m_group.size();
+  s.counters = m_counters;
+  for (const auto& [link, remote] : m_remotes) {
+    if (!remote->joined) continue;
+    PeerStats p = remote->stats;
+    p.rttMs = m_transport.stats(link).rttMs;
+    s.peers.push_back(p);
+  }
+  return s;
+}
+
+NetManager::Remote* NetManager::remoteByLink(LinkId link) {
+  auto it = m_remotes.find(link);
+  return it == m_remotes.end() ? nullptr : it->second.get();
+}
+
+NetManager::Remote* NetManager::remoteBySlot(PeerId slot) {
+  for (auto& [link, remote] : m_remotes)
+    if (remote->slot == slot) return remote.get();
+  return nullptr;
+}
+
+} // namespace ferrum

@@ -1,0 +1,28 @@
+#pragma once
+// NetManager's private per-link and per-entity records, shared by its .cpp files.
+
+#include "ferrum/net_manager.h"
+#include "wire/messages.h"
+
+namespace ferrum {
+
+struct NetManager::Remote {
+  LinkId link = kNoLink;
+  PeerId slot = kNoPeer;
+  bool joined = false; ///< server: welcome sent; client: the server link is up
+  uint16_t nextSequence = 0;
+  uint16_t newestReceived = 0;
+  bool hasReceived = false;
+  uint64_t violations = 0;
+  bool kicked = false;
+  PeerStats stats;
+};
+
+struct NetManager::EntityNet {
+  uint32_t lastOriginTick = 0;
+  bool hasTick = false;
+  bool hasPending = false;
+  wire::StateBlock pending;
+};
+
+} // namespace ferrum

@@ -1,0 +1,311 @@
+// NetManager: everything that arrives from the transport.
+
+#include <spdlog/spdlog.h>
+
+#include "ferrum/net_manager.h"
+#include "net/net_manager_internal.h"
+
+namespace ferrum {
+
+void NetManager::service(uint32_t waitMs) {
+  TransportEvent event;
+  if (!m_transport.service(event, waitMs)) return;
+  handle(event);
+  // Drain whatever else is already here without waiting (bounded: a flood cannot pin us).
+  for (int i = 0; i < 10000 && m_transport.service(event, 0); ++i) handle(event);
+}
+
+void NetManager::handle(TransportEvent& event) {
+  switch (event.type) {
+  case TransportEvent::Type::Connected:
+    onConnected(event);
+    return;
+  case TransportEvent::Type::Disconnected:
+    onDisconnected(event);
+    return;
+  case TransportEvent::Type::Received:
+    break;
+  }
+  Remote* from = remoteByLink(event.link);
+  if (!from || from->kicked) return;
+  ++from->stats.packetsReceived;
+  from->stats.bytesReceived += event.payload.size();
+  if (event.channel == Channel::Reliable)
+    onReliable(*from, event);
+  else
+    onState(*from, event);
+}
+
+void NetManager::onConnected(const TransportEvent& event) {
+  if (m_config.role == Role::Client) {
+    if (Remote* server = remoteByLink(event.link)) {
+      server->joined = true; // the link is up; our slot comes with the welcome
+      spdlog::info("connected to server, waiting for welcome");
+    }
+    return;
+  }
+  const uint16_t proto = wire::connectProtocol(event.data);
+  const uint16_t game = wire::connectGame(event.data);
+  auto refuse = [&](wire::DisconnectReason reason, uint16_t detail, const std::string& why) {
+    spdlog::warn("refused a connection: {}", why);
+    ++m_counters.connectionsRefused;
+    m_transport.disconnect(event.link, wire::packDisconnect(reason, detail));
+  };
+  if (proto != protocolVersion())
+    return refuse(wire::DisconnectReason::ProtocolMismatch, protocolVersion(),
+                  fmt::format("client speaks protocol {}, this server speaks {}", proto, protocolVersion()));
+  if (game != m_config.gameId)
+    return refuse(wire::DisconnectReason::GameMismatch, m_config.gameId,
+                  fmt::format("client runs game id {:#06x}, this server runs {:#06x}", game, m_config.gameId));
+  PeerId slot = kNoPeer;
+  for (int candidate = 1; candidate <= m_config.maxClients; ++candidate) {
+    if (!remoteBySlot(static_cast<PeerId>(candidate))) {
+      slot = static_cast<PeerId>(candidate);
+      break;
+    }
+  }
+  if (slot == kNoPeer)
+    return refuse(wire::DisconnectReason::ServerFull, 0, fmt::format("server full ({} clients)", m_config.maxClients));
+
+  auto remote = std::make_unique<Remote>();
+  remote->link = event.link;
+  remote->slot = slot;
+  remote->stats.slot = slot;
+  remote->joined = true;
+  Remote& r = *remote;
+  m_remotes[event.link] = std::move(remote);
+
+  wire::Welcome welcome;
+  welcome.yourSlot = slot;
+  welcome.serverTick = m_tick;
+  welcome.tickHz = static_cast<uint16_t>(m_config.tickHz);
+  welcome.sendHz = static_cast<uint16_t>(m_config.sendHz);
+  sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
+  // Late joiner: every live entity, in its current state, before any state block.
+  m_group.forEach([&](const Entity& e) {
+    wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e)};
+    sendReliable(r, wire::encodeMessage(wire::MessageType::Spawn, spawn));
+  });
+  broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
+  ++m_counters.clientsJoined;
+  spdlog::info("client {} joined ({} entities sent)", slot, m_group.size());
+  if (onPeerJoined) onPeerJoined(slot);
+}
+
+void NetManager::onDisconnected(const TransportEvent& event) {
+  auto it = m_remotes.find(event.link);
+  if (it == m_remotes.end()) return; // refused before it ever joined
+  const PeerId slot = it->second->slot;
+  const bool kicked = it->second->kicked;
+  m_remotes.erase(it);
+  const auto reason = wire::disconnectReason(event.data);
+
+  if (m_config.role == Role::Client) {
+    m_disconnected = true;
+    m_joined = false;
+    const uint16_t detail = wire::disconnectDetail(event.data);
+    switch (reason) {
+    case wire::DisconnectReason::ProtocolMismatch:
+      m_disconnectReason = fmt::format("server refused us: protocol version mismatch (server speaks {}, we speak {})",
+                                       detail, m_config.protocolOverride ? m_config.protocolOverride : protocolVersion());
+      break;
+    case wire::DisconnectReason::GameMismatch:
+      m_disconnectReason = fmt::format("server refused us: game id mismatch (server runs {:#06x}, we run {:#06x})",
+                                       detail, m_config.gameId);
+      break;
+    case wire::DisconnectReason::TimedOut:
+      m_disconnectReason = "no answer from the server (timed out or unreachable)";
+      break;
+    default:
+      m_disconnectReason = "disconnected: " + wire::describe(reason);
+    }
+    spdlog::warn("{}", m_disconnectReason);
+    return;
+  }
+
+  if (kicked)
+    ++m_counters.clientsKicked;
+  else if (reason == wire::DisconnectReason::TimedOut)
+    ++m_counters.clientsTimedOut;
+  else
+    ++m_counters.clientsLeft;
+  spdlog::info("client {} {}", slot, kicked ? "was kicked" : wire::describe(reason));
+  removePeerEntities(slot);
+  broadcastReliable(wire::encodeMessage(wire::MessageType::PeerLeft, wire::PeerNotice{slot}), kNoPeer);
+  if (onPeerLeft) onPeerLeft(slot);
+}
+
+// A departed client's entities follow their type's policy: gone everywhere, or
+// adopted by the server (which then simulates them, e.g. a grenade's fuse).
+void NetManager::removePeerEntities(PeerId slot) {
+  for (EntityId id : m_group.ids()) {
+    Entity* e = m_group.find(id);
+    if (!e || e->authority() != slot) continue;
+    const EntityType* type = m_group.registry().find(e->type());
+    if (type && type->onOwnerLeave == OwnerLeavePolicy::HandToServer) {
+      m_group.setAuthority(id, kServerPeer);
+      m_entityNet.erase(id); // a new timeline starts with the new authority
+      continue;
+    }
+    despawnLocal(id);
+    broadcastReliable(
+        wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::OwnerLeft}), slot);
+  }
+}
+
+void NetManager::violation(Remote& from, const char* what) {
+  ++from.violations;
+  if (from.violations == 1) spdlog::warn("peer {}: {} (further violations are counted, not logged)", from.slot, what);
+  if (m_config.role == Role::Server && !from.kicked && from.violations > static_cast<uint64_t>(m_config.maxViolations)) {
+    spdlog::warn("peer {}: {} violations, disconnecting", from.slot, from.violations);
+    from.kicked = true;
+    m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
+  }
+}
+
+void NetManager::onReliable(Remote& from, const TransportEvent& event) {
+  ReadStream in(event.payload);
+  uint32_t type = 0;
+  in.serializeBits(type, 4);
+  const bool isServer = m_config.role == Role::Server;
+  auto malformed = [&] {
+    ++from.stats.malformed;
+    violation(from, "malformed reliable message");
+  };
+  switch (static_cast<wire::MessageType>(type)) {
+  case wire::MessageType::Welcome: {
+    wire::Welcome w;
+    if (isServer || !w.serialize(in)) return malformed();
+    if (m_joined) return; // a second welcome changes nothing
+    m_group.setLocalPeer(w.yourSlot);
+    m_joined = true;
+    m_tick = w.serverTick;
+    spdlog::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
+                 w.sendHz);
+    if (onJoined) onJoined(w.yourSlot);
+    return;
+  }
+  case wire::MessageType::Spawn: {
+    wire::Spawn s;
+    if (!s.serialize(in)) return malformed();
+    ++m_counters.spawnsReceived;
+    return onSpawnMessage(from, s);
+  }
+  case wire::MessageType::Despawn: {
+    wire::Despawn d;
+    if (!d.serialize(in)) return malformed();
+    ++m_counters.despawnsReceived;
+    const Entity* e = m_group.find(d.id);
+    if (!e) return;
+    if (isServer) {
+      if (e->authority() != from.slot) {
+        ++from.stats.rejected;
+        return violation(from, "despawn of an entity it does not own");
+      }
+      despawnLocal(d.id);
+      broadcastReliable(wire::encodeMessage(wire::MessageType::Despawn, d), from.slot);
+      return;
+    }
+    if (d.reason == wire::DespawnReason::Rejected && e->authority() == localPeer())
+      spdlog::warn("server rejected our entity {:#x}", d.id.value);
+    despawnLocal(d.id);
+    return;
+  }
+  case wire::MessageType::PeerJoined:
+  case wire::MessageType::PeerLeft: {
+    wire::PeerNotice n;
+    if (isServer || !n.serialize(in)) return malformed();
+    spdlog::debug("peer {} {}", n.slot, type == uint32_t(wire::MessageType::PeerJoined) ? "joined" : "left");
+    return;
+  }
+  }
+  malformed();
+}
+
+void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& s) {
+  if (m_config.role == Role::Client) {
+    if (m_group.find(s.id) || s.authority == localPeer()) return;
+    if (!m_group.spawn(s.id, s.type, s.authority, s.state)) {
+      ++from.stats.rejected;
+      spdlog::warn("cannot create entity {:#x} of unknown type {}", s.id.value, s.type);
+    }
+    return;
+  }
+  // Server: a client announces something it spawned. It must be a type clients may
+  // spawn, in the client's own id range, under the client's authority.
+  const EntityType* type = m_group.registry().find(s.type);
+  const char* problem = nullptr;
+  if (!type)
+    problem = "spawn of an unknown type";
+  else if (!type->clientMaySpawn)
+    problem = "spawn of a server-only type";
+  else if (s.id.creator() != from.slot || s.authority != from.slot)
+    problem = "spawn outside its own id range or authority";
+  else if (m_group.find(s.id))
+    problem = "spawn of an id already in use";
+  if (!problem && !m_group.spawn(s.id, s.type, s.authority, s.state)) problem = "spawn its factory refused";
+  if (problem) {
+    ++from.stats.rejected;
+    violation(from, problem);
+    sendReliable(from, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{s.id, wire::DespawnReason::Rejected}));
+    return;
+  }
+  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s), from.slot);
+}
+
+void NetManager::onState(Remote& from, const TransportEvent& event) {
+  wire::StatePacket packet;
+  if (!wire::readStatePacket(event.payload, packet)) {
+    ++from.stats.malformed;
+    return violation(from, "malformed state packet");
+  }
+  if (!from.hasReceived || wire::sequenceNewer(packet.header.sequence, from.newestReceived)) {
+    from.newestReceived = packet.header.sequence;
+    from.hasReceived = true;
+  }
+  if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
+
+  if (packet.header.origin != from.slot) {
+    ++from.stats.rejected;
+    return violation(from, "state packet claiming another peer's origin");
+  }
+  std::vector<wire::StateBlock> forward;
+  acceptBlocks(from, packet, &forward);
+  if (forward.empty()) return;
+  // Forward at once, keeping the owner's tick, instead of waiting for our next send.
+  for (auto& [link, remote] : m_remotes) {
+    if (!remote->joined || remote->slot == from.slot) continue;
+    sendBlocks(*remote, from.slot, packet.header.originTick, forward, nullptr);
+    m_counters.blocksForwarded += forward.size();
+  }
+  m_transport.flush();
+}
+
+void NetManager::acceptBlocks(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock>* forward) {
+  const bool isServer = m_config.role == Role::Server;
+  for (const wire::StateBlock& block : packet.blocks) {
+    const Entity* e = m_group.find(block.id);
+    if (!e) {
+      ++from.stats.unknownEntity; // e.g. its spawn is still on the reliable channel
+      continue;
+    }
+    if (e->authority() == localPeer()) continue; // we simulate it; echoes are ignored
+    if (isServer && e->authority() != from.slot) {
+      ++from.stats.rejected;
+      violation(from, "update for an entity it is not authority for");
+      continue;
+    }
+    EntityNet& net = m_entityNet[block.id];
+    if (net.hasTick && static_cast<int32_t>(packet.header.originTick - net.lastOriginTick) <= 0) {
+      ++from.stats.stale;
+      continue;
+    }
+    net.hasTick = true;
+    net.lastOriginTick = packet.header.originTick;
+    net.pending = block;
+    net.hasPending = true;
+    if (forward) forward->push_back(block);
+  }
+}
+
+} // namespace ferrum

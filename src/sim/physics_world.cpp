@@ -1,0 +1,146 @@
+#include "ferrum/physics_world.h"
+
+#include <btBulletDynamicsCommon.h>
+
+#include <cassert>
+#include <utility>
+
+namespace ferrum {
+
+namespace {
+btVector3 toBt(Vec3 v) { return {v.x, v.y, v.z}; }
+Vec3 fromBt(const btVector3& v) { return {v.x(), v.y(), v.z()}; }
+btQuaternion toBt(Quat q) { return {q.x, q.y, q.z, q.w}; }
+Quat fromBt(const btQuaternion& q) { return {q.x(), q.y(), q.z(), q.w()}; }
+
+std::unique_ptr<btCollisionShape> makeShape(const BodyDesc& d) {
+  switch (d.shape) {
+  case Shape::Sphere:
+    return std::make_unique<btSphereShape>(d.size.x);
+  case Shape::Capsule:
+    return std::make_unique<btCapsuleShape>(d.size.x, 2.0f * d.size.y);
+  case Shape::Box:
+    break;
+  }
+  return std::make_unique<btBoxShape>(toBt(d.size));
+}
+} // namespace
+
+struct PhysicsWorld::Impl {
+  btDefaultCollisionConfiguration collisionConfig;
+  btCollisionDispatcher dispatcher{&collisionConfig};
+  btDbvtBroadphase broadphase;
+  btSequentialImpulseConstraintSolver solver;
+  btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
+};
+
+PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_unique<Impl>()) {
+  m_impl->world.setGravity(toBt(config.gravity));
+}
+
+PhysicsWorld::~PhysicsWorld() {
+  m_statics.clear();
+  // Entities own their bodies and must be gone before the world; anything left is a bug.
+  assert(m_impl->world.getNumCollisionObjects() == 0);
+}
+
+Body PhysicsWorld::createBody(const BodyDesc& desc) {
+  auto shape = makeShape(desc);
+  btVector3 inertia(0, 0, 0);
+  if (desc.mass > 0) shape->calculateLocalInertia(desc.mass, inertia);
+  btTransform start(toBt(desc.transform.orientation), toBt(desc.transform.position));
+  auto* motion = new btDefaultMotionState(start);
+  btRigidBody::btRigidBodyConstructionInfo info(desc.mass, motion, shape.release(), inertia);
+  info.m_friction = desc.friction;
+  info.m_restitution = desc.restitution;
+  auto* body = new btRigidBody(info);
+  if (desc.upright) body->setAngularFactor(btVector3(0, 0, 0));
+  if (desc.mass > 0) {
+    body->setLinearVelocity(toBt(desc.linearVelocity));
+    body->setAngularVelocity(toBt(desc.angularVelocity));
+  }
+  m_impl->world.addRigidBody(body);
+  return Body(this, body);
+}
+
+void PhysicsWorld::addStatic(const BodyDesc& desc) {
+  BodyDesc d = desc;
+  d.mass = 0;
+  m_statics.push_back(createBody(d));
+}
+
+void PhysicsWorld::step(float dt) { m_impl->world.stepSimulation(dt, 1, dt); }
+
+bool PhysicsWorld::raycast(Vec3 from, Vec3 to, Vec3* hitPoint) const {
+  btCollisionWorld::ClosestRayResultCallback cb(toBt(from), toBt(to));
+  m_impl->world.rayTest(toBt(from), toBt(to), cb);
+  if (!cb.hasHit()) return false;
+  if (hitPoint) *hitPoint = fromBt(cb.m_hitPointWorld);
+  return true;
+}
+
+void PhysicsWorld::destroy(btRigidBody* body) {
+  m_impl->world.removeRigidBody(body);
+  delete body->getMotionState();
+  delete body->getCollisionShape();
+  delete body;
+}
+
+// ----------------------------------------------------------------------- Body
+
+Body::Body(Body&& other) noexcept
+    : m_world(std::exchange(other.m_world, nullptr)), m_body(std::exchange(other.m_body, nullptr)) {}
+
+Body& Body::operator=(Body&& other) noexcept {
+  if (this != &other) {
+    release();
+    m_world = std::exchange(other.m_world, nullptr);
+    m_body = std::exchange(other.m_body, nullptr);
+  }
+  return *this;
+}
+
+Body::~Body() { release(); }
+
+void Body::release() {
+  if (m_body) m_world->destroy(m_body);
+  m_body = nullptr;
+  m_world = nullptr;
+}
+
+Transform Body::transform() const {
+  const btTransform& t = m_body->getWorldTransform();
+  return {fromBt(t.getOrigin()), fromBt(t.getRotation())};
+}
+
+Vec3 Body::linearVelocity() const { return fromBt(m_body->getLinearVelocity()); }
+Vec3 Body::angularVelocity() const { return fromBt(m_body->getAngularVelocity()); }
+float Body::mass() const {
+  const btScalar inv = m_body->getInvMass();
+  return inv > 0 ? 1.0f / inv : 0.0f;
+}
+bool Body::atRest() const { return m_body->getActivationState() == ISLAND_SLEEPING; }
+
+void Body::setTransform(const Transform& t) {
+  btTransform bt(toBt(t.orientation), toBt(t.position));
+  m_body->setWorldTransform(bt);
+  m_body->getMotionState()->setWorldTransform(bt);
+  m_body->activate(true);
+}
+
+void Body::setLinearVelocity(Vec3 v) {
+  m_body->setLinearVelocity(toBt(v));
+  if (v.length() > 0) m_body->activate(true);
+}
+
+void Body::setAngularVelocity(Vec3 w) {
+  m_body->setAngularVelocity(toBt(w));
+  if (w.length() > 0) m_body->activate(true);
+}
+
+void Body::applyImpulse(Vec3 impulse) {
+  m_body->activate(true);
+  m_body->applyCentralImpulse(toBt(impulse));
+}
+
+} // namespace ferrum

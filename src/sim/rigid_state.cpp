@@ -1,0 +1,26 @@
+#include "ferrum/rigid_state.h"
+
+namespace ferrum {
+
+RigidState captureRigidState(const Body& body) {
+  const Transform t = body.transform();
+  return {t.position, t.orientation, body.linearVelocity(), body.angularVelocity(), body.atRest()};
+}
+
+void applyRigidState(Body& body, const RigidState& state) {
+  body.setTransform({state.position, state.orientation});
+  body.setLinearVelocity(state.atRest ? Vec3{} : state.linearVelocity);
+  body.setAngularVelocity(state.atRest ? Vec3{} : state.angularVelocity);
+}
+
+RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& q) {
+  RigidState copy = state;
+  WriteStream out(256);
+  serializeRigidState(out, copy, q);
+  RigidState decoded;
+  ReadStream in(out.buffer().data(), out.bits());
+  serializeRigidState(in, decoded, q);
+  return decoded;
+}
+
+} // namespace ferrum

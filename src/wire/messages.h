@@ -1,0 +1,204 @@
+#pragma once
+// Every message on the wire, each with one serialize() over write, read and measure.
+// docs/protocol.md describes the same layout; change both together.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ferrum/bit_stream.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/ids.h"
+#include "ferrum/quantize.h"
+
+namespace ferrum::wire {
+
+constexpr uint16_t kProtocolVersion = 1;
+
+/// ENet connect data: [protocol version:16][game id:16].
+constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
+constexpr uint16_t connectProtocol(uint32_t data) { return static_cast<uint16_t>(data >> 16); }
+constexpr uint16_t connectGame(uint32_t data) { return static_cast<uint16_t>(data & 0xFFFF); }
+
+/// Why a link was closed; travels in ENet's disconnect data as
+/// [detail:16][reason:8] (detail: the server's protocol version or game id on a mismatch).
+enum class DisconnectReason : uint8_t {
+  TimedOut = 0, ///< no reason given: ENet timed the peer out
+  Leaving = 1,
+  ProtocolMismatch = 2,
+  GameMismatch = 3,
+  ServerFull = 4,
+  Kicked = 5,
+  ServerShutdown = 6,
+};
+constexpr uint32_t packDisconnect(DisconnectReason r, uint16_t detail = 0) {
+  return (uint32_t{detail} << 8) | static_cast<uint8_t>(r);
+}
+constexpr DisconnectReason disconnectReason(uint32_t data) { return static_cast<DisconnectReason>(data & 0xFF); }
+constexpr uint16_t disconnectDetail(uint32_t data) { return static_cast<uint16_t>(data >> 8); }
+std::string describe(DisconnectReason reason);
+
+// ------------------------------------------------------------ reliable channel
+
+enum class MessageType : uint8_t { Welcome = 1, Spawn = 2, Despawn = 3, PeerJoined = 4, PeerLeft = 5 };
+constexpr uint32_t kMaxMessageType = 15;
+
+struct Welcome {
+  uint16_t protocol = kProtocolVersion;
+  PeerId yourSlot = kNoPeer;
+  uint32_t serverTick = 0;
+  uint16_t tickHz = 60;
+  uint16_t sendHz = 30;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t proto = protocol, slot = yourSlot, tick = serverTick, th = tickHz, sh = sendHz;
+    s.serializeBits(proto, 16);
+    s.serializeUint(slot, 1, kMaxClientPeer);
+    s.serializeBits(tick, 32);
+    s.serializeUint(th, 1, 1000);
+    s.serializeUint(sh, 1, 1000);
+    if constexpr (S::kReading) {
+      protocol = static_cast<uint16_t>(proto);
+      yourSlot = static_cast<PeerId>(slot);
+      serverTick = tick;
+      tickHz = static_cast<uint16_t>(th);
+      sendHz = static_cast<uint16_t>(sh);
+    }
+    return s.ok();
+  }
+};
+
+struct Spawn {
+  EntityId id;
+  EntityTypeId type = 0;
+  PeerId authority = kNoPeer;
+  SpawnState state;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t idv = id.value, typev = type, auth = authority;
+    s.serializeBits(idv, 32);
+    s.serializeUint(typev, 1, 0xFFFF);
+    s.serializeUint(auth, 0, kMaxClientPeer);
+    serializeVec3(s, state.transform.position);
+    serializeQuatRaw(s, state.transform.orientation);
+    serializeVec3(s, state.linearVelocity);
+    serializeVec3(s, state.angularVelocity);
+    s.serializeBits(state.variant, 32);
+    if constexpr (S::kReading) {
+      if (idv == 0) return s.fail();
+      id = EntityId{idv};
+      type = static_cast<EntityTypeId>(typev);
+      authority = static_cast<PeerId>(auth);
+      const Quat& q = state.transform.orientation;
+      const float len2 = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w;
+      if (!(len2 > 0.5f && len2 < 1.5f)) return s.fail(); // not a rotation
+      state.transform.orientation = canonicalQuat(q);
+    }
+    return s.ok();
+  }
+};
+
+enum class DespawnReason : uint8_t { Gone = 0, OwnerLeft = 1, Rejected = 2 };
+
+struct Despawn {
+  EntityId id;
+  DespawnReason reason = DespawnReason::Gone;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t idv = id.value, r = static_cast<uint32_t>(reason);
+    s.serializeBits(idv, 32);
+    s.serializeUint(r, 0, 2);
+    if constexpr (S::kReading) {
+      if (idv == 0) return s.fail();
+      id = EntityId{idv};
+      reason = static_cast<DespawnReason>(r);
+    }
+    return s.ok();
+  }
+};
+
+struct PeerNotice {
+  PeerId slot = kNoPeer;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t v = slot;
+    s.serializeUint(v, 1, kMaxClientPeer);
+    if constexpr (S::kReading) slot = static_cast<PeerId>(v);
+    return s.ok();
+  }
+};
+
+/// Packs [type:4][message] into bytes for the reliable channel.
+template <class M>
+std::vector<uint8_t> encodeMessage(MessageType type, M message) {
+  WriteStream out(4096);
+  uint32_t t = static_cast<uint32_t>(type);
+  out.serializeBits(t, 4);
+  message.serialize(out);
+  return out.take();
+}
+
+// --------------------------------------------------------------- state channel
+
+/// Header of every state packet. `origin` is the peer whose simulation produced the
+/// blocks and `originTick` its tick: forwarded client state keeps its owner's time.
+struct StateHeader {
+  uint16_t sequence = 0;
+  uint16_t ack = 0;      ///< newest sequence received from the other side
+  bool hasAck = false;
+  uint32_t senderTick = 0;
+  PeerId origin = kServerPeer;
+  uint32_t originTick = 0;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t seq = sequence, a = ack, o = origin;
+    s.serializeBits(seq, 16);
+    s.serializeBool(hasAck);
+    s.serializeBits(a, 16);
+    s.serializeBits(senderTick, 32);
+    s.serializeUint(o, 0, kMaxClientPeer);
+    s.serializeBits(originTick, 32);
+    if constexpr (S::kReading) {
+      sequence = static_cast<uint16_t>(seq);
+      ack = static_cast<uint16_t>(a);
+      origin = static_cast<PeerId>(o);
+    }
+    return s.ok();
+  }
+};
+
+/// One entity's state: [more:1][id:32][payload bits: var][payload].
+struct StateBlock {
+  EntityId id;
+  std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
+  uint32_t bits = 0;
+};
+
+constexpr uint32_t kMaxBlockBits = 8 * 1024;
+
+/// Appends one block (with its leading "more" bit).
+bool writeBlock(WriteStream& out, const StateBlock& block);
+/// Bits writeBlock would add.
+size_t measureBlock(const StateBlock& block);
+/// Ends the block list.
+bool writeEnd(WriteStream& out);
+
+/// A decoded state packet. Decoding validates everything before anyone acts on it.
+struct StatePacket {
+  StateHeader header;
+  std::vector<StateBlock> blocks;
+};
+/// Returns false on any malformed, truncated or oversized field.
+bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks = 4096);
+
+/// 16-bit sequence comparison with wrap-around: is `a` newer than `b`?
+constexpr bool sequenceNewer(uint16_t a, uint16_t b) {
+  return a != b && static_cast<uint16_t>(a - b) < 0x8000;
+}
+
+} // namespace ferrum::wire
