@@ -97,6 +97,7 @@ private:
   void sendState();
   void sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<wire::StateBlock>& blocks,
                   size_t* cursor);
+  void countSent(Remote& to, size_t bytes);
   void sendReliable(Remote& to, const std::vector<uint8_t>& bytes);
   void broadcastReliable(const std::vector<uint8_t>& bytes, PeerId except);
 
@@ -120,6 +121,7 @@ private:
 
   bool m_joined = false;
   bool m_disconnected = false;
+  bool m_leaving = false;
   std::string m_disconnectReason;
   uint32_t m_tick = 0;
   double m_nextTickTime = 0;
@@ -128,6 +130,7 @@ private:
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;
+  std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   size_t m_sendCursor = 0;
   NetCounters m_counters;

@@ -12,6 +12,7 @@ namespace ferrum {
 /// Per remote peer. Bytes are application payload bytes (no UDP/ENet headers).
 struct PeerStats {
   PeerId slot = kNoPeer;
+  bool connected = true; ///< false: the peer has left; these are its final figures
   float rttMs = 0;
   uint64_t packetsSent = 0;
   uint64_t packetsReceived = 0;
@@ -25,6 +26,10 @@ struct PeerStats {
 
 /// Whole-peer counters.
 struct NetCounters {
+  uint64_t packetsSent = 0;     ///< totals over every link, including closed ones
+  uint64_t packetsReceived = 0;
+  uint64_t bytesSent = 0;
+  uint64_t bytesReceived = 0;
   uint64_t clientsJoined = 0;
   uint64_t clientsLeft = 0;     ///< said goodbye
   uint64_t clientsTimedOut = 0; ///< went silent

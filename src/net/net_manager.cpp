@@ -111,6 +111,7 @@ void NetManager::sendState() {
   size_t next = m_sendCursor;
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
+    remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     size_t cursor = m_sendCursor;
     sendBlocks(*remote, localPeer(), m_tick, m_localBlocks, &cursor);
     next = cursor;
@@ -149,14 +150,19 @@ void NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, cons
   }
   const std::vector<uint8_t>& bytes = out.buffer();
   m_transport.send(to.link, Channel::State, bytes);
-  ++to.stats.packetsSent;
-  to.stats.bytesSent += bytes.size();
+  countSent(to, bytes.size());
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {
   m_transport.send(to.link, Channel::Reliable, bytes);
+  countSent(to, bytes.size());
+}
+
+void NetManager::countSent(Remote& to, size_t bytes) {
   ++to.stats.packetsSent;
-  to.stats.bytesSent += bytes.size();
+  to.stats.bytesSent += bytes;
+  ++m_counters.packetsSent;
+  m_counters.bytesSent += bytes;
 }
 
 void NetManager::broadcastReliable(const std::vector<uint8_t>& bytes, PeerId except) {
@@ -197,6 +203,7 @@ void NetManager::despawnLocal(EntityId id) {
 }
 
 void NetManager::shutdown() {
+  m_leaving = true;
   const auto reason = m_config.role == Role::Server ? wire::DisconnectReason::ServerShutdown
                                                     : wire::DisconnectReason::Leaving;
   for (auto& [link, remote] : m_remotes) m_transport.disconnect(link, wire::packDisconnect(reason));
@@ -217,10 +224,9 @@ NetStats NetManager::stats() const {
   s.counters = m_counters;
   for (const auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
-    PeerStats p = remote->stats;
-    p.rttMs = m_transport.stats(link).rttMs;
-    s.peers.push_back(p);
+    s.peers.push_back(remote->stats);
   }
+  s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());
   return s;
 }
 

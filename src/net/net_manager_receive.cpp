@@ -30,6 +30,8 @@ void NetManager::handle(TransportEvent& event) {
   if (!from || from->kicked) return;
   ++from->stats.packetsReceived;
   from->stats.bytesReceived += event.payload.size();
+  ++m_counters.packetsReceived;
+  m_counters.bytesReceived += event.payload.size();
   if (event.channel == Channel::Reliable)
     onReliable(*from, event);
   else
@@ -97,12 +99,18 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   if (it == m_remotes.end()) return; // refused before it ever joined
   const PeerId slot = it->second->slot;
   const bool kicked = it->second->kicked;
+  if (it->second->joined) {
+    PeerStats last = it->second->stats;
+    last.connected = false;
+    m_departed.push_back(last);
+  }
   m_remotes.erase(it);
   const auto reason = wire::disconnectReason(event.data);
 
   if (m_config.role == Role::Client) {
     m_disconnected = true;
     m_joined = false;
+    if (m_leaving) return; // our own goodbye, acknowledged
     const uint16_t detail = wire::disconnectDetail(event.data);
     switch (reason) {
     case wire::DisconnectReason::ProtocolMismatch:

@@ -1,0 +1,45 @@
+#include "apps/common/cli.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace app {
+
+bool parseHostPort(const std::string& text, std::string& host, uint16_t& port, std::string& error) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    error = "expected HOST:PORT, got '" + text + "'";
+    return false;
+  }
+  host = text.substr(0, colon);
+  unsigned value = 0;
+  const char* first = text.data() + colon + 1;
+  const char* last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || end != last || value == 0 || value > 65535) {
+    error = "bad port in '" + text + "' (expected 1..65535)";
+    return false;
+  }
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+std::string& addLogLevelOption(CLI::App& cli, const std::string& defaultLevel) {
+  static std::string level;
+  level = defaultLevel;
+  cli.add_option("--log-level", level, "trace, debug, info, warn, error or off")->capture_default_str();
+  return level;
+}
+
+bool applyLogLevel(const std::string& level, std::string& error) {
+  const auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off") {
+    error = "unknown log level '" + level + "'";
+    return false;
+  }
+  spdlog::set_level(parsed);
+  return true;
+}
+
+} // namespace app

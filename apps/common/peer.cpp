@@ -1,0 +1,61 @@
+#include "apps/common/peer.h"
+
+#include <chrono>
+#include <csignal>
+#include <cmath>
+
+#include "game/arena.h"
+
+namespace app {
+
+double steadySeconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+volatile bool g_stop = false;
+void onSignal(int) { g_stop = true; }
+} // namespace
+
+const volatile bool& installStopSignals() {
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  return g_stop;
+}
+
+std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& error) {
+  error = options.net.validate();
+  if (!error.empty()) return nullptr;
+  auto peer = std::unique_ptr<Peer>(new Peer());
+  game::registerDemoTypes(peer->m_registry);
+  game::buildArena(peer->m_group.physics());
+  peer->m_transport = options.net.role == ferrum::Role::Server ? ferrum::EnetTransport::listen(options.enet, error)
+                                                               : ferrum::EnetTransport::client(options.enet, error);
+  if (!peer->m_transport) return nullptr;
+  peer->m_net = std::make_unique<ferrum::NetManager>(options.net, *peer->m_transport, peer->m_group, peer->m_effects);
+  peer->m_startTime = steadySeconds();
+  return peer;
+}
+
+void Peer::run(double durationSeconds, const std::function<bool()>& stop, const std::function<void()>& everySecond) {
+  const double start = steadySeconds();
+  double nextReport = start + 1.0;
+  for (;;) {
+    const double now = steadySeconds();
+    if (durationSeconds > 0 && now - start >= durationSeconds) break;
+    if (stop && stop()) break;
+    if (m_net->config().role == ferrum::Role::Client && m_net->disconnected()) break;
+    m_net->frame(now);
+    for (ferrum::EntityId id : m_group.ids()) m_seen.insert(id.value);
+    m_effects.clearPending();
+    if (everySecond && now >= nextReport) {
+      everySecond();
+      nextReport += 1.0;
+    }
+    const double wait = m_net->nextTickTime() - steadySeconds();
+    if (wait > 0) m_net->service(static_cast<uint32_t>(std::ceil(wait * 1000.0)));
+  }
+}
+
+} // namespace app

@@ -1,0 +1,59 @@
+#pragma once
+// Everything one running peer owns (types, world, transport, NetManager, game glue),
+// and the real-time loop that drives it: frame(now), then wait on the transport
+// until the next tick is due - never a plain sleep.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "ferrum/effects.h"
+#include "ferrum/enet_transport.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/net_manager.h"
+#include "game/demo_game.h"
+
+namespace app {
+
+double steadySeconds();
+
+struct PeerOptions {
+  ferrum::NetConfig net;
+  ferrum::EnetConfig enet;
+};
+
+class Peer {
+public:
+  /// Builds the peer; returns nullptr and fills `error` if the transport cannot start.
+  static std::unique_ptr<Peer> create(const PeerOptions& options, std::string& error);
+
+  ferrum::NetManager& net() { return *m_net; }
+  ferrum::EntityGroup& group() { return m_group; }
+  ferrum::Effects& effects() { return m_effects; }
+  ferrum::EnetTransport& transport() { return *m_transport; }
+  double uptimeSeconds() const { return steadySeconds() - m_startTime; }
+  /// Distinct entities this peer has ever had.
+  size_t entitiesSeen() const { return m_seen.size(); }
+
+  /// Runs until `durationSeconds` pass (0: until `stop` says so), `stop` returns true,
+  /// or (client) the link is lost. `everySecond` runs once a second.
+  void run(double durationSeconds, const std::function<bool()>& stop, const std::function<void()>& everySecond);
+
+private:
+  Peer() : m_group(m_registry) {}
+
+  ferrum::ControllerRegistry m_registry;
+  ferrum::EntityGroup m_group;
+  ferrum::Effects m_effects;
+  std::unique_ptr<ferrum::EnetTransport> m_transport;
+  std::unique_ptr<ferrum::NetManager> m_net;
+  std::set<uint32_t> m_seen;
+  double m_startTime = 0;
+};
+
+/// Installs SIGINT/SIGTERM handlers; returns the flag they set.
+const volatile bool& installStopSignals();
+
+} // namespace app

@@ -1,0 +1,88 @@
+#include "apps/common/stats_json.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "game/types.h"
+
+namespace app {
+
+nlohmann::json statsJson(Peer& peer) {
+  const ferrum::NetStats s = peer.net().stats();
+  nlohmann::json doc;
+  doc["role"] = ferrum::roleName(s.role);
+  doc["self"] = s.self;
+  doc["tick"] = s.tick;
+  doc["uptimeSeconds"] = peer.uptimeSeconds();
+  doc["joined"] = s.self != ferrum::kNoPeer; // ever joined
+  doc["disconnectReason"] = peer.net().disconnectReason();
+  doc["liveEntities"] = s.liveEntities;
+  doc["entitiesSeen"] = peer.entitiesSeen();
+  const auto& c = s.counters;
+  doc["counters"] = {{"packetsSent", c.packetsSent},         {"packetsReceived", c.packetsReceived},
+                     {"bytesSent", c.bytesSent},             {"bytesReceived", c.bytesReceived},
+                     {"clientsJoined", c.clientsJoined},     {"clientsLeft", c.clientsLeft},
+                     {"clientsTimedOut", c.clientsTimedOut}, {"clientsKicked", c.clientsKicked},
+                     {"connectionsRefused", c.connectionsRefused}, {"spawnsSent", c.spawnsSent},
+                     {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
+                     {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
+                     {"malformedBlocks", c.malformedBlocks}};
+  nlohmann::json effects = nlohmann::json::object();
+  for (int k = 0; k < ferrum::kEffectKindCount; ++k) {
+    const auto kind = static_cast<ferrum::EffectKind>(k);
+    effects[ferrum::effectKindName(kind)] = peer.effects().count(kind);
+  }
+  doc["effects"] = effects;
+  nlohmann::json peers = nlohmann::json::array();
+  for (const ferrum::PeerStats& p : s.peers) {
+    peers.push_back({{"id", p.slot},
+                     {"connected", p.connected},
+                     {"rttMs", p.rttMs},
+                     {"packetsSent", p.packetsSent},
+                     {"packetsReceived", p.packetsReceived},
+                     {"bytesSent", p.bytesSent},
+                     {"bytesReceived", p.bytesReceived},
+                     {"malformed", p.malformed},
+                     {"rejected", p.rejected},
+                     {"unknownEntity", p.unknownEntity},
+                     {"stale", p.stale}});
+  }
+  doc["peers"] = peers;
+  nlohmann::json byType = nlohmann::json::object();
+  nlohmann::json crates = nlohmann::json::array();
+  peer.group().forEach([&](const ferrum::Entity& e) {
+    const ferrum::EntityType* type = peer.group().registry().find(e.type());
+    const std::string name = type ? type->name : "unknown";
+    byType[name] = byType.value(name, 0) + 1;
+    if (e.type() == game::kCrateType) {
+      const ferrum::Vec3 p = e.body().position();
+      crates.push_back({{"id", e.id().value}, {"position", {p.x, p.y, p.z}}});
+    }
+  });
+  doc["entitiesByType"] = byType;
+  doc["crates"] = crates;
+  return doc;
+}
+
+bool writeJson(const std::string& path, const nlohmann::json& doc, std::string& error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) {
+      error = "cannot write " + tmp;
+      return false;
+    }
+    out << doc.dump(2) << '\n';
+    if (!out) {
+      error = "write failed: " + tmp;
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot rename " + tmp + " to " + path;
+    return false;
+  }
+  return true;
+}
+
+} // namespace app

@@ -1,0 +1,86 @@
+// ferrum-client: joins a ferrum server; headless, its player driven by a bot.
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "apps/common/cli.h"
+#include "apps/common/peer.h"
+#include "apps/common/stats_json.h"
+#include "apps/common/status_line.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"ferrum-client: joins a ferrum server; headless, with a bot driving its player.\n"
+               "Example: ferrum-client --connect 127.0.0.1:27960 --duration 20"};
+  app::PeerOptions options;
+  options.net.role = ferrum::Role::Client;
+  std::string address = "127.0.0.1:27960";
+  double duration = 0, idleLast = 0, joinTimeout = 10;
+  uint32_t botSeed = 1;
+  uint16_t protocol = 0;
+  bool status = false;
+  std::string statsPath;
+  cli.add_option("--connect", address, "server to join, HOST:PORT")->capture_default_str();
+  cli.add_option("--duration", duration, "seconds to run, then leave (0: until Ctrl-C)")->capture_default_str();
+  cli.add_option("--join-timeout", joinTimeout, "give up if not joined within this many seconds")->capture_default_str();
+  cli.add_option("--tick-hz", options.net.tickHz, "simulation ticks per second")->capture_default_str();
+  cli.add_option("--send-hz", options.net.sendHz, "state packets per second to the server (<= 30)")
+      ->capture_default_str();
+  cli.add_option("--bot-seed", botSeed, "seed of the bot driving our player")->capture_default_str();
+  cli.add_option("--idle-last", idleLast, "the bot stands still for the last N seconds (lets the world settle)")
+      ->capture_default_str();
+  cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
+  cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
+  cli.add_flag("--status", status, "print a status line every second");
+  std::string& logLevel = app::addLogLevelOption(cli, "info");
+  CLI11_PARSE(cli, argc, argv);
+
+  std::string error, host;
+  uint16_t port = 0;
+  if (!app::applyLogLevel(logLevel, error) || !app::parseHostPort(address, host, port, error)) {
+    std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
+    return 2;
+  }
+  options.net.protocolOverride = protocol;
+  auto peer = app::Peer::create(options, error);
+  if (!peer) {
+    std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
+    return 1;
+  }
+  game::LocalPlayer player(peer->net(), botSeed);
+  if (!peer->net().connect(host, port)) {
+    std::fprintf(stderr, "ferrum-client: cannot start connecting to %s\n", address.c_str());
+    return 1;
+  }
+  const volatile bool& stop = app::installStopSignals();
+  app::StatusLine line;
+  const double start = app::steadySeconds();
+  peer->run(
+      duration,
+      [&] {
+        const double elapsed = app::steadySeconds() - start;
+        if (player.bot() && idleLast > 0 && duration > 0) player.bot()->setIdle(elapsed >= duration - idleLast);
+        if (!peer->net().joined() && elapsed > joinTimeout) {
+          error = "not joined after " + std::to_string(joinTimeout) + " s";
+          return true;
+        }
+        return static_cast<bool>(stop);
+      },
+      [&] {
+        if (status) std::printf("%s\n", line.next(peer->net().stats(), peer->uptimeSeconds()).c_str()), std::fflush(stdout);
+      });
+
+  const nlohmann::json doc = app::statsJson(*peer);
+  const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
+  const std::string reason = peer->net().disconnectReason();
+  peer->net().shutdown();
+  std::string writeError;
+  if (!statsPath.empty() && !app::writeJson(statsPath, doc, writeError))
+    std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
+  if (!everJoined && error.empty()) error = reason.empty() ? "never joined" : reason;
+  if (!error.empty()) {
+    std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,174 @@
+// ferrum-demo: a LAN match on this machine. Starts one ferrum-server and N bot
+// ferrum-clients as separate processes on 127.0.0.1, shows the server's status line
+// every second, then prints a summary table per peer.
+
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+pid_t launch(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
+  return pid;
+}
+
+int waitFor(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool readJson(const fs::path& path, nlohmann::json& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  out = nlohmann::json::parse(in, nullptr, false);
+  return !out.is_discarded();
+}
+
+struct CrateError {
+  double median = 0, max = 0;
+  size_t compared = 0;
+};
+
+CrateError crateError(const nlohmann::json& server, const nlohmann::json& client) {
+  std::map<uint32_t, std::array<double, 3>> truth;
+  for (const auto& c : server["crates"]) truth[c["id"].get<uint32_t>()] = c["position"].get<std::array<double, 3>>();
+  std::vector<double> errors;
+  for (const auto& c : client["crates"]) {
+    auto it = truth.find(c["id"].get<uint32_t>());
+    if (it == truth.end()) continue;
+    const auto p = c["position"].get<std::array<double, 3>>();
+    errors.push_back(std::hypot(p[0] - it->second[0], p[1] - it->second[1], p[2] - it->second[2]));
+  }
+  CrateError e;
+  e.compared = errors.size();
+  if (errors.empty()) return e;
+  std::sort(errors.begin(), errors.end());
+  e.median = errors[errors.size() / 2];
+  e.max = errors.back();
+  return e;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"ferrum-demo: a LAN match on this machine - one ferrum-server and N bot clients as separate "
+               "processes on 127.0.0.1, a status line per second, a summary table at the end."};
+  int clients = 3;
+  double duration = 20;
+  std::string outDir = "out/demo";
+  cli.add_option("--clients", clients, "bot clients to start")->capture_default_str()->check(CLI::Range(1, 32));
+  cli.add_option("--duration", duration, "seconds the clients play")->capture_default_str()->check(CLI::Range(3.0, 3600.0));
+  cli.add_option("--out", outDir, "where statistics files go")->capture_default_str();
+  CLI11_PARSE(cli, argc, argv);
+
+  const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
+  const fs::path out = fs::absolute(outDir);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) {
+    std::fprintf(stderr, "ferrum-demo: cannot create %s: %s\n", out.c_str(), ec.message().c_str());
+    return 1;
+  }
+  const fs::path portFile = out / "server.port";
+  fs::remove(portFile, ec);
+
+  // The server outlives the clients: their bots idle for the last 3 s so the crates
+  // settle, then the server's final crate states are the reference.
+  const double serverDuration = duration + 3;
+  std::printf("ferrum demo: 1 server + %d bot clients on 127.0.0.1 for %.0f s (stats in %s)\n", clients, duration,
+              out.c_str());
+  std::fflush(stdout);
+  const pid_t server = launch({(bin / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                               portFile.string(), "--duration", fmt::format("{}", serverDuration), "--status",
+                               "--log-level", "warn", "--stats-json", (out / "server.json").string()});
+  if (server < 0) {
+    std::fprintf(stderr, "ferrum-demo: cannot start %s\n", (bin / "ferrum-server").c_str());
+    return 1;
+  }
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) { // up to 10 s
+    std::ifstream(portFile) >> port;
+    if (port.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (port.empty()) {
+    std::fprintf(stderr, "ferrum-demo: the server did not start listening within 10 s\n");
+    kill(server, SIGTERM);
+    waitFor(server);
+    return 1;
+  }
+  std::vector<pid_t> pids;
+  for (int i = 1; i <= clients; ++i) {
+    pids.push_back(launch({(bin / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration",
+                           fmt::format("{}", duration), "--idle-last", "3", "--bot-seed", std::to_string(i),
+                           "--log-level", "warn", "--stats-json", (out / fmt::format("client-{}.json", i)).string()}));
+  }
+  int failures = 0;
+  for (pid_t pid : pids) failures += (pid < 0 || waitFor(pid) != 0) ? 1 : 0;
+  failures += waitFor(server) != 0 ? 1 : 0;
+
+  nlohmann::json serverDoc;
+  if (!readJson(out / "server.json", serverDoc)) {
+    std::fprintf(stderr, "ferrum-demo: no server statistics\n");
+    return 1;
+  }
+  std::printf("\n%-8s %5s %9s %9s %10s %10s %8s %8s %12s %14s\n", "peer", "slot", "pkts out", "pkts in", "kB out",
+              "kB in", "rtt ms", "entities", "seen", "crate err mm");
+  auto row = [](const std::string& name, const nlohmann::json& d, const std::string& err) {
+    const auto& c = d["counters"];
+    const auto po = c["packetsSent"].get<uint64_t>(), pi = c["packetsReceived"].get<uint64_t>();
+    const auto bo = c["bytesSent"].get<uint64_t>(), bi = c["bytesReceived"].get<uint64_t>();
+    double rtt = 0;
+    for (const auto& p : d["peers"]) rtt = std::max(rtt, p["rttMs"].get<double>());
+    std::printf("%-8s %5d %9lu %9lu %10.1f %10.1f %8.1f %8d %12d %14s\n", name.c_str(), d["self"].get<int>(), po, pi,
+                static_cast<double>(bo) / 1000, static_cast<double>(bi) / 1000, rtt, d["liveEntities"].get<int>(),
+                d["entitiesSeen"].get<int>(), err.c_str());
+  };
+  row("server", serverDoc, "(truth)");
+  int tracking = 0;
+  for (int i = 1; i <= clients; ++i) {
+    nlohmann::json doc;
+    if (!readJson(out / fmt::format("client-{}.json", i), doc)) {
+      std::printf("client-%d: no statistics (did it start?)\n", i);
+      ++failures;
+      continue;
+    }
+    const CrateError e = crateError(serverDoc, doc);
+    const bool ok = e.compared == serverDoc["crates"].size() && e.max < 0.05;
+    tracking += ok ? 1 : 0;
+    row(fmt::format("client-{}", i), doc,
+        fmt::format("{:.1f} / {:.1f}{}", e.median * 1000, e.max * 1000, ok ? "" : " !"));
+  }
+  const auto& c = serverDoc["counters"];
+  std::printf("\ncrate err: median / max distance between the client's final crate positions and the server's "
+              "(%zu crates).\nserver: %lu joined, %lu left, %lu timed out, %lu refused; %lu client blocks forwarded.\n",
+              serverDoc["crates"].size(), c["clientsJoined"].get<uint64_t>(), c["clientsLeft"].get<uint64_t>(),
+              c["clientsTimedOut"].get<uint64_t>(), c["connectionsRefused"].get<uint64_t>(),
+              c["blocksForwarded"].get<uint64_t>());
+  std::printf("%d of %d clients track the server's crates within 5 cm.%s\n", tracking, clients,
+              failures ? " Some process failed (see above)." : "");
+  return failures == 0 && tracking == clients ? 0 : 1;
+}

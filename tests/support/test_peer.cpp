@@ -1,0 +1,79 @@
+#include "tests/support/test_peer.h"
+
+#include <chrono>
+
+#include "game/arena.h"
+
+namespace testing_support {
+
+namespace {
+double wallSeconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::unique_ptr<TestPeer> basePeer() {
+  auto peer = std::make_unique<TestPeer>();
+  game::registerDemoTypes(peer->registry);
+  peer->group = std::make_unique<ferrum::EntityGroup>(peer->registry);
+  game::buildArena(peer->group->physics());
+  return peer;
+}
+} // namespace
+
+std::unique_ptr<TestPeer> TestPeer::enetServer(ferrum::NetConfig config) {
+  auto peer = basePeer();
+  config.role = ferrum::Role::Server;
+  std::string error;
+  auto transport = ferrum::EnetTransport::listen({}, error);
+  if (!transport) return nullptr;
+  peer->port = transport->boundPort();
+  peer->transport = std::move(transport);
+  peer->net = std::make_unique<ferrum::NetManager>(config, *peer->transport, *peer->group, peer->effects);
+  return peer;
+}
+
+std::unique_ptr<TestPeer> TestPeer::enetClient(uint16_t port, bool withPlayer, ferrum::NetConfig config) {
+  auto peer = basePeer();
+  config.role = ferrum::Role::Client;
+  std::string error;
+  auto transport = ferrum::EnetTransport::client({}, error);
+  if (!transport) return nullptr;
+  peer->transport = std::move(transport);
+  peer->net = std::make_unique<ferrum::NetManager>(config, *peer->transport, *peer->group, peer->effects);
+  if (withPlayer) peer->player = std::make_unique<game::LocalPlayer>(*peer->net, std::nullopt);
+  if (!peer->net->connect("127.0.0.1", port)) return nullptr;
+  return peer;
+}
+
+game::PlayerController* TestPeer::playerController() {
+  if (!player) return nullptr;
+  ferrum::Entity* e = group->find(player->id());
+  return e ? static_cast<game::PlayerController*>(&e->controller()) : nullptr;
+}
+
+namespace {
+double g_simTime = 1000.0; // shared by every pump so peers' clocks never run backwards
+}
+
+bool pumpUntil(const std::vector<TestPeer*>& peers, const std::function<bool()>& done, int maxTicks,
+               double maxWallSeconds) {
+  const double start = wallSeconds();
+  const double dt = 1.0 / 60;
+  for (int i = 0; i < maxTicks && wallSeconds() - start < maxWallSeconds; ++i) {
+    if (done()) return true;
+    g_simTime += dt;
+    for (TestPeer* p : peers) p->net->frame(g_simTime);
+    // Let packets cross the sockets: a short bounded wait per peer, returning early
+    // as soon as something arrives.
+    for (TestPeer* p : peers) p->net->service(1);
+  }
+  return done();
+}
+
+void pumpTicks(const std::vector<TestPeer*>& peers, int ticks) {
+  int n = 0;
+  pumpUntil(peers, [&] { return n++ >= ticks; }, ticks + 1, 120);
+}
+
+} // namespace testing_support

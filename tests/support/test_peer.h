@@ -1,0 +1,46 @@
+#pragma once
+// A whole peer for tests (types, world, transport, NetManager) and a bounded pump that
+// drives several peers on a simulated clock while their real sockets carry the data.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ferrum/effects.h"
+#include "ferrum/enet_transport.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/memory_transport.h"
+#include "ferrum/net_manager.h"
+#include "game/demo_game.h"
+
+namespace testing_support {
+
+struct TestPeer {
+  ferrum::ControllerRegistry registry;
+  std::unique_ptr<ferrum::EntityGroup> group;
+  ferrum::Effects effects;
+  std::unique_ptr<ferrum::Transport> transport;
+  std::unique_ptr<ferrum::NetManager> net;
+  std::unique_ptr<game::LocalPlayer> player;
+  uint16_t port = 0; ///< server: the bound port
+
+  /// Server over real loopback ENet on an ephemeral port, demo types and arena.
+  static std::unique_ptr<TestPeer> enetServer(ferrum::NetConfig config = {});
+  /// Client over real loopback ENet, connecting to `port`. `withPlayer`: spawn a
+  /// (person-driven) player when joined.
+  static std::unique_ptr<TestPeer> enetClient(uint16_t port, bool withPlayer, ferrum::NetConfig config = {});
+
+  game::PlayerController* playerController();
+};
+
+/// Runs every peer's frame() on a shared simulated clock (one tick per step) and
+/// services their transports, until `done` is true or `maxTicks` / `maxWallSeconds`
+/// run out. Returns whether `done` became true.
+bool pumpUntil(const std::vector<TestPeer*>& peers, const std::function<bool()>& done, int maxTicks = 3000,
+               double maxWallSeconds = 60);
+
+/// Runs exactly `ticks` ticks on every peer.
+void pumpTicks(const std::vector<TestPeer*>& peers, int ticks);
+
+} // namespace testing_support
