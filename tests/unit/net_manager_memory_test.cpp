@@ -118,13 +118,14 @@ TEST(NetManagerLoopback, ServerFeedsItsOwnPacketThroughTheClientPathEveryTick) {
   // ...but only 30 state packets per second leave for each of the two clients.
   EXPECT_EQ(n.server.net->stats().counters.packetsSent - sentBefore, 60u);
 
-  // The client got the spawn before its first tick and a block after every other
-  // server tick; it applies each on its next tick. One more tick applies the last.
+  // Over 61 ticks the server sent on every other one (its ticks 4, 6, ..., 64); the
+  // client, framed right after the server, applies each block in the same tick and
+  // extrapolates on the other 30.
   n.tick();
   ProbeController& remote = n.a.probe(id);
   EXPECT_EQ(remote.packs, 0) << "a client never packs an entity it is not authority for";
-  EXPECT_EQ(remote.withData, 30);
-  EXPECT_EQ(remote.withoutData, 31) << "ticks without news extrapolate (clientUpdate(nullptr))";
+  EXPECT_EQ(remote.withData, 31);
+  EXPECT_EQ(remote.withoutData, 30) << "ticks without news extrapolate (clientUpdate(nullptr))";
   EXPECT_EQ(remote.received, 60u);
 }
 
