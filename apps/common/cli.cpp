@@ -1,5 +1,6 @@
 #include "apps/common/cli.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -38,6 +39,9 @@ bool applyLogLevel(const std::string& level, std::string& error) {
     error = "unknown log level '" + level + "'";
     return false;
   }
+  // Logs go to stderr: stdout carries status lines and tables.
+  static auto logger = spdlog::stderr_color_mt("ferrum");
+  spdlog::set_default_logger(logger);
   spdlog::set_level(parsed);
   return true;
 }
