@@ -27,6 +27,10 @@ public:
 
   ferrum::EntityId id() const { return m_id; }
   void setInput(const PlayerInput& input) { m_input = input; }
+  /// Throws a grenade along `direction` (horizontal is fine; it is lobbed). It exists
+  /// here at once; false if the player is not spawned yet or the throw is cooling down.
+  bool throwGrenade(ferrum::Vec3 direction);
+  uint64_t grenadesThrown() const { return m_grenadesThrown; }
   BotBrain* bot() { return m_bot.get(); }
 
 private:
@@ -37,6 +41,8 @@ private:
   std::unique_ptr<BotBrain> m_bot;
   ferrum::EntityId m_id;
   PlayerInput m_input;
+  uint64_t m_grenadesThrown = 0;
+  uint32_t m_lastThrowTick = 0;
 };
 
 } // namespace game

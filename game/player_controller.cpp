@@ -58,6 +58,24 @@ bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effe
   return true;
 }
 
+PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
+                                                             ferrum::WriteStream& corrected) const {
+  ferrum::ReadStream in = block;
+  PlayerState claim;
+  if (!claim.serialize(in)) return Verdict::Reject;
+  const ferrum::Vec3 here = entity().body().position();
+  const float reach = kPlayerSpeedLimit * elapsedSeconds + kPlayerMoveSlack;
+  const ferrum::Vec3 step = claim.position - here;
+  const float moved = step.length();
+  const float speed = claim.velocity.length();
+  if (moved <= reach && speed <= kPlayerSpeedLimit) return Verdict::Accept;
+  PlayerState fixed = claim;
+  if (moved > reach) fixed.position = here + step * (reach / moved);
+  if (speed > kPlayerSpeedLimit) fixed.velocity = claim.velocity * (kPlayerSpeedLimit / speed);
+  fixed.serialize(corrected);
+  return Verdict::Clamp;
+}
+
 void PlayerController::move() {
   ferrum::Body& body = entity().body();
   const ferrum::Vec3 v = body.linearVelocity();

@@ -21,6 +21,11 @@ constexpr float kPlayerRadius = 0.4f;
 constexpr float kPlayerHalfHeight = 0.5f; ///< cylinder part; total height 1.8 m
 constexpr float kPlayerMaxSpeed = 6.0f;   ///< m/s on the ground
 constexpr float kPlayerJumpSpeed = 5.5f;  ///< m/s
+/// The referee's limits for a client's own player: faster than this, or further than
+/// this speed allows between two updates (plus kPlayerMoveSlack), is implausible.
+/// Well above kPlayerMaxSpeed: blasts and falls legitimately exceed running speed.
+constexpr float kPlayerSpeedLimit = 20.0f; ///< m/s
+constexpr float kPlayerMoveSlack = 1.0f;   ///< m
 
 class PlayerController final : public ferrum::Controller {
 public:
@@ -30,6 +35,9 @@ public:
 
   void serverUpdate(ferrum::WriteStream& out) const override;
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+  /// Speed and teleport limits (server side, for the owner's updates).
+  Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
+                           ferrum::WriteStream& corrected) const override;
 
 private:
   void move();

@@ -7,5 +7,6 @@ namespace game {
 
 constexpr ferrum::EntityTypeId kCrateType = 1;
 constexpr ferrum::EntityTypeId kPlayerType = 2;
+constexpr ferrum::EntityTypeId kGrenadeType = 3;
 
 } // namespace game

@@ -26,7 +26,8 @@ nlohmann::json statsJson(Peer& peer) {
                      {"connectionsRefused", c.connectionsRefused}, {"spawnsSent", c.spawnsSent},
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
-                     {"malformedBlocks", c.malformedBlocks}};
+                     {"malformedBlocks", c.malformedBlocks}, {"eventsRaised", c.eventsRaised},
+                     {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers}};
   nlohmann::json effects = nlohmann::json::object();
   for (int k = 0; k < ferrum::kEffectKindCount; ++k) {
     const auto kind = static_cast<ferrum::EffectKind>(k);
@@ -45,7 +46,9 @@ nlohmann::json statsJson(Peer& peer) {
                      {"malformed", p.malformed},
                      {"rejected", p.rejected},
                      {"unknownEntity", p.unknownEntity},
-                     {"stale", p.stale}});
+                     {"stale", p.stale},
+                     {"clamped", p.clamped},
+                     {"spawnsRejected", p.spawnsRejected}});
   }
   doc["peers"] = peers;
   nlohmann::json byType = nlohmann::json::object();

@@ -12,7 +12,9 @@
 //   effects         client-side effects shown, per kind
 //   peers[]         per remote peer: id, rttMs, packetsSent, packetsReceived,
 //                   bytesSent, bytesReceived (application payload), malformed,
-//                   rejected, unknownEntity, stale
+//                   rejected, unknownEntity, stale, clamped, spawnsRejected
+//   grenadesThrown  client: grenades its player threw
+//   latencyProbe    client: send/arrival stamps of client-owned state (see latency_probe.h)
 //   crates[]        id and position [x, y, z] (m) of every crate at the end
 
 #include <string>

@@ -14,10 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "apps/common/latency_probe.h"
 #include <nlohmann/json.hpp>
 
 extern char** environ;
@@ -135,20 +138,24 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ferrum-demo: no server statistics\n");
     return 1;
   }
-  std::printf("\n%-8s %5s %9s %9s %10s %10s %8s %8s %12s %14s\n", "peer", "slot", "pkts out", "pkts in", "kB out",
-              "kB in", "rtt ms", "entities", "seen", "crate err mm");
+  std::printf("\n%-8s %4s %8s %8s %9s %9s %7s %8s %5s %7s %6s %14s\n", "peer", "slot", "pkts out", "pkts in",
+              "kB out", "kB in", "rtt ms", "entities", "seen", "thrown", "booms", "crate err mm");
   auto row = [](const std::string& name, const nlohmann::json& d, const std::string& err) {
     const auto& c = d["counters"];
     const auto po = c["packetsSent"].get<uint64_t>(), pi = c["packetsReceived"].get<uint64_t>();
     const auto bo = c["bytesSent"].get<uint64_t>(), bi = c["bytesReceived"].get<uint64_t>();
     double rtt = 0;
     for (const auto& p : d["peers"]) rtt = std::max(rtt, p["rttMs"].get<double>());
-    std::printf("%-8s %5d %9lu %9lu %10.1f %10.1f %8.1f %8d %12d %14s\n", name.c_str(), d["self"].get<int>(), po, pi,
-                static_cast<double>(bo) / 1000, static_cast<double>(bi) / 1000, rtt, d["liveEntities"].get<int>(),
-                d["entitiesSeen"].get<int>(), err.c_str());
+    const std::string thrown = d.contains("grenadesThrown") ? std::to_string(d["grenadesThrown"].get<int>()) : "-";
+    std::printf("%-8s %4d %8lu %8lu %9.1f %9.1f %7.1f %8d %5d %7s %6lu %14s\n", name.c_str(), d["self"].get<int>(), po,
+                pi, static_cast<double>(bo) / 1000, static_cast<double>(bi) / 1000, rtt, d["liveEntities"].get<int>(),
+                d["entitiesSeen"].get<int>(), thrown.c_str(), d["effects"]["explosion"].get<uint64_t>(), err.c_str());
   };
   row("server", serverDoc, "(truth)");
   int tracking = 0;
+  std::vector<nlohmann::json> docs{serverDoc};
+  uint64_t thrownTotal = 0;
+  std::set<uint64_t> explosionCounts{serverDoc["effects"]["explosion"].get<uint64_t>()};
   for (int i = 1; i <= clients; ++i) {
     nlohmann::json doc;
     if (!readJson(out / fmt::format("client-{}.json", i), doc)) {
@@ -156,6 +163,9 @@ int main(int argc, char** argv) {
       ++failures;
       continue;
     }
+    docs.push_back(doc);
+    thrownTotal += doc["grenadesThrown"].get<uint64_t>();
+    explosionCounts.insert(doc["effects"]["explosion"].get<uint64_t>());
     const CrateError e = crateError(serverDoc, doc);
     const bool ok = e.compared == serverDoc["crates"].size() && e.max < 0.05;
     tracking += ok ? 1 : 0;
@@ -170,5 +180,17 @@ int main(int argc, char** argv) {
               c["blocksForwarded"].get<uint64_t>());
   std::printf("%d of %d clients track the server's crates within 5 cm.%s\n", tracking, clients,
               failures ? " Some process failed (see above)." : "");
-  return failures == 0 && tracking == clients ? 0 : 1;
+  const bool explosionsAgree = explosionCounts.size() == 1 && *explosionCounts.begin() == thrownTotal;
+  std::printf("grenades thrown: %lu; explosions seen per peer: %s\n", thrownTotal,
+              explosionsAgree ? "all equal to the grenades thrown" : "DIFFER (see the booms column)");
+
+  std::vector<double> delays = app::LatencyProbe::delaysMs(docs);
+  if (!delays.empty()) {
+    std::sort(delays.begin(), delays.end());
+    auto pct = [&](double p) { return delays[std::min(delays.size() - 1, static_cast<size_t>(p * static_cast<double>(delays.size())))]; };
+    std::printf("owner -> server -> other client delay of player updates over loopback: median %.3f ms, p99 %.3f ms, "
+                "max %.3f ms (%zu samples)\n",
+                pct(0.5), pct(0.99), delays.back(), delays.size());
+  }
+  return failures == 0 && tracking == clients && explosionsAgree ? 0 : 1;
 }

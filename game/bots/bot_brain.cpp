@@ -1,5 +1,6 @@
 #include "game/bots/bot_brain.h"
 
+#include <cmath>
 #include <limits>
 
 #include "game/arena.h"
@@ -25,6 +26,16 @@ void BotBrain::pickGoal(const ferrum::Entity& self, const ferrum::EntityGroup& g
       }
     });
   }
+}
+
+bool BotBrain::wantsThrow(ferrum::Vec3& aim) {
+  if (m_idle) return false;
+  if (m_throwTicks == 0) m_throwTicks = std::uniform_int_distribution<int>(180, 360)(m_rng);
+  if (--m_throwTicks > 0) return false;
+  std::uniform_real_distribution<float> angle(0.0f, 6.2831853f);
+  const float a = angle(m_rng);
+  aim = {std::cos(a), 0, std::sin(a)};
+  return true;
 }
 
 PlayerInput BotBrain::think(const ferrum::Entity& self, const ferrum::EntityGroup& group) {

@@ -15,6 +15,8 @@ public:
 
   /// Input for this tick, for the bot's player entity `self`.
   PlayerInput think(const ferrum::Entity& self, const ferrum::EntityGroup& group);
+  /// True on the ticks the bot wants to throw a grenade (every 3-6 s), towards `aim`.
+  bool wantsThrow(ferrum::Vec3& aim);
   /// An idle bot stands still (used to let the world settle before measuring).
   void setIdle(bool idle) { m_idle = idle; }
 
@@ -25,6 +27,7 @@ private:
   ferrum::Vec3 m_goal;
   int m_ticksLeft = 0;
   int m_stuckTicks = 0;
+  int m_throwTicks = 0;
   bool m_idle = false;
 };
 

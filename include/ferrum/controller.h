@@ -29,10 +29,36 @@ public:
   /// be left unchanged (decode into locals, check, then apply).
   virtual bool clientUpdate(const ReadStream* data, Effects& effects) = 0;
 
+  /// Handles an event raised by this entity's authority (see raiseEvent). Runs exactly
+  /// once on every peer: on the authority at once, elsewhere when the reliable message
+  /// arrives. `data` holds exactly the event's bits.
+  virtual void onEvent(const ReadStream& data, Effects& effects) {
+    (void)data;
+    (void)effects;
+  }
+
+  /// Server only: a client that owns this entity sent `block`. Decide whether it is
+  /// plausible; `elapsedSeconds` is the owner's time since its previous accepted
+  /// block. On Clamp, write the corrected state to `corrected`.
+  enum class Verdict : uint8_t { Accept, Clamp, Reject };
+  virtual Verdict checkRemoteState(const ReadStream& block, float elapsedSeconds, WriteStream& corrected) const {
+    (void)block;
+    (void)elapsedSeconds;
+    (void)corrected;
+    return Verdict::Accept;
+  }
+
   Entity& entity() const { return *m_entity; }
   EntityGroup& group() const { return *m_group; }
   /// True on the one peer that simulates this entity and sends its state.
   bool isLocalAuthority() const;
+
+protected:
+  /// Authority only: an event every peer handles exactly once through onEvent
+  /// (reliable and ordered). Returns false if this peer is not the authority.
+  bool raiseEvent(const WriteStream& payload);
+  /// Authority only: remove this entity everywhere once this tick's updates are done.
+  bool requestDespawn();
 
 private:
   friend class EntityGroup;

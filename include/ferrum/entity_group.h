@@ -32,11 +32,25 @@ struct EntityParts {
   std::unique_ptr<Controller> controller;
 };
 
+class EntityGroup;
+
 struct EntityType {
   std::string name;
   bool clientMaySpawn = false;
   OwnerLeavePolicy onOwnerLeave = OwnerLeavePolicy::Despawn;
   std::function<EntityParts(const SpawnState&)> build;
+  /// Server only, for spawns announced by a client: is this spawn plausible (position,
+  /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
+  std::function<bool(const SpawnState&, PeerId owner, const EntityGroup&, std::string& why)> validateSpawn;
+};
+
+/// Where controllers' events and despawn requests go. NetManager installs itself;
+/// without one, events are handled locally and despawns happen at the next step().
+class EntityGroupHooks {
+public:
+  virtual ~EntityGroupHooks() = default;
+  virtual void raiseEvent(EntityId source, const WriteStream& payload) = 0;
+  virtual void requestDespawn(EntityId id) = 0;
 };
 
 /// Maps type ids to factories. Filled once at start-up, identically on every peer.
@@ -96,6 +110,13 @@ public:
   float tickSeconds() const { return m_tickSeconds; }
   void setTickSeconds(float seconds) { m_tickSeconds = seconds; }
 
+  void setHooks(EntityGroupHooks* hooks) { m_hooks = hooks; }
+  EntityGroupHooks* hooks() const { return m_hooks; }
+  /// Effects for controllers' events when no NetManager is attached.
+  void setLocalEffects(Effects* effects) { m_localEffects = effects; }
+  /// Delivers an event to its source entity's controller (no-op if it is gone).
+  void dispatchEvent(EntityId source, const ReadStream& payload, Effects& effects);
+
 private:
   const ControllerRegistry& m_registry;
   std::unique_ptr<PhysicsWorld> m_physics;
@@ -104,6 +125,10 @@ private:
   PeerId m_localPeer = kServerPeer;
   uint32_t m_nextCounter = 1;
   float m_tickSeconds = 1.0f / 60;
+  EntityGroupHooks* m_hooks = nullptr;
+  Effects* m_localEffects = nullptr;
+  std::vector<EntityId> m_localDespawns;
+  friend class Controller;
 };
 
 } // namespace ferrum

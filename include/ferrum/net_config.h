@@ -24,6 +24,13 @@ struct NetConfig {
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
   int maxViolations = 100;    ///< server: a client exceeding this many rejected messages is kicked
   uint32_t shutdownWaitMs = 500; ///< how long shutdown() waits for goodbyes to be delivered
+  // Server-side limits on what one client may do (the referee).
+  float maxSpawnsPerSecond = 4.0f; ///< sustained client spawn rate; more are rejected
+  int spawnBurst = 8;              ///< spawns a client may make at once before the rate applies
+  int maxEntitiesPerClient = 32;   ///< live entities one client may own
+  /// What to do with a client update its controller finds implausible (too fast, a
+  /// teleport): false = forward a clamped version, true = drop it. Counted either way.
+  bool rejectImplausible = false;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;

@@ -36,9 +36,10 @@ namespace wire {
 struct StateBlock;
 struct StatePacket;
 struct Spawn;
+struct EntityEvent;
 } // namespace wire
 
-class NetManager {
+class NetManager final : private EntityGroupHooks {
 public:
   /// `transport`, `group` and `effects` must outlive the NetManager. Asserts on an
   /// invalid config (validate it first: that is the caller's job).
@@ -86,10 +87,23 @@ public:
   /// Server: a client joined or left (left includes timed out and kicked).
   std::function<void(PeerId peer)> onPeerJoined;
   std::function<void(PeerId peer)> onPeerLeft;
+  /// A state packet left this peer carrying its own entities (for latency probes).
+  std::function<void(uint32_t originTick)> onStateSent;
+  /// A state packet arrived whose blocks come from `origin`'s tick `originTick`.
+  std::function<void(PeerId origin, uint32_t originTick)> onStateArrived;
 
 private:
   struct Remote;
   struct EntityNet;
+
+  // EntityGroupHooks: controllers' events and despawn requests.
+  void raiseEvent(EntityId source, const WriteStream& payload) override;
+  void requestDespawn(EntityId id) override;
+  void applyDespawnRequests();
+  void onEventMessage(Remote& from, const wire::EntityEvent& event);
+  const char* checkClientSpawn(Remote& from, const wire::Spawn& spawn);
+  bool checkClientBlock(Remote& from, const Entity& entity, const EntityNet& net, uint32_t originTick,
+                        wire::StateBlock& block);
 
   void runTick();
   void buildLocalBlocks();
@@ -107,7 +121,7 @@ private:
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
-  void acceptBlocks(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
+  void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
   void removePeerEntities(PeerId slot);
   void violation(Remote& from, const char* what);
   void despawnLocal(EntityId id);
@@ -130,6 +144,7 @@ private:
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;
+  std::vector<EntityId> m_despawnRequests;
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   size_t m_sendCursor = 0;

@@ -22,6 +22,8 @@ struct PeerStats {
   uint64_t rejected = 0;       ///< well-formed but refused: not its authority, bad spawn...
   uint64_t unknownEntity = 0;  ///< blocks for entities not (yet) known here (skipped)
   uint64_t stale = 0;          ///< blocks older than what was already applied (skipped)
+  uint64_t clamped = 0;        ///< implausible updates corrected before forwarding
+  uint64_t spawnsRejected = 0; ///< spawns refused (type, range, limits, implausible)
 };
 
 /// Whole-peer counters.
@@ -41,6 +43,9 @@ struct NetCounters {
   uint64_t blocksApplied = 0;   ///< remote blocks fed to clientUpdate
   uint64_t blocksForwarded = 0; ///< server: client blocks passed on to other clients
   uint64_t malformedBlocks = 0; ///< blocks a controller refused to decode
+  uint64_t eventsRaised = 0;    ///< events raised by entities this peer is authority for
+  uint64_t eventsReceived = 0;  ///< events from other peers, handled here
+  uint64_t authorityHandovers = 0;
 };
 
 struct NetStats {

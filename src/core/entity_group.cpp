@@ -94,6 +94,14 @@ SpawnState EntityGroup::spawnStateOf(const Entity& entity) const {
   return s;
 }
 
-void EntityGroup::step() { m_physics->step(m_tickSeconds); }
+void EntityGroup::step() {
+  for (EntityId id : m_localDespawns) despawn(id);
+  m_localDespawns.clear();
+  m_physics->step(m_tickSeconds);
+}
+
+void EntityGroup::dispatchEvent(EntityId source, const ReadStream& payload, Effects& effects) {
+  if (Entity* e = find(source)) e->controller().onEvent(payload, effects);
+}
 
 } // namespace ferrum

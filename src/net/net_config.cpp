@@ -20,6 +20,9 @@ std::string NetConfig::validate() const {
     return fmt::format("maxClients must be in 1..{} (got {})", int{kMaxClientPeer}, maxClients);
   if (maxCatchUpTicks < 1) return "maxCatchUpTicks must be at least 1";
   if (maxViolations < 1) return "maxViolations must be at least 1";
+  if (!(maxSpawnsPerSecond > 0)) return "maxSpawnsPerSecond must be positive";
+  if (spawnBurst < 1) return "spawnBurst must be at least 1";
+  if (maxEntitiesPerClient < 1) return "maxEntitiesPerClient must be at least 1";
   return {};
 }
 

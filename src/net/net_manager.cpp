@@ -16,9 +16,10 @@ NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGrou
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
   m_group.setTickSeconds(static_cast<float>(config.tickSeconds()));
+  m_group.setHooks(this);
 }
 
-NetManager::~NetManager() = default;
+NetManager::~NetManager() { m_group.setHooks(nullptr); }
 
 bool NetManager::connect(const std::string& host, uint16_t port) {
   assert(m_config.role == Role::Client);
@@ -54,6 +55,7 @@ void NetManager::runTick() {
   if (onTick) onTick(m_tick);
   buildLocalBlocks();
   updateRemoteEntities();
+  applyDespawnRequests();
   m_group.step();
   if (m_limiter->tick()) sendState();
 }
@@ -117,6 +119,7 @@ void NetManager::sendState() {
     next = cursor;
   }
   m_sendCursor = next;
+  if (onStateSent && !m_localBlocks.empty()) onStateSent(m_tick);
 }
 
 // Writes one state packet. Blocks that do not fit under maxPacketBytes wait for the
@@ -195,6 +198,28 @@ bool NetManager::despawn(EntityId id) {
   broadcastReliable(wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::Gone}),
                     kNoPeer);
   return true;
+}
+
+void NetManager::raiseEvent(EntityId source, const WriteStream& payload) {
+  if (!m_joined || payload.bits() > wire::kMaxEventBits) {
+    spdlog::error("entity {:#x}: event dropped ({})", source.value, m_joined ? "too large" : "not joined");
+    return;
+  }
+  // Handled here at once (the authority's own loopback), then by everyone else.
+  ReadStream local(payload.buffer().data(), payload.bits());
+  m_group.dispatchEvent(source, local, m_effects);
+  ++m_counters.eventsRaised;
+  wire::EntityEvent event{source, static_cast<uint32_t>(payload.bits()), payload.buffer()};
+  broadcastReliable(wire::encodeMessage(wire::MessageType::EntityEvent, event), kNoPeer);
+}
+
+void NetManager::requestDespawn(EntityId id) { m_despawnRequests.push_back(id); }
+
+// Deferred to here so no controller is destroyed while one of its updates runs.
+void NetManager::applyDespawnRequests() {
+  std::vector<EntityId> requests;
+  requests.swap(m_despawnRequests);
+  for (EntityId id : requests) despawn(id);
 }
 
 void NetManager::despawnLocal(EntityId id) {

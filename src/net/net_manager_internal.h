@@ -15,6 +15,8 @@ struct NetManager::Remote {
   bool hasReceived = false;
   uint64_t violations = 0;
   bool kicked = false;
+  float spawnTokens = 0;       ///< token bucket for client spawns (server side)
+  uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
   PeerStats stats;
 };
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
 
@@ -153,6 +155,9 @@ void NetManager::removePeerEntities(PeerId slot) {
     if (type && type->onOwnerLeave == OwnerLeavePolicy::HandToServer) {
       m_group.setAuthority(id, kServerPeer);
       m_entityNet.erase(id); // a new timeline starts with the new authority
+      ++m_counters.authorityHandovers;
+      broadcastReliable(wire::encodeMessage(wire::MessageType::SetAuthority, wire::SetAuthority{id, kServerPeer}),
+                        slot);
       continue;
     }
     despawnLocal(id);
@@ -219,6 +224,20 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     despawnLocal(d.id);
     return;
   }
+  case wire::MessageType::EntityEvent: {
+    wire::EntityEvent ev;
+    if (!ev.serialize(in)) return malformed();
+    return onEventMessage(from, ev);
+  }
+  case wire::MessageType::SetAuthority: {
+    wire::SetAuthority a;
+    if (isServer || !a.serialize(in)) return malformed();
+    if (m_group.setAuthority(a.id, a.authority)) {
+      m_entityNet.erase(a.id);
+      ++m_counters.authorityHandovers;
+    }
+    return;
+  }
   case wire::MessageType::PeerJoined:
   case wire::MessageType::PeerLeft: {
     wire::PeerNotice n;
@@ -239,26 +258,66 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& s) {
     }
     return;
   }
-  // Server: a client announces something it spawned. It must be a type clients may
-  // spawn, in the client's own id range, under the client's authority.
-  const EntityType* type = m_group.registry().find(s.type);
-  const char* problem = nullptr;
-  if (!type)
-    problem = "spawn of an unknown type";
-  else if (!type->clientMaySpawn)
-    problem = "spawn of a server-only type";
-  else if (s.id.creator() != from.slot || s.authority != from.slot)
-    problem = "spawn outside its own id range or authority";
-  else if (m_group.find(s.id))
-    problem = "spawn of an id already in use";
+  // Server: a client announces something it spawned.
+  const char* problem = checkClientSpawn(from, s);
   if (!problem && !m_group.spawn(s.id, s.type, s.authority, s.state)) problem = "spawn its factory refused";
   if (problem) {
     ++from.stats.rejected;
+    ++from.stats.spawnsRejected;
     violation(from, problem);
     sendReliable(from, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{s.id, wire::DespawnReason::Rejected}));
     return;
   }
   broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s), from.slot);
+}
+
+// A client's spawn must be a type clients may spawn, in its own id range and under
+// its own authority, within its rate and count limits, and plausible for the game.
+const char* NetManager::checkClientSpawn(Remote& from, const wire::Spawn& s) {
+  const EntityType* type = m_group.registry().find(s.type);
+  if (!type) return "spawn of an unknown type";
+  if (!type->clientMaySpawn) return "spawn of a server-only type";
+  if (s.id.creator() != from.slot || s.authority != from.slot) return "spawn outside its own id range or authority";
+  if (m_group.find(s.id)) return "spawn of an id already in use";
+
+  // Token bucket: spawnBurst at once, then maxSpawnsPerSecond.
+  const float perTick = m_config.maxSpawnsPerSecond / static_cast<float>(m_config.tickHz);
+  const float burst = static_cast<float>(m_config.spawnBurst);
+  if (from.spawnTokensTick == 0) from.spawnTokens = burst;
+  from.spawnTokens = std::min(burst, from.spawnTokens + perTick * static_cast<float>(m_tick - from.spawnTokensTick));
+  from.spawnTokensTick = m_tick == 0 ? 1 : m_tick;
+  if (from.spawnTokens < 1.0f) return "spawn rate limit exceeded";
+
+  int owned = 0;
+  m_group.forEach([&](const Entity& e) { owned += e.authority() == from.slot; });
+  if (owned >= m_config.maxEntitiesPerClient) return "entity count limit exceeded";
+
+  static thread_local std::string why;
+  why.clear();
+  if (type->validateSpawn && !type->validateSpawn(s.state, from.slot, m_group, why)) {
+    spdlog::debug("peer {}: implausible spawn of {}: {}", from.slot, type->name, why);
+    return "implausible spawn state";
+  }
+  from.spawnTokens -= 1.0f;
+  return nullptr;
+}
+
+void NetManager::onEventMessage(Remote& from, const wire::EntityEvent& ev) {
+  const Entity* e = m_group.find(ev.source);
+  if (m_config.role == Role::Server) {
+    if (!e || e->authority() != from.slot) {
+      ++from.stats.rejected;
+      return violation(from, "event for an entity it is not authority for");
+    }
+  } else if (!e) {
+    ++from.stats.unknownEntity;
+    return;
+  }
+  ReadStream payload(ev.payload.data(), ev.bits);
+  m_group.dispatchEvent(ev.source, payload, m_effects);
+  ++m_counters.eventsReceived;
+  if (m_config.role == Role::Server)
+    broadcastReliable(wire::encodeMessage(wire::MessageType::EntityEvent, ev), from.slot);
 }
 
 void NetManager::onState(Remote& from, const TransportEvent& event) {
@@ -271,6 +330,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     from.newestReceived = packet.header.sequence;
     from.hasReceived = true;
   }
+  if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
 
   if (packet.header.origin != from.slot) {
@@ -289,9 +349,37 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   m_transport.flush();
 }
 
-void NetManager::acceptBlocks(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock>* forward) {
+// The entity's controller judges a client's update (speed, teleports...); what it
+// finds implausible is clamped or dropped, per config, and counted either way.
+bool NetManager::checkClientBlock(Remote& from, const Entity& entity, const EntityNet& net, uint32_t originTick,
+                                  wire::StateBlock& block) {
+  const float elapsed = net.hasTick ? static_cast<float>(originTick - net.lastOriginTick) / static_cast<float>(m_config.tickHz)
+                                    : 1.0f / static_cast<float>(m_config.sendHz);
+  WriteStream corrected(wire::kMaxBlockBits / 8);
+  const ReadStream in(block.payload.data(), block.bits);
+  switch (entity.controller().checkRemoteState(in, elapsed, corrected)) {
+  case Controller::Verdict::Accept:
+    return true;
+  case Controller::Verdict::Clamp:
+    if (!m_config.rejectImplausible && corrected.ok() && corrected.bits() > 0) {
+      ++from.stats.clamped;
+      violation(from, "implausible update (clamped)");
+      block.bits = static_cast<uint32_t>(corrected.bits());
+      block.payload = corrected.take();
+      return true;
+    }
+    [[fallthrough]];
+  case Controller::Verdict::Reject:
+    break;
+  }
+  ++from.stats.rejected;
+  violation(from, "implausible update (dropped)");
+  return false;
+}
+
+void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward) {
   const bool isServer = m_config.role == Role::Server;
-  for (const wire::StateBlock& block : packet.blocks) {
+  for (wire::StateBlock& block : packet.blocks) {
     const Entity* e = m_group.find(block.id);
     if (!e) {
       ++from.stats.unknownEntity; // e.g. its spawn is still on the reliable channel
@@ -308,6 +396,7 @@ void NetManager::acceptBlocks(Remote& from, const wire::StatePacket& packet, std
       ++from.stats.stale;
       continue;
     }
+    if (isServer && !checkClientBlock(from, *e, net, packet.header.originTick, block)) continue;
     net.hasTick = true;
     net.lastOriginTick = packet.header.originTick;
     net.pending = block;

@@ -40,7 +40,15 @@ std::string describe(DisconnectReason reason);
 
 // ------------------------------------------------------------ reliable channel
 
-enum class MessageType : uint8_t { Welcome = 1, Spawn = 2, Despawn = 3, PeerJoined = 4, PeerLeft = 5 };
+enum class MessageType : uint8_t {
+  Welcome = 1,
+  Spawn = 2,
+  Despawn = 3,
+  PeerJoined = 4,
+  PeerLeft = 5,
+  EntityEvent = 6,
+  SetAuthority = 7,
+};
 constexpr uint32_t kMaxMessageType = 15;
 
 struct Welcome {
@@ -128,6 +136,49 @@ struct PeerNotice {
     uint32_t v = slot;
     s.serializeUint(v, 1, kMaxClientPeer);
     if constexpr (S::kReading) slot = static_cast<PeerId>(v);
+    return s.ok();
+  }
+};
+
+constexpr uint32_t kMaxEventBits = 1024;
+
+/// An event raised by an entity's authority, handled once by every peer.
+struct EntityEvent {
+  EntityId source;
+  uint32_t bits = 0;
+  std::vector<uint8_t> payload;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t idv = source.value;
+    s.serializeBits(idv, 32);
+    s.serializeUint(bits, 0, kMaxEventBits);
+    if constexpr (S::kWriting) {
+      s.serializeRawBits(payload.data(), bits);
+    } else {
+      if (idv == 0) return s.fail();
+      source = EntityId{idv};
+      extractBits(s, bits, payload);
+    }
+    return s.ok();
+  }
+};
+
+/// The server moved an entity's authority (e.g. its owner left).
+struct SetAuthority {
+  EntityId id;
+  PeerId authority = kServerPeer;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t idv = id.value, a = authority;
+    s.serializeBits(idv, 32);
+    s.serializeUint(a, 0, kMaxClientPeer);
+    if constexpr (S::kReading) {
+      if (idv == 0) return s.fail();
+      id = EntityId{idv};
+      authority = static_cast<PeerId>(a);
+    }
     return s.ok();
   }
 };

@@ -1,0 +1,134 @@
+#include "game/grenade_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ferrum/entity.h"
+#include "ferrum/rigid_state.h"
+#include "game/arena.h"
+#include "game/crate_controller.h"
+#include "game/types.h"
+
+namespace game {
+
+namespace {
+
+constexpr uint32_t kMaxFuseTicks = 600;
+
+struct GrenadeState {
+  ferrum::RigidState body;
+  uint32_t fuse = 0;
+
+  template <class S>
+  bool serialize(S& s) {
+    ferrum::serializeRigidState(s, body, crateQuantization());
+    s.serializeUint(fuse, 0, kMaxFuseTicks);
+    return s.ok();
+  }
+};
+
+struct Explosion {
+  ferrum::Vec3 position;
+
+  template <class S>
+  bool serialize(S& s) {
+    const auto& q = crateQuantization();
+    return ferrum::serializeQuantized(s, position, q.positionX, q.positionY, q.positionZ);
+  }
+};
+
+} // namespace
+
+void GrenadeController::serverUpdate(ferrum::WriteStream& out) const {
+  GrenadeState state{ferrum::captureRigidState(entity().body()), std::min(m_fuseTicks, kMaxFuseTicks)};
+  state.serialize(out);
+}
+
+bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
+  (void)effects;
+  if (data) {
+    ferrum::ReadStream in = *data;
+    GrenadeState state;
+    if (!state.serialize(in)) return false;
+    if (!isLocalAuthority()) {
+      ferrum::applyRigidState(entity().body(), state.body);
+      m_fuseTicks = state.fuse;
+    }
+  }
+  // Only the authority burns the fuse and decides when it goes off.
+  if (!isLocalAuthority() || m_exploded) return true;
+  if (m_fuseTicks > 0) --m_fuseTicks;
+  if (m_fuseTicks == 0) explode();
+  return true;
+}
+
+void GrenadeController::explode() {
+  m_exploded = true;
+  Explosion blast{entity().body().position()};
+  ferrum::WriteStream out(64);
+  blast.serialize(out);
+  raiseEvent(out);
+  requestDespawn();
+}
+
+void GrenadeController::onEvent(const ferrum::ReadStream& data, ferrum::Effects& effects) {
+  ferrum::ReadStream in = data;
+  Explosion blast;
+  if (!blast.serialize(in)) return;
+  const ferrum::EntityId self = entity().id();
+  effects.emit({ferrum::EffectKind::Explosion, blast.position, kBlastRadius, self});
+  effects.emit({ferrum::EffectKind::Light, blast.position, 8.0f, self});
+  effects.emit({ferrum::EffectKind::Sound, blast.position, 1.0f, self});
+  // Push what this peer simulates; everyone else's copies follow through state.
+  const ferrum::PeerId here = group().localPeer();
+  group().forEach([&](ferrum::Entity& e) {
+    if (e.id() == self || e.authority() != here || e.body().mass() <= 0) return;
+    ferrum::Vec3 away = e.body().position() - blast.position;
+    const float d = away.length();
+    if (d >= kBlastRadius) return;
+    if (d < 1e-3f) away = {0, 1, 0};
+    const float falloff = 1.0f - d / kBlastRadius;
+    ferrum::Vec3 dir = away * (1.0f / std::max(d, 1e-3f));
+    dir.y += 0.5f; // a little lift reads better than a pure shove
+    e.body().applyImpulse(dir * (kBlastImpulse * falloff * std::min(1.0f, e.body().mass() / 20.0f + 0.2f)));
+  });
+}
+
+ferrum::EntityType grenadeType() {
+  ferrum::EntityType type;
+  type.name = "grenade";
+  type.clientMaySpawn = true;
+  type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
+  type.build = [](const ferrum::SpawnState& s) {
+    ferrum::EntityParts parts;
+    parts.body.shape = ferrum::Shape::Sphere;
+    parts.body.size = {kGrenadeRadius, 0, 0};
+    parts.body.mass = 0.4f;
+    parts.body.restitution = 0.5f;
+    parts.body.friction = 0.8f;
+    parts.visual = {ferrum::Shape::Sphere, {kGrenadeRadius, 0, 0}, 0x2F4F2FFFu};
+    parts.controller = std::make_unique<GrenadeController>(s.variant);
+    return parts;
+  };
+  type.validateSpawn = [](const ferrum::SpawnState& s, ferrum::PeerId owner, const ferrum::EntityGroup& group,
+                          std::string& why) {
+    if (s.variant == 0 || s.variant > kMaxFuseTicks) {
+      why = "fuse out of range";
+      return false;
+    }
+    if (s.linearVelocity.length() > kMaxThrowSpeed) {
+      why = "thrown too fast";
+      return false;
+    }
+    bool nearThrower = false;
+    group.forEach([&](const ferrum::Entity& e) {
+      if (e.type() == kPlayerType && e.authority() == owner &&
+          ferrum::distance(e.body().position(), s.transform.position) <= kThrowReach)
+        nearThrower = true;
+    });
+    if (!nearThrower) why = "not next to its thrower";
+    return nearThrower;
+  };
+  return type;
+}
+
+} // namespace game

@@ -1,0 +1,131 @@
+// The server as referee, over real loopback ENet: forged updates, implausible speeds,
+// spawn floods and implausible spawns are refused, counted, and do not reach others.
+
+#include <gtest/gtest.h>
+
+#include "game/grenade_controller.h"
+#include "game/types.h"
+#include "tests/support/test_peer.h"
+
+using namespace ferrum;
+using testing_support::pumpUntil;
+using testing_support::TestPeer;
+
+namespace {
+
+const PeerStats* statsOf(const NetStats& s, PeerId slot) {
+  for (const auto& p : s.peers)
+    if (p.slot == slot) return &p;
+  return nullptr;
+}
+
+size_t countType(EntityGroup& g, EntityTypeId type) {
+  size_t n = 0;
+  g.forEach([&](const Entity& e) { n += e.type() == type; });
+  return n;
+}
+
+struct Match {
+  std::unique_ptr<TestPeer> server, victim, cheat;
+  std::vector<TestPeer*> all;
+
+  explicit Match(NetConfig serverConfig = {}) {
+    server = TestPeer::enetServer(serverConfig);
+    victim = TestPeer::enetClient(server->port, true);
+    cheat = TestPeer::enetClient(server->port, true);
+    all = {server.get(), victim.get(), cheat.get()};
+  }
+  bool ready() {
+    return pumpUntil(all, [&] {
+      return !victim->player->id().isNull() && !cheat->player->id().isNull() && server->group->size() == 2 &&
+             victim->group->size() == 2 && cheat->group->size() == 2;
+    }, 600);
+  }
+  SpawnState besideCheat() {
+    SpawnState s;
+    s.transform.position = cheat->group->find(cheat->player->id())->body().position() + Vec3{0.8f, 0.5f, 0};
+    s.variant = game::kDefaultFuseTicks;
+    return s;
+  }
+};
+
+} // namespace
+
+TEST(Trust, ForgedUpdateForAnotherPlayersEntityIsRejectedAndTheVictimUnchanged) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  const EntityId victimId = m.victim->player->id();
+  // The cheat claims authority over the victim's player and teleports it.
+  m.cheat->group->setAuthority(victimId, m.cheat->net->localPeer());
+  m.cheat->group->find(victimId)->body().setTransform({{15, 1, 15}, {}});
+  const uint64_t rejectedBefore = statsOf(m.server->net->stats(), m.cheat->net->localPeer())->rejected;
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    return statsOf(m.server->net->stats(), m.cheat->net->localPeer())->rejected > rejectedBefore + 5;
+  }, 600));
+  const Vec3 truth = m.victim->group->find(victimId)->body().position();
+  EXPECT_LT(distance(m.server->group->find(victimId)->body().position(), truth), 0.1f)
+      << "the server kept the victim's own state";
+  EXPECT_GT(distance(truth, {15, 1, 15}), 5.0f);
+  EXPECT_EQ(m.server->group->find(victimId)->authority(), m.victim->net->localPeer());
+}
+
+TEST(Trust, ImpossibleSpeedIsClampedBeforeItReachesOthers) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  const EntityId cheatId = m.cheat->player->id();
+  // The cheat's own player: 100 m/s straight up into the air each tick.
+  uint64_t clampedBefore = statsOf(m.server->net->stats(), m.cheat->net->localPeer())->clamped;
+  int ticks = 0;
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    if (ticks++ < 20) m.cheat->group->find(cheatId)->body().setLinearVelocity({0, 100, 0});
+    return statsOf(m.server->net->stats(), m.cheat->net->localPeer())->clamped > clampedBefore + 3;
+  }, 600));
+  for (TestPeer* p : {m.server.get(), m.victim.get()})
+    EXPECT_LE(p->group->find(cheatId)->body().linearVelocity().length(), game::kPlayerSpeedLimit + 10.0f)
+        << "nobody else sees the impossible speed";
+}
+
+TEST(Trust, SpawnFloodIsCappedAndCounted) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  NetConfig defaults;
+  for (int i = 0; i < 40; ++i) ASSERT_FALSE(m.cheat->net->spawn(game::kGrenadeType, m.besideCheat()).isNull());
+  const PeerId cheatSlot = m.cheat->net->localPeer();
+  ASSERT_TRUE(pumpUntil(m.all, [&] { return statsOf(m.server->net->stats(), cheatSlot)->spawnsRejected >= 30; }, 300));
+  const PeerStats* s = statsOf(m.server->net->stats(), cheatSlot);
+  EXPECT_LE(40 - static_cast<int>(s->spawnsRejected), defaults.spawnBurst + 1) << "at most the burst got through";
+  // Rejected spawns are taken back on the creator too: nobody keeps phantom grenades.
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    return countType(*m.cheat->group, game::kGrenadeType) == countType(*m.server->group, game::kGrenadeType);
+  }, 300));
+  EXPECT_LE(countType(*m.victim->group, game::kGrenadeType), static_cast<size_t>(defaults.spawnBurst + 1));
+}
+
+TEST(Trust, ImplausibleSpawnIsRejectedOnItsCreator) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  SpawnState far = m.besideCheat();
+  far.transform.position = far.transform.position + Vec3{10, 0, 0}; // nowhere near the thrower
+  const EntityId id = m.cheat->net->spawn(game::kGrenadeType, far);
+  ASSERT_FALSE(id.isNull());
+  ASSERT_TRUE(pumpUntil(m.all, [&] { return m.cheat->group->find(id) == nullptr; }, 300))
+      << "the rejected spawn was not taken back";
+  EXPECT_EQ(m.server->group->find(id), nullptr);
+  EXPECT_EQ(m.victim->group->find(id), nullptr);
+  EXPECT_EQ(statsOf(m.server->net->stats(), m.cheat->net->localPeer())->spawnsRejected, 1u);
+}
+
+TEST(Trust, RepeatedViolationsDisconnectThePeerWithAReason) {
+  NetConfig strict;
+  strict.maxViolations = 10;
+  Match m(strict);
+  ASSERT_TRUE(m.ready());
+  for (int i = 0; i < 30; ++i) m.cheat->net->spawn(game::kGrenadeType, m.besideCheat());
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    return m.cheat->net->disconnected() && m.server->net->stats().counters.clientsKicked == 1;
+  }, 600));
+  EXPECT_NE(m.cheat->net->disconnectReason().find("kicked"), std::string::npos) << m.cheat->net->disconnectReason();
+  ASSERT_TRUE(pumpUntil({m.server.get(), m.victim.get()}, [&] { return m.victim->group->size() == 1; }, 600))
+      << "the kicked player's entities are gone for the others";
+  EXPECT_TRUE(m.victim->net->joined());
+}
