@@ -1,4 +1,5 @@
-// ferrum-client: joins a ferrum server; headless, its player driven by a bot.
+// ferrum-client: joins a ferrum server; headless, its player driven by a bot. The
+// interactive and LAN modes (--view, --host, --find) live in play_modes.cpp.
 
 #include <spdlog/spdlog.h>
 
@@ -7,11 +8,16 @@
 #include "apps/common/cli.h"
 #include "apps/common/peer.h"
 #include "apps/common/stats_json.h"
+#include "apps/ferrum-client/play_modes.h"
 #include "apps/common/status_line.h"
 
 int main(int argc, char** argv) {
-  CLI::App cli{"ferrum-client: joins a ferrum server; headless, with a bot driving its player.\n"
-               "Example: ferrum-client --connect 127.0.0.1:27960 --duration 20"};
+  CLI::App cli{"ferrum-client: joins a ferrum server (headless, a bot driving its player), or with --view opens\n"
+               "a window you play in, --host runs a listen server, --find lists LAN servers.\n"
+               "Examples: ferrum-client --connect 127.0.0.1:27960 --duration 20\n"
+               "          ferrum-client --view --connect 192.168.1.10:27960\n"
+               "          ferrum-client --view --host\n"
+               "          ferrum-client --find"};
   app::PeerOptions options;
   options.net.role = ferrum::Role::Client;
   std::string address = "127.0.0.1:27960";
@@ -32,6 +38,8 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
   cli.add_flag("--status", status, "print a status line every second");
+  app::PlayOptions play;
+  app::addPlayOptions(cli, play);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
 
@@ -42,6 +50,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.net.protocolOverride = protocol;
+  if (app::wantsPlayMode(play)) return app::runPlayMode(play, {options, host, port, duration, botSeed, statsPath});
   auto peer = app::Peer::create(options, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
@@ -54,11 +63,13 @@ int main(int argc, char** argv) {
   }
   const volatile bool& stop = app::installStopSignals();
   app::StatusLine line;
+  app::PlayerTracker tracker;
   const double start = app::steadySeconds();
   peer->run(
       duration,
       [&] {
         const double elapsed = app::steadySeconds() - start;
+        tracker.sample(peer->group());
         if (player.bot() && idleLast > 0 && duration > 0) player.bot()->setIdle(elapsed >= duration - idleLast);
         if (!peer->net().joined() && elapsed > joinTimeout) {
           error = "not joined after " + std::to_string(joinTimeout) + " s";
@@ -76,6 +87,8 @@ int main(int argc, char** argv) {
   peer->net().shutdown();
   std::string writeError;
   if (!statsPath.empty() && !app::writeJson(statsPath, doc, writeError))
+    std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
+  if (!app::writePlayersJson(play.playersJson, tracker, writeError))
     std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
   if (!everJoined && error.empty()) error = reason.empty() ? "never joined" : reason;
   if (!error.empty()) {

@@ -6,13 +6,15 @@
 #include <fstream>
 
 #include "apps/common/cli.h"
+#include "apps/common/discovery_service.h"
 #include "apps/common/peer.h"
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"ferrum-server: headless server for the ferrum demo arena (crates under server authority, players "
-               "under their clients').\nExample: ferrum-server --bind 127.0.0.1 --port 27960 --duration 30"};
+               "under their clients'); answers LAN discovery (ferrum-client --find) on UDP 27961.\n"
+               "Example: ferrum-server --bind 127.0.0.1 --port 27960 --duration 30"};
   app::PeerOptions options;
   options.net.role = ferrum::Role::Server;
   options.enet.bindHost = "0.0.0.0";
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
+  app::DiscoveryOptions discoveryOptions;
+  app::addDiscoveryOptions(cli, discoveryOptions);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
 
@@ -58,11 +62,16 @@ int main(int argc, char** argv) {
     std::rename((portFile + ".tmp").c_str(), portFile.c_str());
   }
   game::spawnCrates(peer->net(), crates, seed);
+  auto discovery = app::DiscoveryService::start(discoveryOptions, *peer, 0);
 
   const volatile bool& stop = app::installStopSignals();
   app::StatusLine line;
   peer->run(
-      duration, [&] { return stop; },
+      duration,
+      [&] {
+        if (discovery) discovery->poll(); // checked every loop turn, so answers go out within a tick
+        return stop;
+      },
       [&] {
         if (status) std::printf("%s\n", line.next(peer->net().stats(), peer->uptimeSeconds()).c_str()), std::fflush(stdout);
       });

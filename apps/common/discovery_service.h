@@ -1,0 +1,40 @@
+#pragma once
+// A server's discovery answering machine: the command-line options, the responder,
+// and the ServerInfo it answers with (players counted from the live NetManager).
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "apps/common/discovery.h"
+#include "apps/common/peer.h"
+
+namespace app {
+
+struct DiscoveryOptions {
+  int port = kDefaultDiscoveryPort; ///< 0: off; -1: any free port (tests; see portFile)
+  std::string portFile;             ///< write the bound discovery port here
+  std::string name;                 ///< empty: this machine's host name
+};
+
+void addDiscoveryOptions(CLI::App& cli, DiscoveryOptions& options);
+
+class DiscoveryService {
+public:
+  /// nullptr when discovery is off or its port cannot be bound (logged: the game
+  /// itself still runs). `hostPlayers`: players living in this process (listen server).
+  static std::unique_ptr<DiscoveryService> start(const DiscoveryOptions& options, Peer& peer, int hostPlayers);
+  /// Answers waiting requests; never blocks. Call from the game loop.
+  void poll();
+
+private:
+  DiscoveryService(std::unique_ptr<DiscoveryResponder> responder, Peer& peer, std::string name, int hostPlayers)
+      : m_responder(std::move(responder)), m_peer(peer), m_name(std::move(name)), m_hostPlayers(hostPlayers) {}
+  std::unique_ptr<DiscoveryResponder> m_responder;
+  Peer& m_peer;
+  std::string m_name;
+  int m_hostPlayers;
+};
+
+} // namespace app

@@ -1,0 +1,229 @@
+#include "viewer/viewer.h"
+
+#include <SDL.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
+#include <imgui.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "apps/common/peer.h"
+#include "viewer/camera.h"
+#include "viewer/effects_view.h"
+#include "viewer/net_history.h"
+#include "viewer/overlay.h"
+#include "viewer/scene_renderer.h"
+#include "viewer/screenshot.h"
+#include "viewer/server_list.h"
+
+namespace viewer {
+
+namespace {
+
+constexpr double kFrameSeconds = 1.0 / 60;
+
+/// SDL, window, GL context and ImGui, torn down in reverse order whatever happens.
+class Window {
+public:
+  bool open(const ViewerOptions& options, std::string& error) {
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+      error = std::string("SDL_Init: ") + SDL_GetError();
+      return false;
+    }
+    m_sdl = true;
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 24);
+    m_window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
+                                options.height, SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!m_window) {
+      error = std::string("SDL_CreateWindow: ") + SDL_GetError();
+      return false;
+    }
+    m_context = SDL_GL_CreateContext(m_window);
+    if (!m_context) {
+      error = std::string("OpenGL 3.3 core context: ") + SDL_GetError();
+      return false;
+    }
+    SDL_GL_MakeCurrent(m_window, m_context);
+    // A screenshot run must not wait for a display's refresh; the loop paces itself.
+    SDL_GL_SetSwapInterval(options.screenshotPath.empty() ? 1 : 0);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    m_imgui = true;
+    ImGui::GetIO().IniFilename = nullptr; // never litter the working directory
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().WindowRounding = 6;
+    ImGui::GetStyle().FrameRounding = 3;
+    ImGui_ImplSDL2_InitForOpenGL(m_window, m_context);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    spdlog::info("viewer: {} on {}", reinterpret_cast<const char*>(glGetString(GL_VERSION)),
+                 reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+    return true;
+  }
+  ~Window() {
+    if (m_imgui) {
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplSDL2_Shutdown();
+      ImGui::DestroyContext();
+    }
+    if (m_context) SDL_GL_DeleteContext(m_context);
+    if (m_window) SDL_DestroyWindow(m_window);
+    if (m_sdl) SDL_Quit();
+  }
+  SDL_Window* window() const { return m_window; }
+
+private:
+  bool m_sdl = false, m_imgui = false;
+  SDL_Window* m_window = nullptr;
+  SDL_GLContext m_context = nullptr;
+};
+
+/// Keyboard and mouse to player input, camera turns and the grenade hook.
+class Controls {
+public:
+  explicit Controls(bool capture) { setCaptured(capture); }
+
+  /// Returns false when the user asked to quit.
+  bool handle(const SDL_Event& e, Camera& camera, OverlayState& overlay, const ViewerHooks& hooks) {
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    switch (e.type) {
+    case SDL_QUIT:
+      return false;
+    case SDL_KEYDOWN:
+      if (e.key.keysym.sym == SDLK_ESCAPE) setCaptured(!m_captured);
+      if (e.key.keysym.sym == SDLK_F1) overlay.showStats = !overlay.showStats;
+      if (e.key.keysym.sym == SDLK_F2) overlay.showServerList = !overlay.showServerList;
+      break;
+    case SDL_MOUSEMOTION:
+      if (m_captured || (e.motion.state & SDL_BUTTON_RMASK))
+        camera.turn(static_cast<float>(e.motion.xrel), static_cast<float>(e.motion.yrel));
+      break;
+    case SDL_MOUSEBUTTONDOWN:
+      if (e.button.button == SDL_BUTTON_LEFT && (m_captured || !ImGui::GetIO().WantCaptureMouse)) {
+        if (!m_captured) setCaptured(true); // first click into the window only grabs the mouse
+        else if (hooks.throwGrenade) hooks.throwGrenade(normalized(camera.centre() - camera.eye()));
+      }
+      break;
+    default:
+      break;
+    }
+    return true;
+  }
+
+  game::PlayerInput input(const Camera& camera) const {
+    game::PlayerInput in;
+    if (ImGui::GetIO().WantCaptureKeyboard) return in;
+    const Uint8* keys = SDL_GetKeyboardState(nullptr);
+    const float forward = static_cast<float>(keys[SDL_SCANCODE_W] - keys[SDL_SCANCODE_S]);
+    const float right = static_cast<float>(keys[SDL_SCANCODE_D] - keys[SDL_SCANCODE_A]);
+    camera.toWorld(forward, right, in.moveX, in.moveZ);
+    in.jump = keys[SDL_SCANCODE_SPACE] != 0;
+    return in;
+  }
+
+private:
+  void setCaptured(bool captured) {
+    // Relative mode can fail without a real display (offscreen driver): then stay free.
+    m_captured = captured && SDL_SetRelativeMouseMode(SDL_TRUE) == 0;
+    if (!m_captured) SDL_SetRelativeMouseMode(SDL_FALSE);
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_captured) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+    else io.ConfigFlags &= ~ImGuiConfigFlags_NoMouse;
+  }
+  bool m_captured = false;
+};
+
+} // namespace
+
+bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::string& error) {
+  Window window;
+  if (!window.open(options, error)) return false;
+  SceneRenderer renderer;
+  if (!renderer.init(error)) return false;
+  ferrum::NetManager& net = *hooks.net;
+  const bool screenshot = !options.screenshotPath.empty();
+  Controls controls(!screenshot);
+  Camera camera;
+  EffectsView effects;
+  NetHistory history;
+  Overlay overlay;
+  OverlayState overlayState;
+  ServerList servers(options.discoveryTarget, options.discoveryPort);
+
+  const double start = app::steadySeconds();
+  double lastFrame = start;
+  float fps = 0;
+  int framesThisSecond = 0;
+  double secondStart = start;
+  for (int frame = 1;; ++frame) {
+    const double now = app::steadySeconds();
+    if (options.durationSeconds > 0 && now - start >= options.durationSeconds) break;
+    if (hooks.stop && hooks.stop()) break;
+    const float dt = static_cast<float>(std::min(0.1, now - lastFrame));
+    if (++framesThisSecond, now - secondStart >= 1.0) {
+      fps = static_cast<float>(framesThisSecond / (now - secondStart));
+      framesThisSecond = 0;
+      secondStart = now;
+    }
+    lastFrame = now;
+
+    SDL_Event event;
+    bool quit = false;
+    while (SDL_PollEvent(&event))
+      if (!controls.handle(event, camera, overlayState, hooks)) quit = true;
+    if (quit) break;
+    const ferrum::EntityId self = hooks.localPlayer ? hooks.localPlayer() : ferrum::kNullEntity;
+    if (hooks.setInput) hooks.setInput(controls.input(camera));
+
+    net.frame(now);
+    effects.absorb(hooks.effects->pending());
+    hooks.effects->clearPending();
+    effects.advance(dt);
+    if (hooks.everyFrame) hooks.everyFrame();
+    const ferrum::NetStats stats = net.stats();
+    history.update(stats, now);
+    servers.poll();
+
+    if (const ferrum::Entity* me = self.isNull() ? nullptr : net.group().find(self)) {
+      camera.setDistance(9);
+      camera.follow(me->body().position(), dt);
+    } else {
+      camera.setDistance(34); // nobody to follow: look over the whole arena
+      camera.follow({0, 0, 0}, dt);
+    }
+
+    int width = 0, height = 0;
+    SDL_GL_GetDrawableSize(window.window(), &width, &height);
+    renderer.draw(net.group(), effects, camera, width, height);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), self, overlayState);
+    overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps},
+                 overlayState);
+    servers.draw(overlayState.showServerList);
+    ImGui::Render();
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (screenshot && frame >= options.frames) {
+      if (!writeScreenshot(options.screenshotPath, width, height, error)) return false;
+      spdlog::info("viewer: wrote {} ({}x{}, frame {})", options.screenshotPath, width, height, frame);
+      break;
+    }
+    SDL_GL_SwapWindow(window.window());
+    // Handle packets until the next frame is due: never a plain sleep.
+    const double due = lastFrame + kFrameSeconds;
+    net.service(0);
+    for (double left = due - app::steadySeconds(); left > 0; left = due - app::steadySeconds())
+      net.service(static_cast<uint32_t>(std::ceil(left * 1000.0)));
+  }
+  return true;
+}
+
+} // namespace viewer
