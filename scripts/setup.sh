@@ -9,7 +9,7 @@ packages=(
   # libraries (see docs/architecture.md, "Dependencies")
   libenet-dev libbullet-dev libsdl2-dev libimgui-dev libstb-dev libgl-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libzstd-dev nlohmann-json3-dev
+  libzstd-dev zlib1g-dev nlohmann-json3-dev
   # reports and headless rendering
   gnuplot-nox zstd xvfb xauth
 )

@@ -1,0 +1,215 @@
+// ferrum-bench: measures snapshot encoders side by side on the same world states.
+//   ferrum-bench bandwidth --input ../shared/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
+//   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
+// Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "frame_source.h"
+#include "pipelines.h"
+
+using namespace ferrum;
+using namespace ferrum::bench;
+
+namespace {
+
+struct Options {
+  std::string input;
+  std::string scenario;
+  int baselineAge = 6;
+  double loss = 0;
+  long frames = 0;
+  std::string json;
+  size_t maxPacketBytes = 1200;
+  double budgetKbps = 0;
+  bool quiet = false;
+};
+
+/// The demo's own delta encoder on the recorded stream (data/README.md), kbit/s at 60 Hz.
+const std::map<int, double> kReferenceKbps = {{1, 120.8}, {3, 148.1}, {6, 172.5}, {12, 201.1}};
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
+}
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+nlohmann::json summarize(const PipelineStats& s) {
+  const double k = s.packetsPerSecond / 1000.0;
+  std::vector<double> kbps(s.bits.size());
+  for (size_t i = 0; i < s.bits.size(); ++i) kbps[i] = s.bits[i] * k;
+  nlohmann::json j;
+  j["encoder"] = s.encoder;
+  j["packets_per_second"] = s.packetsPerSecond;
+  j["packets"] = s.bits.size();
+  j["kbps_mean"] = mean(kbps);
+  j["kbps_p50"] = percentile(kbps, 0.5);
+  j["kbps_p95"] = percentile(kbps, 0.95);
+  j["kbps_max"] = percentile(kbps, 1.0);
+  j["bits_per_packet_mean"] = mean(s.bits);
+  j["bits_per_cube_mean"] = s.objects ? mean(s.bits) / static_cast<double>(s.objects) : 0.0;
+  j["encode_us_median"] = percentile(s.encodeUs, 0.5);
+  j["decode_us_median"] = percentile(s.decodeUs, 0.5);
+  j["max_position_error_m"] = s.maxPositionError;
+  j["max_orientation_error_rad"] = s.maxOrientationError;
+  j["max_fresh_position_error_m"] = s.maxFreshPositionError;
+  j["max_fresh_orientation_error_rad"] = s.maxFreshOrientationError;
+  j["mismatched_packets"] = s.mismatches;
+  j["exact"] = s.mismatches == 0;
+  j["max_packet_bytes"] = s.maxBytes;
+  j["packets_over_cap"] = s.overCap;
+  j["missing_baselines"] = s.missingBaselines;
+  j["stale_objects_per_packet"] = s.bits.empty() ? 0.0 : s.staleObjectsSum / static_cast<double>(s.bits.size());
+  return j;
+}
+
+int runBandwidth(const Options& o) {
+  std::unique_ptr<FrameSource> source;
+  if (!o.input.empty()) {
+    std::string why;
+    source = openRecording(o.input, why);
+    if (!source) {
+      std::fprintf(stderr, "ferrum-bench: %s\n", why.c_str());
+      return 2;
+    }
+  } else {
+    source = makeCubeScenario(CubeScenarioParams{});
+  }
+  const long frameLimit = o.frames > 0 ? o.frames : (o.input.empty() ? 1800 : 0);
+
+  snapshot::SnapshotConfig config;
+  config.maxPacketBytes = o.maxPacketBytes;
+  config.budgetKbps = o.budgetKbps;
+  AckModel acks;
+  acks.baselineAgeFrames = o.baselineAge;
+  acks.ackLoss = o.loss;
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  for (int pps : {60, 30}) {
+    config.sendHz = pps;
+    pipelines.push_back(makeSeedPipeline(pps));
+    pipelines.push_back(makeFullPipeline(pps));
+    pipelines.push_back(makeFerrumPipeline(pps, acks, config));
+  }
+
+  Frame frame, previous;
+  long index = 0;
+  double movingSum = 0;
+  const bool progress = !o.quiet && isatty(fileno(stderr));
+  while ((frameLimit == 0 || index < frameLimit) && source->next(frame)) {
+    if (index > 0) {
+      size_t moving = 0;
+      for (size_t i = 0; i < frame.states.size(); ++i) moving += !(frame.states[i] == previous.states[i]);
+      movingSum += static_cast<double>(moving) / static_cast<double>(frame.states.size());
+    }
+    for (auto& p : pipelines) p->frame(frame, index);
+    std::swap(frame, previous);
+    ++index;
+    if (progress && index % 100 == 0) std::fprintf(stderr, "\rferrum-bench: frame %ld", index);
+  }
+  if (progress) std::fprintf(stderr, "\r%40s\r", "");
+  if (!source->error().empty()) {
+    std::fprintf(stderr, "ferrum-bench: %s\n", source->error().c_str());
+    return 2;
+  }
+  if (index < 2) {
+    std::fprintf(stderr, "ferrum-bench: need at least 2 frames, got %ld\n", index);
+    return 2;
+  }
+
+  nlohmann::json report;
+  report["source"] = source->describe();
+  report["frames"] = index;
+  report["baseline_age_frames"] = o.baselineAge;
+  report["ack_loss"] = o.loss;
+  report["max_packet_bytes"] = o.maxPacketBytes;
+  report["budget_kbps"] = o.budgetKbps;
+  report["moving_share_mean"] = movingSum / static_cast<double>(index - 1);
+  report["objects"] = previous.states.size();
+  bool exact = true;
+  std::printf("source: %s, %ld frames, %zu objects, baseline age %d frames, ack loss %.2f\n",
+              source->describe().c_str(), index, previous.states.size(), o.baselineAge, o.loss);
+  std::printf("moving per frame: %.2f%% of objects\n\n", 100.0 * report["moving_share_mean"].get<double>());
+  std::printf("%-15s %4s %9s %9s %9s %9s %8s %8s %8s %9s %9s %6s %6s\n", "encoder", "pps", "kbps mean", "p50", "p95",
+              "max", "bit/cube", "enc us", "dec us", "pos err m", "ori rad", "exact", "maxB");
+  for (const auto& p : pipelines) {
+    const nlohmann::json j = summarize(p->stats());
+    exact = exact && j["exact"].get<bool>();
+    std::printf("%-15s %4d %9.1f %9.1f %9.1f %9.1f %8.3f %8.1f %8.1f %9.6f %9.6f %6s %6zu\n",
+                j["encoder"].get<std::string>().c_str(), j["packets_per_second"].get<int>(), j["kbps_mean"].get<double>(),
+                j["kbps_p50"].get<double>(), j["kbps_p95"].get<double>(), j["kbps_max"].get<double>(),
+                j["bits_per_cube_mean"].get<double>(), j["encode_us_median"].get<double>(),
+                j["decode_us_median"].get<double>(), j["max_fresh_position_error_m"].get<double>(),
+                j["max_fresh_orientation_error_rad"].get<double>(), j["exact"].get<bool>() ? "yes" : "NO",
+                j["max_packet_bytes"].get<size_t>());
+    report["encoders"].push_back(j);
+  }
+  std::printf("(errors: objects whose receiver copy is this frame's state; with stale ones see the JSON)\n");
+  // Ratios against the baselines measured in this same run, and the published reference.
+  for (int pps : {60, 30}) {
+    double seed = 0, ours = 0;
+    for (const auto& e : report["encoders"]) {
+      if (e["packets_per_second"] != pps) continue;
+      if (e["encoder"] == "seed (zlib)") seed = e["kbps_mean"];
+      if (e["encoder"] == "ferrum delta") ours = e["kbps_mean"];
+    }
+    report["ferrum_over_seed"][std::to_string(pps)] = seed > 0 ? ours / seed : 0.0;
+    std::printf("\n%d pps: ferrum / seed = %.4f", pps, seed > 0 ? ours / seed : 0.0);
+    if (pps == 60 && !o.input.empty() && o.loss == 0 && kReferenceKbps.count(o.baselineAge)) {
+      const double ref = kReferenceKbps.at(o.baselineAge);
+      report["reference_kbps"] = ref;
+      report["ferrum_over_reference"] = ours / ref;
+      std::printf(", ferrum / reference (%.1f kbit/s) = %.4f", ref, ours / ref);
+    }
+  }
+  std::printf("\n");
+  if (!o.json.empty()) {
+    const std::filesystem::path path(o.json);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path);
+    out << report.dump(2) << "\n";
+    if (!out) {
+      std::fprintf(stderr, "ferrum-bench: cannot write %s\n", o.json.c_str());
+      return 2;
+    }
+  }
+  return exact ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ferrum-bench: snapshot encoders compared on the same world states"};
+  app.require_subcommand(1);
+  Options o;
+  CLI::App* bw = app.add_subcommand("bandwidth", "seed format vs full quantized vs ferrum delta+priority");
+  auto* input = bw->add_option("--input", o.input, "recorded stream, challenge layout (zstd or raw)")->check(CLI::ExistingFile);
+  bw->add_option("--scenario", o.scenario, "built-in scenario")->check(CLI::IsMember({"cubes"}))->excludes(input);
+  bw->add_option("--baseline-age", o.baselineAge, "frames between a packet and its ack (baseline age)")
+      ->check(CLI::Range(1, 120));
+  bw->add_option("--loss", o.loss, "probability that an ack is lost (stale baselines)")->check(CLI::Range(0.0, 0.99));
+  bw->add_option("--frames", o.frames, "stop after N frames (scenario default 1800; recording: all)")
+      ->check(CLI::Range(2L, 10000000L));
+  bw->add_option("--json", o.json, "write the full report as JSON here");
+  bw->add_option("--max-packet-bytes", o.maxPacketBytes, "ferrum's payload cap")->check(CLI::Range(16, 65000));
+  bw->add_option("--budget-kbps", o.budgetKbps, "ferrum's per-receiver budget (0: cap only)")->check(CLI::Range(0.0, 1e6));
+  bw->add_flag("--quiet", o.quiet, "no progress line");
+  CLI11_PARSE(app, argc, argv);
+  if (o.input.empty() && o.scenario.empty()) {
+    std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");
+    return 2;
+  }
+  return runBandwidth(o);
+}
