@@ -25,7 +25,12 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 bench: build
-	@echo "ferrum-bench arrives with the snapshot-compression work; nothing to run yet."
+	@mkdir -p out/bench
+	@for age in 1 6 12; do \
+	  $(BUILD)/apps/ferrum-bench bandwidth --input ../shared/data/gdc2015-cubes-60hz.bin.zst \
+	    --baseline-age $$age --json out/bench/recorded-age$$age.json || exit 1; \
+	done
+	@$(BUILD)/apps/ferrum-bench bandwidth --scenario cubes --json out/bench/scenario-cubes.json
 
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DFERRUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
