@@ -59,20 +59,27 @@ bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effe
 }
 
 PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
-                                                             ferrum::WriteStream& corrected) const {
+                                                             ferrum::WriteStream& corrected) {
   ferrum::ReadStream in = block;
   PlayerState claim;
   if (!claim.serialize(in)) return Verdict::Reject;
-  const ferrum::Vec3 here = entity().body().position();
+  // Judge the step from the owner's previous accepted claim: the server's own copy
+  // drifts (dead reckoning, collisions) and would make honest steps look long.
+  const ferrum::Vec3 here = m_hasClaim ? m_lastClaim : entity().body().position();
+  m_hasClaim = true;
   const float reach = kPlayerSpeedLimit * elapsedSeconds + kPlayerMoveSlack;
   const ferrum::Vec3 step = claim.position - here;
   const float moved = step.length();
   const float speed = claim.velocity.length();
-  if (moved <= reach && speed <= kPlayerSpeedLimit) return Verdict::Accept;
+  if (moved <= reach && speed <= kPlayerSpeedLimit) {
+    m_lastClaim = claim.position;
+    return Verdict::Accept;
+  }
   PlayerState fixed = claim;
   if (moved > reach) fixed.position = here + step * (reach / moved);
   if (speed > kPlayerSpeedLimit) fixed.velocity = claim.velocity * (kPlayerSpeedLimit / speed);
   fixed.serialize(corrected);
+  m_lastClaim = fixed.position;
   return Verdict::Clamp;
 }
 

@@ -37,7 +37,7 @@ public:
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
   /// Speed and teleport limits (server side, for the owner's updates).
   Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
-                           ferrum::WriteStream& corrected) const override;
+                           ferrum::WriteStream& corrected) override;
 
 private:
   void move();
@@ -45,6 +45,8 @@ private:
 
   PlayerInput m_ownerInput;
   PlayerInput m_input;
+  ferrum::Vec3 m_lastClaim; ///< referee: the last position the server accepted from the owner
+  bool m_hasClaim = false;
 };
 
 /// Player type: variant = the owner's slot (picks the colour).

@@ -26,6 +26,7 @@ const volatile bool& installStopSignals() {
 
 std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& error) {
   error = options.net.validate();
+  if (error.empty()) error = options.sim.validate();
   if (!error.empty()) return nullptr;
   auto peer = std::unique_ptr<Peer>(new Peer());
   game::registerDemoTypes(peer->m_registry);
@@ -33,7 +34,13 @@ std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& erro
   peer->m_transport = options.net.role == ferrum::Role::Server ? ferrum::EnetTransport::listen(options.enet, error)
                                                                : ferrum::EnetTransport::client(options.enet, error);
   if (!peer->m_transport) return nullptr;
-  peer->m_net = std::make_unique<ferrum::NetManager>(options.net, *peer->m_transport, peer->m_group, peer->m_effects);
+  ferrum::Transport* link = peer->m_transport.get();
+  if (options.sim.any()) {
+    peer->m_simulator = std::make_unique<ferrum::LinkSimulator>(*peer->m_transport, options.sim, options.sim,
+                                                                options.simSeed, steadySeconds);
+    link = peer->m_simulator.get();
+  }
+  peer->m_net = std::make_unique<ferrum::NetManager>(options.net, *link, peer->m_group, peer->m_effects);
   peer->m_startTime = steadySeconds();
   return peer;
 }

@@ -11,6 +11,7 @@
 
 #include "ferrum/effects.h"
 #include "ferrum/enet_transport.h"
+#include "ferrum/link_simulator.h"
 #include "ferrum/entity_group.h"
 #include "ferrum/net_manager.h"
 #include "game/demo_game.h"
@@ -22,6 +23,8 @@ double steadySeconds();
 struct PeerOptions {
   ferrum::NetConfig net;
   ferrum::EnetConfig enet;
+  ferrum::LinkConditions sim; ///< any condition set: the link goes through a LinkSimulator
+  uint64_t simSeed = 1;
 };
 
 class Peer {
@@ -48,6 +51,7 @@ private:
   ferrum::EntityGroup m_group;
   ferrum::Effects m_effects;
   std::unique_ptr<ferrum::EnetTransport> m_transport;
+  std::unique_ptr<ferrum::LinkSimulator> m_simulator;
   std::unique_ptr<ferrum::NetManager> m_net;
   std::set<uint32_t> m_seen;
   double m_startTime = 0;

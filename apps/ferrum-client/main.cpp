@@ -6,7 +6,9 @@
 #include <cstdio>
 
 #include "apps/common/cli.h"
+#include "apps/common/latency_probe.h"
 #include "apps/common/peer.h"
+#include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/ferrum-client/play_modes.h"
 #include "apps/common/status_line.h"
@@ -38,10 +40,14 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
   cli.add_flag("--status", status, "print a status line every second");
+  app::SimOptions sim;
+  app::addSimOptions(cli, sim);
   app::PlayOptions play;
   app::addPlayOptions(cli, play);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
+  options.sim = sim.conditions;
+  options.simSeed = sim.seed;
 
   std::string error, host;
   uint16_t port = 0;
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   game::LocalPlayer player(peer->net(), botSeed);
+  app::LatencyProbe latency(peer->net());
   if (!peer->net().connect(host, port)) {
     std::fprintf(stderr, "ferrum-client: cannot start connecting to %s\n", address.c_str());
     return 1;
@@ -81,7 +88,9 @@ int main(int argc, char** argv) {
         if (status) std::printf("%s\n", line.next(peer->net().stats(), peer->uptimeSeconds()).c_str()), std::fflush(stdout);
       });
 
-  const nlohmann::json doc = app::statsJson(*peer);
+  nlohmann::json doc = app::statsJson(*peer);
+  doc["grenadesThrown"] = player.grenadesThrown();
+  doc["latencyProbe"] = latency.toJson();
   const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
   const std::string reason = peer->net().disconnectReason();
   peer->net().shutdown();

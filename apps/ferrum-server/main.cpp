@@ -8,6 +8,7 @@
 #include "apps/common/cli.h"
 #include "apps/common/discovery_service.h"
 #include "apps/common/peer.h"
+#include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
 
@@ -39,10 +40,14 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
+  app::SimOptions sim;
+  app::addSimOptions(cli, sim);
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
+  options.sim = sim.conditions;
+  options.simSeed = sim.seed;
 
   std::string error;
   if (!app::applyLogLevel(logLevel, error)) {

@@ -39,9 +39,10 @@ public:
 
   /// Server only: a client that owns this entity sent `block`. Decide whether it is
   /// plausible; `elapsedSeconds` is the owner's time since its previous accepted
-  /// block. On Clamp, write the corrected state to `corrected`.
+  /// block. On Clamp, write the corrected state to `corrected`. Not const: a referee
+  /// may remember the last claim it accepted.
   enum class Verdict : uint8_t { Accept, Clamp, Reject };
-  virtual Verdict checkRemoteState(const ReadStream& block, float elapsedSeconds, WriteStream& corrected) const {
+  virtual Verdict checkRemoteState(const ReadStream& block, float elapsedSeconds, WriteStream& corrected) {
     (void)block;
     (void)elapsedSeconds;
     (void)corrected;

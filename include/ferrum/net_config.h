@@ -22,7 +22,7 @@ struct NetConfig {
   size_t maxPacketBytes = 1200; ///< state packet payload cap (under ENet's MTU)
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
-  int maxViolations = 100;    ///< server: a client exceeding this many rejected messages is kicked
+  int maxViolations = 100;    ///< server: kick a client whose violations (each decaying after 1 s) exceed this
   uint32_t shutdownWaitMs = 500; ///< how long shutdown() waits for goodbyes to be delivered
   // Server-side limits on what one client may do (the referee).
   float maxSpawnsPerSecond = 4.0f; ///< sustained client spawn rate; more are rejected

@@ -102,7 +102,7 @@ private:
   void applyDespawnRequests();
   void onEventMessage(Remote& from, const wire::EntityEvent& event);
   const char* checkClientSpawn(Remote& from, const wire::Spawn& spawn);
-  bool checkClientBlock(Remote& from, const Entity& entity, const EntityNet& net, uint32_t originTick,
+  bool checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
                         wire::StateBlock& block);
 
   void runTick();

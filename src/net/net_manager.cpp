@@ -109,6 +109,7 @@ void NetManager::updateRemoteEntities() {
 }
 
 void NetManager::sendState() {
+  if (!m_joined) return; // a client has no slot (no origin to claim) before its welcome
   // Every receiver starts at the same block; the cursor moves on once per send.
   size_t next = m_sendCursor;
   for (auto& [link, remote] : m_remotes) {

@@ -13,7 +13,9 @@ struct NetManager::Remote {
   uint16_t nextSequence = 0;
   uint16_t newestReceived = 0;
   bool hasReceived = false;
-  uint64_t violations = 0;
+  uint64_t violations = 0;      ///< total, for statistics
+  float violationScore = 0;     ///< leaky: decays by 1 per second; a kick above maxViolations
+  uint32_t violationTick = 0;
   bool kicked = false;
   float spawnTokens = 0;       ///< token bucket for client spawns (server side)
   uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up

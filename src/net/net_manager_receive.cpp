@@ -166,10 +166,15 @@ void NetManager::removePeerEntities(PeerId slot) {
   }
 }
 
+// Violations leak away at one per second, so an honest peer's rare misstep (a clamp
+// after a lag spike) never adds up to a kick, while a flood does within moments.
 void NetManager::violation(Remote& from, const char* what) {
   ++from.violations;
+  const float elapsed = static_cast<float>(m_tick - from.violationTick) / static_cast<float>(m_config.tickHz);
+  from.violationScore = std::max(0.0f, from.violationScore - elapsed) + 1.0f;
+  from.violationTick = m_tick;
   if (from.violations == 1) spdlog::warn("peer {}: {} (further violations are counted, not logged)", from.slot, what);
-  if (m_config.role == Role::Server && !from.kicked && from.violations > static_cast<uint64_t>(m_config.maxViolations)) {
+  if (m_config.role == Role::Server && !from.kicked && from.violationScore > static_cast<float>(m_config.maxViolations)) {
     spdlog::warn("peer {}: {} violations, disconnecting", from.slot, from.violations);
     from.kicked = true;
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
@@ -351,7 +356,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
 
 // The entity's controller judges a client's update (speed, teleports...); what it
 // finds implausible is clamped or dropped, per config, and counted either way.
-bool NetManager::checkClientBlock(Remote& from, const Entity& entity, const EntityNet& net, uint32_t originTick,
+bool NetManager::checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
                                   wire::StateBlock& block) {
   const float elapsed = net.hasTick ? static_cast<float>(originTick - net.lastOriginTick) / static_cast<float>(m_config.tickHz)
                                     : 1.0f / static_cast<float>(m_config.sendHz);
@@ -380,7 +385,7 @@ bool NetManager::checkClientBlock(Remote& from, const Entity& entity, const Enti
 void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward) {
   const bool isServer = m_config.role == Role::Server;
   for (wire::StateBlock& block : packet.blocks) {
-    const Entity* e = m_group.find(block.id);
+    Entity* e = m_group.find(block.id);
     if (!e) {
       ++from.stats.unknownEntity; // e.g. its spawn is still on the reliable channel
       continue;
