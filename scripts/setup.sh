@@ -12,6 +12,8 @@ packages=(
   libzstd-dev zlib1g-dev nlohmann-json3-dev
   # reports and headless rendering
   gnuplot-nox zstd xvfb xauth
+  # the LAN discovery test builds two network namespaces with `ip netns`
+  iproute2
 )
 
 missing=()

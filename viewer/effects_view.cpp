@@ -20,7 +20,7 @@ void EffectsView::absorb(const std::vector<ferrum::Effect>& pending) {
     switch (e.kind) {
     case ferrum::EffectKind::Explosion: {
       const float radius = std::clamp(e.strength, 0.5f, 20.0f);
-      m_lights.push_back({{e.position + ferrum::Vec3{0, 0.5f, 0}, {6.0f, 3.2f, 1.0f}, radius * 4}, 0, 0.6f});
+      m_lights.push_back({{e.position + ferrum::Vec3{0, 0.5f, 0}, {3.0f, 1.6f, 0.5f}, radius * 2.5f}, 0, 0.5f});
       m_shells.push_back({e.position, radius, 0, 0.45f});
       addSparks(e.position, 60, 9.0f);
       break;
@@ -29,8 +29,11 @@ void EffectsView::absorb(const std::vector<ferrum::Effect>& pending) {
       addSparks(e.position, 10, std::clamp(e.strength, 1.0f, 8.0f));
       break;
     case ferrum::EffectKind::Light: {
+      // strength is an intensity; a quarter of it keeps a blast's light from washing out the scene
       const float intensity = std::clamp(e.strength, 0.1f, 10.0f);
-      m_lights.push_back({{e.position, ferrum::Vec3{1.0f, 0.9f, 0.7f} * intensity, 6.0f}, 0, 1.0f});
+      m_lights.push_back({{e.position + ferrum::Vec3{0, 0.3f, 0}, ferrum::Vec3{1.0f, 0.85f, 0.6f} * (intensity * 0.25f),
+                           3.0f + intensity},
+                          0, 0.8f});
       break;
     }
     case ferrum::EffectKind::Sound:
@@ -62,6 +65,11 @@ void EffectsView::advance(float dt) {
   age(m_shells, dt);
   age(m_rings, dt);
   age(m_lights, dt);
+}
+
+bool EffectsView::explosionShowing() const {
+  return std::any_of(m_shells.begin(), m_shells.end(),
+                     [](const Shell& s) { return s.age > 0.1f * s.life && s.age < 0.5f * s.life; });
 }
 
 std::vector<PointLight> EffectsView::lights(size_t max) const {

@@ -46,6 +46,8 @@ public:
   const std::vector<Particle>& particles() const { return m_particles; }
   const std::vector<Shell>& shells() const { return m_shells; }
   const std::vector<SoundRing>& rings() const { return m_rings; }
+  /// True while an explosion's shell is in its brightest part.
+  bool explosionShowing() const;
 
 private:
   struct TimedLight {

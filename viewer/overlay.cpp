@@ -63,8 +63,9 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
       ImGui::EndDisabled();
     }
     ImGui::Separator();
-    ImGui::TextDisabled("WASD move  mouse look  space jump  click throw");
-    ImGui::TextDisabled("Esc free/capture mouse  F1 overlay  F2 servers");
+    ImGui::TextDisabled("WASD move, mouse look, space jump");
+    ImGui::TextDisabled("left click: throw a grenade");
+    ImGui::TextDisabled("Esc: free the mouse; F1 overlay; F2 servers");
   }
   if (state.showStats) ImGui::End();
 }

@@ -50,8 +50,8 @@ void main() {
   vec3 v = normalize(uEye - vWorld);
   float diffuse = max(dot(n, kSun), 0.0);
   float spec = pow(max(dot(n, normalize(kSun + v)), 0.0), 40.0) * 0.2;
-  vec3 ambient = mix(vec3(0.22, 0.2, 0.19), vec3(0.42, 0.47, 0.56), n.y * 0.5 + 0.5);
-  vec3 colour = base * (ambient + diffuse * vec3(1.0, 0.95, 0.85)) + spec;
+  vec3 ambient = mix(vec3(0.3, 0.28, 0.26), vec3(0.5, 0.55, 0.63), n.y * 0.5 + 0.5);
+  vec3 colour = base * (ambient + diffuse * vec3(0.9, 0.86, 0.78)) + spec;
   for (int i = 0; i < uLightCount; ++i) {
     vec3 toLight = uLightPos[i] - vWorld;
     float d = length(toLight);

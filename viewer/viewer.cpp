@@ -156,6 +156,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   ServerList servers(options.discoveryTarget, options.discoveryPort);
 
   const double start = app::steadySeconds();
+  double shotDue = start; // when the screenshot's frame count was reached
   double lastFrame = start;
   float fps = 0;
   int framesThisSecond = 0;
@@ -211,7 +212,10 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     ImGui::Render();
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-    if (screenshot && frame >= options.frames) {
+    const bool waitedEnough = options.explosionWaitSeconds <= 0 || effects.explosionShowing() ||
+                              now - shotDue >= options.explosionWaitSeconds;
+    if (screenshot && frame < options.frames) shotDue = now;
+    if (screenshot && frame >= options.frames && waitedEnough) {
       if (!writeScreenshot(options.screenshotPath, width, height, error)) return false;
       spdlog::info("viewer: wrote {} ({}x{}, frame {})", options.screenshotPath, width, height, frame);
       break;

@@ -19,6 +19,9 @@ struct ViewerOptions {
   std::string title = "ferrum";
   std::string screenshotPath; ///< non-empty: write a PNG after `frames` frames, then return
   int frames = 120;
+  /// After `frames`, keep going up to this many seconds until an explosion is on
+  /// screen, so a picture of the game shows one (0: take the shot at once).
+  double explosionWaitSeconds = 0;
   double durationSeconds = 0; ///< 0: until the window closes
   std::string discoveryTarget = "255.255.255.255";
   uint16_t discoveryPort = 27961;
@@ -32,8 +35,7 @@ struct ViewerHooks {
   std::function<ferrum::EntityId()> localPlayer;
   /// Called every frame with the input built from keyboard and mouse.
   std::function<void(const game::PlayerInput&)> setInput;
-  /// Left click: throw a grenade along `aim` (unit vector, world space). Not wired to
-  /// the game yet: the game's grenade input arrives separately.
+  /// Left click: throw a grenade along `aim` (unit vector, world space).
   std::function<void(ferrum::Vec3 aim)> throwGrenade;
   /// Transport loss estimate 0..1 (absent or negative: shown as n/a).
   std::function<float()> lossRatio;

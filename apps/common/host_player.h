@@ -20,6 +20,9 @@ public:
 
   ferrum::EntityId id() const { return m_id; }
   void setInput(const game::PlayerInput& input) { m_input = input; }
+  /// Throws a grenade along `direction` (flattened; it is lobbed). False if the player
+  /// is gone or the throw is cooling down. Same rules as game::LocalPlayer's throw.
+  bool throwGrenade(ferrum::Vec3 direction);
 
 private:
   void onTick();
@@ -28,6 +31,7 @@ private:
   std::unique_ptr<game::BotBrain> m_bot;
   ferrum::EntityId m_id;
   game::PlayerInput m_input;
+  uint32_t m_lastThrowTick = 0;
 };
 
 } // namespace app

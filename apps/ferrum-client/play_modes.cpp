@@ -16,6 +16,9 @@ void addPlayOptions(CLI::App& cli, PlayOptions& o) {
   cli.add_flag("--view", o.view, "open a window onto the game; you drive the player (WASD, mouse, space, click)");
   cli.add_option("--screenshot", o.screenshot, "with --view: write a PNG after --frames frames, then exit");
   cli.add_option("--frames", o.frames, "frames to render before --screenshot")->capture_default_str();
+  cli.add_option("--screenshot-explosion-wait", o.explosionWait,
+                 "after --frames, wait up to this many seconds for a grenade explosion to be on screen")
+      ->capture_default_str();
   cli.add_option("--width", o.width, "window width (pixels)")->capture_default_str();
   cli.add_option("--height", o.height, "window height (pixels)")->capture_default_str();
   cli.add_flag("--bot", o.bot, "with --view: a bot drives the player (watch it play)");
@@ -77,6 +80,7 @@ viewer::ViewerOptions viewerOptions(const PlayOptions& play, const ClientBasics&
   v.title = std::move(title);
   v.screenshotPath = play.screenshot;
   v.frames = play.frames;
+  v.explosionWaitSeconds = play.explosionWait;
   v.durationSeconds = basics.duration;
   v.discoveryTarget = play.findAddress;
   v.discoveryPort = static_cast<uint16_t>(play.findPort);
@@ -133,6 +137,7 @@ int runHost(const PlayOptions& play, const ClientBasics& basics) {
     hooks.effects = &peer->effects();
     hooks.localPlayer = [&] { return player.id(); };
     if (!botPlays) hooks.setInput = [&](const game::PlayerInput& in) { player.setInput(in); };
+    hooks.throwGrenade = [&](ferrum::Vec3 aim) { player.throwGrenade(aim); };
     hooks.everyFrame = everyFrame;
     hooks.stop = [&] { return static_cast<bool>(stop); };
     ok = viewer::runViewer(viewerOptions(play, basics, "listen server :" + std::to_string(port)), hooks, error);
@@ -170,6 +175,7 @@ int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   hooks.effects = &peer->effects();
   hooks.localPlayer = [&] { return player.id(); };
   if (!play.bot) hooks.setInput = [&](const game::PlayerInput& in) { player.setInput(in); };
+  hooks.throwGrenade = [&](ferrum::Vec3 aim) { player.throwGrenade(aim); };
   // A client's transport has one link, the server, and it is the first it made.
   hooks.lossRatio = [&] { return peer->transport().stats(1).lossRatio; };
   hooks.everyFrame = [&] { tracker.sample(peer->group()); };

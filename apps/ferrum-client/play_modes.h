@@ -23,6 +23,7 @@ struct PlayOptions {
   bool bot = false; ///< --view: a bot drives our player instead of the keyboard
   std::string screenshot;
   int frames = 120;
+  double explosionWait = 0;
   int width = 1280, height = 720;
   std::string findAddress = "255.255.255.255";
   int findPort = kDefaultDiscoveryPort;
