@@ -22,7 +22,7 @@ nlohmann::json statsJson(Peer& peer) {
   doc["counters"] = {{"packetsSent", c.packetsSent},         {"packetsReceived", c.packetsReceived},
                      {"bytesSent", c.bytesSent},             {"bytesReceived", c.bytesReceived},
                      {"clientsJoined", c.clientsJoined},     {"clientsLeft", c.clientsLeft},
-                     {"clientsTimedOut", c.clientsTimedOut}, {"clientsKicked", c.clientsKicked},
+                     {"clientsTimedOut", c.clientsTimedOut}, {"clientsKicked", c.clientsKicked}, {"clientsTooSlow", c.clientsTooSlow},
                      {"connectionsRefused", c.connectionsRefused}, {"spawnsSent", c.spawnsSent},
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
@@ -48,7 +48,8 @@ nlohmann::json statsJson(Peer& peer) {
                      {"unknownEntity", p.unknownEntity},
                      {"stale", p.stale},
                      {"clamped", p.clamped},
-                     {"spawnsRejected", p.spawnsRejected}});
+                     {"spawnsRejected", p.spawnsRejected},
+                     {"rateLimited", p.rateLimited}});
   }
   doc["peers"] = peers;
   nlohmann::json byType = nlohmann::json::object();

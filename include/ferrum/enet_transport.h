@@ -34,6 +34,7 @@ public:
   void disconnect(LinkId link, uint32_t reason) override;
   void flush() override;
   LinkStats stats(LinkId link) const override;
+  size_t queuedBytes(LinkId link) const override;
 
   /// The UDP port actually bound (useful with port 0).
   uint16_t boundPort() const { return m_boundPort; }

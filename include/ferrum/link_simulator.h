@@ -48,6 +48,7 @@ public:
   void disconnect(LinkId link, uint32_t reason) override;
   void flush() override;
   LinkStats stats(LinkId link) const override { return m_inner.stats(link); }
+  size_t queuedBytes(LinkId link) const override { return m_inner.queuedBytes(link); }
 
   const LinkSimStats& simStats() const { return m_stats; }
 

@@ -31,6 +31,12 @@ struct NetConfig {
   /// What to do with a client update its controller finds implausible (too fast, a
   /// teleport): false = forward a clamped version, true = drop it. Counted either way.
   bool rejectImplausible = false;
+  /// Packets a client may send per second (1 s burst); beyond it they are dropped and
+  /// count as violations. Honest clients send sendHz state packets plus a few events.
+  int maxPacketsPerSecond = 240;
+  /// Bytes queued to one client and not yet acknowledged; past this the client is too
+  /// slow to keep up (or has stalled) and is disconnected rather than buffered forever.
+  size_t maxQueuedBytes = 1 << 20;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;

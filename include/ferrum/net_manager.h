@@ -124,6 +124,7 @@ private:
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
   void removePeerEntities(PeerId slot);
   void violation(Remote& from, const char* what);
+  bool withinPacketRate(Remote& from);
   void despawnLocal(EntityId id);
   Remote* remoteByLink(LinkId link);
   Remote* remoteBySlot(PeerId slot);

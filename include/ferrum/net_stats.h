@@ -24,6 +24,7 @@ struct PeerStats {
   uint64_t stale = 0;          ///< blocks older than what was already applied (skipped)
   uint64_t clamped = 0;        ///< implausible updates corrected before forwarding
   uint64_t spawnsRejected = 0; ///< spawns refused (type, range, limits, implausible)
+  uint64_t rateLimited = 0;    ///< packets dropped for exceeding maxPacketsPerSecond
 };
 
 /// Whole-peer counters.
@@ -36,6 +37,7 @@ struct NetCounters {
   uint64_t clientsLeft = 0;     ///< said goodbye
   uint64_t clientsTimedOut = 0; ///< went silent
   uint64_t clientsKicked = 0;
+  uint64_t clientsTooSlow = 0;  ///< disconnected for a backlog past maxQueuedBytes
   uint64_t connectionsRefused = 0; ///< wrong protocol or game, or server full
   uint64_t spawnsSent = 0;
   uint64_t spawnsReceived = 0;

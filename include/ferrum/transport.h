@@ -52,6 +52,11 @@ public:
   /// Pushes queued packets out now.
   virtual void flush() = 0;
   virtual LinkStats stats(LinkId link) const = 0;
+  /// Bytes queued to `link` and not yet acknowledged (0 if the transport cannot tell).
+  virtual size_t queuedBytes(LinkId link) const {
+    (void)link;
+    return 0;
+  }
 };
 
 } // namespace ferrum

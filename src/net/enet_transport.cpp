@@ -141,6 +141,17 @@ void EnetTransport::disconnect(LinkId link, uint32_t reason) {
 
 void EnetTransport::flush() { enet_host_flush(m_host); }
 
+size_t EnetTransport::queuedBytes(LinkId link) const {
+  auto it = m_links.find(link);
+  if (it == m_links.end()) return 0;
+  ENetPeer* p = it->second;
+  size_t queued = p->reliableDataInTransit;
+  for (ENetListIterator c = enet_list_begin(&p->outgoingCommands); c != enet_list_end(&p->outgoingCommands);
+       c = enet_list_next(c))
+    queued += reinterpret_cast<const ENetOutgoingCommand*>(c)->fragmentLength;
+  return queued;
+}
+
 LinkStats EnetTransport::stats(LinkId link) const {
   auto it = m_links.find(link);
   if (it == m_links.end()) return {};

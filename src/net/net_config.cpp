@@ -23,6 +23,8 @@ std::string NetConfig::validate() const {
   if (!(maxSpawnsPerSecond > 0)) return "maxSpawnsPerSecond must be positive";
   if (spawnBurst < 1) return "spawnBurst must be at least 1";
   if (maxEntitiesPerClient < 1) return "maxEntitiesPerClient must be at least 1";
+  if (maxPacketsPerSecond < sendHz) return "maxPacketsPerSecond must be at least sendHz";
+  if (maxQueuedBytes < 1024) return "maxQueuedBytes must be at least 1024";
   return {};
 }
 

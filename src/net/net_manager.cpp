@@ -113,7 +113,15 @@ void NetManager::sendState() {
   // Every receiver starts at the same block; the cursor moves on once per send.
   size_t next = m_sendCursor;
   for (auto& [link, remote] : m_remotes) {
-    if (!remote->joined) continue;
+    if (!remote->joined || remote->kicked || remote->tooSlow) continue;
+    if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
+      spdlog::warn("client {}: {} bytes queued (limit {}), dropping it", remote->slot, m_transport.queuedBytes(link),
+                   m_config.maxQueuedBytes);
+      remote->tooSlow = true;
+      ++m_counters.clientsTooSlow; // counted now: a stalled peer may never confirm the goodbye
+      m_transport.disconnect(link, wire::packDisconnect(wire::DisconnectReason::TooSlow));
+      continue;
+    }
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     size_t cursor = m_sendCursor;
     sendBlocks(*remote, localPeer(), m_tick, m_localBlocks, &cursor);

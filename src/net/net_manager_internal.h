@@ -17,6 +17,9 @@ struct NetManager::Remote {
   float violationScore = 0;     ///< leaky: decays by 1 per second; a kick above maxViolations
   uint32_t violationTick = 0;
   bool kicked = false;
+  float packetTokens = -1;      ///< token bucket for incoming packets (server side); -1: full
+  uint32_t packetTokensTick = 0;
+  bool tooSlow = false;
   float spawnTokens = 0;       ///< token bucket for client spawns (server side)
   uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
   PeerStats stats;

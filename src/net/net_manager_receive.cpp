@@ -29,7 +29,8 @@ void NetManager::handle(TransportEvent& event) {
     break;
   }
   Remote* from = remoteByLink(event.link);
-  if (!from || from->kicked) return;
+  if (!from || from->kicked || from->tooSlow) return;
+  if (m_config.role == Role::Server && !withinPacketRate(*from)) return;
   ++from->stats.packetsReceived;
   from->stats.bytesReceived += event.payload.size();
   ++m_counters.packetsReceived;
@@ -38,6 +39,22 @@ void NetManager::handle(TransportEvent& event) {
     onReliable(*from, event);
   else
     onState(*from, event);
+}
+
+// Token bucket over ticks: maxPacketsPerSecond, with one second's worth as burst.
+bool NetManager::withinPacketRate(Remote& from) {
+  const float rate = static_cast<float>(m_config.maxPacketsPerSecond);
+  if (from.packetTokens < 0) from.packetTokens = rate;
+  from.packetTokens = std::min(rate, from.packetTokens + rate * static_cast<float>(m_tick - from.packetTokensTick) /
+                                                             static_cast<float>(m_config.tickHz));
+  from.packetTokensTick = m_tick;
+  if (from.packetTokens >= 1.0f) {
+    from.packetTokens -= 1.0f;
+    return true;
+  }
+  ++from.stats.rateLimited;
+  violation(from, "packet rate limit exceeded");
+  return false;
 }
 
 void NetManager::onConnected(const TransportEvent& event) {
@@ -101,6 +118,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   if (it == m_remotes.end()) return; // refused before it ever joined
   const PeerId slot = it->second->slot;
   const bool kicked = it->second->kicked;
+  const bool tooSlow = it->second->tooSlow;
   if (it->second->joined) {
     PeerStats last = it->second->stats;
     last.connected = false;
@@ -133,13 +151,17 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     return;
   }
 
-  if (kicked)
+  if (tooSlow) {
+    // counted in clientsTooSlow when it was dropped
+  } else if (kicked) {
     ++m_counters.clientsKicked;
-  else if (reason == wire::DisconnectReason::TimedOut)
+  } else if (reason == wire::DisconnectReason::TimedOut) {
     ++m_counters.clientsTimedOut;
-  else
+  } else {
     ++m_counters.clientsLeft;
-  spdlog::info("client {} {}", slot, kicked ? "was kicked" : wire::describe(reason));
+  }
+  spdlog::info("client {} {}", slot,
+               tooSlow ? "was dropped (too slow)" : kicked ? "was kicked" : wire::describe(reason));
   removePeerEntities(slot);
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerLeft, wire::PeerNotice{slot}), kNoPeer);
   if (onPeerLeft) onPeerLeft(slot);

@@ -11,6 +11,7 @@ std::string describe(DisconnectReason reason) {
   case DisconnectReason::ServerFull: return "server full";
   case DisconnectReason::Kicked: return "kicked for repeated violations";
   case DisconnectReason::ServerShutdown: return "server shut down";
+  case DisconnectReason::TooSlow: return "dropped: too far behind (backlog limit)";
   }
   return "unknown reason";
 }

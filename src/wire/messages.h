@@ -30,6 +30,7 @@ enum class DisconnectReason : uint8_t {
   ServerFull = 4,
   Kicked = 5,
   ServerShutdown = 6,
+  TooSlow = 7, ///< the server's backlog to this client passed its limit
 };
 constexpr uint32_t packDisconnect(DisconnectReason r, uint16_t detail = 0) {
   return (uint32_t{detail} << 8) | static_cast<uint8_t>(r);
