@@ -3,7 +3,6 @@
 #include <zstd.h>
 
 #include <cstring>
-#include <random>
 
 #include "ferrum/physics_world.h"
 
@@ -103,7 +102,7 @@ private:
 /// swap (a reflection: the quaternion's vector part swaps and flips sign).
 class CubeScenario final : public FrameSource {
 public:
-  explicit CubeScenario(const CubeScenarioParams& p) : m_p(p), m_rng(p.seed) {
+  explicit CubeScenario(const CubeScenarioParams& p) : m_p(p), m_script(p) {
     BodyDesc floor;
     floor.size = {100, 0.5f, 100};
     floor.transform.position = {0, -0.5f, 0};
@@ -111,19 +110,16 @@ public:
     BodyDesc player;
     player.size = {p.playerSize / 2, p.playerSize / 2, p.playerSize / 2};
     player.mass = p.playerMass;
-    const float half = static_cast<float>(p.gridSide - 1) * p.spacing / 2;
-    player.transform.position = {-half - 3.0f, p.playerSize / 2, 0};
+    player.transform.position = p.playerStart();
     m_bodies.push_back(m_world.createBody(player));
     for (int i = 0; i < p.gridSide; ++i)
       for (int j = 0; j < p.gridSide; ++j) {
         BodyDesc cube;
         cube.size = {p.cubeSize / 2, p.cubeSize / 2, p.cubeSize / 2};
         cube.mass = p.cubeMass;
-        cube.transform.position = {static_cast<float>(i) * p.spacing - half, p.cubeSize / 2,
-                                   static_cast<float>(j) * p.spacing - half};
+        cube.transform.position = p.cubeStart(i, j);
         m_bodies.push_back(m_world.createBody(cube));
       }
-    pickWaypoint();
   }
   ~CubeScenario() override { m_bodies.clear(); }
 
@@ -146,40 +142,17 @@ public:
   std::string describe() const override { return "scenario cubes (Bullet, 900 + 1 player)"; }
 
 private:
-  void pickWaypoint() {
-    const float half = static_cast<float>(m_p.gridSide - 1) * m_p.spacing / 2;
-    std::uniform_real_distribution<float> d(-half, half);
-    m_waypoint = {d(m_rng), 0, d(m_rng)};
-    m_waypointAge = 0;
-  }
-
   void step() {
     const float dt = static_cast<float>(1.0 / m_p.hz);
     Body& player = m_bodies[0];
-    const Vec3 pos = player.position();
-    Vec3 to = m_waypoint - pos;
-    to.y = 0;
-    m_waypointAge += dt;
-    if (to.length() < 1.5f || m_waypointAge > m_p.waypointSeconds) pickWaypoint();
-    const Vec3 v = player.linearVelocity();
-    const float speed = std::sqrt(v.x * v.x + v.z * v.z);
-    if (to.length() > 1e-3f && speed < m_p.playerMaxSpeed)
-      player.applyImpulse(to * (m_p.playerMass * m_p.playerAccel * dt / to.length()));
-    m_hopClock += dt;
-    if (m_hopClock >= m_p.hopEverySeconds) {
-      m_hopClock = 0;
-      player.applyImpulse({0, m_p.playerMass * m_p.hopSpeed, 0});
-    }
+    m_script.step(player.position(), player.linearVelocity(), dt, [&](Vec3 impulse) { player.applyImpulse(impulse); });
     m_world.step(dt);
   }
 
   CubeScenarioParams m_p;
-  std::mt19937 m_rng;
+  game::RollerScript m_script;
   PhysicsWorld m_world;
   std::vector<Body> m_bodies;
-  Vec3 m_waypoint;
-  float m_waypointAge = 0;
-  float m_hopClock = 0;
   long m_frame = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ferrum/snapshot_codec.h"
+#include "game/cubes_params.h"
 
 namespace ferrum::bench {
 
@@ -31,22 +32,9 @@ public:
 /// Returns nullptr and sets `why` when the file cannot be opened.
 std::unique_ptr<FrameSource> openRecording(const std::string& path, std::string& why);
 
-/// Scenario parameters, fixed before any measurement (docs/benchmarks.md lists them).
-struct CubeScenarioParams {
-  int gridSide = 30;            ///< 30 x 30 = 900 small cubes
-  float cubeSize = 0.4f;        ///< m, edge
-  float spacing = 1.0f;         ///< m between grid centres
-  float cubeMass = 1.0f;        ///< kg
-  float playerSize = 1.5f;      ///< m, edge
-  float playerMass = 40.0f;     ///< kg
-  float playerAccel = 15.0f;    ///< m/s^2 of horizontal push while below maxSpeed
-  float playerMaxSpeed = 6.0f;  ///< m/s
-  float hopSpeed = 4.0f;        ///< m/s upward kick every hopEverySeconds
-  float hopEverySeconds = 4.0f;
-  float waypointSeconds = 3.0f; ///< a new pseudo-random target at least this often
-  unsigned seed = 2015;
-  double hz = 60;
-};
+/// Scenario parameters, fixed before any measurement (docs/benchmarks.md lists them);
+/// shared with the live scenario (`ferrum-server --scenario cubes`).
+using CubeScenarioParams = game::CubesParams;
 
 std::unique_ptr<FrameSource> makeCubeScenario(const CubeScenarioParams& params);
 
