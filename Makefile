@@ -4,8 +4,13 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+# Fuzzing (tests/fuzz, docs/reliability.md): clang + libFuzzer in a build of its own.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_SMOKE ?= 1
 
-.PHONY: all setup configure build demo test bench test-asan clean
+.PHONY: all setup configure build demo test bench test-asan fuzz fuzz-build clean
 
 all: build
 
@@ -23,6 +28,15 @@ demo: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	@if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS); fi
+
+fuzz-build: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DFERRUM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Each target for FUZZ_SECONDS on seeds recorded from a real match; fails on a crash.
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: build
 	@mkdir -p out/bench
@@ -33,7 +47,7 @@ bench: build
 	@$(BUILD)/apps/ferrum-bench bandwidth --scenario cubes --json out/bench/scenario-cubes.json
 
 test-asan:
-	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DFERRUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+	@$(MAKE) --no-print-directory test BUILD=build-asan FUZZ_SMOKE=0 CMAKE_FLAGS="-DFERRUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD) out

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ clang cmake ninja-build pkg-config make
+  # libFuzzer and the sanitizer runtimes for clang 14 (`make fuzz`, tests/fuzz)
+  libclang-rt-14-dev
   # libraries (see docs/architecture.md, "Dependencies")
   libenet-dev libbullet-dev libsdl2-dev libimgui-dev libstb-dev libgl-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev

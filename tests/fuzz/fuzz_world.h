@@ -1,0 +1,57 @@
+#pragma once
+// Shared by the fuzz targets and the seed generator: the demo world a decoded packet
+// lands in, and the fixed ids the recorded match gives its first entities, so real
+// packets from the seed corpus reach the controller they were written for.
+
+#include <memory>
+
+#include "ferrum/entity_group.h"
+#include "ferrum/ids.h"
+#include "ferrum/memory_transport.h"
+#include "ferrum/net_manager.h"
+#include "game/types.h"
+
+namespace fuzzing {
+
+/// In the recorded match the server spawns crates first (ids [0:1], [0:2]...), each
+/// client spawns its player first and then its grenades ([slot:1], [slot:2]...).
+constexpr ferrum::EntityId kCrateId = ferrum::EntityId::make(ferrum::kServerPeer, 1);
+constexpr ferrum::EntityId kPlayerId = ferrum::EntityId::make(1, 1);
+constexpr ferrum::EntityId kGrenadeId = ferrum::EntityId::make(1, 2);
+
+/// Which demo type a block for `id` is fed to: the recorded layout above for real
+/// ids, and every id reaches some controller so the fuzzer can steer blocks anywhere.
+inline ferrum::EntityTypeId typeForId(ferrum::EntityId id) {
+  if (id.creator() == ferrum::kServerPeer) return game::kCrateType;
+  return id.counter() == 1 ? game::kPlayerType : game::kGrenadeType;
+}
+
+/// A state the demo types accept: on the floor near the origin, at rest.
+ferrum::SpawnState restingAt(ferrum::Vec3 position, uint32_t variant);
+
+/// The demo world (types, arena, physics), built once per fuzz process: creating a
+/// Bullet world per input would cost more than everything the input exercises.
+struct SharedWorld {
+  ferrum::ControllerRegistry registry;
+  std::unique_ptr<ferrum::EntityGroup> group;
+  ferrum::Effects effects;
+
+  SharedWorld();
+  /// Removes every entity, so each input starts from the same empty arena.
+  void clear();
+};
+
+/// Quiets logging: the fuzzers drive thousands of refusals a second.
+void quietLogs();
+
+/// A peer in memory: demo types, arena, world, NetManager over a MemoryTransport.
+struct MemoryPeer {
+  ferrum::ControllerRegistry registry;
+  std::unique_ptr<ferrum::EntityGroup> group;
+  ferrum::Effects effects;
+  std::unique_ptr<ferrum::NetManager> net;
+
+  MemoryPeer(ferrum::Transport& transport, const ferrum::NetConfig& config);
+};
+
+} // namespace fuzzing

@@ -1,0 +1,192 @@
+// Writes the fuzz targets' seed corpora from real packets: an in-memory match (server,
+// crates, two bot clients throwing grenades) is recorded at every peer's transport,
+// and a real snapshot stream is encoded. Run at build/run time; nothing is committed.
+//
+// Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/ snapshot/)
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "ferrum/memory_transport.h"
+#include "game/demo_game.h"
+#include "tests/fuzz/fuzz_world.h"
+#include "tests/fuzz/snapshot_scene.h"
+#include "wire/messages.h"
+
+namespace {
+
+using namespace ferrum;
+namespace fs = std::filesystem;
+
+/// Passes everything to a MemoryTransport and keeps a copy of what is sent.
+class RecordingTransport final : public Transport {
+public:
+  struct Sent {
+    LinkId link;
+    Channel channel;
+    std::vector<uint8_t> bytes;
+  };
+  explicit RecordingTransport(MemoryTransport& inner) : m_inner(inner) {}
+
+  bool service(TransportEvent& event, uint32_t timeoutMs) override { return m_inner.service(event, timeoutMs); }
+  void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) override {
+    sent.push_back({link, channel, {bytes.begin(), bytes.end()}});
+    m_inner.send(link, channel, bytes);
+  }
+  LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) override {
+    connects.push_back(connectData);
+    return m_inner.connect(host, port, connectData);
+  }
+  void disconnect(LinkId link, uint32_t reason) override { m_inner.disconnect(link, reason); }
+  void flush() override {}
+  LinkStats stats(LinkId link) const override { return m_inner.stats(link); }
+
+  std::vector<Sent> sent;
+  std::vector<uint32_t> connects;
+
+private:
+  MemoryTransport& m_inner;
+};
+
+class CorpusWriter {
+public:
+  explicit CorpusWriter(fs::path dir) : m_dir(std::move(dir)) { fs::create_directories(m_dir); }
+  void add(uint8_t mode, std::span<const uint8_t> bytes) {
+    std::vector<uint8_t> file{mode};
+    file.insert(file.end(), bytes.begin(), bytes.end());
+    write(file);
+  }
+  void write(const std::vector<uint8_t>& file) {
+    char name[32];
+    std::snprintf(name, sizeof name, "seed-%05d", m_count++);
+    std::ofstream out(m_dir / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+  }
+  int count() const { return m_count; }
+
+private:
+  fs::path m_dir;
+  int m_count = 0;
+};
+
+struct RecordedPeer {
+  RecordingTransport transport;
+  fuzzing::MemoryPeer peer;
+  std::unique_ptr<game::LocalPlayer> player;
+  RecordedPeer(MemoryTransport& end, Role role, std::optional<uint32_t> bot)
+      : transport(end), peer(transport, [role] {
+          NetConfig c;
+          c.role = role;
+          return c;
+        }()) {
+    if (role == Role::Client) player = std::make_unique<game::LocalPlayer>(*peer.net, bot);
+  }
+};
+
+void recordMatch(const fs::path& out) {
+  MemoryNetwork network;
+  RecordedPeer server(network.endpoint(1), Role::Server, std::nullopt);
+  game::spawnCrates(*server.peer.net, 10, 7);
+  RecordedPeer a(network.endpoint(2), Role::Client, 11);
+  RecordedPeer b(network.endpoint(3), Role::Client, 12);
+  a.peer.net->connect("127.0.0.1", 1);
+  b.peer.net->connect("127.0.0.1", 1);
+  RecordedPeer* peers[] = {&server, &a, &b};
+  for (int tick = 1; tick <= 900; ++tick) {
+    for (RecordedPeer* p : peers) p->peer.net->frame(tick / 60.0);
+    for (RecordedPeer* p : peers) p->peer.net->service(0);
+    if (tick % 90 == 0) a.player->throwGrenade({1, 0, 0});
+    if (tick % 120 == 0) b.player->throwGrenade({0, 0, 1});
+  }
+  // b leaves with a grenade in the air: the server takes it over (SetAuthority).
+  b.player->throwGrenade({-1, 0, 0});
+  for (int tick = 901; tick <= 905; ++tick)
+    for (RecordedPeer* p : peers) p->peer.net->frame(tick / 60.0), p->peer.net->service(0);
+  b.peer.net->shutdown();
+  for (int tick = 906; tick <= 960; ++tick)
+    for (RecordedPeer* p : {&server, &a}) p->peer.net->frame(tick / 60.0), p->peer.net->service(0);
+
+  CorpusWriter state(out / "state"), reliable(out / "reliable");
+  for (RecordedPeer* p : peers) {
+    const bool fromServer = p == &server;
+    std::map<LinkId, std::vector<uint8_t>> streams; // a receiver's first messages, in order
+    int statePackets = 0;
+    for (const auto& sent : p->transport.sent) {
+      if (sent.channel == Channel::State) {
+        if (statePackets++ % 15 == 0) state.add(static_cast<uint8_t>(statePackets % 4), sent.bytes);
+        continue;
+      }
+      if (sent.bytes.size() > 255) continue;
+      const uint8_t mode = fromServer ? 0 : 1; // the receiver's role
+      std::vector<uint8_t> one{static_cast<uint8_t>(sent.bytes.size())};
+      one.insert(one.end(), sent.bytes.begin(), sent.bytes.end());
+      reliable.add(mode, one);
+      auto& stream = streams[sent.link];
+      if (stream.size() < 512) {
+        if (stream.empty()) stream.push_back(mode);
+        stream.insert(stream.end(), one.begin(), one.end());
+      }
+    }
+    for (auto& [link, stream] : streams) reliable.write(stream);
+  }
+  std::printf("state: %d seeds, reliable: %d seeds\n", state.count(), reliable.count());
+
+  CorpusWriter connect(out / "connect");
+  auto op = [](std::vector<uint8_t>& file, uint8_t code, uint32_t value) {
+    file.push_back(code);
+    for (int i = 0; i < 4; ++i) file.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  };
+  const uint32_t good = a.transport.connects.at(0);
+  const uint32_t wrongProtocol = wire::packConnectData(wire::kProtocolVersion + 1, NetConfig{}.gameId);
+  const uint32_t wrongGame = wire::packConnectData(wire::kProtocolVersion, 0x1234);
+  for (uint32_t data : {good, wrongProtocol, wrongGame}) {
+    std::vector<uint8_t> file{1};
+    op(file, 0, data);
+    op(file, 4, 0);
+    connect.write(file);
+  }
+  std::vector<uint8_t> crowd{1}; // past maxClients, leaves, a storm, early bytes
+  for (int i = 0; i < 5; ++i) op(crowd, 0, good);
+  op(crowd, 2, 0x00000012);
+  op(crowd, 1, wire::packDisconnect(wire::DisconnectReason::Leaving));
+  op(crowd, 0, good);
+  op(crowd, 4, 0);
+  connect.write(crowd);
+  for (uint8_t reason = 0; reason <= 7; ++reason) {
+    std::vector<uint8_t> file{0};
+    op(file, 2, 0);
+    op(file, 0, wire::packDisconnect(static_cast<wire::DisconnectReason>(reason), 7));
+    connect.write(file);
+  }
+  std::printf("connect: %d seeds\n", connect.count());
+}
+
+void recordSnapshots(const fs::path& out) {
+  CorpusWriter writer(out / "snapshot");
+  snapshot::SnapshotSender sender;
+  const auto first = fuzzing::encodeScene(sender, 0, fuzzing::kPrimingFrames);
+  for (const auto& packet : first) writer.add(0, packet); // full state and early deltas, for a fresh receiver
+  for (const auto& packet : fuzzing::encodeScene(sender, fuzzing::kPrimingFrames, 24))
+    writer.add(1, packet); // deltas against baselines the primed receiver holds
+  std::printf("snapshot: %d seeds\n", writer.count());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s <out-dir>\n", argv[0]);
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::warn);
+  recordMatch(argv[1]);
+  recordSnapshots(argv[1]);
+  return 0;
+}
