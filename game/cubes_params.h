@@ -12,15 +12,15 @@
 namespace game {
 
 struct CubesParams {
-  int gridSide = 30;            ///< 30 x 30 = 900 small cubes
-  float cubeSize = 0.4f;        ///< m, edge
-  float spacing = 1.0f;         ///< m between grid centres
-  float cubeMass = 1.0f;        ///< kg
-  float playerSize = 1.5f;      ///< m, edge
-  float playerMass = 40.0f;     ///< kg
-  float playerAccel = 15.0f;    ///< m/s^2 of horizontal push while below maxSpeed
-  float playerMaxSpeed = 6.0f;  ///< m/s
-  float hopSpeed = 4.0f;        ///< m/s upward kick every hopEverySeconds
+  int gridSide = 30;           ///< 30 x 30 = 900 small cubes
+  float cubeSize = 0.4f;       ///< m, edge
+  float spacing = 1.0f;        ///< m between grid centres
+  float cubeMass = 1.0f;       ///< kg
+  float playerSize = 1.5f;     ///< m, edge
+  float playerMass = 40.0f;    ///< kg
+  float playerAccel = 15.0f;   ///< m/s^2 of horizontal push while below maxSpeed
+  float playerMaxSpeed = 6.0f; ///< m/s
+  float hopSpeed = 4.0f;       ///< m/s upward kick every hopEverySeconds
   float hopEverySeconds = 4.0f;
   float waypointSeconds = 3.0f; ///< a new pseudo-random target at least this often
   unsigned seed = 2015;
@@ -46,8 +46,7 @@ public:
   /// One tick of `dt` s for a player at `pos` moving at `velocity` (y up). Calls
   /// `apply(impulse)` (N·s) for each impulse, separately: summing them first would
   /// round differently from the bench's recorded runs.
-  template <class Apply>
-  void step(ferrum::Vec3 pos, ferrum::Vec3 velocity, float dt, Apply&& apply) {
+  template <class Apply> void step(ferrum::Vec3 pos, ferrum::Vec3 velocity, float dt, Apply&& apply) {
     ferrum::Vec3 to = m_waypoint - pos;
     to.y = 0;
     m_waypointAge += dt;

@@ -4,7 +4,7 @@
 #include <csignal>
 #include <cmath>
 
-#include "game/arena.h"
+#include "game/cubes_scenario.h"
 
 namespace app {
 
@@ -30,7 +30,8 @@ std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& erro
   if (!error.empty()) return nullptr;
   auto peer = std::unique_ptr<Peer>(new Peer());
   game::registerDemoTypes(peer->m_registry);
-  game::buildArena(peer->m_group.physics());
+  game::registerCubesTypes(peer->m_registry);
+  game::buildScenarioWorld(options.scenario, peer->m_group.physics());
   peer->m_transport = options.net.role == ferrum::Role::Server ? ferrum::EnetTransport::listen(options.enet, error)
                                                                : ferrum::EnetTransport::client(options.enet, error);
   if (!peer->m_transport) return nullptr;
@@ -40,7 +41,10 @@ std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& erro
                                                                 options.simSeed, steadySeconds);
     link = peer->m_simulator.get();
   }
-  peer->m_net = std::make_unique<ferrum::NetManager>(options.net, *link, peer->m_group, peer->m_effects);
+  ferrum::NetConfig net = options.net;
+  // A client of another scenario is refused at connect time, with a reason.
+  if (options.scenario != game::Scenario::Arena) net.gameId = game::scenarioGameId(options.scenario);
+  peer->m_net = std::make_unique<ferrum::NetManager>(net, *link, peer->m_group, peer->m_effects);
   peer->m_startTime = steadySeconds();
   return peer;
 }

@@ -15,6 +15,7 @@
 #include "ferrum/entity_group.h"
 #include "ferrum/net_manager.h"
 #include "game/demo_game.h"
+#include "game/scenario.h"
 
 namespace app {
 
@@ -25,6 +26,8 @@ struct PeerOptions {
   ferrum::EnetConfig enet;
   ferrum::LinkConditions sim; ///< any condition set: the link goes through a LinkSimulator
   uint64_t simSeed = 1;
+  /// Static world, registered types and game id (every peer of a game: the same).
+  game::Scenario scenario = game::Scenario::Arena;
 };
 
 class Peer {

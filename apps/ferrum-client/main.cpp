@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
   double duration = 0, idleLast = 0, joinTimeout = 10;
   uint32_t botSeed = 1;
   uint16_t protocol = 0;
-  bool status = false;
-  std::string statsPath;
+  bool status = false, noPlayer = false;
+  std::string statsPath, scenario = "arena";
   cli.add_option("--connect", address, "server to join, HOST:PORT")->capture_default_str();
   cli.add_option("--duration", duration, "seconds to run, then leave (0: until Ctrl-C)")->capture_default_str();
   cli.add_option("--join-timeout", joinTimeout, "give up if not joined within this many seconds")->capture_default_str();
@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
   cli.add_flag("--status", status, "print a status line every second");
+  cli.add_option("--scenario", scenario, "the server's scenario (arena or cubes): builds the same static world")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"arena", "cubes"}));
+  cli.add_flag("--no-player", noPlayer, "join as a spectator: no player (and no bot) of our own");
   app::SimOptions sim;
   app::addSimOptions(cli, sim);
   app::PlayOptions play;
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   options.sim = sim.conditions;
   options.simSeed = sim.seed;
+  game::parseScenario(scenario, options.scenario); // checked by CLI11 above
 
   std::string error, host;
   uint16_t port = 0;
@@ -62,7 +67,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
   }
-  game::LocalPlayer player(peer->net(), botSeed);
+  std::optional<game::LocalPlayer> player; // constructed in place: it registers callbacks on itself
+  if (!noPlayer) player.emplace(peer->net(), botSeed);
   app::LatencyProbe latency(peer->net());
   if (!peer->net().connect(host, port)) {
     std::fprintf(stderr, "ferrum-client: cannot start connecting to %s\n", address.c_str());
@@ -77,7 +83,8 @@ int main(int argc, char** argv) {
       [&] {
         const double elapsed = app::steadySeconds() - start;
         tracker.sample(peer->group());
-        if (player.bot() && idleLast > 0 && duration > 0) player.bot()->setIdle(elapsed >= duration - idleLast);
+        if (player && player->bot() && idleLast > 0 && duration > 0)
+          player->bot()->setIdle(elapsed >= duration - idleLast);
         if (!peer->net().joined() && elapsed > joinTimeout) {
           error = "not joined after " + std::to_string(joinTimeout) + " s";
           return true;
@@ -89,7 +96,7 @@ int main(int argc, char** argv) {
       });
 
   nlohmann::json doc = app::statsJson(*peer);
-  doc["grenadesThrown"] = player.grenadesThrown();
+  doc["grenadesThrown"] = player ? player->grenadesThrown() : 0;
   doc["latencyProbe"] = latency.toJson();
   const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
   const std::string reason = peer->net().disconnectReason();

@@ -11,6 +11,7 @@
 #include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
+#include "game/cubes_scenario.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"ferrum-server: headless server for the ferrum demo arena (crates under server authority, players "
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   uint32_t seed = 1;
   bool status = false;
   std::string statsPath, portFile;
+  std::string scenario = "arena";
+  float rollSeconds = 0;
   cli.add_option("--port", options.enet.port, "UDP port to listen on (0: pick a free one, see --port-file)")
       ->capture_default_str();
   cli.add_option("--bind", options.enet.bindHost, "IPv4 address to listen on (127.0.0.1: this machine only)")
@@ -37,6 +40,14 @@ int main(int argc, char** argv) {
   cli.add_option("--duration", duration, "seconds to run, then exit (0: until Ctrl-C)")->capture_default_str();
   cli.add_option("--crates", crates, "crates to drop into the arena")->capture_default_str()->check(CLI::Range(0, 2000));
   cli.add_option("--seed", seed, "seed of the crate layout")->capture_default_str();
+  cli.add_option("--scenario", scenario,
+                 "arena: the demo arena with crates; cubes: the published cube scenario (900 cubes and a roller, "
+                 "docs/benchmarks.md); clients must pass the same")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"arena", "cubes"}));
+  cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
@@ -48,6 +59,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   options.sim = sim.conditions;
   options.simSeed = sim.seed;
+  game::parseScenario(scenario, options.scenario); // checked by CLI11 above
 
   std::string error;
   if (!app::applyLogLevel(logLevel, error)) {
@@ -66,7 +78,10 @@ int main(int argc, char** argv) {
     std::ofstream(portFile + ".tmp") << peer->transport().boundPort() << '\n';
     std::rename((portFile + ".tmp").c_str(), portFile.c_str());
   }
-  game::spawnCrates(peer->net(), crates, seed);
+  if (options.scenario == game::Scenario::Cubes)
+    game::spawnCubesScenario(peer->net(), rollSeconds);
+  else
+    game::spawnCrates(peer->net(), crates, seed);
   auto discovery = app::DiscoveryService::start(discoveryOptions, *peer, 0);
 
   const volatile bool& stop = app::installStopSignals();

@@ -52,6 +52,9 @@ public:
   void setAngularVelocity(Vec3 w);
   /// Impulse in N·s applied at the centre of mass.
   void applyImpulse(Vec3 impulse);
+  /// Stops the body and puts it to sleep where it is: Bullet no longer moves it until
+  /// something awake touches it. For receivers holding a state their sender says is at rest.
+  void sleep();
 
 private:
   friend class PhysicsWorld;

@@ -143,4 +143,12 @@ void Body::applyImpulse(Vec3 impulse) {
   m_body->applyCentralImpulse(toBt(impulse));
 }
 
+void Body::sleep() {
+  m_body->setLinearVelocity(btVector3(0, 0, 0));
+  m_body->setAngularVelocity(btVector3(0, 0, 0));
+  // A lone sleeping body stays asleep; one in an island with awake bodies is woken by
+  // Bullet's island pass, as a body that fell asleep by itself would be.
+  m_body->setActivationState(ISLAND_SLEEPING);
+}
+
 } // namespace ferrum

@@ -1,0 +1,84 @@
+#pragma once
+// The published cube scenario as live entities (ferrum-server --scenario cubes): 900
+// small cubes on a 30 x 30 grid and a big "roller" cube pushed through them by
+// scripted impulses, both under the server's authority. The parameters and the script
+// are ferrum-bench's (game/cubes_params.h), so the live figures and the bench's
+// describe the same world.
+//
+// Receivers apply exactly what they decode, and hold a body the sender says is at
+// rest asleep at the decoded pose: with block-level delta an unchanged resting cube
+// is never resent, so a copy that the local simulation nudged (a collision with the
+// extrapolated roller) would otherwise stay wrong forever.
+
+#include "ferrum/controller.h"
+#include "ferrum/entity_group.h"
+#include "ferrum/net_manager.h"
+#include "ferrum/rigid_state.h"
+#include "game/cubes_params.h"
+
+namespace game {
+
+constexpr uint16_t kCubesGameId = 0xFE02;    ///< NetConfig::gameId of the cubes scenario
+constexpr float kCubesFloorHalfSize = 40.0f; ///< m; the grid spans +-14.5 m, the roller's waypoints too
+
+/// Precision both cube types are sent with: positions at 1/512 m in +-48 m (x, z) and
+/// [-4, 28] m (y), 10-bit "smallest three" orientation, velocities at 1/32 (m/s, rad/s)
+/// in +-32, and an at-rest flag that drops the velocities.
+const ferrum::RigidQuantization& cubesQuantization();
+
+/// Shared by cubes and the roller: sends the body's state; receivers apply what they
+/// decode and hold resting states asleep (see above).
+class RigidReplicaController : public ferrum::Controller {
+public:
+  void serverUpdate(ferrum::WriteStream& out) const override;
+  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+
+  /// The last state decoded from a block (the authority's own loopback included).
+  const ferrum::RigidState& decoded() const { return m_decoded; }
+  bool hasDecoded() const { return m_hasDecoded; }
+
+protected:
+  /// Runs on the authority once per tick, after its own block was read back.
+  virtual void authorityTick() {}
+
+private:
+  ferrum::RigidState m_decoded;
+  bool m_hasDecoded = false;
+};
+
+class CubeController final : public RigidReplicaController {};
+
+/// The player cube: its authority applies the scripted impulses (others only follow
+/// its state). `scriptTicks` = how long it pushes (0: forever), so tests can let the
+/// world settle.
+class RollerController final : public RigidReplicaController {
+public:
+  explicit RollerController(uint32_t scriptTicks)
+      : m_script(CubesParams{}), m_ticksLeft(scriptTicks), m_forever(scriptTicks == 0) {}
+  bool scripting() const { return m_forever || m_ticksLeft > 0; }
+
+protected:
+  void authorityTick() override;
+
+private:
+  RollerScript m_script;
+  uint32_t m_ticksLeft;
+  bool m_forever;
+};
+
+/// Cube type: 0.4 m, 1 kg (CubesParams). Server-only.
+ferrum::EntityType cubeType();
+/// Roller type: 1.5 m, 40 kg; variant = script ticks (0: forever). Server-only.
+ferrum::EntityType rollerType();
+/// Registers the cube and roller types (same ids on every peer).
+void registerCubesTypes(ferrum::ControllerRegistry& registry);
+
+/// The scenario's static world: a floor of +-kCubesFloorHalfSize m, no walls (as in
+/// the bench). Built identically on every peer.
+void buildCubesFloor(ferrum::PhysicsWorld& world);
+
+/// Server: spawns the roller and the 900 cubes (roller first, as in the bench).
+/// `rollSeconds`: how long the roller pushes (0: forever). Returns the roller's id.
+ferrum::EntityId spawnCubesScenario(ferrum::NetManager& net, float rollSeconds = 0);
+
+} // namespace game
