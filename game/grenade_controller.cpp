@@ -98,6 +98,7 @@ ferrum::EntityType grenadeType() {
   type.name = "grenade";
   type.clientMaySpawn = true;
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
+  type.priority = 5.0f;
   type.build = [](const ferrum::SpawnState& s) {
     ferrum::EntityParts parts;
     parts.body.shape = ferrum::Shape::Sphere;

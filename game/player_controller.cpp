@@ -106,6 +106,7 @@ ferrum::EntityType playerType() {
   type.name = "player";
   type.clientMaySpawn = true;
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::Despawn;
+  type.priority = 10.0f; // players first when a packet cannot carry everything
   type.build = [](const ferrum::SpawnState& s) {
     ferrum::EntityParts parts;
     parts.body.shape = ferrum::Shape::Capsule;

@@ -49,7 +49,8 @@ nlohmann::json statsJson(Peer& peer) {
                      {"stale", p.stale},
                      {"clamped", p.clamped},
                      {"spawnsRejected", p.spawnsRejected},
-                     {"rateLimited", p.rateLimited}});
+                     {"rateLimited", p.rateLimited},
+                     {"largestStatePacket", p.largestStatePacket}});
   }
   doc["peers"] = peers;
   nlohmann::json byType = nlohmann::json::object();

@@ -38,6 +38,8 @@ struct EntityType {
   std::string name;
   bool clientMaySpawn = false;
   OwnerLeavePolicy onOwnerLeave = OwnerLeavePolicy::Despawn;
+  /// Weight in the send priority accumulator when not everything fits in a packet.
+  float priority = 1.0f;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.

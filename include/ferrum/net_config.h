@@ -20,6 +20,10 @@ struct NetConfig {
   uint16_t gameId = 0xFE01;   ///< games with different ids refuse each other
   uint16_t protocolOverride = 0; ///< tests only: pretend to speak another protocol version
   size_t maxPacketBytes = 1200; ///< state packet payload cap (under ENet's MTU)
+  float budgetKbps = 0;         ///< per-receiver state bandwidth cap, kbit/s of payload (0: none)
+  /// An entity whose acknowledged state has not changed is not resent, except once
+  /// per this many seconds (0: never), to pull back a receiver copy that drifted.
+  float refreshSeconds = 2.0f;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
   int maxViolations = 100;    ///< server: kick a client whose violations (each decaying after 1 s) exceed this

@@ -109,8 +109,9 @@ private:
   void buildLocalBlocks();
   void updateRemoteEntities();
   void sendState();
-  void sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<wire::StateBlock>& blocks,
-                  size_t* cursor);
+  /// Writes what fits of `blocks` into one state packet; returns its sequence.
+  uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<const wire::StateBlock*>& blocks);
+  void newRemote(std::unique_ptr<Remote>& remote);
   void countSent(Remote& to, size_t bytes);
   void sendReliable(Remote& to, const std::vector<uint8_t>& bytes);
   void broadcastReliable(const std::vector<uint8_t>& bytes, PeerId except);
@@ -148,7 +149,6 @@ private:
   std::vector<EntityId> m_despawnRequests;
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
-  size_t m_sendCursor = 0;
   NetCounters m_counters;
 };
 

@@ -25,6 +25,7 @@ struct PeerStats {
   uint64_t clamped = 0;        ///< implausible updates corrected before forwarding
   uint64_t spawnsRejected = 0; ///< spawns refused (type, range, limits, implausible)
   uint64_t rateLimited = 0;    ///< packets dropped for exceeding maxPacketsPerSecond
+  uint64_t largestStatePacket = 0; ///< bytes of the largest state packet sent to it
 };
 
 /// Whole-peer counters.

@@ -18,6 +18,8 @@ std::string NetConfig::validate() const {
     return fmt::format("maxPacketBytes must be in 64..1400 (got {})", maxPacketBytes);
   if (maxClients < 1 || maxClients > kMaxClientPeer)
     return fmt::format("maxClients must be in 1..{} (got {})", int{kMaxClientPeer}, maxClients);
+  if (!(budgetKbps >= 0)) return "budgetKbps must not be negative";
+  if (!(refreshSeconds >= 0)) return "refreshSeconds must not be negative";
   if (maxCatchUpTicks < 1) return "maxCatchUpTicks must be at least 1";
   if (maxViolations < 1) return "maxViolations must be at least 1";
   if (!(maxSpawnsPerSecond > 0)) return "maxSpawnsPerSecond must be positive";

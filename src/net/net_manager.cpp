@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
 
 #include "net/net_manager_internal.h"
@@ -27,6 +28,7 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
   const LinkId link = m_transport.connect(host, port, wire::packConnectData(proto, m_config.gameId));
   if (link == kNoLink) return false;
   auto remote = std::make_unique<Remote>();
+  newRemote(remote);
   remote->link = link;
   remote->slot = kServerPeer;
   remote->stats.slot = kServerPeer;
@@ -110,8 +112,12 @@ void NetManager::updateRemoteEntities() {
 
 void NetManager::sendState() {
   if (!m_joined) return; // a client has no slot (no origin to claim) before its welcome
-  // Every receiver starts at the same block; the cursor moves on once per send.
-  size_t next = m_sendCursor;
+  const float bytesPerSend = m_config.budgetKbps * 1000.0f / 8.0f / static_cast<float>(m_config.sendHz);
+  auto weight = [this](EntityId id) {
+    const Entity* e = m_group.find(id);
+    const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
+    return type ? type->priority : 1.0f;
+  };
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->kicked || remote->tooSlow) continue;
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
@@ -123,22 +129,32 @@ void NetManager::sendState() {
       continue;
     }
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
-    size_t cursor = m_sendCursor;
-    sendBlocks(*remote, localPeer(), m_tick, m_localBlocks, &cursor);
-    next = cursor;
+    size_t budgetBytes = m_config.maxPacketBytes;
+    if (bytesPerSend > 0) { // token bucket: one send's worth per send, up to two saved
+      remote->budgetBytes = std::min(remote->budgetBytes + bytesPerSend, 2 * bytesPerSend);
+      budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budgetBytes)));
+    }
+    const size_t headerBits = [] {
+      MeasureStream m;
+      wire::StateHeader h;
+      h.serialize(m);
+      return m.bits() + 1; // and the end marker
+    }();
+    const size_t blockBits = budgetBytes * 8 > headerBits ? budgetBytes * 8 - headerBits : 0;
+    auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick);
+    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, chosen);
+    remote->delta->recordSent(sequence, chosen, m_tick);
   }
-  m_sendCursor = next;
   if (onStateSent && !m_localBlocks.empty()) onStateSent(m_tick);
 }
 
-// Writes one state packet. Blocks that do not fit under maxPacketBytes wait for the
-// next packet: `cursor` (if given) says where to start so every entity gets its turn.
-void NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<wire::StateBlock>& blocks,
-                            size_t* cursor) {
+uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick,
+                                const std::vector<const wire::StateBlock*>& blocks) {
   wire::StateHeader header;
   header.sequence = to.nextSequence++;
-  header.hasAck = to.hasReceived;
-  header.ack = to.newestReceived;
+  header.hasAck = to.received.any();
+  header.ack = to.received.newest();
+  header.ackBits = to.received.bits();
   header.senderTick = m_tick;
   header.origin = origin;
   header.originTick = originTick;
@@ -146,23 +162,26 @@ void NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, cons
   WriteStream out(m_config.maxPacketBytes);
   header.serialize(out);
   const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
-  const size_t n = blocks.size();
-  const size_t start = cursor && n ? *cursor % n : 0;
-  size_t written = 0;
-  for (; written < n; ++written) {
-    const wire::StateBlock& block = blocks[(start + written) % n];
-    if (out.bits() + wire::measureBlock(block) > budgetBits) break;
-    wire::writeBlock(out, block);
+  for (const wire::StateBlock* block : blocks) {
+    if (out.bits() + wire::measureBlock(*block) > budgetBits) break;
+    wire::writeBlock(out, *block);
   }
   wire::writeEnd(out);
-  if (cursor && n) *cursor = (start + written) % n;
   if (!out.ok()) {
     spdlog::error("state packet to peer {} could not be written", to.slot);
-    return;
+    return header.sequence;
   }
   const std::vector<uint8_t>& bytes = out.buffer();
   m_transport.send(to.link, Channel::State, bytes);
   countSent(to, bytes.size());
+  to.stats.largestStatePacket = std::max<uint64_t>(to.stats.largestStatePacket, bytes.size());
+  if (m_config.budgetKbps > 0) to.budgetBytes -= static_cast<float>(bytes.size());
+  return header.sequence;
+}
+
+void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
+  const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
+  remote->delta = std::make_unique<DeltaSender>(refreshTicks);
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {
@@ -234,6 +253,7 @@ void NetManager::applyDespawnRequests() {
 void NetManager::despawnLocal(EntityId id) {
   m_group.despawn(id);
   m_entityNet.erase(id);
+  for (auto& [link, remote] : m_remotes) remote->delta->forget(id);
 }
 
 void NetManager::shutdown() {

@@ -1,7 +1,10 @@
 #pragma once
 // NetManager's private per-link and per-entity records, shared by its .cpp files.
 
+#include <memory>
+
 #include "ferrum/net_manager.h"
+#include "net/delta_sender.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -11,8 +14,9 @@ struct NetManager::Remote {
   PeerId slot = kNoPeer;
   bool joined = false; ///< server: welcome sent; client: the server link is up
   uint16_t nextSequence = 0;
-  uint16_t newestReceived = 0;
-  bool hasReceived = false;
+  ReceiveHistory received;        ///< what we got from it: our acks
+  std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
+  float budgetBytes = 0;          ///< bandwidth budget tokens (when NetConfig::budgetKbps > 0)
   uint64_t violations = 0;      ///< total, for statistics
   float violationScore = 0;     ///< leaky: decays by 1 per second; a kick above maxViolations
   uint32_t violationTick = 0;

@@ -89,6 +89,7 @@ void NetManager::onConnected(const TransportEvent& event) {
     return refuse(wire::DisconnectReason::ServerFull, 0, fmt::format("server full ({} clients)", m_config.maxClients));
 
   auto remote = std::make_unique<Remote>();
+  newRemote(remote);
   remote->link = event.link;
   remote->slot = slot;
   remote->stats.slot = slot;
@@ -353,10 +354,8 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     ++from.stats.malformed;
     return violation(from, "malformed state packet");
   }
-  if (!from.hasReceived || wire::sequenceNewer(packet.header.sequence, from.newestReceived)) {
-    from.newestReceived = packet.header.sequence;
-    from.hasReceived = true;
-  }
+  from.received.onReceived(packet.header.sequence);
+  if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
   if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
 
@@ -367,10 +366,12 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   std::vector<wire::StateBlock> forward;
   acceptBlocks(from, packet, &forward);
   if (forward.empty()) return;
+  std::vector<const wire::StateBlock*> blocks;
+  for (const auto& b : forward) blocks.push_back(&b);
   // Forward at once, keeping the owner's tick, instead of waiting for our next send.
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
-    sendBlocks(*remote, from.slot, packet.header.originTick, forward, nullptr);
+    sendBlocks(*remote, from.slot, packet.header.originTick, blocks);
     m_counters.blocksForwarded += forward.size();
   }
   m_transport.flush();

@@ -13,7 +13,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 1;
+constexpr uint16_t kProtocolVersion = 2;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -201,6 +201,7 @@ std::vector<uint8_t> encodeMessage(MessageType type, M message) {
 struct StateHeader {
   uint16_t sequence = 0;
   uint16_t ack = 0;      ///< newest sequence received from the other side
+  uint32_t ackBits = 0;  ///< bit i: sequence ack - 1 - i was received too
   bool hasAck = false;
   uint32_t senderTick = 0;
   PeerId origin = kServerPeer;
@@ -212,6 +213,7 @@ struct StateHeader {
     s.serializeBits(seq, 16);
     s.serializeBool(hasAck);
     s.serializeBits(a, 16);
+    s.serializeBits(ackBits, 32);
     s.serializeBits(senderTick, 32);
     s.serializeUint(o, 0, kMaxClientPeer);
     s.serializeBits(originTick, 32);

@@ -1,0 +1,75 @@
+#pragma once
+// Delta against acknowledged state, per receiver, at the block level: an entity whose
+// block is bit-for-bit the one the receiver has acknowledged (and nothing newer was
+// sent since) is not sent again, except for a slow periodic refresh. What must go out
+// is chosen by a priority accumulator when it does not all fit: every tick an entity
+// waits, its type's weight is added, so starved entities rise until they are sent.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+#include "wire/messages.h"
+
+namespace ferrum {
+
+/// Tracks which of the other side's packets arrived: the newest sequence and a bitfield
+/// of the 32 before it (bit i = newest - 1 - i arrived). Sent back as ack / ackBits.
+class ReceiveHistory {
+public:
+  void onReceived(uint16_t sequence);
+  bool any() const { return m_any; }
+  uint16_t newest() const { return m_newest; }
+  uint32_t bits() const { return m_bits; }
+
+private:
+  bool m_any = false;
+  uint16_t m_newest = 0;
+  uint32_t m_bits = 0;
+};
+
+class DeltaSender {
+public:
+  /// `refreshTicks`: resend an unchanged, acknowledged entity after this many ticks
+  /// anyway (0 = never), so a receiver's copy that drifted is pulled back.
+  explicit DeltaSender(uint32_t refreshTicks) : m_refreshTicks(refreshTicks) {}
+
+  /// Blocks for the next packet, highest priority first, within `budgetBits`.
+  std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks,
+                                              const std::function<float(EntityId)>& weight, size_t budgetBits,
+                                              uint32_t tick);
+  /// The packet `sequence` carried `sent`.
+  void recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sent, uint32_t tick);
+  /// The receiver reports `ack` and the 32 sequences before it (per `ackBits`) arrived.
+  void onAck(uint16_t ack, uint32_t ackBits);
+  /// The entity is gone: drop what is known about it.
+  void forget(EntityId id) { m_entities.erase(id); }
+
+private:
+  struct EntityState {
+    std::vector<uint8_t> lastPayload;
+    uint32_t lastBits = 0;
+    uint16_t lastSequence = 0;
+    bool sentOnce = false;
+    bool lastAcked = false;
+    uint32_t lastSentTick = 0;
+    float priority = 0;
+  };
+  struct SentPacket {
+    uint16_t sequence = 0;
+    bool valid = false;
+    bool acked = false;
+    std::vector<EntityId> entities;
+  };
+  static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
+
+  void acknowledge(uint16_t sequence);
+
+  uint32_t m_refreshTicks;
+  std::unordered_map<EntityId, EntityState> m_entities;
+  std::array<SentPacket, kRing> m_sent{};
+};
+
+} // namespace ferrum
