@@ -19,17 +19,28 @@ void CrateController::serverUpdate(ferrum::WriteStream& out) const {
 }
 
 bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
-  if (!data) return true; // no news: the physics world carries the body on
+  if (!data) {
+    if (!isLocalAuthority()) showRemote(false); // no news: the remote view decides
+    return true;
+  }
   ferrum::ReadStream in = *data;
   ferrum::RigidState state;
   if (!ferrum::serializeRigidState(in, state, crateQuantization())) return false;
-  if (!isLocalAuthority()) ferrum::applyRigidState(entity().body(), state);
+  if (!isLocalAuthority()) {
+    m_view.push(group().viewClock().blockTime, state);
+    showRemote(true);
+  }
   if (m_hasLast && (state.linearVelocity - m_lastVelocity).length() > kSparkImpactSpeed)
     effects.emit({ferrum::EffectKind::Spark, state.position, (state.linearVelocity - m_lastVelocity).length(),
                   entity().id()});
   m_lastVelocity = state.linearVelocity;
   m_hasLast = true;
   return true;
+}
+
+void CrateController::showRemote(bool arrived) {
+  m_view.update(entity().body(), group().viewClock(), arrived, group().tickSeconds());
+  entity().setDisplayOffset(m_view.offset());
 }
 
 ferrum::EntityType crateType() {

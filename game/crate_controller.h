@@ -6,6 +6,7 @@
 
 #include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
+#include "ferrum/remote_view.h"
 #include "ferrum/rigid_state.h"
 
 namespace game {
@@ -19,6 +20,9 @@ public:
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
 
 private:
+  void showRemote(bool arrived);
+
+  ferrum::RemoteView m_view;
   ferrum::Vec3 m_lastVelocity;
   bool m_hasLast = false;
 };

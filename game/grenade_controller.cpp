@@ -50,9 +50,13 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
     GrenadeState state;
     if (!state.serialize(in)) return false;
     if (!isLocalAuthority()) {
-      ferrum::applyRigidState(entity().body(), state.body);
+      m_view.push(group().viewClock().blockTime, state.body);
       m_fuseTicks = state.fuse;
     }
+  }
+  if (!isLocalAuthority()) {
+    m_view.update(entity().body(), group().viewClock(), data != nullptr, group().tickSeconds());
+    entity().setDisplayOffset(m_view.offset());
   }
   // Only the authority burns the fuse and decides when it goes off.
   if (!isLocalAuthority() || m_exploded) return true;

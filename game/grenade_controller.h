@@ -7,6 +7,7 @@
 
 #include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
+#include "ferrum/remote_view.h"
 
 namespace game {
 
@@ -32,6 +33,7 @@ private:
 
   uint32_t m_fuseTicks;
   bool m_exploded = false;
+  ferrum::RemoteView m_view;
 };
 
 /// Grenade type: variant = fuse length in ticks. Clients may spawn it; when the

@@ -20,6 +20,13 @@ public:
   const Visual& visual() const { return m_visual; }
   Body& body() { return m_body; }
   const Body& body() const { return m_body; }
+  /// Where to draw it: the body plus a fading correction offset (see RemoteView).
+  Transform displayTransform() const {
+    Transform t = m_body.transform();
+    t.position = t.position + m_displayOffset;
+    return t;
+  }
+  void setDisplayOffset(Vec3 offset) { m_displayOffset = offset; }
   Controller& controller() { return *m_controller; }
   const Controller& controller() const { return *m_controller; }
 
@@ -38,6 +45,7 @@ private:
   Body m_body;
   Visual m_visual;
   std::unique_ptr<Controller> m_controller;
+  Vec3 m_displayOffset;
 };
 
 } // namespace ferrum

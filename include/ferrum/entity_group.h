@@ -10,6 +10,7 @@
 
 #include "ferrum/entity.h"
 #include "ferrum/physics_world.h"
+#include "ferrum/remote_view.h"
 
 namespace ferrum {
 
@@ -112,6 +113,10 @@ public:
   float tickSeconds() const { return m_tickSeconds; }
   void setTickSeconds(float seconds) { m_tickSeconds = seconds; }
 
+  /// The timeline remote views are placed on (NetManager keeps it current).
+  ViewClock& viewClock() { return m_viewClock; }
+  const ViewClock& viewClock() const { return m_viewClock; }
+
   void setHooks(EntityGroupHooks* hooks) { m_hooks = hooks; }
   EntityGroupHooks* hooks() const { return m_hooks; }
   /// Effects for controllers' events when no NetManager is attached.
@@ -128,6 +133,7 @@ private:
   uint32_t m_nextCounter = 1;
   float m_tickSeconds = 1.0f / 60;
   EntityGroupHooks* m_hooks = nullptr;
+  ViewClock m_viewClock;
   Effects* m_localEffects = nullptr;
   std::vector<EntityId> m_localDespawns;
   friend class Controller;

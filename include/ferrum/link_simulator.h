@@ -51,6 +51,11 @@ public:
   size_t queuedBytes(LinkId link) const override { return m_inner.queuedBytes(link); }
 
   const LinkSimStats& simStats() const { return m_stats; }
+  /// Changes the conditions from now on (packets already delayed keep their times).
+  void setConditions(const LinkConditions& outgoing, const LinkConditions& incoming) {
+    m_out.conditions = outgoing;
+    m_in.conditions = incoming;
+  }
 
 private:
   struct Pending {

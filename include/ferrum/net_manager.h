@@ -150,6 +150,12 @@ private:
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;
+  // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
+  double m_serverTickOffset = 0;
+  double m_offsetJitter = 0;
+  bool m_hasServerClock = false;
+  void updateServerClock(uint32_t senderTick, float rttMs);
+  void updateViewClock();
 };
 
 } // namespace ferrum

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 
 #include "net/net_manager_internal.h"
 #include "net/send_limiter.h"
@@ -54,6 +55,7 @@ void NetManager::frame(double nowSeconds) {
 
 void NetManager::runTick() {
   ++m_tick;
+  updateViewClock();
   if (onTick) onTick(m_tick);
   buildLocalBlocks();
   updateRemoteEntities();
@@ -100,6 +102,7 @@ void NetManager::updateRemoteEntities() {
       EntityNet& net = it->second;
       net.hasPending = false;
       ReadStream block(net.pending.payload.data(), net.pending.bits);
+      m_group.viewClock().blockTime = net.pendingTime;
       if (e->controller().clientUpdate(&block, m_effects)) {
         ++m_counters.blocksApplied;
         continue;
@@ -108,6 +111,32 @@ void NetManager::updateRemoteEntities() {
     }
     e->controller().clientUpdate(nullptr, m_effects);
   }
+}
+
+// A client learns the server's present from the ticks stamped on its packets: each
+// one says "the server was at tick T when it sent this", about half an RTT ago.
+void NetManager::updateServerClock(uint32_t senderTick, float rttMs) {
+  const double sample = static_cast<double>(senderTick) - static_cast<double>(m_tick) +
+                        rttMs / 2000.0 * static_cast<double>(m_config.tickHz);
+  if (!m_hasServerClock) {
+    m_serverTickOffset = sample;
+    m_hasServerClock = true;
+    return;
+  }
+  const double error = sample - m_serverTickOffset;
+  m_serverTickOffset += 0.05 * error;
+  m_offsetJitter += 0.1 * (std::abs(error) - m_offsetJitter);
+}
+
+// Interpolation buffers two send intervals plus twice the measured jitter, within
+// 1.5 to 4 send intervals: enough to bridge a lost packet, no more.
+void NetManager::updateViewClock() {
+  ViewClock& clock = m_group.viewClock();
+  const double dt = m_config.tickSeconds();
+  clock.serverNow = (static_cast<double>(m_tick) + (m_config.role == Role::Client ? m_serverTickOffset : 0.0)) * dt;
+  const double sendInterval = 1.0 / m_config.sendHz;
+  clock.interpolationDelay = std::clamp(2 * sendInterval + 2 * m_offsetJitter * dt, 1.5 * sendInterval,
+                                        4 * sendInterval);
 }
 
 void NetManager::sendState() {

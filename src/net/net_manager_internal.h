@@ -34,6 +34,7 @@ struct NetManager::EntityNet {
   bool hasTick = false;
   bool hasPending = false;
   wire::StateBlock pending;
+  double pendingTime = 0; ///< the pending block's place on the server's timeline (s)
 };
 
 } // namespace ferrum

@@ -355,6 +355,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     return violation(from, "malformed state packet");
   }
   from.received.onReceived(packet.header.sequence);
+  if (m_config.role == Role::Client) updateServerClock(packet.header.senderTick, m_transport.stats(from.link).rttMs);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
   if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
@@ -429,6 +430,9 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     net.lastOriginTick = packet.header.originTick;
     net.pending = block;
     net.hasPending = true;
+    // On the server's timeline: a client receives the server's send tick; the
+    // server places a client's block at the tick it arrives.
+    net.pendingTime = (isServer ? m_tick : packet.header.senderTick) * m_config.tickSeconds();
     if (forward) forward->push_back(block);
   }
 }

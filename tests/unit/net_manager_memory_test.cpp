@@ -5,55 +5,15 @@
 
 #include "ferrum/memory_transport.h"
 #include "ferrum/net_manager.h"
+#include "tests/support/probe_controller.h"
 #include "wire/messages.h"
 
 using namespace ferrum;
+using testing_support::kProbeType;
+using testing_support::ProbeController;
+using testing_support::probeType;
 
 namespace {
-
-constexpr EntityTypeId kProbeType = 9;
-
-// Sends one number; counts how each update was called.
-class ProbeController final : public Controller {
-public:
-  uint32_t value = 0;     // the authority's state
-  uint32_t received = 0;  // last value read from a block
-  int serverUpdates = 0;
-  mutable int packs = 0;
-  int withData = 0;
-  int withoutData = 0;
-
-  void serverUpdate(WriteStream& out) const override {
-    ++packs;
-    uint32_t v = value;
-    out.serializeBits(v, 32);
-  }
-  bool clientUpdate(const ReadStream* data, Effects&) override {
-    if (!data) {
-      ++withoutData;
-      return true;
-    }
-    ReadStream in = *data;
-    uint32_t v = 0;
-    if (!in.serializeBits(v, 32)) return false;
-    received = v;
-    ++withData;
-    return true;
-  }
-};
-
-EntityType probeType() {
-  EntityType t;
-  t.name = "probe";
-  t.clientMaySpawn = true;
-  t.build = [](const SpawnState&) {
-    EntityParts p;
-    p.body.mass = 0; // static: the probe tests networking, not physics
-    p.controller = std::make_unique<ProbeController>();
-    return p;
-  };
-  return t;
-}
 
 struct MemPeer {
   ControllerRegistry registry;

@@ -1,0 +1,67 @@
+#pragma once
+/// How a peer shows an entity it does not simulate itself (the "remote view").
+///
+/// - Raw: apply each state as it arrives (the seed's behaviour); physics carries the
+///   body on between packets.
+/// - Interpolate: show the past, `interpolationDelay` behind the server's present,
+///   blending between the two received states around that moment. Smooth, but late.
+/// - Extrapolate: show the newest state carried forward by its velocity to the
+///   present, for at most `extrapolationCap`, then hold.
+/// - Predict: the seed's idea: on a new state, advance it by the time it spent on
+///   the way and hand it to physics, which simulates on from there.
+///
+/// Corrections (a new state disagreeing with what is shown) are hidden by a visual
+/// offset that decays, unless larger than `snapDistance`: then the view snaps (counted).
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "ferrum/rigid_state.h"
+
+namespace ferrum {
+
+enum class ViewMode : uint8_t { Raw, Interpolate, Extrapolate, Predict };
+const char* viewModeName(ViewMode mode);
+/// "raw", "interpolate", "extrapolate" or "predict"; false if none of them.
+bool parseViewMode(const std::string& text, ViewMode& mode);
+
+/// The timeline every remote view is placed on, kept by NetManager.
+struct ViewClock {
+  double serverNow = 0;           ///< estimate of the server's present, in seconds of server ticks
+  double interpolationDelay = 0.1; ///< s: adapts to the measured jitter and send rate
+  double blockTime = 0;           ///< server time of the block being applied right now
+  ViewMode mode = ViewMode::Interpolate; ///< run-time choice for entities of types that use views
+  double extrapolationCap = 0.25; ///< s
+  float snapDistance = 1.5f;      ///< m: larger corrections snap instead of blending
+  float smoothingRate = 12.0f;    ///< 1/s: how fast a correction offset decays
+  uint64_t snaps = 0;             ///< corrections too large to hide, over all entities
+};
+
+/// One remote entity's received states and its correction offset.
+class RemoteView {
+public:
+  /// Records a received state stamped with `serverTime` (older than the newest: ignored).
+  void push(double serverTime, const RigidState& state);
+  /// Moves `body` to where it should be shown this tick, per `clock.mode`; `arrived`
+  /// says whether a new state came this tick. Returns false while nothing is known.
+  bool update(Body& body, ViewClock& clock, bool arrived, float tickSeconds);
+  /// Visual offset (display = body + offset) still hiding the last correction.
+  Vec3 offset() const { return m_offset; }
+  size_t buffered() const { return m_samples.size(); }
+
+private:
+  struct Sample {
+    double time;
+    RigidState state;
+  };
+  RigidState interpolated(double time) const;
+  RigidState extrapolated(double time, double cap) const;
+  void correct(Body& body, const RigidState& target, ViewClock& clock, bool hide);
+
+  std::deque<Sample> m_samples; ///< oldest first, at most kMaxSamples
+  Vec3 m_offset;
+  static constexpr size_t kMaxSamples = 32;
+};
+
+} // namespace ferrum

@@ -1,0 +1,113 @@
+#include "ferrum/remote_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ferrum {
+
+const char* viewModeName(ViewMode mode) {
+  switch (mode) {
+  case ViewMode::Raw: return "raw";
+  case ViewMode::Interpolate: return "interpolate";
+  case ViewMode::Extrapolate: return "extrapolate";
+  case ViewMode::Predict: return "predict";
+  }
+  return "unknown";
+}
+
+bool parseViewMode(const std::string& text, ViewMode& mode) {
+  for (ViewMode m : {ViewMode::Raw, ViewMode::Interpolate, ViewMode::Extrapolate, ViewMode::Predict}) {
+    if (text == viewModeName(m)) {
+      mode = m;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+Vec3 lerp(Vec3 a, Vec3 b, float t) { return a + (b - a) * t; }
+
+Quat nlerp(Quat a, Quat b, float t) {
+  if (a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.w < 0) b = {-b.x, -b.y, -b.z, -b.w}; // shortest way round
+  Quat q{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, a.w + (b.w - a.w) * t};
+  const float len = std::sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w);
+  return len > 1e-6f ? Quat{q.x / len, q.y / len, q.z / len, q.w / len} : a;
+}
+
+// Rotates q by angular velocity w for dt seconds (first order, renormalized).
+Quat integrate(Quat q, Vec3 w, float dt) {
+  const Quat d{0.5f * dt * (w.x * q.w + w.y * q.z - w.z * q.y), 0.5f * dt * (w.y * q.w + w.z * q.x - w.x * q.z),
+               0.5f * dt * (w.z * q.w + w.x * q.y - w.y * q.x), 0.5f * dt * (-w.x * q.x - w.y * q.y - w.z * q.z)};
+  return nlerp(q, {q.x + d.x, q.y + d.y, q.z + d.z, q.w + d.w}, 1.0f);
+}
+} // namespace
+
+void RemoteView::push(double serverTime, const RigidState& state) {
+  if (!m_samples.empty() && serverTime <= m_samples.back().time) return; // late or duplicate
+  m_samples.push_back({serverTime, state});
+  while (m_samples.size() > kMaxSamples) m_samples.pop_front();
+}
+
+RigidState RemoteView::interpolated(double time) const {
+  if (time <= m_samples.front().time) return m_samples.front().state;
+  for (size_t i = 1; i < m_samples.size(); ++i) {
+    const Sample& a = m_samples[i - 1];
+    const Sample& b = m_samples[i];
+    if (time > b.time) continue;
+    const float t = static_cast<float>((time - a.time) / (b.time - a.time));
+    RigidState s = b.state;
+    s.position = lerp(a.state.position, b.state.position, t);
+    s.orientation = nlerp(a.state.orientation, b.state.orientation, t);
+    s.linearVelocity = lerp(a.state.linearVelocity, b.state.linearVelocity, t);
+    s.angularVelocity = lerp(a.state.angularVelocity, b.state.angularVelocity, t);
+    return s;
+  }
+  return extrapolated(time, 0.1); // the buffer ran dry: carry on briefly from the newest
+}
+
+RigidState RemoteView::extrapolated(double time, double cap) const {
+  const Sample& newest = m_samples.back();
+  RigidState s = newest.state;
+  if (s.atRest) return s;
+  const float dt = static_cast<float>(std::clamp(time - newest.time, 0.0, cap));
+  s.position = s.position + s.linearVelocity * dt;
+  s.orientation = integrate(s.orientation, s.angularVelocity, dt);
+  return s;
+}
+
+void RemoteView::correct(Body& body, const RigidState& target, ViewClock& clock, bool hide) {
+  const Vec3 shown = body.position() + m_offset;
+  const Vec3 error = shown - target.position;
+  applyRigidState(body, target);
+  if (error.length() > clock.snapDistance) {
+    ++clock.snaps;
+    m_offset = {};
+  } else if (hide) {
+    m_offset = error; // keep showing where it was, then let the difference fade
+  }
+}
+
+bool RemoteView::update(Body& body, ViewClock& clock, bool arrived, float tickSeconds) {
+  if (m_samples.empty()) return false;
+  m_offset = m_offset * std::max(0.0f, 1.0f - clock.smoothingRate * tickSeconds);
+  switch (clock.mode) {
+  case ViewMode::Raw:
+    if (arrived) applyRigidState(body, m_samples.back().state);
+    m_offset = {};
+    return true;
+  case ViewMode::Predict:
+    // Advance the news by its age, then let physics simulate on; hide the correction.
+    if (arrived) correct(body, extrapolated(clock.serverNow, clock.extrapolationCap), clock, true);
+    return true;
+  case ViewMode::Extrapolate:
+    correct(body, extrapolated(clock.serverNow, clock.extrapolationCap), clock, arrived);
+    return true;
+  case ViewMode::Interpolate:
+    correct(body, interpolated(clock.serverNow - clock.interpolationDelay), clock, false);
+    return true;
+  }
+  return true;
+}
+
+} // namespace ferrum

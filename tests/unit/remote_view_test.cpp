@@ -1,0 +1,100 @@
+// Remote views on their own: interpolation, capped extrapolation, snaps and offsets.
+
+#include <gtest/gtest.h>
+
+#include "ferrum/remote_view.h"
+
+using namespace ferrum;
+
+namespace {
+
+RigidState at(float x, float vx = 0) {
+  RigidState s;
+  s.position = {x, 1, 0};
+  s.linearVelocity = {vx, 0, 0};
+  return s;
+}
+
+struct World {
+  PhysicsWorld physics{PhysicsConfig{{0, 0, 0}, 1}}; // no gravity: positions are what we set
+  Body body;
+  ViewClock clock;
+  World() {
+    BodyDesc d;
+    d.transform.position = {0, 1, 0};
+    body = physics.createBody(d);
+  }
+};
+
+} // namespace
+
+TEST(RemoteView, InterpolatesBetweenTheStatesAroundTheDelayedTime) {
+  World w;
+  RemoteView view;
+  view.push(1.0, at(0));
+  view.push(1.1, at(1));
+  w.clock.mode = ViewMode::Interpolate;
+  w.clock.interpolationDelay = 0.1;
+  w.clock.serverNow = 1.15; // shows 1.05: half way
+  ASSERT_TRUE(view.update(w.body, w.clock, true, 1.0f / 60));
+  EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
+  EXPECT_EQ(w.clock.snaps, 0u);
+}
+
+TEST(RemoteView, ExtrapolationIsCappedThenHolds) {
+  World w;
+  RemoteView view;
+  view.push(1.0, at(0, 2));
+  w.clock.mode = ViewMode::Extrapolate;
+  w.clock.extrapolationCap = 0.25;
+  w.clock.serverNow = 1.1;
+  view.update(w.body, w.clock, true, 1.0f / 60);
+  EXPECT_NEAR(w.body.position().x, 0.2f, 1e-4f);
+  w.clock.serverNow = 5.0; // news is very late: hold at the cap
+  view.update(w.body, w.clock, false, 1.0f / 60);
+  EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
+}
+
+TEST(RemoteView, LateAndDuplicateStatesAreIgnored) {
+  World w;
+  RemoteView view;
+  view.push(2.0, at(5));
+  view.push(1.0, at(-5)); // older: must never show
+  view.push(2.0, at(9));  // duplicate time
+  EXPECT_EQ(view.buffered(), 1u);
+  w.clock.mode = ViewMode::Raw;
+  view.update(w.body, w.clock, true, 1.0f / 60);
+  EXPECT_NEAR(w.body.position().x, 5.0f, 1e-4f);
+}
+
+TEST(RemoteView, SmallCorrectionsFadeLargeOnesSnapAndAreCounted) {
+  World w;
+  RemoteView view;
+  w.clock.mode = ViewMode::Predict;
+  w.clock.serverNow = 1.0;
+  view.push(1.0, at(0));
+  view.update(w.body, w.clock, true, 1.0f / 60);
+  view.push(1.1, at(0.3f)); // a small correction: hidden, then fades
+  w.clock.serverNow = 1.1;
+  view.update(w.body, w.clock, true, 1.0f / 60);
+  EXPECT_NEAR(w.body.position().x, 0.3f, 1e-4f) << "physics gets the truth at once";
+  EXPECT_NEAR(view.offset().x, -0.3f, 1e-4f) << "the eye sees no jump";
+  for (int i = 0; i < 60; ++i) view.update(w.body, w.clock, false, 1.0f / 60);
+  EXPECT_LT(std::fabs(view.offset().x), 0.01f);
+  EXPECT_EQ(w.clock.snaps, 0u);
+  view.push(1.2, at(10)); // a teleport: snap
+  w.clock.serverNow = 1.2;
+  view.update(w.body, w.clock, true, 1.0f / 60);
+  EXPECT_EQ(w.clock.snaps, 1u);
+  EXPECT_EQ(view.offset().x, 0.0f);
+}
+
+TEST(RemoteView, ModeNamesRoundTrip) {
+  for (ViewMode m : {ViewMode::Raw, ViewMode::Interpolate, ViewMode::Extrapolate, ViewMode::Predict}) {
+    ViewMode back = ViewMode::Raw;
+    ASSERT_TRUE(parseViewMode(viewModeName(m), back));
+    EXPECT_EQ(back, m);
+  }
+  ViewMode ignored;
+  EXPECT_FALSE(parseViewMode("smooth", ignored));
+}
