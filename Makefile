@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_SMOKE ?= 1
 
-.PHONY: all setup configure build demo test bench test-asan fuzz fuzz-build clean
+.PHONY: all setup configure build demo test bench soak test-asan fuzz fuzz-build clean
 
 all: build
 
@@ -45,6 +45,10 @@ bench: build
 	    --baseline-age $$age --json out/bench/recorded-age$$age.json || exit 1; \
 	done
 	@$(BUILD)/apps/ferrum-bench bandwidth --scenario cubes --json out/bench/scenario-cubes.json
+
+soak: build
+	@mkdir -p out
+	@$(BUILD)/apps/ferrum-soak --duration 600 --clients 16 --json out/soak-600s.json
 
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan FUZZ_SMOKE=0 CMAKE_FLAGS="-DFERRUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"

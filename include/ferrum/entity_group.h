@@ -86,6 +86,8 @@ public:
 
   /// Next id in this peer's range ([slot:8][counter:24]); null when the range is spent.
   EntityId allocateId();
+  /// Where allocation continues (a reused slot carries on from its previous owner).
+  void setNextCounter(uint32_t counter) { m_nextCounter = counter; }
 
   /// Creates an entity. Returns nullptr (and creates nothing) if the id is null or
   /// taken, or the type is unknown or its factory fails.

@@ -147,6 +147,7 @@ private:
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;
   std::vector<EntityId> m_despawnRequests;
+  std::map<PeerId, uint32_t> m_slotCounters; ///< server: next free entity counter per client slot
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;

@@ -102,6 +102,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   welcome.serverTick = m_tick;
   welcome.tickHz = static_cast<uint16_t>(m_config.tickHz);
   welcome.sendHz = static_cast<uint16_t>(m_config.sendHz);
+  welcome.firstCounter = m_slotCounters.count(slot) ? m_slotCounters[slot] : 1;
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
@@ -219,6 +220,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (isServer || !w.serialize(in)) return malformed();
     if (m_joined) return; // a second welcome changes nothing
     m_group.setLocalPeer(w.yourSlot);
+    m_group.setNextCounter(w.firstCounter);
     m_joined = true;
     m_tick = w.serverTick;
     spdlog::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
@@ -289,6 +291,9 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& s) {
   // Server: a client announces something it spawned.
   const char* problem = checkClientSpawn(from, s);
   if (!problem && !m_group.spawn(s.id, s.type, s.authority, s.state)) problem = "spawn its factory refused";
+  // Whatever the verdict, this counter is used: the slot's next owner starts after it.
+  if (s.id.creator() == from.slot)
+    m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
   if (problem) {
     ++from.stats.rejected;
     ++from.stats.spawnsRejected;

@@ -58,10 +58,14 @@ struct Welcome {
   uint32_t serverTick = 0;
   uint16_t tickHz = 60;
   uint16_t sendHz = 30;
+  /// Where this slot's entity counter continues: ids stay unique for the server's
+  /// lifetime even when a slot is reused by a later client.
+  uint32_t firstCounter = 1;
 
   template <class S>
   bool serialize(S& s) {
     uint32_t proto = protocol, slot = yourSlot, tick = serverTick, th = tickHz, sh = sendHz;
+    s.serializeUint(firstCounter, 1, 0xFFFFFF);
     s.serializeBits(proto, 16);
     s.serializeUint(slot, 1, kMaxClientPeer);
     s.serializeBits(tick, 32);

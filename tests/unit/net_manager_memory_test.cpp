@@ -177,3 +177,38 @@ TEST(NetManagerJoin, ClientCannotSpawnBeforeItIsWelcomed) {
   EXPECT_TRUE(client.net->spawn(kProbeType, {}).isNull());
   EXPECT_FALSE(client.net->connect("mem", 1)) << "nobody listens on endpoint 1";
 }
+
+// Found by ferrum-soak: a slot reused by a later client must not hand out the same
+// entity ids again, or late packets and events for the old entity hit the new one.
+TEST(NetManagerJoin, AReusedSlotContinuesItsPredecessorsIds) {
+  MemoryNetwork network;
+  MemoryTransport& st = network.endpoint(1);
+  MemPeer server{st, Role::Server};
+  double now = 0;
+  auto run = [&](MemPeer& client) {
+    for (int i = 0; i < 3; ++i) {
+      now += 1.0 / 60;
+      server.net->frame(now);
+      client.net->frame(now);
+    }
+  };
+  EntityId first;
+  {
+    MemoryTransport& at = network.endpoint(2);
+    MemPeer a{at, Role::Client};
+    ASSERT_TRUE(a.net->connect("mem", 1));
+    run(a);
+    first = a.net->spawn(kProbeType, {});
+    run(a);
+    a.net->shutdown();
+    run(a);
+  }
+  MemoryTransport& bt = network.endpoint(3);
+  MemPeer b{bt, Role::Client};
+  ASSERT_TRUE(b.net->connect("mem", 1));
+  run(b);
+  ASSERT_EQ(b.net->localPeer(), first.creator()) << "the slot is reused";
+  const EntityId second = b.net->spawn(kProbeType, {});
+  EXPECT_NE(second, first);
+  EXPECT_GT(second.counter(), first.counter());
+}
