@@ -83,6 +83,7 @@ ferrum::EntityType rollerType() {
   ferrum::EntityType type;
   type.name = "roller";
   type.clientMaySpawn = false;
+  type.priority = 10.0f; // the player cube first when a packet cannot carry every change
   type.build = [](const ferrum::SpawnState& s) {
     const CubesParams p;
     ferrum::EntityParts parts;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
                  "docs/benchmarks.md); clients must pass the same")
       ->capture_default_str()
       ->check(CLI::IsMember({"arena", "cubes"}));
+  cli.add_option("--refresh-seconds", options.net.refreshSeconds,
+                 "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
