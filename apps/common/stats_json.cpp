@@ -13,6 +13,7 @@ nlohmann::json statsJson(Peer& peer) {
   doc["role"] = ferrum::roleName(s.role);
   doc["self"] = s.self;
   doc["tick"] = s.tick;
+  doc["tickHz"] = peer.net().config().tickHz;
   doc["uptimeSeconds"] = peer.uptimeSeconds();
   doc["joined"] = s.self != ferrum::kNoPeer; // ever joined
   doc["disconnectReason"] = peer.net().disconnectReason();

@@ -2,7 +2,8 @@
 // The --stats-json document every executable writes. Fields (all counts since start):
 //   role            "server" | "client"
 //   self            this peer's slot (0 = server; 255 = client never joined)
-//   tick            simulation ticks run
+//   tick            simulation ticks run (a client's count is re-based to the server's at the welcome)
+//   tickHz          ticks per second
 //   uptimeSeconds   wall time since the peer started
 //   joined          client: the server's welcome arrived (server: true)
 //   disconnectReason  client: why the link closed ("" if it did not)
@@ -16,6 +17,10 @@
 //   grenadesThrown  client: grenades its player threw
 //   latencyProbe    client: send/arrival stamps of client-owned state (see latency_probe.h)
 //   crates[]        id and position [x, y, z] (m) of every crate at the end
+//   timeline[]      server and headless client: one sample per second of ticks (apps/common/timeline.h),
+//                   at most 3600 (the oldest dropped): t (s of uptime), tick, serverTick (client: origin
+//                   tick of the newest server state received; server: = tick), bytesSent, bytesReceived
+//                   (totals so far), rttMs (highest over connected links), crates [[id, x, y, z], ...]
 
 #include <string>
 

@@ -12,6 +12,7 @@
 #include "apps/common/stats_json.h"
 #include "apps/ferrum-client/play_modes.h"
 #include "apps/common/status_line.h"
+#include "apps/common/timeline.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"ferrum-client: joins a ferrum server (headless, a bot driving its player), or with --view opens\n"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   std::optional<game::LocalPlayer> player; // constructed in place: it registers callbacks on itself
   if (!noPlayer) player.emplace(peer->net(), botSeed);
   app::LatencyProbe latency(peer->net());
+  app::Timeline timeline(*peer); // after the probe: it chains onto the probe's hook
   if (!peer->net().connect(host, port)) {
     std::fprintf(stderr, "ferrum-client: cannot start connecting to %s\n", address.c_str());
     return 1;
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
       [&] {
         const double elapsed = app::steadySeconds() - start;
         tracker.sample(peer->group());
+        timeline.poll();
         if (player && player->bot() && idleLast > 0 && duration > 0)
           player->bot()->setIdle(elapsed >= duration - idleLast);
         if (!peer->net().joined() && elapsed > joinTimeout) {
@@ -98,6 +101,7 @@ int main(int argc, char** argv) {
   nlohmann::json doc = app::statsJson(*peer);
   doc["grenadesThrown"] = player ? player->grenadesThrown() : 0;
   doc["latencyProbe"] = latency.toJson();
+  doc["timeline"] = timeline.toJson();
   const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
   const std::string reason = peer->net().disconnectReason();
   peer->net().shutdown();

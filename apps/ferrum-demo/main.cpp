@@ -21,6 +21,9 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/common/latency_probe.h"
+#include "apps/ferrum-demo/plots.h"
+#include "apps/ferrum-demo/report.h"
+#include "apps/ferrum-demo/series.h"
 #include <nlohmann/json.hpp>
 
 extern char** environ;
@@ -138,32 +141,43 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ferrum-demo: no server statistics\n");
     return 1;
   }
-  std::printf("\n%-8s %4s %8s %8s %9s %9s %7s %8s %5s %7s %6s %14s\n", "peer", "slot", "pkts out", "pkts in",
-              "kB out", "kB in", "rtt ms", "entities", "seen", "thrown", "booms", "crate err mm");
-  auto row = [](const std::string& name, const nlohmann::json& d, const std::string& err) {
+  // Printed and kept for the report, which shows the same summary verbatim.
+  std::string summary;
+  auto say = [&summary](const std::string& text) {
+    std::fputs(text.c_str(), stdout);
+    summary += text;
+  };
+  std::printf("\n");
+  say(fmt::format("{:<8} {:>4} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8} {:>5} {:>7} {:>6} {:>14}\n", "peer", "slot",
+                  "pkts out", "pkts in", "kB out", "kB in", "rtt ms", "entities", "seen", "thrown", "booms",
+                  "crate err mm"));
+  auto row = [&say](const std::string& name, const nlohmann::json& d, const std::string& err) {
     const auto& c = d["counters"];
     const auto po = c["packetsSent"].get<uint64_t>(), pi = c["packetsReceived"].get<uint64_t>();
     const auto bo = c["bytesSent"].get<uint64_t>(), bi = c["bytesReceived"].get<uint64_t>();
     double rtt = 0;
     for (const auto& p : d["peers"]) rtt = std::max(rtt, p["rttMs"].get<double>());
     const std::string thrown = d.contains("grenadesThrown") ? std::to_string(d["grenadesThrown"].get<int>()) : "-";
-    std::printf("%-8s %4d %8lu %8lu %9.1f %9.1f %7.1f %8d %5d %7s %6lu %14s\n", name.c_str(), d["self"].get<int>(), po,
-                pi, static_cast<double>(bo) / 1000, static_cast<double>(bi) / 1000, rtt, d["liveEntities"].get<int>(),
-                d["entitiesSeen"].get<int>(), thrown.c_str(), d["effects"]["explosion"].get<uint64_t>(), err.c_str());
+    say(fmt::format("{:<8} {:>4} {:>8} {:>8} {:>9.1f} {:>9.1f} {:>7.1f} {:>8} {:>5} {:>7} {:>6} {:>14}\n", name,
+                    d["self"].get<int>(), po, pi, static_cast<double>(bo) / 1000, static_cast<double>(bi) / 1000, rtt,
+                    d["liveEntities"].get<int>(), d["entitiesSeen"].get<int>(), thrown,
+                    d["effects"]["explosion"].get<uint64_t>(), err));
   };
   row("server", serverDoc, "(truth)");
   int tracking = 0;
   std::vector<nlohmann::json> docs{serverDoc};
+  std::vector<demo::ClientSeries> series;
   uint64_t thrownTotal = 0;
   std::set<uint64_t> explosionCounts{serverDoc["effects"]["explosion"].get<uint64_t>()};
   for (int i = 1; i <= clients; ++i) {
     nlohmann::json doc;
     if (!readJson(out / fmt::format("client-{}.json", i), doc)) {
-      std::printf("client-%d: no statistics (did it start?)\n", i);
+      say(fmt::format("client-{}: no statistics (did it start?)\n", i));
       ++failures;
       continue;
     }
     docs.push_back(doc);
+    series.push_back(demo::clientSeries(fmt::format("client-{}", i), doc, serverDoc));
     thrownTotal += doc["grenadesThrown"].get<uint64_t>();
     explosionCounts.insert(doc["effects"]["explosion"].get<uint64_t>());
     const CrateError e = crateError(serverDoc, doc);
@@ -173,24 +187,37 @@ int main(int argc, char** argv) {
         fmt::format("{:.1f} / {:.1f}{}", e.median * 1000, e.max * 1000, ok ? "" : " !"));
   }
   const auto& c = serverDoc["counters"];
-  std::printf("\ncrate err: median / max distance between the client's final crate positions and the server's "
-              "(%zu crates).\nserver: %lu joined, %lu left, %lu timed out, %lu refused; %lu client blocks forwarded.\n",
-              serverDoc["crates"].size(), c["clientsJoined"].get<uint64_t>(), c["clientsLeft"].get<uint64_t>(),
-              c["clientsTimedOut"].get<uint64_t>(), c["connectionsRefused"].get<uint64_t>(),
-              c["blocksForwarded"].get<uint64_t>());
-  std::printf("%d of %d clients track the server's crates within 5 cm.%s\n", tracking, clients,
-              failures ? " Some process failed (see above)." : "");
+  say(fmt::format("\ncrate err: median / max distance between the client's final crate positions and the server's "
+                  "({} crates).\nserver: {} joined, {} left, {} timed out, {} refused; {} client blocks forwarded.\n",
+                  serverDoc["crates"].size(), c["clientsJoined"].get<uint64_t>(), c["clientsLeft"].get<uint64_t>(),
+                  c["clientsTimedOut"].get<uint64_t>(), c["connectionsRefused"].get<uint64_t>(),
+                  c["blocksForwarded"].get<uint64_t>()));
+  say(fmt::format("{} of {} clients track the server's crates within 5 cm.{}\n", tracking, clients,
+                  failures ? " Some process failed (see above)." : ""));
   const bool explosionsAgree = explosionCounts.size() == 1 && *explosionCounts.begin() == thrownTotal;
-  std::printf("grenades thrown: %lu; explosions seen per peer: %s\n", thrownTotal,
-              explosionsAgree ? "all equal to the grenades thrown" : "DIFFER (see the booms column)");
+  say(fmt::format("grenades thrown: {}; explosions seen per peer: {}\n", thrownTotal,
+                  explosionsAgree ? "all equal to the grenades thrown" : "DIFFER (see the booms column)"));
 
   std::vector<double> delays = app::LatencyProbe::delaysMs(docs);
   if (!delays.empty()) {
     std::sort(delays.begin(), delays.end());
     auto pct = [&](double p) { return delays[std::min(delays.size() - 1, static_cast<size_t>(p * static_cast<double>(delays.size())))]; };
-    std::printf("owner -> server -> other client delay of player updates over loopback: median %.3f ms, p99 %.3f ms, "
-                "max %.3f ms (%zu samples)\n",
-                pct(0.5), pct(0.99), delays.back(), delays.size());
+    say(fmt::format("owner -> server -> other client delay of player updates over loopback: median {:.3f} ms, "
+                    "p99 {:.3f} ms, max {:.3f} ms ({} samples)\n",
+                    pct(0.5), pct(0.99), delays.back(), delays.size()));
   }
+
+  demo::ReportInput report{clients, duration, serverDoc.value("tickHz", 60), summary, std::move(series), {}};
+  report.plots = demo::drawPlots(out, report.series);
+  std::string reportError;
+  const fs::path reportPath = demo::writeReport(out, report, reportError);
+  if (reportPath.empty()) {
+    std::fprintf(stderr, "ferrum-demo: %s\n", reportError.c_str());
+    ++failures;
+  } else {
+    std::printf("\nreport: %s\n", reportPath.c_str());
+    for (const demo::Plot& p : report.plots.drawn) std::printf("  plot: %s  (%s)\n", (out / p.file).c_str(), p.title.c_str());
+  }
+  if (!report.plots.error.empty()) std::printf("  no plots: %s\n", report.plots.error.c_str());
   return failures == 0 && tracking == clients && explosionsAgree ? 0 : 1;
 }

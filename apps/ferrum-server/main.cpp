@@ -11,6 +11,7 @@
 #include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
+#include "apps/common/timeline.h"
 #include "game/cubes_scenario.h"
 
 int main(int argc, char** argv) {
@@ -90,10 +91,12 @@ int main(int argc, char** argv) {
 
   const volatile bool& stop = app::installStopSignals();
   app::StatusLine line;
+  app::Timeline timeline(*peer); // per-second samples for ferrum-demo's report
   peer->run(
       duration,
       [&] {
         if (discovery) discovery->poll(); // checked every loop turn, so answers go out within a tick
+        timeline.poll();
         return stop;
       },
       [&] {
@@ -101,7 +104,8 @@ int main(int argc, char** argv) {
       });
 
   // Statistics first: they describe the run, not the goodbye.
-  const nlohmann::json doc = app::statsJson(*peer);
+  nlohmann::json doc = app::statsJson(*peer);
+  doc["timeline"] = timeline.toJson();
   peer->net().shutdown();
   if (!statsPath.empty() && !app::writeJson(statsPath, doc, error)) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
