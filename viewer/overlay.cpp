@@ -52,6 +52,8 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
       ImGui::EndTable();
     }
     drawGraphs(in.history);
+    if (in.viewClock && ImGui::CollapsingHeader("remote view", ImGuiTreeNodeFlags_DefaultOpen))
+      drawRemoteView(*in.viewClock);
     if (ImGui::CollapsingHeader("counters", state.showCounters ? ImGuiTreeNodeFlags_DefaultOpen : 0))
       drawCounters(s);
     if (ImGui::CollapsingHeader("display")) {
@@ -87,6 +89,20 @@ void Overlay::drawGraphs(const NetHistory& history) {
   ImGui::PlotLines("##rtt", rtt.data(), static_cast<int>(rtt.size()), 0, caption, 0, rttTop, {width, 46});
 }
 
+void Overlay::drawRemoteView(ferrum::ViewClock& clock) {
+  constexpr ferrum::ViewMode kModes[] = {ferrum::ViewMode::Raw, ferrum::ViewMode::Interpolate,
+                                         ferrum::ViewMode::Extrapolate, ferrum::ViewMode::Predict};
+  if (ImGui::BeginCombo("mode", ferrum::viewModeName(clock.mode))) {
+    for (ferrum::ViewMode m : kModes)
+      if (ImGui::Selectable(ferrum::viewModeName(m), m == clock.mode)) clock.mode = m; // takes effect next tick
+    ImGui::EndCombo();
+  }
+  // The delay is only added in interpolate mode, but it adapts in every mode: show it always.
+  ImGui::Text("interpolation delay %.0f ms%s", clock.interpolationDelay * 1000,
+              clock.mode == ferrum::ViewMode::Interpolate ? "" : " (not used)");
+  ImGui::Text("snaps %llu", static_cast<unsigned long long>(clock.snaps));
+}
+
 void Overlay::drawCounters(const ferrum::NetStats& stats) {
   const ferrum::NetCounters& c = stats.counters;
   if (!ImGui::BeginTable("counters", 4, ImGuiTableFlags_SizingStretchProp)) return;
@@ -119,7 +135,7 @@ void Overlay::drawWorldLabels(const ferrum::EntityGroup& group, const EffectsVie
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   group.forEach([&](const ferrum::Entity& e) {
     if (e.type() != game::kPlayerType) return;
-    const ferrum::Vec3 p = e.body().position() + ferrum::Vec3{0, e.visual().size.y + e.visual().size.x + 0.35f, 0};
+    const ferrum::Vec3 p = e.displayTransform().position + ferrum::Vec3{0, e.visual().size.y + e.visual().size.x + 0.35f, 0};
     float x = 0, y = 0;
     if (!projectToScreen(viewProj, p, size.x, size.y, x, y)) return;
     char text[32];

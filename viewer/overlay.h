@@ -27,6 +27,7 @@ struct OverlayInput {
   std::string title;    ///< "client of 127.0.0.1:27960", "listen server :27960", ...
   ferrum::EntityId localPlayer;
   float fps = 0;
+  ferrum::ViewClock* viewClock = nullptr; ///< the peer's remote-view settings; the overlay may change the mode
 };
 
 class Overlay {
@@ -40,6 +41,7 @@ public:
 private:
   void drawGraphs(const NetHistory& history);
   void drawCounters(const ferrum::NetStats& stats);
+  void drawRemoteView(ferrum::ViewClock& clock);
 };
 
 } // namespace viewer

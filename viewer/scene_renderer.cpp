@@ -96,7 +96,8 @@ void SceneRenderer::drawArena() {
 
 void SceneRenderer::drawEntity(const ferrum::Entity& entity) {
   const ferrum::Visual& v = entity.visual();
-  const Mat4 body = modelMatrix(entity.body().transform(), {1, 1, 1});
+  // Shown where the remote view says (body plus the fading correction), not the raw body.
+  const Mat4 body = modelMatrix(entity.displayTransform(), {1, 1, 1});
   const Rgba colour = unpackRgba(v.rgba);
   switch (v.shape) {
   case ferrum::Shape::Box:
@@ -117,7 +118,7 @@ void SceneRenderer::drawEntity(const ferrum::Entity& entity) {
 
 void SceneRenderer::drawShadow(const ferrum::Entity& entity) {
   const ferrum::Visual& v = entity.visual();
-  const ferrum::Vec3 p = entity.body().position();
+  const ferrum::Vec3 p = entity.displayTransform().position;
   const float radius = v.shape == ferrum::Shape::Box ? std::max(v.size.x, v.size.z) * 1.2f : v.size.x * 1.1f;
   const float height = std::max(0.0f, p.y);
   const float strength = std::clamp(0.45f - height * 0.05f, 0.0f, 0.45f); // fades as the body rises

@@ -192,7 +192,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
 
     if (const ferrum::Entity* me = self.isNull() ? nullptr : net.group().find(self)) {
       camera.setDistance(9);
-      camera.follow(me->body().position(), dt);
+      camera.follow(me->displayTransform().position, dt);
     } else {
       camera.setDistance(34); // nobody to follow: look over the whole arena
       camera.follow({0, 0, 0}, dt);
@@ -206,7 +206,8 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), self, overlayState);
-    overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps},
+    overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
+                  &net.group().viewClock()},
                  overlayState);
     servers.draw(overlayState.showServerList);
     ImGui::Render();

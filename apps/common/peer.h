@@ -28,6 +28,8 @@ struct PeerOptions {
   uint64_t simSeed = 1;
   /// Static world, registered types and game id (every peer of a game: the same).
   game::Scenario scenario = game::Scenario::Arena;
+  /// How remote entities are shown (ViewClock::mode); changeable later at run time.
+  ferrum::ViewMode viewMode = ferrum::ViewMode::Interpolate;
 };
 
 class Peer {

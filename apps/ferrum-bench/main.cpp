@@ -1,6 +1,7 @@
 // ferrum-bench: measures snapshot encoders side by side on the same world states.
 //   ferrum-bench bandwidth --input ../shared/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
+//   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 
 #include "frame_source.h"
 #include "pipelines.h"
+#include "view_error_command.h"
 
 using namespace ferrum;
 using namespace ferrum::bench;
@@ -206,7 +208,20 @@ int main(int argc, char** argv) {
   bw->add_option("--max-packet-bytes", o.maxPacketBytes, "ferrum's payload cap")->check(CLI::Range(16, 65000));
   bw->add_option("--budget-kbps", o.budgetKbps, "ferrum's per-receiver budget (0: cap only)")->check(CLI::Range(0.0, 1e6));
   bw->add_flag("--quiet", o.quiet, "no progress line");
+  ViewErrorCommand ve;
+  CLI::App* veApp = app.add_subcommand("view-error", "remote views against the server's truth, per link condition and mode");
+  veApp->add_option("--seconds", ve.run.seconds, "measured seconds per run")->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+  veApp->add_option("--json", ve.json, "write every run's figures as JSON here");
+  veApp->add_option("--plots", ve.plotsDir, "write gnuplot PNGs of error over time (one run per mode) here");
+  veApp->add_option("--rtt-ms", ve.rttMs, "RTT conditions")->capture_default_str()->check(CLI::Range(0.0, 2000.0));
+  veApp->add_option("--loss", ve.lossPercent, "loss conditions, percent")->capture_default_str()->check(CLI::Range(0.0, 90.0));
+  veApp->add_option("--modes", ve.modes, "view modes")->capture_default_str()
+      ->check(CLI::IsMember({"raw", "interpolate", "extrapolate", "predict"}));
+  veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
+  veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
+  veApp->add_flag("--quiet", ve.quiet, "no progress line");
   CLI11_PARSE(app, argc, argv);
+  if (veApp->parsed()) return runViewErrorCommand(ve);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");
     return 2;

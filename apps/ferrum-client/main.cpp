@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   cli.add_option("--scenario", scenario, "the server's scenario (arena or cubes): builds the same static world")
       ->capture_default_str()
       ->check(CLI::IsMember({"arena", "cubes"}));
+  std::string viewMode = ferrum::viewModeName(options.viewMode);
+  cli.add_option("--view-mode", viewMode, "how remote entities are shown: raw, interpolate, extrapolate or predict")
+      ->capture_default_str();
   cli.add_flag("--no-player", noPlayer, "join as a spectator: no player (and no bot) of our own");
   app::SimOptions sim;
   app::addSimOptions(cli, sim);
@@ -54,6 +57,11 @@ int main(int argc, char** argv) {
   options.sim = sim.conditions;
   options.simSeed = sim.seed;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
+  if (!ferrum::parseViewMode(viewMode, options.viewMode)) {
+    std::fprintf(stderr, "ferrum-client: --view-mode '%s' is not one of raw, interpolate, extrapolate, predict\n",
+                 viewMode.c_str());
+    return 2;
+  }
 
   std::string error, host;
   uint16_t port = 0;
