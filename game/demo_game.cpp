@@ -60,22 +60,6 @@ void LocalPlayer::onTick() {
   if (m_bot && m_bot->wantsThrow(aim)) throwGrenade(aim);
 }
 
-bool LocalPlayer::throwGrenade(ferrum::Vec3 direction) {
-  const ferrum::Entity* self = m_net.group().find(m_id);
-  const uint32_t cooldownTicks = static_cast<uint32_t>(0.5f / m_net.group().tickSeconds());
-  if (!self || (m_lastThrowTick != 0 && m_net.tick() - m_lastThrowTick < cooldownTicks)) return false;
-  direction.y = 0;
-  const float len = direction.length();
-  direction = len > 1e-3f ? direction * (1.0f / len) : ferrum::Vec3{1, 0, 0};
-  ferrum::SpawnState s;
-  s.transform.position = self->body().position() + direction * (kPlayerRadius + kGrenadeRadius + 0.3f) +
-                         ferrum::Vec3{0, 0.6f, 0};
-  s.linearVelocity = self->body().linearVelocity() * 0.5f + direction * 9.0f + ferrum::Vec3{0, 4.0f, 0};
-  s.variant = kDefaultFuseTicks;
-  if (m_net.spawn(kGrenadeType, s).isNull()) return false;
-  m_lastThrowTick = m_net.tick() == 0 ? 1 : m_net.tick();
-  ++m_grenadesThrown;
-  return true;
-}
+bool LocalPlayer::throwGrenade(ferrum::Vec3 direction) { return m_thrower.tryThrow(m_net, m_id, direction); }
 
 } // namespace game

@@ -7,6 +7,7 @@
 
 #include "ferrum/net_manager.h"
 #include "game/bots/bot_brain.h"
+#include "game/grenade_throw.h"
 #include "game/player_controller.h"
 #include "game/types.h"
 
@@ -30,7 +31,7 @@ public:
   /// Throws a grenade along `direction` (horizontal is fine; it is lobbed). It exists
   /// here at once; false if the player is not spawned yet or the throw is cooling down.
   bool throwGrenade(ferrum::Vec3 direction);
-  uint64_t grenadesThrown() const { return m_grenadesThrown; }
+  uint64_t grenadesThrown() const { return m_thrower.thrown(); }
   BotBrain* bot() { return m_bot.get(); }
 
 private:
@@ -41,8 +42,7 @@ private:
   std::unique_ptr<BotBrain> m_bot;
   ferrum::EntityId m_id;
   PlayerInput m_input;
-  uint64_t m_grenadesThrown = 0;
-  uint32_t m_lastThrowTick = 0;
+  GrenadeThrower m_thrower;
 };
 
 } // namespace game

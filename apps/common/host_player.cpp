@@ -27,22 +27,6 @@ void HostPlayer::onTick() {
   if (m_bot && m_bot->wantsThrow(aim)) throwGrenade(aim);
 }
 
-bool HostPlayer::throwGrenade(ferrum::Vec3 direction) {
-  // Mirrors game::LocalPlayer::throwGrenade (the game has no shared helper for it yet).
-  const ferrum::Entity* self = m_net.group().find(m_id);
-  const auto cooldownTicks = static_cast<uint32_t>(0.5f / m_net.group().tickSeconds());
-  if (!self || (m_lastThrowTick != 0 && m_net.tick() - m_lastThrowTick < cooldownTicks)) return false;
-  direction.y = 0;
-  const float len = direction.length();
-  direction = len > 1e-3f ? direction * (1.0f / len) : ferrum::Vec3{1, 0, 0};
-  ferrum::SpawnState s;
-  s.transform.position = self->body().position() +
-                         direction * (game::kPlayerRadius + game::kGrenadeRadius + 0.3f) + ferrum::Vec3{0, 0.6f, 0};
-  s.linearVelocity = self->body().linearVelocity() * 0.5f + direction * 9.0f + ferrum::Vec3{0, 4.0f, 0};
-  s.variant = game::kDefaultFuseTicks;
-  if (m_net.spawn(game::kGrenadeType, s).isNull()) return false;
-  m_lastThrowTick = m_net.tick() == 0 ? 1 : m_net.tick();
-  return true;
-}
+bool HostPlayer::throwGrenade(ferrum::Vec3 direction) { return m_thrower.tryThrow(m_net, m_id, direction); }
 
 } // namespace app

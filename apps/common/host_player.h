@@ -9,6 +9,7 @@
 
 #include "ferrum/net_manager.h"
 #include "game/bots/bot_brain.h"
+#include "game/grenade_throw.h"
 #include "game/player_controller.h"
 
 namespace app {
@@ -31,7 +32,7 @@ private:
   std::unique_ptr<game::BotBrain> m_bot;
   ferrum::EntityId m_id;
   game::PlayerInput m_input;
-  uint32_t m_lastThrowTick = 0;
+  game::GrenadeThrower m_thrower;
 };
 
 } // namespace app
