@@ -51,7 +51,8 @@ nlohmann::json statsJson(Peer& peer) {
                      {"clamped", p.clamped},
                      {"spawnsRejected", p.spawnsRejected},
                      {"rateLimited", p.rateLimited},
-                     {"largestStatePacket", p.largestStatePacket}});
+                     {"largestStatePacket", p.largestStatePacket},
+                     {"stateLost", p.stateLost}});
   }
   doc["peers"] = peers;
   nlohmann::json byType = nlohmann::json::object();

@@ -26,6 +26,7 @@ struct PeerStats {
   uint64_t spawnsRejected = 0; ///< spawns refused (type, range, limits, implausible)
   uint64_t rateLimited = 0;    ///< packets dropped for exceeding maxPacketsPerSecond
   uint64_t largestStatePacket = 0; ///< bytes of the largest state packet sent to it
+  uint64_t stateLost = 0; ///< its state packets that never arrived (sequence gaps; late ones excluded)
 };
 
 /// Whole-peer counters.

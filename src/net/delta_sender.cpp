@@ -13,13 +13,17 @@ void ReceiveHistory::onReceived(uint16_t sequence) {
   }
   if (wire::sequenceNewer(sequence, m_newest)) {
     const uint16_t shift = static_cast<uint16_t>(sequence - m_newest);
+    m_lost += shift - 1u; // the skipped ones; a late arrival gives its count back below
     // The old newest becomes bit (shift - 1); older history moves along with it.
     m_bits = shift >= 33 ? 0 : ((shift == 32 ? 0 : (m_bits << shift)) | (1u << (shift - 1)));
     m_newest = sequence;
     return;
   }
   const uint16_t back = static_cast<uint16_t>(m_newest - sequence);
-  if (back >= 1 && back <= 32) m_bits |= 1u << (back - 1);
+  if (back >= 1 && back <= 32 && !(m_bits & (1u << (back - 1)))) {
+    m_bits |= 1u << (back - 1);
+    if (m_lost > 0) --m_lost; // late, not lost
+  }
 }
 
 std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire::StateBlock>& blocks,

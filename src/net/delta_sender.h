@@ -21,6 +21,8 @@ class ReceiveHistory {
 public:
   void onReceived(uint16_t sequence);
   bool any() const { return m_any; }
+  /// Sequences skipped and never seen since (application-level loss of state packets).
+  uint64_t lost() const { return m_lost; }
   uint16_t newest() const { return m_newest; }
   uint32_t bits() const { return m_bits; }
 
@@ -28,6 +30,7 @@ private:
   bool m_any = false;
   uint16_t m_newest = 0;
   uint32_t m_bits = 0;
+  uint64_t m_lost = 0;
 };
 
 class DeltaSender {

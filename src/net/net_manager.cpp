@@ -307,7 +307,9 @@ NetStats NetManager::stats() const {
   s.counters = m_counters;
   for (const auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
-    s.peers.push_back(remote->stats);
+    PeerStats p = remote->stats;
+    p.stateLost = remote->received.lost();
+    s.peers.push_back(p);
   }
   s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());
   return s;

@@ -124,6 +124,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   if (it->second->joined) {
     PeerStats last = it->second->stats;
     last.connected = false;
+    last.stateLost = it->second->received.lost();
     m_departed.push_back(last);
   }
   m_remotes.erase(it);

@@ -39,6 +39,7 @@ TEST(ReceiveHistory, AcksTheNewestAndTheThirtyTwoBefore) {
   EXPECT_EQ(h.newest(), 14);
   // bit i = 14 - 1 - i: 13 missing, 12, 11, 10 present.
   EXPECT_EQ(h.bits() & 0xF, 0b1110u);
+  EXPECT_EQ(h.lost(), 1u) << "13 never came; 11 came late and is not lost";
   h.onReceived(14 + 40); // a long gap forgets the old window
   EXPECT_EQ(h.bits(), 0u);
   h.onReceived(65535);

@@ -122,3 +122,15 @@ TEST(RemoteViewNetwork, InterpolationDelayFollowsTheJitter) {
   EXPECT_LT(calmAgain, jittery * 0.9) << jittery << " -> " << calmAgain;
   EXPECT_GE(calm, 1.5 / 30 - 1e-9) << "never below 1.5 send intervals";
 }
+
+// ENet's throttle is pinned open (see enet_transport.cpp), so loss must be measured
+// by the application: sequence gaps that are never filled.
+TEST(RemoteViewNetwork, StateLossIsMeasuredAtTheApplicationLevel) {
+  BadLink link({10, 0, 0.2f, 0});
+  link.tick(5);
+  link.server.net->spawn(testing_support::kProbeType, {});
+  link.tick(1800);
+  const PeerStats& p = link.client.net->stats().peers.at(0);
+  const double lossRatio = static_cast<double>(p.stateLost) / static_cast<double>(p.stateLost + p.packetsReceived);
+  EXPECT_NEAR(lossRatio, 0.2, 0.05) << p.stateLost << " lost, " << p.packetsReceived << " received";
+}
