@@ -11,15 +11,12 @@
 
 using namespace ferrum;
 using testing_support::pumpUntil;
+using testing_support::countType;
+using testing_support::statsOf;
 using testing_support::TestPeer;
 
 namespace {
 
-size_t countType(EntityGroup& g, EntityTypeId type) {
-  size_t n = 0;
-  g.forEach([&](const Entity& e) { n += e.type() == type; });
-  return n;
-}
 
 struct Match {
   std::unique_ptr<TestPeer> server, a, b;

@@ -10,15 +10,9 @@
 
 using namespace ferrum;
 using testing_support::pumpUntil;
+using testing_support::countType;
+using testing_support::statsOf;
 using testing_support::TestPeer;
-
-namespace {
-const PeerStats* statsOf(const NetStats& s, PeerId slot) {
-  for (const auto& p : s.peers)
-    if (p.slot == slot) return &p;
-  return nullptr;
-}
-} // namespace
 
 TEST(Limits, PacketsBeyondTheRateAreDroppedAndCounted) {
   NetConfig server;

@@ -9,6 +9,8 @@
 
 using namespace ferrum;
 using testing_support::pumpUntil;
+using testing_support::countType;
+using testing_support::statsOf;
 using testing_support::TestPeer;
 
 namespace {
@@ -24,11 +26,6 @@ bool allCratesAtRest(EntityGroup& g) {
   return crates > 0 && rest;
 }
 
-size_t countType(EntityGroup& g, EntityTypeId type) {
-  size_t n = 0;
-  g.forEach([&](const Entity& e) { n += e.type() == type; });
-  return n;
-}
 
 } // namespace
 

@@ -15,15 +15,12 @@
 
 using namespace ferrum;
 using testing_support::pumpUntil;
+using testing_support::countType;
+using testing_support::statsOf;
 using testing_support::TestPeer;
 
 namespace {
 
-const PeerStats* statsOf(const NetStats& s, PeerId slot) {
-  for (const auto& p : s.peers)
-    if (p.slot == slot) return &p;
-  return nullptr;
-}
 
 /// Explosions seen on one peer, by the slot of the peer that threw the grenade.
 struct ExplosionTally {

@@ -9,21 +9,13 @@
 
 using namespace ferrum;
 using testing_support::pumpUntil;
+using testing_support::countType;
+using testing_support::statsOf;
 using testing_support::TestPeer;
 
 namespace {
 
-const PeerStats* statsOf(const NetStats& s, PeerId slot) {
-  for (const auto& p : s.peers)
-    if (p.slot == slot) return &p;
-  return nullptr;
-}
 
-size_t countType(EntityGroup& g, EntityTypeId type) {
-  size_t n = 0;
-  g.forEach([&](const Entity& e) { n += e.type() == type; });
-  return n;
-}
 
 struct Match {
   std::unique_ptr<TestPeer> server, victim, cheat;

@@ -71,6 +71,18 @@ bool pumpUntil(const std::vector<TestPeer*>& peers, const std::function<bool()>&
   return done();
 }
 
+const ferrum::PeerStats* statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot) {
+  for (const auto& p : stats.peers)
+    if (p.slot == slot) return &p;
+  return nullptr;
+}
+
+size_t countType(const ferrum::EntityGroup& group, ferrum::EntityTypeId type) {
+  size_t n = 0;
+  group.forEach([&](const ferrum::Entity& e) { n += e.type() == type; });
+  return n;
+}
+
 void pumpTicks(const std::vector<TestPeer*>& peers, int ticks) {
   int n = 0;
   pumpUntil(peers, [&] { return n++ >= ticks; }, ticks + 1, 120);
