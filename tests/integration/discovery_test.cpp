@@ -71,7 +71,12 @@ TEST(Discovery, FindListsAServerOverLoopback) {
 
 namespace {
 
-/// Two namespaces joined by a veth pair (10.213.7.1/24 and .2/24), removed on scope exit.
+// Addresses used only inside the two network namespaces the test creates (netns-only).
+const std::string kNetnsAddrA = "10.213.7.1";         // netns-only
+const std::string kNetnsAddrB = "10.213.7.2";         // netns-only
+const std::string kNetnsBroadcast = "10.213.7.255";   // netns-only
+
+/// Two namespaces joined by a veth pair (a /24 of their own), removed on scope exit.
 class NamespacePair {
 public:
   NamespacePair() {
@@ -81,8 +86,8 @@ public:
     const std::string va = "frma" + id, vb = "frmb" + id; // interface names: at most 15 characters
     m_ok = run("ip netns add " + m_a) && run("ip netns add " + m_b) &&
            run("ip link add " + va + " netns " + m_a + " type veth peer name " + vb + " netns " + m_b) &&
-           run("ip -n " + m_a + " addr add 10.213.7.1/24 broadcast 10.213.7.255 dev " + va) &&
-           run("ip -n " + m_b + " addr add 10.213.7.2/24 broadcast 10.213.7.255 dev " + vb) &&
+           run("ip -n " + m_a + " addr add " + kNetnsAddrA + "/24 broadcast " + kNetnsBroadcast + " dev " + va) &&
+           run("ip -n " + m_b + " addr add " + kNetnsAddrB + "/24 broadcast " + kNetnsBroadcast + " dev " + vb) &&
            run("ip -n " + m_a + " link set " + va + " up") && run("ip -n " + m_b + " link set " + vb + " up") &&
            run("ip -n " + m_a + " link set lo up") && run("ip -n " + m_b + " link set lo up");
   }
@@ -117,12 +122,12 @@ TEST(Discovery, FindsAServerAcrossTwoNamespacesByBroadcast) {
   ASSERT_TRUE(server.started());
   ASSERT_FALSE(testing_support::waitForWord(dir / "port", 20).empty()) << testing_support::readText(dir / "server.err");
   ChildProcess find({"/usr/bin/env", "ip", "netns", "exec", ns.b(), (kApps / "ferrum-client").string(), "--find",
-                     "--find-address", "10.213.7.255", "--find-timeout", "2", "--log-level", "warn"},
+                     "--find-address", kNetnsBroadcast, "--find-timeout", "2", "--log-level", "warn"},
                     dir / "find.out", dir / "find.err");
   ASSERT_EQ(find.wait(30), 0) << testing_support::readText(dir / "find.err");
   const std::string out = testing_support::readText(dir / "find.out");
   EXPECT_NE(out.find("ns-server"), std::string::npos) << out;
-  EXPECT_NE(out.find("10.213.7.1:27960"), std::string::npos) << "answer comes from the other namespace: " << out;
+  EXPECT_NE(out.find(kNetnsAddrA + ":27960"), std::string::npos) << "answer comes from the other namespace: " << out;
   EXPECT_EQ(server.wait(0), -1) << "still running until we stop it";
   fs::remove_all(dir);
 }
