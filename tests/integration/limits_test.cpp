@@ -31,8 +31,8 @@ TEST(Limits, PacketsBeyondTheRateAreDroppedAndCounted) {
     c->net->spawn(game::kGrenadeType, g);
   }
   ASSERT_TRUE(pumpUntil(all, [&] {
-    const PeerStats* p = statsOf(s->net->stats(), c->net->localPeer());
-    return p && p->rateLimited > 0;
+    const PeerStats p = statsOf(s->net->stats(), c->net->localPeer());
+    return p.rateLimited > 0;
   }, 600));
   EXPECT_TRUE(c->net->joined()) << "dropping excess packets is not a disconnect";
 }
@@ -54,8 +54,8 @@ TEST(Limits, EntitiesPerClientAreCapped) {
     ASSERT_FALSE(c->net->spawn(game::kGrenadeType, g).isNull());
   }
   ASSERT_TRUE(pumpUntil(all, [&] {
-    const PeerStats* p = statsOf(s->net->stats(), c->net->localPeer());
-    return p && p->spawnsRejected == 4;
+    const PeerStats p = statsOf(s->net->stats(), c->net->localPeer());
+    return p.spawnsRejected == 4;
   }, 600));
   size_t owned = 0;
   s->group->forEach([&](const Entity& e) { owned += e.authority() == c->net->localPeer(); });

@@ -94,8 +94,8 @@ TEST(Rogue, AttacksAreCountedTheRogueIsKickedAndHonestPlayIsUntouched) {
   const rogue::RogueReport& rep = rogue->report();
   const PeerId rogueSlot = rogue->slot();
   const NetStats stats = server->net->stats();
-  const PeerStats* r = statsOf(stats, rogueSlot);
-  ASSERT_NE(r, nullptr);
+  const PeerStats r = statsOf(stats, rogueSlot);
+  ASSERT_EQ(r.slot, rogueSlot) << "the server keeps figures for the rogue";
 
   std::printf("rogue figures: sent malformed=%d forged=%d forbiddenSpawns=%d flood=%d (accepted locally %d) "
               "replays=%d wrongConnects=%d storm=%d garbage=%d | server saw malformed=%llu rejected=%llu "
@@ -103,9 +103,9 @@ TEST(Rogue, AttacksAreCountedTheRogueIsKickedAndHonestPlayIsUntouched) {
               "kicked=%llu | honest grenades %llu+%llu, worst drift %.3f m, ticks %d\n",
               rep.malformedSent, rep.forgedSent, rep.forbiddenSpawnsSent, config.spawnFlood, rep.floodSpawned,
               rep.replaysSent, rep.wrongConnectsSent, rep.stormJoined, rep.garbageSent,
-              (unsigned long long)r->malformed, (unsigned long long)r->rejected,
-              (unsigned long long)r->spawnsRejected, (unsigned long long)r->clamped, (unsigned long long)r->stale,
-              (unsigned long long)r->rateLimited, (unsigned long long)stats.counters.connectionsRefused,
+              (unsigned long long)r.malformed, (unsigned long long)r.rejected,
+              (unsigned long long)r.spawnsRejected, (unsigned long long)r.clamped, (unsigned long long)r.stale,
+              (unsigned long long)r.rateLimited, (unsigned long long)stats.counters.connectionsRefused,
               (unsigned long long)stats.counters.clientsJoined, (unsigned long long)stats.counters.clientsLeft,
               (unsigned long long)stats.counters.clientsKicked, (unsigned long long)thrown[alice.get()],
               (unsigned long long)thrown[bob.get()], static_cast<double>(worstDrift), tick);
@@ -115,16 +115,16 @@ TEST(Rogue, AttacksAreCountedTheRogueIsKickedAndHonestPlayIsUntouched) {
   EXPECT_EQ(rep.refusedGame, config.wrongVersionConnects);
   EXPECT_EQ(rep.refusedDetailOk, 2 * config.wrongVersionConnects) << "refusals name the server's version and game";
   EXPECT_TRUE(rep.kicked) << rep.disconnectReason;
-  EXPECT_FALSE(r->connected);
+  EXPECT_FALSE(r.connected);
   EXPECT_EQ(stats.counters.clientsKicked, 1u);
   EXPECT_EQ(stats.counters.connectionsRefused, static_cast<uint64_t>(rep.wrongConnectsSent));
 
   // Every attack shows up in the server's counters.
-  EXPECT_GE(r->malformed, static_cast<uint64_t>(rep.malformedSent)) << "random, truncated, oversized";
-  EXPECT_GE(r->rejected, static_cast<uint64_t>(rep.forgedSent) + rep.forbiddenSpawnsSent) << "forged, forbidden";
-  EXPECT_GE(r->spawnsRejected, static_cast<uint64_t>(rep.forbiddenSpawnsSent + config.spawnFlood - NetConfig{}.spawnBurst));
-  EXPECT_GE(r->clamped, 1u) << "impossible speed and teleport";
-  EXPECT_GE(r->stale, static_cast<uint64_t>(rep.replaysSent)) << "replayed and out-of-order packets";
+  EXPECT_GE(r.malformed, static_cast<uint64_t>(rep.malformedSent)) << "random, truncated, oversized";
+  EXPECT_GE(r.rejected, static_cast<uint64_t>(rep.forgedSent) + rep.forbiddenSpawnsSent) << "forged, forbidden";
+  EXPECT_GE(r.spawnsRejected, static_cast<uint64_t>(rep.forbiddenSpawnsSent + config.spawnFlood - NetConfig{}.spawnBurst));
+  EXPECT_GE(r.clamped, 1u) << "impossible speed and teleport";
+  EXPECT_GE(r.stale, static_cast<uint64_t>(rep.replaysSent)) << "replayed and out-of-order packets";
   EXPECT_EQ(rep.replaysSent, config.replays);
   EXPECT_EQ(rep.stormJoined, config.stormConnects);
   EXPECT_EQ(rep.stormClosed, config.stormConnects);

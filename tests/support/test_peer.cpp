@@ -71,10 +71,10 @@ bool pumpUntil(const std::vector<TestPeer*>& peers, const std::function<bool()>&
   return done();
 }
 
-const ferrum::PeerStats* statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot) {
+ferrum::PeerStats statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot) {
   for (const auto& p : stats.peers)
-    if (p.slot == slot) return &p;
-  return nullptr;
+    if (p.slot == slot) return p;
+  return {};
 }
 
 size_t countType(const ferrum::EntityGroup& group, ferrum::EntityTypeId type) {

@@ -43,8 +43,9 @@ bool pumpUntil(const std::vector<TestPeer*>& peers, const std::function<bool()>&
 /// Runs exactly `ticks` ticks on every peer.
 void pumpTicks(const std::vector<TestPeer*>& peers, int ticks);
 
-/// The statistics a peer keeps about `slot` (nullptr if it has none).
-const ferrum::PeerStats* statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot);
+/// A copy of the statistics a peer keeps about `slot` (all zero if it has none). A
+/// copy, because NetManager::stats() returns a temporary.
+ferrum::PeerStats statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot);
 /// How many live entities of `type` the group holds.
 size_t countType(const ferrum::EntityGroup& group, ferrum::EntityTypeId type);
 
