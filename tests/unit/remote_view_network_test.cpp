@@ -130,7 +130,7 @@ TEST(RemoteViewNetwork, StateLossIsMeasuredAtTheApplicationLevel) {
   link.tick(5);
   link.server.net->spawn(testing_support::kProbeType, {});
   link.tick(1800);
-  const PeerStats& p = link.client.net->stats().peers.at(0);
+  const PeerStats p = link.client.net->stats().peers.at(0); // a copy: stats() is a temporary
   const double lossRatio = static_cast<double>(p.stateLost) / static_cast<double>(p.stateLost + p.packetsReceived);
   EXPECT_NEAR(lossRatio, 0.2, 0.05) << p.stateLost << " lost, " << p.packetsReceived << " received";
 }
