@@ -8,12 +8,14 @@ packages=(
   g++ clang cmake ninja-build pkg-config make
   # libFuzzer and the sanitizer runtimes for clang 14 (`make fuzz`, tests/fuzz)
   libclang-rt-14-dev
-  # libraries (see docs/architecture.md, "Dependencies")
+  # libraries (see README.md and DESIGN: ENet, Bullet, SDL2, ImGui, CLI11, spdlog, fmt, tests)
   libenet-dev libbullet-dev libsdl2-dev libimgui-dev libstb-dev libgl-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev zlib1g-dev nlohmann-json3-dev
   # reports and headless rendering
   gnuplot-nox zstd xvfb xauth
+  # Mesa software rendering for the viewer screenshot test (SDL_VIDEODRIVER=offscreen)
+  libgl1-mesa-dri libegl1
   # the LAN discovery test builds two network namespaces with `ip netns`
   iproute2
 )
