@@ -27,7 +27,7 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
   ferrum::RigidState state;
   if (!ferrum::serializeRigidState(in, state, crateQuantization())) return false;
   if (!isLocalAuthority()) {
-    m_view.push(group().viewClock().blockTime, state);
+    m_view.push(group().viewClock().blockTime, state, group().viewClock().serverNow);
     showRemote(true);
   }
   if (m_hasLast && (state.linearVelocity - m_lastVelocity).length() > kSparkImpactSpeed)
@@ -39,8 +39,10 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
 }
 
 void CrateController::showRemote(bool arrived) {
-  m_view.update(entity().body(), group().viewClock(), arrived, group().tickSeconds());
+  m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), arrived,
+                group().tickSeconds());
   entity().setDisplayOffset(m_view.offset());
+  entity().setDisplayTime(m_view.shownTime());
 }
 
 ferrum::EntityType crateType() {

@@ -50,13 +50,15 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
     GrenadeState state;
     if (!state.serialize(in)) return false;
     if (!isLocalAuthority()) {
-      m_view.push(group().viewClock().blockTime, state.body);
+      m_view.push(group().viewClock().blockTime, state.body, group().viewClock().serverNow);
       m_fuseTicks = state.fuse;
     }
   }
   if (!isLocalAuthority()) {
-    m_view.update(entity().body(), group().viewClock(), data != nullptr, group().tickSeconds());
+    m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
+                  group().tickSeconds());
     entity().setDisplayOffset(m_view.offset());
+    entity().setDisplayTime(m_view.shownTime());
   }
   // Only the authority burns the fuse and decides when it goes off.
   if (!isLocalAuthority() || m_exploded) return true;

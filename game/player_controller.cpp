@@ -13,6 +13,7 @@ const ferrum::QuantRange kPosY{-16.0f, 48.0f, 1.0f / 512};
 const ferrum::QuantRange kVel{-32.0f, 32.0f, 1.0f / 64};
 const ferrum::QuantRange kAxis{-1.0f, 1.0f, 1.0f / 127};
 constexpr float kAcceleration = 12.0f; // 1/s: how fast velocity reaches the input's target
+constexpr float kCorrectionFadeRate = 6.0f; // 1/s: a server correction is hidden over ~1/3 s
 
 struct PlayerState {
   ferrum::Vec3 position;
@@ -33,7 +34,18 @@ struct PlayerState {
 constexpr uint32_t kPalette[] = {0x3B82F6FF, 0xEF4444FF, 0x22C55EFF, 0xEAB308FF,
                                  0xA855F7FF, 0x06B6D4FF, 0xF97316FF, 0xEC4899FF};
 
+// The horizontal velocity `input` steers towards.
+ferrum::Vec3 steeringTarget(const PlayerInput& input) {
+  const float len = std::sqrt(input.moveX * input.moveX + input.moveZ * input.moveZ);
+  const float scale = len > 1.0f ? kPlayerMaxSpeed / len : kPlayerMaxSpeed;
+  return {input.moveX * scale, 0, input.moveZ * scale};
+}
+
 } // namespace
+
+PlayerController::PlayerController() {
+  m_view.setAdvance([this](const ferrum::RigidState& state, float seconds) { return advance(state, seconds); });
+}
 
 void PlayerController::serverUpdate(ferrum::WriteStream& out) const {
   const ferrum::Body& body = entity().body();
@@ -47,14 +59,26 @@ bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effe
     ferrum::ReadStream in = *data;
     PlayerState state;
     if (!state.serialize(in)) return false;
-    if (!isLocalAuthority()) {
-      ferrum::Body& body = entity().body();
-      body.setTransform({state.position, body.transform().orientation});
-      body.setLinearVelocity(state.velocity);
-    }
     m_input = state.input;
+    if (!isLocalAuthority()) {
+      ferrum::RigidState seen;
+      seen.position = state.position;
+      seen.orientation = entity().body().transform().orientation; // kept upright by physics
+      seen.linearVelocity = state.velocity;
+      m_view.push(group().viewClock().blockTime, seen, group().viewClock().serverNow);
+    }
   }
-  move();
+  if (isLocalAuthority()) {
+    move();
+    m_correctionOffset = m_correctionOffset * std::max(0.0f, 1.0f - kCorrectionFadeRate * group().tickSeconds());
+    entity().setDisplayOffset(m_correctionOffset);
+    return true;
+  }
+  const ferrum::ViewMode mode = group().viewMode(entity().type());
+  m_view.update(entity().body(), group().viewClock(), mode, data != nullptr, group().tickSeconds());
+  entity().setDisplayOffset(m_view.offset());
+  entity().setDisplayTime(m_view.shownTime());
+  if (mode == ferrum::ViewMode::Predict) move(); // physics carries it on, steering as the owner does
   return true;
 }
 
@@ -83,15 +107,43 @@ PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadS
   return Verdict::Clamp;
 }
 
+bool PlayerController::onCorrection(const ferrum::ReadStream& corrected) {
+  ferrum::ReadStream in = corrected;
+  PlayerState settled;
+  if (!settled.serialize(in)) return false;
+  ferrum::Body& body = entity().body();
+  const ferrum::Vec3 shown = body.position() + m_correctionOffset;
+  body.setTransform({settled.position, body.transform().orientation});
+  body.setLinearVelocity(settled.velocity);
+  m_correctionOffset = shown - settled.position;
+  entity().setDisplayOffset(m_correctionOffset);
+  return true;
+}
+
 void PlayerController::move() {
   ferrum::Body& body = entity().body();
   const ferrum::Vec3 v = body.linearVelocity();
-  const float len = std::sqrt(m_input.moveX * m_input.moveX + m_input.moveZ * m_input.moveZ);
-  const float scale = len > 1.0f ? kPlayerMaxSpeed / len : kPlayerMaxSpeed;
+  const ferrum::Vec3 target = steeringTarget(m_input);
   const float blend = std::min(1.0f, kAcceleration * group().tickSeconds());
-  ferrum::Vec3 next{v.x + (m_input.moveX * scale - v.x) * blend, v.y, v.z + (m_input.moveZ * scale - v.z) * blend};
+  ferrum::Vec3 next{v.x + (target.x - v.x) * blend, v.y, v.z + (target.z - v.z) * blend};
   if (m_input.jump && grounded() && std::fabs(v.y) < 0.5f) next.y = kPlayerJumpSpeed;
   body.setLinearVelocity(next);
+}
+
+// The same steering as move(), a tick at a time (at most the view's extrapolation cap,
+// so a handful of steps); jumps and collisions are left to the next state.
+ferrum::RigidState PlayerController::advance(const ferrum::RigidState& state, float seconds) const {
+  ferrum::RigidState s = state;
+  const ferrum::Vec3 target = steeringTarget(m_input);
+  const float tick = group().tickSeconds();
+  for (float left = seconds; left > 1e-6f; left -= tick) {
+    const float h = std::min(tick, left);
+    const float blend = std::min(1.0f, kAcceleration * h);
+    s.linearVelocity.x += (target.x - s.linearVelocity.x) * blend;
+    s.linearVelocity.z += (target.z - s.linearVelocity.z) * blend;
+    s.position = s.position + s.linearVelocity * h;
+  }
+  return s;
 }
 
 bool PlayerController::grounded() const {

@@ -2,12 +2,12 @@
 // Players: a capsule under its own client's authority. The owner sets the input each
 // tick; serverUpdate packs body state plus that input; clientUpdate on every peer
 // (the owner through the loopback) turns the input into motion, and on the other
-// peers first puts the body where the owner says it is. With no news, a remote copy
-// keeps applying the last input it knew (dead reckoning).
+// peers shows it through a RemoteView (the type's view mode: see playerType()).
 
 #include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
 #include "ferrum/quantize.h"
+#include "ferrum/remote_view.h"
 
 namespace game {
 
@@ -29,6 +29,7 @@ constexpr float kPlayerMoveSlack = 1.0f;   ///< m
 
 class PlayerController final : public ferrum::Controller {
 public:
+  PlayerController();
   /// Owner only: the input for the coming tick.
   void setInput(const PlayerInput& input) { m_ownerInput = input; }
   const PlayerInput& lastInput() const { return m_input; }
@@ -38,11 +39,18 @@ public:
   /// Speed and teleport limits (server side, for the owner's updates).
   Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
                            ferrum::WriteStream& corrected) override;
+  /// Owner: go where the server settled, showing the jump as a fading offset.
+  bool onCorrection(const ferrum::ReadStream& corrected) override;
 
 private:
   void move();
+  /// Where the owner's steering takes `state` in `seconds` with the last input known:
+  /// how a remote copy is carried forward (it turns with its input, not in a straight line).
+  ferrum::RigidState advance(const ferrum::RigidState& state, float seconds) const;
   bool grounded() const;
 
+  ferrum::RemoteView m_view; ///< how a peer that is not the owner shows it
+  ferrum::Vec3 m_correctionOffset; ///< owner: what is left to hide of the last correction
   PlayerInput m_ownerInput;
   PlayerInput m_input;
   ferrum::Vec3 m_lastClaim; ///< referee: the last position the server accepted from the owner

@@ -90,16 +90,16 @@ void Overlay::drawGraphs(const NetHistory& history) {
 }
 
 void Overlay::drawRemoteView(ferrum::ViewClock& clock) {
-  constexpr ferrum::ViewMode kModes[] = {ferrum::ViewMode::Raw, ferrum::ViewMode::Interpolate,
-                                         ferrum::ViewMode::Extrapolate, ferrum::ViewMode::Predict};
-  if (ImGui::BeginCombo("mode", ferrum::viewModeName(clock.mode))) {
-    for (ferrum::ViewMode m : kModes)
-      if (ImGui::Selectable(ferrum::viewModeName(m), m == clock.mode)) clock.mode = m; // takes effect next tick
+  const std::optional<ferrum::ViewMode> kChoices[] = {std::nullopt, ferrum::ViewMode::Raw, ferrum::ViewMode::Interpolate,
+                                                      ferrum::ViewMode::Extrapolate, ferrum::ViewMode::Predict};
+  if (ImGui::BeginCombo("mode", ferrum::viewModeChoiceName(clock.mode))) {
+    for (const auto& choice : kChoices)
+      if (ImGui::Selectable(ferrum::viewModeChoiceName(choice), choice == clock.mode))
+        clock.mode = choice; // takes effect next tick
     ImGui::EndCombo();
   }
-  // The delay is only added in interpolate mode, but it adapts in every mode: show it always.
-  ImGui::Text("interpolation delay %.0f ms%s", clock.interpolationDelay * 1000,
-              clock.mode == ferrum::ViewMode::Interpolate ? "" : " (not used)");
+  // It adapts in every mode, but only entities shown by interpolation wait for it.
+  ImGui::Text("interpolation delay %.0f ms", clock.interpolationDelay * 1000);
   ImGui::Text("snaps %llu", static_cast<unsigned long long>(clock.snaps));
 }
 
@@ -119,6 +119,7 @@ void Overlay::drawCounters(const ferrum::NetStats& stats) {
   cell("despawns", c.despawnsReceived);
   cell("blocks", c.blocksApplied);
   cell("forwarded", c.blocksForwarded);
+  cell("corrected", c.correctionsApplied);
   cell("malformed", c.malformedBlocks);
   cell("joined", c.clientsJoined);
   cell("left", c.clientsLeft);

@@ -29,7 +29,7 @@ struct PeerOptions {
   /// Static world, registered types and game id (every peer of a game: the same).
   game::Scenario scenario = game::Scenario::Arena;
   /// How remote entities are shown (ViewClock::mode); changeable later at run time.
-  ferrum::ViewMode viewMode = ferrum::ViewMode::Interpolate;
+  std::optional<ferrum::ViewMode> viewMode; ///< unset: each entity type's own
 };
 
 class Peer {

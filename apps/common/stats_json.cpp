@@ -27,6 +27,7 @@ nlohmann::json statsJson(Peer& peer) {
                      {"connectionsRefused", c.connectionsRefused}, {"spawnsSent", c.spawnsSent},
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
+                     {"correctionsSent", c.correctionsSent}, {"correctionsApplied", c.correctionsApplied},
                      {"malformedBlocks", c.malformedBlocks}, {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers}};
   nlohmann::json effects = nlohmann::json::object();

@@ -215,8 +215,8 @@ int main(int argc, char** argv) {
   veApp->add_option("--plots", ve.plotsDir, "write gnuplot PNGs of error over time (one run per mode) here");
   veApp->add_option("--rtt-ms", ve.rttMs, "RTT conditions")->capture_default_str()->check(CLI::Range(0.0, 2000.0));
   veApp->add_option("--loss", ve.lossPercent, "loss conditions, percent")->capture_default_str()->check(CLI::Range(0.0, 90.0));
-  veApp->add_option("--modes", ve.modes, "view modes")->capture_default_str()
-      ->check(CLI::IsMember({"raw", "interpolate", "extrapolate", "predict"}));
+  veApp->add_option("--modes", ve.modes, "view modes (default: each entity type's own)")->capture_default_str()
+      ->check(CLI::IsMember({"default", "raw", "interpolate", "extrapolate", "predict"}));
   veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
   veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
   veApp->add_flag("--quiet", ve.quiet, "no progress line");

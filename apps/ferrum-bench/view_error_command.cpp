@@ -17,11 +17,16 @@ namespace {
 nlohmann::json toJson(const ViewErrorResult& r) {
   return {{"rtt_ms", r.c.rttMs},
           {"loss", r.c.loss},
-          {"mode", viewModeName(r.c.mode)},
+          {"mode", modeLabel(r.c)},
           {"rms_cm", r.rmsCm},
           {"p99_cm", r.p99Cm},
           {"rms_crates_cm", r.rmsCrateCm},
           {"rms_grenades_cm", r.rmsGrenadeCm},
+          {"rms_players_cm", r.rmsPlayerCm},
+          {"rms_now_cm", r.rmsNowCm},
+          {"rms_crates_now_cm", r.rmsCrateNowCm},
+          {"rms_players_now_cm", r.rmsPlayerNowCm},
+          {"rms_grenades_now_cm", r.rmsGrenadeNowCm},
           {"max_cm", r.maxCm},
           {"snaps_per_minute", r.snapsPerMinute},
           {"added_delay_ms", r.delayMs},
@@ -37,11 +42,13 @@ bool finite(const ViewErrorResult& r) {
 }
 
 void printTable(const std::vector<ViewErrorResult>& results) {
-  std::printf("%7s %6s %-12s %9s %9s %10s %9s %9s %9s %9s %8s\n", "RTT ms", "loss %", "mode", "RMS cm", "p99 cm",
-              "crates", "grenades", "snaps/min", "delay ms", "kbit/s", "samples");
+  std::printf("%7s %6s %-12s %8s %8s %8s %8s %8s | %8s %8s %8s | %9s %8s %8s %8s\n", "RTT ms", "loss %", "mode", "RMS cm",
+              "p99 cm", "crates", "players", "grenades", "now RMS", "crates", "players", "snaps/min", "delay ms", "kbit/s",
+              "samples");
   for (const auto& r : results)
-    std::printf("%7.0f %6.0f %-12s %9.2f %9.2f %9.2f %9.2f %9.2f %9.1f %9.1f %8llu\n", r.c.rttMs, 100 * r.c.loss,
-                viewModeName(r.c.mode), r.rmsCm, r.p99Cm, r.rmsCrateCm, r.rmsGrenadeCm, r.snapsPerMinute, r.delayMs, r.kbps,
+    std::printf("%7.0f %6.0f %-12s %8.2f %8.2f %8.2f %8.2f %8.2f | %8.2f %8.2f %8.2f | %9.2f %8.1f %8.1f %8llu\n",
+                r.c.rttMs, 100 * r.c.loss, modeLabel(r.c), r.rmsCm, r.p99Cm, r.rmsCrateCm, r.rmsPlayerCm, r.rmsGrenadeCm,
+                r.rmsNowCm, r.rmsCrateNowCm, r.rmsPlayerNowCm, r.snapsPerMinute, r.delayMs, r.kbps,
                 static_cast<unsigned long long>(r.samples));
 }
 
@@ -54,7 +61,7 @@ bool writePlots(const std::vector<const ViewErrorResult*>& runs, const std::stri
   script << "set terminal pngcairo size 900,420\nset grid\nset xlabel 'time (s)'\nset ylabel 'error (cm)'\n";
   std::string all;
   for (const ViewErrorResult* r : runs) {
-    const std::string mode = viewModeName(r->c.mode);
+    const std::string mode = modeLabel(r->c);
     std::ofstream data(fs::path(dir) / ("view_error_" + mode + ".dat"));
     data << "# time_s rms_cm max_cm\n";
     // Ticks where nothing moved have no error to show: NaN leaves a gap instead of a fake 0.
@@ -88,9 +95,9 @@ int runViewErrorCommand(const ViewErrorCommand& cmd) {
   for (float rtt : cmd.rttMs)
     for (float loss : cmd.lossPercent)
       for (const auto& name : cmd.modes) {
-        ViewErrorCase c{rtt, loss / 100, ViewMode::Raw};
-        if (!parseViewMode(name, c.mode)) {
-          std::fprintf(stderr, "ferrum-bench view-error: unknown mode '%s' (raw, interpolate, extrapolate, predict)\n",
+        ViewErrorCase c{rtt, loss / 100, std::nullopt};
+        if (!parseViewModeChoice(name, c.mode)) {
+          std::fprintf(stderr, "ferrum-bench view-error: unknown mode '%s' (default, raw, interpolate, extrapolate, predict)\n",
                        name.c_str());
           return 2;
         }
@@ -113,7 +120,7 @@ int runViewErrorCommand(const ViewErrorCommand& cmd) {
       if (progress) {
         std::lock_guard lock(progressMutex);
         std::fprintf(stderr, "\rferrum-bench view-error: %zu/%zu runs (last: %.0f ms, %.0f %%, %s)      ", ++done,
-                     cases.size(), c.rttMs, 100 * c.loss, viewModeName(c.mode));
+                     cases.size(), c.rttMs, 100 * c.loss, modeLabel(c));
       }
     }
   };
@@ -124,7 +131,8 @@ int runViewErrorCommand(const ViewErrorCommand& cmd) {
   if (progress) std::fprintf(stderr, "\n");
 
   std::printf("view error: %.0f s measured per run after %.0f s warm-up, %.0f ms jitter, seed %u; errors over "
-              "crates and grenades moving within the last second\n\n",
+              "crates, players and grenades moving within the last second, against the truth at the server time "
+              "shown (left) and now (right of the bar)\n\n",
               cmd.run.seconds, cmd.run.warmupSeconds, cmd.run.jitterMs, cmd.run.seed);
   printTable(results);
 

@@ -13,7 +13,7 @@ struct ViewErrorCommand {
   ViewErrorOptions run;
   std::vector<float> rttMs{0, 50, 100, 200};
   std::vector<float> lossPercent{0, 5, 20};
-  std::vector<std::string> modes{"raw", "interpolate", "extrapolate", "predict"};
+  std::vector<std::string> modes{"default", "raw", "interpolate", "extrapolate", "predict"};
   std::string json;
   std::string plotsDir;
   float plotRttMs = 100;      ///< the condition whose runs are plotted over time

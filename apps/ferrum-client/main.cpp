@@ -44,8 +44,10 @@ int main(int argc, char** argv) {
   cli.add_option("--scenario", scenario, "the server's scenario (arena or cubes): builds the same static world")
       ->capture_default_str()
       ->check(CLI::IsMember({"arena", "cubes"}));
-  std::string viewMode = ferrum::viewModeName(options.viewMode);
-  cli.add_option("--view-mode", viewMode, "how remote entities are shown: raw, interpolate, extrapolate or predict")
+  std::string viewMode = ferrum::viewModeChoiceName(options.viewMode);
+  cli.add_option("--view-mode", viewMode,
+                 "how remote entities are shown: default (each type's own: see docs/architecture.md), raw, "
+                 "interpolate, extrapolate or predict")
       ->capture_default_str();
   cli.add_flag("--no-player", noPlayer, "join as a spectator: no player (and no bot) of our own");
   app::SimOptions sim;
@@ -57,8 +59,8 @@ int main(int argc, char** argv) {
   options.sim = sim.conditions;
   options.simSeed = sim.seed;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
-  if (!ferrum::parseViewMode(viewMode, options.viewMode)) {
-    std::fprintf(stderr, "ferrum-client: --view-mode '%s' is not one of raw, interpolate, extrapolate, predict\n",
+  if (!ferrum::parseViewModeChoice(viewMode, options.viewMode)) {
+    std::fprintf(stderr, "ferrum-client: --view-mode '%s' is not one of default, raw, interpolate, extrapolate, predict\n",
                  viewMode.c_str());
     return 2;
   }

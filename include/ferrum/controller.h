@@ -49,6 +49,15 @@ public:
     return Verdict::Accept;
   }
 
+  /// Owner only: the server clamped one of this entity's updates and sends back the
+  /// state it settled on (`corrected`, as written by checkRemoteState). Reconcile
+  /// without a visible pop, e.g. move the body and hide the jump behind a fading
+  /// display offset. Return false if `corrected` is malformed. Default: ignored.
+  virtual bool onCorrection(const ReadStream& corrected) {
+    (void)corrected;
+    return true;
+  }
+
   Entity& entity() const { return *m_entity; }
   EntityGroup& group() const { return *m_group; }
   /// True on the one peer that simulates this entity and sends its state.

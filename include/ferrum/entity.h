@@ -3,6 +3,7 @@
 /// one Controller. Entities are made and destroyed only by EntityGroup.
 
 #include <memory>
+#include <optional>
 
 #include "ferrum/controller.h"
 #include "ferrum/ids.h"
@@ -27,6 +28,10 @@ public:
     return t;
   }
   void setDisplayOffset(Vec3 offset) { m_displayOffset = offset; }
+  /// The server time (s) displayTransform() shows when that is not the present (an
+  /// interpolating view shows the past); unset: the present.
+  std::optional<double> displayTime() const { return m_displayTime; }
+  void setDisplayTime(std::optional<double> serverTime) { m_displayTime = serverTime; }
   Controller& controller() { return *m_controller; }
   const Controller& controller() const { return *m_controller; }
 
@@ -46,6 +51,7 @@ private:
   Visual m_visual;
   std::unique_ptr<Controller> m_controller;
   Vec3 m_displayOffset;
+  std::optional<double> m_displayTime;
 };
 
 } // namespace ferrum

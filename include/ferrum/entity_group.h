@@ -41,6 +41,9 @@ struct EntityType {
   OwnerLeavePolicy onOwnerLeave = OwnerLeavePolicy::Despawn;
   /// Weight in the send priority accumulator when not everything fits in a packet.
   float priority = 1.0f;
+  /// How peers that do not simulate entities of this type show them, unless the run
+  /// time choice (ViewClock::mode) overrides it for all types.
+  ViewMode viewMode = ViewMode::Interpolate;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
@@ -118,6 +121,8 @@ public:
   /// The timeline remote views are placed on (NetManager keeps it current).
   ViewClock& viewClock() { return m_viewClock; }
   const ViewClock& viewClock() const { return m_viewClock; }
+  /// The remote-view mode for entities of `type`: the run-time override, else the type's.
+  ViewMode viewMode(EntityTypeId type) const;
 
   void setHooks(EntityGroupHooks* hooks) { m_hooks = hooks; }
   EntityGroupHooks* hooks() const { return m_hooks; }

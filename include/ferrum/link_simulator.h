@@ -47,7 +47,9 @@ public:
   LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) override;
   void disconnect(LinkId link, uint32_t reason) override;
   void flush() override;
-  LinkStats stats(LinkId link) const override { return m_inner.stats(link); }
+  /// The inner transport's figures, with the round trip this simulator adds on top
+  /// (its mean delay both ways): the inner transport cannot see delay added above it.
+  LinkStats stats(LinkId link) const override;
   size_t queuedBytes(LinkId link) const override { return m_inner.queuedBytes(link); }
 
   const LinkSimStats& simStats() const { return m_stats; }

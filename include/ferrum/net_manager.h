@@ -105,12 +105,15 @@ private:
   bool checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
                         wire::StateBlock& block);
 
+  uint32_t claimedServerTick(uint32_t stamped) const;
+  uint32_t serverTickNow() const;
   void runTick();
   void buildLocalBlocks();
   void updateRemoteEntities();
   void sendState();
   /// Writes what fits of `blocks` into one state packet; returns its sequence.
-  uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, const std::vector<const wire::StateBlock*>& blocks);
+  uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
+                      const std::vector<const wire::StateBlock*>& blocks);
   void newRemote(std::unique_ptr<Remote>& remote);
   void countSent(Remote& to, size_t bytes);
   void sendReliable(Remote& to, const std::vector<uint8_t>& bytes);
@@ -152,10 +155,6 @@ private:
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
-  double m_serverTickOffset = 0;
-  double m_offsetJitter = 0;
-  bool m_hasServerClock = false;
-  void updateServerClock(uint32_t senderTick, float rttMs);
   void updateViewClock();
 };
 

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "ferrum/rigid_state.h"
@@ -25,13 +27,20 @@ enum class ViewMode : uint8_t { Raw, Interpolate, Extrapolate, Predict };
 const char* viewModeName(ViewMode mode);
 /// "raw", "interpolate", "extrapolate" or "predict"; false if none of them.
 bool parseViewMode(const std::string& text, ViewMode& mode);
+/// A run-time choice: one of the above, or "default" (unset: each type's own mode).
+const char* viewModeChoiceName(const std::optional<ViewMode>& choice);
+bool parseViewModeChoice(const std::string& text, std::optional<ViewMode>& choice);
 
 /// The timeline every remote view is placed on, kept by NetManager.
 struct ViewClock {
   double serverNow = 0;           ///< estimate of the server's present, in seconds of server ticks
-  double interpolationDelay = 0.1; ///< s: adapts to the measured jitter and send rate
+  /// s: how far behind its newest news an interpolating view stays (each view adds
+  /// the age its news arrives with); adapts to the measured jitter and send rate.
+  double interpolationDelay = 0.1;
   double blockTime = 0;           ///< server time of the block being applied right now
-  ViewMode mode = ViewMode::Interpolate; ///< run-time choice for entities of types that use views
+  /// Run-time choice for every type that uses views; unset: each type's own
+  /// (EntityType::viewMode).
+  std::optional<ViewMode> mode;
   double extrapolationCap = 0.25; ///< s
   float snapDistance = 1.5f;      ///< m: larger corrections snap instead of blending
   float smoothingRate = 12.0f;    ///< 1/s: how fast a correction offset decays
@@ -41,13 +50,24 @@ struct ViewClock {
 /// One remote entity's received states and its correction offset.
 class RemoteView {
 public:
-  /// Records a received state stamped with `serverTime` (older than the newest: ignored).
-  void push(double serverTime, const RigidState& state);
-  /// Moves `body` to where it should be shown this tick, per `clock.mode`; `arrived`
-  /// says whether a new state came this tick. Returns false while nothing is known.
-  bool update(Body& body, ViewClock& clock, bool arrived, float tickSeconds);
+  /// Carries a state `seconds` forward. Unset: straight along its velocities. A type
+  /// whose motion is known better (a player steering towards its input) sets its own.
+  using Advance = std::function<RigidState(const RigidState& state, float seconds)>;
+  void setAdvance(Advance advance) { m_advance = std::move(advance); }
+
+  /// Records a received state stamped with `serverTime`, arriving at `serverNow`
+  /// (older than the newest: ignored).
+  void push(double serverTime, const RigidState& state, double serverNow);
+  /// Moves `body` to where it should be shown this tick, per `mode`; `arrived` says
+  /// whether a new state came this tick. Returns false while nothing is known.
+  bool update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds);
   /// Visual offset (display = body + offset) still hiding the last correction.
   Vec3 offset() const { return m_offset; }
+  /// The server time the last update() showed (the past when interpolating).
+  double shownTime() const { return m_shownTime; }
+  /// How far behind the server's present an interpolating view of this entity is:
+  /// the age its news arrives with plus the clock's buffer.
+  double interpolationDelay(const ViewClock& clock) const;
   size_t buffered() const { return m_samples.size(); }
 
 private:
@@ -60,7 +80,12 @@ private:
   void correct(Body& body, const RigidState& target, ViewClock& clock, bool hide);
 
   std::deque<Sample> m_samples; ///< oldest first, at most kMaxSamples
+  Advance m_advance;
   Vec3 m_offset;
+  double m_shownTime = 0;
+  double m_age = 0;       ///< s: filtered age of states when they arrive
+  double m_ageJitter = 0; ///< s: their mean deviation from it
+  bool m_hasAge = false;
   static constexpr size_t kMaxSamples = 32;
 };
 

@@ -105,3 +105,13 @@ void EntityGroup::dispatchEvent(EntityId source, const ReadStream& payload, Effe
 }
 
 } // namespace ferrum
+
+namespace ferrum {
+
+ViewMode EntityGroup::viewMode(EntityTypeId type) const {
+  if (m_viewClock.mode) return *m_viewClock.mode;
+  const EntityType* info = m_registry.find(type);
+  return info ? info->viewMode : ViewMode::Interpolate;
+}
+
+} // namespace ferrum

@@ -124,3 +124,14 @@ void LinkSimulator::flush() {
 }
 
 } // namespace ferrum
+
+namespace ferrum {
+
+LinkStats LinkSimulator::stats(LinkId link) const {
+  LinkStats s = m_inner.stats(link);
+  const auto meanDelay = [](const LinkConditions& c) { return c.latencyMs + c.jitterMs / 2; };
+  s.rttMs += meanDelay(m_out.conditions) + meanDelay(m_in.conditions);
+  return s;
+}
+
+} // namespace ferrum

@@ -113,19 +113,11 @@ void NetManager::updateRemoteEntities() {
   }
 }
 
-// A client learns the server's present from the ticks stamped on its packets: each
-// one says "the server was at tick T when it sent this", about half an RTT ago.
-void NetManager::updateServerClock(uint32_t senderTick, float rttMs) {
-  const double sample = static_cast<double>(senderTick) - static_cast<double>(m_tick) +
-                        rttMs / 2000.0 * static_cast<double>(m_config.tickHz);
-  if (!m_hasServerClock) {
-    m_serverTickOffset = sample;
-    m_hasServerClock = true;
-    return;
-  }
-  const double error = sample - m_serverTickOffset;
-  m_serverTickOffset += 0.05 * error;
-  m_offsetJitter += 0.1 * (std::abs(error) - m_offsetJitter);
+// A client stamps its state with its estimate of the server's tick, so the server and
+// everyone it forwards to place the owner's state on one timeline.
+uint32_t NetManager::serverTickNow() const {
+  const double now = m_group.viewClock().serverNow / m_config.tickSeconds();
+  return now > 0 ? static_cast<uint32_t>(std::lround(now)) : 0;
 }
 
 // Interpolation buffers two send intervals plus twice the measured jitter, within
@@ -133,10 +125,14 @@ void NetManager::updateServerClock(uint32_t senderTick, float rttMs) {
 void NetManager::updateViewClock() {
   ViewClock& clock = m_group.viewClock();
   const double dt = m_config.tickSeconds();
-  clock.serverNow = (static_cast<double>(m_tick) + (m_config.role == Role::Client ? m_serverTickOffset : 0.0)) * dt;
+  const TickOffset* server = nullptr;
+  if (m_config.role == Role::Client)
+    for (const auto& [link, remote] : m_remotes)
+      if (remote->slot == kServerPeer) server = &remote->clock;
+  clock.serverNow = (static_cast<double>(m_tick) + (server ? server->offset() : 0.0)) * dt;
   const double sendInterval = 1.0 / m_config.sendHz;
-  clock.interpolationDelay = std::clamp(2 * sendInterval + 2 * m_offsetJitter * dt, 1.5 * sendInterval,
-                                        4 * sendInterval);
+  const double jitter = server ? server->jitter() : 0.0;
+  clock.interpolationDelay = std::clamp(2 * sendInterval + 2 * jitter * dt, 1.5 * sendInterval, 4 * sendInterval);
 }
 
 void NetManager::sendState() {
@@ -169,22 +165,36 @@ void NetManager::sendState() {
       h.serialize(m);
       return m.bits() + 1; // and the end marker
     }();
-    const size_t blockBits = budgetBytes * 8 > headerBits ? budgetBytes * 8 - headerBits : 0;
+    size_t blockBits = budgetBytes * 8 > headerBits ? budgetBytes * 8 - headerBits : 0;
+    // Corrections go first (rare, and the owner's feel depends on them); they are not
+    // the sender's own state, so the delta tracking never sees them.
+    std::vector<const wire::StateBlock*> packet;
+    for (const wire::StateBlock& c : remote->corrections) {
+      const size_t bits = wire::measureBlock(c);
+      if (bits > blockBits) break;
+      blockBits -= bits;
+      packet.push_back(&c);
+    }
+    const size_t corrections = packet.size();
     auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick);
-    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, chosen);
+    packet.insert(packet.end(), chosen.begin(), chosen.end());
+    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
     remote->delta->recordSent(sequence, chosen, m_tick);
+    m_counters.correctionsSent += corrections;
+    remote->corrections.erase(remote->corrections.begin(),
+                              remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
   }
   if (onStateSent && !m_localBlocks.empty()) onStateSent(m_tick);
 }
 
-uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick,
+uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
                                 const std::vector<const wire::StateBlock*>& blocks) {
   wire::StateHeader header;
   header.sequence = to.nextSequence++;
   header.hasAck = to.received.any();
   header.ack = to.received.newest();
   header.ackBits = to.received.bits();
-  header.senderTick = m_tick;
+  header.senderTick = stateTick;
   header.origin = origin;
   header.originTick = originTick;
 

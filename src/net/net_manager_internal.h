@@ -5,6 +5,7 @@
 
 #include "ferrum/net_manager.h"
 #include "net/delta_sender.h"
+#include "net/tick_offset.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -26,6 +27,12 @@ struct NetManager::Remote {
   bool tooSlow = false;
   float spawnTokens = 0;       ///< token bucket for client spawns (server side)
   uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
+  /// Client side, the server link: the server's tick counter against ours, which
+  /// places every state on the server's timeline.
+  TickOffset clock;
+  /// Server side: states of this client's entities that the referee clamped, to send
+  /// back to it with the next state packet (newest per entity).
+  std::vector<wire::StateBlock> corrections;
   PeerStats stats;
 };
 

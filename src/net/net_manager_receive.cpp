@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
@@ -361,7 +362,10 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     return violation(from, "malformed state packet");
   }
   from.received.onReceived(packet.header.sequence);
-  if (m_config.role == Role::Client) updateServerClock(packet.header.senderTick, m_transport.stats(from.link).rttMs);
+  // Forwarded packets are stamped with their owner's time, not the server's present:
+  // only the server's own packets teach a client the server's clock.
+  if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
+    from.clock.onPacket(packet.header.senderTick, m_tick, m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
   if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
@@ -375,13 +379,24 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   if (forward.empty()) return;
   std::vector<const wire::StateBlock*> blocks;
   for (const auto& b : forward) blocks.push_back(&b);
-  // Forward at once, keeping the owner's tick, instead of waiting for our next send.
+  // Forward at once, keeping the owner's tick, instead of waiting for our next send;
+  // the header says when on the server's timeline the owner sent it.
+  const uint32_t ownerTime = claimedServerTick(packet.header.senderTick);
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
-    sendBlocks(*remote, from.slot, packet.header.originTick, blocks);
+    sendBlocks(*remote, from.slot, packet.header.originTick, ownerTime, blocks);
     m_counters.blocksForwarded += forward.size();
   }
   m_transport.flush();
+}
+
+// When on the server's timeline a client's packet was sent: the client stamps its own
+// estimate; trusted only within the last kMaxClaimedAgeTicks, so a lying clock can
+// misplace nothing but its own entities, and by little.
+uint32_t NetManager::claimedServerTick(uint32_t stamped) const {
+  constexpr uint32_t kMaxClaimedAgeTicks = 60;
+  const uint32_t oldest = m_tick > kMaxClaimedAgeTicks ? m_tick - kMaxClaimedAgeTicks : 0;
+  return std::clamp(stamped, oldest, m_tick);
 }
 
 // The entity's controller judges a client's update (speed, teleports...); what it
@@ -401,6 +416,10 @@ bool NetManager::checkClientBlock(Remote& from, Entity& entity, const EntityNet&
       violation(from, "implausible update (clamped)");
       block.bits = static_cast<uint32_t>(corrected.bits());
       block.payload = corrected.take();
+      // The owner learns the verdict too, or it would keep simulating from a state
+      // nobody else sees.
+      std::erase_if(from.corrections, [&](const wire::StateBlock& b) { return b.id == block.id; });
+      from.corrections.push_back(block);
       return true;
     }
     [[fallthrough]];
@@ -420,7 +439,16 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
       ++from.stats.unknownEntity; // e.g. its spawn is still on the reliable channel
       continue;
     }
-    if (e->authority() == localPeer()) continue; // we simulate it; echoes are ignored
+    if (e->authority() == localPeer()) {
+      // A server never echoes an owner's state: a block about our own entity is the
+      // referee's correction.
+      if (!isServer && from.slot == kServerPeer) {
+        const ReadStream corrected(block.payload.data(), block.bits);
+        if (e->controller().onCorrection(corrected)) ++m_counters.correctionsApplied;
+        else ++from.stats.malformed;
+      }
+      continue;
+    }
     if (isServer && e->authority() != from.slot) {
       ++from.stats.rejected;
       violation(from, "update for an entity it is not authority for");
@@ -436,9 +464,10 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     net.lastOriginTick = packet.header.originTick;
     net.pending = block;
     net.hasPending = true;
-    // On the server's timeline: a client receives the server's send tick; the
-    // server places a client's block at the tick it arrives.
-    net.pendingTime = (isServer ? m_tick : packet.header.senderTick) * m_config.tickSeconds();
+    // On the server's timeline: the header says when (the server's send tick, or the
+    // owner's estimate of it for client-owned state, kept when forwarded).
+    const uint32_t when = isServer ? claimedServerTick(packet.header.senderTick) : packet.header.senderTick;
+    net.pendingTime = when * m_config.tickSeconds();
     if (forward) forward->push_back(block);
   }
 }

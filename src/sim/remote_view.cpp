@@ -25,6 +25,21 @@ bool parseViewMode(const std::string& text, ViewMode& mode) {
   return false;
 }
 
+const char* viewModeChoiceName(const std::optional<ViewMode>& choice) {
+  return choice ? viewModeName(*choice) : "default";
+}
+
+bool parseViewModeChoice(const std::string& text, std::optional<ViewMode>& choice) {
+  if (text == "default") {
+    choice.reset();
+    return true;
+  }
+  ViewMode mode = ViewMode::Raw;
+  if (!parseViewMode(text, mode)) return false;
+  choice = mode;
+  return true;
+}
+
 namespace {
 Vec3 lerp(Vec3 a, Vec3 b, float t) { return a + (b - a) * t; }
 
@@ -43,8 +58,18 @@ Quat integrate(Quat q, Vec3 w, float dt) {
 }
 } // namespace
 
-void RemoteView::push(double serverTime, const RigidState& state) {
+void RemoteView::push(double serverTime, const RigidState& state, double serverNow) {
   if (!m_samples.empty() && serverTime <= m_samples.back().time) return; // late or duplicate
+  // Forwarded state (owner -> server -> here) is older on arrival than the server's
+  // own: each view learns its own age, so neither waits for the other.
+  const double age = std::max(0.0, serverNow - serverTime);
+  if (!m_hasAge) {
+    m_age = age;
+    m_hasAge = true;
+  } else {
+    m_age += 0.1 * (age - m_age);
+    m_ageJitter += 0.1 * (std::abs(age - m_age) - m_ageJitter);
+  }
   m_samples.push_back({serverTime, state});
   while (m_samples.size() > kMaxSamples) m_samples.pop_front();
 }
@@ -71,6 +96,7 @@ RigidState RemoteView::extrapolated(double time, double cap) const {
   RigidState s = newest.state;
   if (s.atRest) return s;
   const float dt = static_cast<float>(std::clamp(time - newest.time, 0.0, cap));
+  if (m_advance) return m_advance(s, dt);
   s.position = s.position + s.linearVelocity * dt;
   s.orientation = integrate(s.orientation, s.angularVelocity, dt);
   return s;
@@ -88,10 +114,15 @@ void RemoteView::correct(Body& body, const RigidState& target, ViewClock& clock,
   }
 }
 
-bool RemoteView::update(Body& body, ViewClock& clock, bool arrived, float tickSeconds) {
+double RemoteView::interpolationDelay(const ViewClock& clock) const {
+  return m_age + 2 * m_ageJitter + clock.interpolationDelay;
+}
+
+bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds) {
   if (m_samples.empty()) return false;
+  m_shownTime = mode == ViewMode::Interpolate ? clock.serverNow - interpolationDelay(clock) : clock.serverNow;
   m_offset = m_offset * std::max(0.0f, 1.0f - clock.smoothingRate * tickSeconds);
-  switch (clock.mode) {
+  switch (mode) {
   case ViewMode::Raw:
     if (arrived) applyRigidState(body, m_samples.back().state);
     m_offset = {};
@@ -104,7 +135,7 @@ bool RemoteView::update(Body& body, ViewClock& clock, bool arrived, float tickSe
     correct(body, extrapolated(clock.serverNow, clock.extrapolationCap), clock, arrived);
     return true;
   case ViewMode::Interpolate:
-    correct(body, interpolated(clock.serverNow - clock.interpolationDelay), clock, false);
+    correct(body, interpolated(m_shownTime), clock, false);
     return true;
   }
   return true;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "game/grenade_controller.h"
 #include "game/types.h"
 #include "tests/support/test_peer.h"
@@ -75,6 +77,30 @@ TEST(Trust, ImpossibleSpeedIsClampedBeforeItReachesOthers) {
   for (TestPeer* p : {m.server.get(), m.victim.get()})
     EXPECT_LE(p->group->find(cheatId)->body().linearVelocity().length(), game::kPlayerSpeedLimit + 10.0f)
         << "nobody else sees the impossible speed";
+}
+
+TEST(Trust, AClampedOwnerIsPulledBackWithoutAVisiblePop) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  const EntityId cheatId = m.cheat->player->id();
+  const Vec3 start = m.cheat->group->find(cheatId)->body().position();
+  // Further than any honest step: the referee settles on a clamped position instead.
+  const Vec3 teleported = start + Vec3{30, 0, 0};
+  m.cheat->group->find(cheatId)->body().setTransform({teleported, {}});
+  Vec3 lastShown = teleported;
+  float largestStep = 0;
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    const Entity* mine = m.cheat->group->find(cheatId);
+    const Vec3 shown = mine->displayTransform().position;
+    largestStep = std::max(largestStep, distance(shown, lastShown));
+    lastShown = shown;
+    return m.cheat->net->stats().counters.correctionsApplied > 0 &&
+           distance(mine->body().position(), m.server->group->find(cheatId)->body().position()) < 1.0f;
+  }, 600));
+  EXPECT_GT(m.server->net->stats().counters.correctionsSent, 0u);
+  EXPECT_GT(distance(m.cheat->group->find(cheatId)->body().position(), teleported), 5.0f)
+      << "the owner follows the server's verdict instead of its own claim";
+  EXPECT_LT(largestStep, 6.0f) << "a correction of tens of metres is spread over frames, not shown as one jump";
 }
 
 TEST(Trust, SpawnFloodIsCappedAndCounted) {

@@ -31,39 +31,51 @@ struct World {
 TEST(RemoteView, InterpolatesBetweenTheStatesAroundTheDelayedTime) {
   World w;
   RemoteView view;
-  view.push(1.0, at(0));
-  view.push(1.1, at(1));
+  view.push(1.0, at(0), 1.0);
+  view.push(1.1, at(1), 1.1);
   w.clock.mode = ViewMode::Interpolate;
   w.clock.interpolationDelay = 0.1;
   w.clock.serverNow = 1.15; // shows 1.05: half way
-  ASSERT_TRUE(view.update(w.body, w.clock, true, 1.0f / 60));
+  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
   EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
   EXPECT_EQ(w.clock.snaps, 0u);
+}
+
+TEST(RemoteView, NewsThatArrivesOldIsStillInterpolatedNotExtrapolated) {
+  World w;
+  RemoteView view;
+  // Each state arrives 0.3 s after the server time it describes (e.g. two slow hops).
+  for (int i = 0; i <= 5; ++i) view.push(1.0 + 0.1 * i, at(static_cast<float>(i)), 1.3 + 0.1 * i);
+  w.clock.interpolationDelay = 0.1;
+  w.clock.serverNow = 1.8; // newest news: 1.5; shown: 1.8 - 0.3 (age) - 0.1 (buffer)
+  ASSERT_TRUE(view.update(w.body, w.clock, ViewMode::Interpolate, true, 1.0f / 60));
+  EXPECT_NEAR(view.shownTime(), 1.4, 1e-9);
+  EXPECT_NEAR(w.body.position().x, 4.0f, 1e-4f) << "the state stamped 1.4, not one carried past the newest";
 }
 
 TEST(RemoteView, ExtrapolationIsCappedThenHolds) {
   World w;
   RemoteView view;
-  view.push(1.0, at(0, 2));
+  view.push(1.0, at(0, 2), 1.0);
   w.clock.mode = ViewMode::Extrapolate;
   w.clock.extrapolationCap = 0.25;
   w.clock.serverNow = 1.1;
-  view.update(w.body, w.clock, true, 1.0f / 60);
+  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
   EXPECT_NEAR(w.body.position().x, 0.2f, 1e-4f);
   w.clock.serverNow = 5.0; // news is very late: hold at the cap
-  view.update(w.body, w.clock, false, 1.0f / 60);
+  view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
   EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
 }
 
 TEST(RemoteView, LateAndDuplicateStatesAreIgnored) {
   World w;
   RemoteView view;
-  view.push(2.0, at(5));
-  view.push(1.0, at(-5)); // older: must never show
-  view.push(2.0, at(9));  // duplicate time
+  view.push(2.0, at(5), 2.0);
+  view.push(1.0, at(-5), 1.0); // older: must never show
+  view.push(2.0, at(9), 2.0);  // duplicate time
   EXPECT_EQ(view.buffered(), 1u);
   w.clock.mode = ViewMode::Raw;
-  view.update(w.body, w.clock, true, 1.0f / 60);
+  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
   EXPECT_NEAR(w.body.position().x, 5.0f, 1e-4f);
 }
 
@@ -72,19 +84,19 @@ TEST(RemoteView, SmallCorrectionsFadeLargeOnesSnapAndAreCounted) {
   RemoteView view;
   w.clock.mode = ViewMode::Predict;
   w.clock.serverNow = 1.0;
-  view.push(1.0, at(0));
-  view.update(w.body, w.clock, true, 1.0f / 60);
-  view.push(1.1, at(0.3f)); // a small correction: hidden, then fades
+  view.push(1.0, at(0), 1.0);
+  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
+  view.push(1.1, at(0.3f), 1.1); // a small correction: hidden, then fades
   w.clock.serverNow = 1.1;
-  view.update(w.body, w.clock, true, 1.0f / 60);
+  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
   EXPECT_NEAR(w.body.position().x, 0.3f, 1e-4f) << "physics gets the truth at once";
   EXPECT_NEAR(view.offset().x, -0.3f, 1e-4f) << "the eye sees no jump";
-  for (int i = 0; i < 60; ++i) view.update(w.body, w.clock, false, 1.0f / 60);
+  for (int i = 0; i < 60; ++i) view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
   EXPECT_LT(std::fabs(view.offset().x), 0.01f);
   EXPECT_EQ(w.clock.snaps, 0u);
-  view.push(1.2, at(10)); // a teleport: snap
+  view.push(1.2, at(10), 1.2); // a teleport: snap
   w.clock.serverNow = 1.2;
-  view.update(w.body, w.clock, true, 1.0f / 60);
+  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
   EXPECT_EQ(w.clock.snaps, 1u);
   EXPECT_EQ(view.offset().x, 0.0f);
 }

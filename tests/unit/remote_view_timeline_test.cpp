@@ -1,0 +1,105 @@
+// Every state on one timeline: forwarded client-owned state keeps its owner's time, so
+// a view of another client's player waits for the extra hop, and each entity type
+// has its own view mode unless the run-time choice overrides it.
+
+#include <gtest/gtest.h>
+
+#include "ferrum/link_simulator.h"
+#include "ferrum/memory_transport.h"
+#include "ferrum/net_manager.h"
+#include "game/arena.h"
+#include "game/demo_game.h"
+#include "game/types.h"
+
+using namespace ferrum;
+
+namespace {
+
+struct SimPeer {
+  ControllerRegistry registry;
+  std::unique_ptr<EntityGroup> group;
+  Effects effects;
+  std::unique_ptr<LinkSimulator> link;
+  std::unique_ptr<NetManager> net;
+  std::unique_ptr<game::LocalPlayer> player;
+};
+
+/// A server and two bot clients, each client 40 ms from the server each way.
+struct TwoHops {
+  static constexpr float kOneWayMs = 40;
+  double now = 0;
+  MemoryNetwork network;
+  SimPeer server, a, b;
+
+  TwoHops() {
+    const LinkConditions slow{kOneWayMs, 0, 0, 0};
+    auto clock = [this] { return now; };
+    uint16_t port = 1;
+    for (SimPeer* p : {&server, &a, &b}) {
+      game::registerDemoTypes(p->registry);
+      p->group = std::make_unique<EntityGroup>(p->registry);
+      game::buildArena(p->group->physics());
+      const LinkConditions link = p == &server ? LinkConditions{} : slow;
+      p->link = std::make_unique<LinkSimulator>(network.endpoint(port), link, link, port, clock);
+      NetConfig config;
+      config.role = p == &server ? Role::Server : Role::Client;
+      p->net = std::make_unique<NetManager>(config, *p->link, *p->group, p->effects);
+      ++port;
+    }
+    a.player = std::make_unique<game::LocalPlayer>(*a.net, 11);
+    b.player = std::make_unique<game::LocalPlayer>(*b.net, 12);
+    a.net->connect("mem", 1);
+    b.net->connect("mem", 1);
+    game::spawnCrates(*server.net, 4, 1);
+  }
+  void tick(int n) {
+    for (int i = 0; i < n; ++i) {
+      now += 1.0 / 60;
+      for (SimPeer* p : {&server, &a, &b}) p->net->frame(now);
+    }
+  }
+  /// How far behind the server's present `id` is shown on `p` (s).
+  static double shownDelay(const SimPeer& p, EntityId id) {
+    const Entity* e = p.group->find(id);
+    if (!e || !e->displayTime()) return -1;
+    return p.group->viewClock().serverNow - *e->displayTime();
+  }
+};
+
+} // namespace
+
+TEST(RemoteViewTimeline, ForwardedStateKeepsItsOwnersTimeSoItsViewWaitsForTheExtraHop) {
+  TwoHops m;
+  m.tick(240); // joined, clocks settled, a few seconds of bots running about
+  ASSERT_FALSE(m.b.player->id().isNull());
+  EntityId crate;
+  m.server.group->forEach([&](const Entity& e) {
+    if (e.type() == game::kCrateType) crate = e.id();
+  });
+  ASSERT_FALSE(crate.isNull());
+  const double crateDelay = TwoHops::shownDelay(m.a, crate);
+  const double playerDelay = TwoHops::shownDelay(m.a, m.b.player->id());
+  ASSERT_GT(crateDelay, 0) << "a's crates are interpolated (the type's default)";
+  ASSERT_GT(playerDelay, 0);
+  // b's player reaches a over two 40 ms hops, the server's crate over one: the view
+  // of b's player must sit about one hop further back, or it would run out of news.
+  // (A hop costs up to a tick more than its latency: packets are read at frame start.)
+  const double hop = TwoHops::kOneWayMs / 1000.0, tick = 1.0 / 60;
+  EXPECT_GT(playerDelay - crateDelay, hop - tick);
+  EXPECT_LT(playerDelay - crateDelay, hop + 2 * tick);
+}
+
+TEST(RemoteViewTimeline, EachTypeHasItsOwnModeUnlessOverriddenAtRunTime) {
+  ControllerRegistry registry;
+  game::registerDemoTypes(registry);
+  ferrum::EntityType special = *registry.find(game::kCrateType);
+  special.name = "extrapolated crate";
+  special.viewMode = ViewMode::Extrapolate;
+  ASSERT_TRUE(registry.add(200, special));
+  EntityGroup group(registry);
+  EXPECT_EQ(group.viewMode(game::kCrateType), ViewMode::Interpolate);
+  EXPECT_EQ(group.viewMode(200), ViewMode::Extrapolate);
+  group.viewClock().mode = ViewMode::Raw;
+  EXPECT_EQ(group.viewMode(game::kCrateType), ViewMode::Raw);
+  EXPECT_EQ(group.viewMode(200), ViewMode::Raw);
+}
