@@ -21,8 +21,10 @@ struct NetConfig {
   uint16_t protocolOverride = 0; ///< tests only: pretend to speak another protocol version
   size_t maxPacketBytes = 1200; ///< state packet payload cap (under ENet's MTU)
   float budgetKbps = 0;         ///< per-receiver state bandwidth cap, kbit/s of payload (0: none)
-  /// An entity whose acknowledged state has not changed is not resent, except once
-  /// per this many seconds (0: never), to pull back a receiver copy that drifted.
+  /// An entity whose acknowledged state has not changed is not resent, except this
+  /// many seconds after it was last sent, then after twice as long, up to 32 × this
+  /// (0: never): pulls back a receiver copy that is not what it acknowledged (a block
+  /// that beat its spawn, a replica pushed locally) while a resting scene costs ~nothing.
   float refreshSeconds = 2.0f;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time

@@ -37,21 +37,45 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   for (const wire::StateBlock& b : blocks) {
     EntityState& st = m_entities[b.id];
     const bool unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
-    const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= m_refreshTicks;
-    if (unchanged && st.lastAcked && !refreshDue) continue; // the receiver has exactly this
+    if (unchanged && st.lastAcked) {
+      const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
+      const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
+      if (!refreshDue) continue; // the receiver has exactly this
+    }
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += weight(b.id) * (unchanged ? 0.1f : 1.0f);
     candidates.push_back({&b, st.priority});
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.priority > b.priority; });
+
+  // Highest priority first, each taken if the packet still fits with it. The packet
+  // is kept sorted by id: chained framing codes each id as a gap from the one before,
+  // so a block's cost depends on its neighbours, and taking one changes what the
+  // next one costs. Both are counted exactly.
   std::vector<const wire::StateBlock*> chosen;
-  size_t used = 0;
+  const bool chained = m_framing == Framing::Chained;
+  auto cost = [](const wire::StateBlock* b, const wire::StateBlock* before) {
+    return wire::measureBlock(*b, before ? wire::BlockContext{before->id, before->bits} : wire::BlockContext{});
+  };
+  int64_t used = 0;
+  const auto budget = static_cast<int64_t>(budgetBits);
   for (const Candidate& c : candidates) {
-    const size_t bits = wire::measureBlock(*c.block);
-    if (used + bits > budgetBits) continue; // a smaller one further down may still fit
-    used += bits;
-    chosen.push_back(c.block);
+    const auto at = std::lower_bound(chosen.begin(), chosen.end(), c.block->id,
+                                     [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
+    int64_t added = 0;
+    if (!chained) {
+      added = static_cast<int64_t>(wire::measureBlock(*c.block));
+    } else {
+      const wire::StateBlock* before = at == chosen.begin() ? nullptr : *(at - 1);
+      added = static_cast<int64_t>(cost(c.block, before));
+      // The next block is now coded against this one (it may get cheaper).
+      if (at != chosen.end())
+        added += static_cast<int64_t>(cost(*at, c.block)) - static_cast<int64_t>(cost(*at, before));
+    }
+    if (used + added > budget) continue; // a smaller one further down may still fit
+    used += added;
+    chosen.insert(at, c.block);
   }
   return chosen;
 }
@@ -64,6 +88,11 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
   p.entities.clear();
   for (const wire::StateBlock* b : sent) {
     EntityState& st = m_entities[b->id];
+    const bool unchanged = st.sentOnce && st.lastBits == b->bits && st.lastPayload == b->payload;
+    if (!unchanged)
+      st.refreshes = 0;
+    else if (st.lastAcked)
+      ++st.refreshes; // a refresh: the next one waits twice as long
     st.lastPayload = b->payload;
     st.lastBits = b->bits;
     st.lastSequence = sequence;

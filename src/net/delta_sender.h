@@ -1,9 +1,10 @@
 #pragma once
 // Delta against acknowledged state, per receiver, at the block level: an entity whose
 // block is bit-for-bit the one the receiver has acknowledged (and nothing newer was
-// sent since) is not sent again, except for a slow periodic refresh. What must go out
-// is chosen by a priority accumulator when it does not all fit: every tick an entity
-// waits, its type's weight is added, so starved entities rise until they are sent.
+// sent since) is not sent again, except for a refresh that backs off while the entity
+// rests (see DeltaSender). What must go out is chosen by a priority accumulator when
+// it does not all fit: every tick an entity waits, its type's weight is added, so
+// starved entities rise until they are sent.
 
 #include <array>
 #include <cstdint>
@@ -35,11 +36,24 @@ private:
 
 class DeltaSender {
 public:
-  /// `refreshTicks`: resend an unchanged, acknowledged entity after this many ticks
-  /// anyway (0 = never), so a receiver's copy that drifted is pulled back.
-  explicit DeltaSender(uint32_t refreshTicks) : m_refreshTicks(refreshTicks) {}
+  /// How the caller writes the selected blocks into the packet, which decides what
+  /// they cost: Standalone = wire::writeBlock(out, block) one after another;
+  /// Chained = wire::writeBlock(out, block, context) in the order select() returns.
+  enum class Framing : uint8_t { Standalone, Chained };
 
-  /// Blocks for the next packet, highest priority first, within `budgetBits`.
+  /// `refreshTicks`: an unchanged, acknowledged entity is sent again this many ticks
+  /// after it was last sent (0 = never), then after twice as long, and so on up to
+  /// kMaxRefreshDoublings doublings; a change starts over. This pulls back a receiver
+  /// copy that is not what was acknowledged (a block that arrived before its entity's
+  /// spawn and was skipped, a replica pushed by the receiver's own physics) without
+  /// paying the full refresh rate for everything that rests.
+  explicit DeltaSender(uint32_t refreshTicks, Framing framing = Framing::Standalone)
+      : m_refreshTicks(refreshTicks), m_framing(framing) {}
+
+  static constexpr uint32_t kMaxRefreshDoublings = 5;
+
+  /// Blocks for the next packet, sorted by id, within `budgetBits` as the caller's
+  /// framing will write them. When not everything fits, the highest priorities win.
   std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks,
                                               const std::function<float(EntityId)>& weight, size_t budgetBits,
                                               uint32_t tick);
@@ -58,6 +72,7 @@ private:
     bool sentOnce = false;
     bool lastAcked = false;
     uint32_t lastSentTick = 0;
+    uint32_t refreshes = 0; ///< sends of this same block since it last changed
     float priority = 0;
   };
   struct SentPacket {
@@ -71,6 +86,7 @@ private:
   void acknowledge(uint16_t sequence);
 
   uint32_t m_refreshTicks;
+  Framing m_framing;
   std::unordered_map<EntityId, EntityState> m_entities;
   std::array<SentPacket, kRing> m_sent{};
 };

@@ -1,5 +1,7 @@
 #include "wire/messages.h"
 
+#include "snapshot/snapshot_wire.h"
+
 namespace ferrum::wire {
 
 std::string describe(DisconnectReason reason) {
@@ -16,21 +18,95 @@ std::string describe(DisconnectReason reason) {
   return "unknown reason";
 }
 
-bool writeBlock(WriteStream& out, const StateBlock& block) {
+namespace {
+
+constexpr uint32_t kMaxCounter = 0xFFFFFF;
+
+constexpr size_t kAbsoluteIdBits = 1 + 8 + 24;
+
+/// Whether the gap form is the one to write for `id` after `previous` (possible and
+/// not longer than the absolute form), and the gap.
+bool useGap(EntityId previous, EntityId id, uint32_t& gap) {
+  if (id.creator() != previous.creator() || id.counter() <= previous.counter()) return false;
+  gap = id.counter() - previous.counter() - 1;
+  return 1 + snapshot::wire::expGolombBits(gap, kIdGapOrder) <= kAbsoluteIdBits;
+}
+
+size_t idBits(EntityId previous, EntityId id) {
+  uint32_t gap = 0;
+  return useGap(previous, id, gap) ? 1 + snapshot::wire::expGolombBits(gap, kIdGapOrder) : kAbsoluteIdBits;
+}
+
+size_t lengthBits(uint32_t previousBits, uint32_t bits) {
+  return bits == previousBits ? 1 : 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits));
+}
+
+// Both forms of both codes, chosen by the caller (`shortForms` false: absolute id and
+// explicit length, whatever the context).
+bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool shortForms) {
   bool more = true;
-  uint32_t id = block.id.value, bits = block.bits;
   out.serializeBool(more);
-  out.serializeBits(id, 32);
-  out.serializeVarUint(bits);
+  uint32_t gap = 0;
+  bool absolute = !(shortForms && useGap(context.previous, block.id, gap));
+  out.serializeBool(absolute);
+  if (absolute) {
+    uint32_t slot = block.id.creator(), counter = block.id.counter();
+    out.serializeUint(slot, 0, kMaxClientPeer);
+    out.serializeUint(counter, 1, kMaxCounter);
+  } else {
+    snapshot::wire::serializeExpGolomb(out, gap, kIdGapOrder);
+  }
+  bool same = shortForms && block.bits == context.previousBits;
+  out.serializeBool(same);
+  if (!same) {
+    uint32_t bits = block.bits;
+    out.serializeUint(bits, 0, kMaxBlockBits);
+  }
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
 }
 
+// One block after `context`; false on anything malformed (never asserts).
+bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
+  bool absolute = false;
+  if (!in.serializeBool(absolute)) return false;
+  if (absolute) {
+    uint32_t slot = 0, counter = 0;
+    if (!in.serializeUint(slot, 0, kMaxClientPeer) || !in.serializeUint(counter, 1, kMaxCounter)) return false;
+    block.id = EntityId::make(static_cast<PeerId>(slot), counter);
+  } else {
+    uint32_t gap = 0;
+    if (!snapshot::wire::serializeExpGolomb(in, gap, kIdGapOrder)) return false;
+    const uint64_t counter = uint64_t{context.previous.counter()} + 1 + gap;
+    if (counter > kMaxCounter) return false; // would leave the previous id's slot
+    block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));
+  }
+  bool same = false;
+  if (!in.serializeBool(same)) return false;
+  block.bits = context.previousBits;
+  if (!same && !in.serializeUint(block.bits, 0, kMaxBlockBits)) return false;
+  if (block.bits > kMaxBlockBits) return false;
+  if (!extractBits(in, block.bits, block.payload)) return false;
+  context = {block.id, block.bits};
+  return true;
+}
+
+} // namespace
+
+bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context) {
+  if (!writeFramed(out, block, context, true)) return false;
+  context = {block.id, block.bits};
+  return true;
+}
+
+size_t measureBlock(const StateBlock& block, const BlockContext& context) {
+  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) + block.bits;
+}
+
+bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false); }
+
 size_t measureBlock(const StateBlock& block) {
-  MeasureStream m;
-  uint32_t bits = block.bits;
-  m.serializeVarUint(bits);
-  return 1 + 32 + m.bits() + block.bits;
+  return 1 + 1 + 8 + 24 + 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits)) + block.bits;
 }
 
 bool writeEnd(WriteStream& out) {
@@ -42,17 +118,14 @@ bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t ma
   out.blocks.clear();
   ReadStream in(bytes);
   if (!out.header.serialize(in)) return false;
+  BlockContext context;
   for (;;) {
     bool more = false;
     if (!in.serializeBool(more)) return false;
     if (!more) break;
     if (out.blocks.size() >= maxBlocks) return false;
     StateBlock block;
-    uint32_t id = 0;
-    if (!in.serializeBits(id, 32) || id == 0) return false;
-    block.id = EntityId{id};
-    if (!in.serializeVarUint(block.bits) || block.bits > kMaxBlockBits) return false;
-    if (!extractBits(in, block.bits, block.payload)) return false;
+    if (!readBlock(in, context, block)) return false;
     out.blocks.push_back(std::move(block));
   }
   // Only zero padding may follow the end marker.

@@ -13,7 +13,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 2;
+constexpr uint16_t kProtocolVersion = 3;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -230,7 +230,8 @@ struct StateHeader {
   }
 };
 
-/// One entity's state: [more:1][id:32][payload bits: var][payload].
+/// One entity's state. On the wire: [more:1][id code][length code][payload], where the
+/// id and length are coded against the block before it (see BlockContext).
 struct StateBlock {
   EntityId id;
   std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
@@ -238,10 +239,33 @@ struct StateBlock {
 };
 
 constexpr uint32_t kMaxBlockBits = 8 * 1024;
+/// Exp-Golomb order of the id gap; the gap's prefix is bounded (a longer one is malformed).
+constexpr uint32_t kIdGapOrder = 2;
+constexpr int kMaxIdGapPrefix = 24;
 
-/// Appends one block (with its leading "more" bit).
+/// What the blocks already in a packet leave for the next one: the previous block's id
+/// and payload length. Writer and reader each start a fresh one per packet and pass it
+/// to every block in order, so both sides code the same way.
+///
+/// Id code: [absolute:1]; 0: [gap: Exp-Golomb order kIdGapOrder], id = previous + 1 + gap
+/// within the previous id's slot; 1: [slot:0..254][counter:1..2^24-1]. The writer
+/// takes the shorter; sorted by id, a packet's ids cost a few bits each.
+/// Length code: [same:1]; 1: as the previous block; 0: [bits:0..kMaxBlockBits].
+struct BlockContext {
+  EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
+  uint32_t previousBits = 0;
+};
+
+/// Appends one block (with its leading "more" bit), coded against `context`, which
+/// then describes this block.
+bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context);
+/// Bits writeBlock(out, block, context) would add; does not change `context`.
+size_t measureBlock(const StateBlock& block, const BlockContext& context);
+/// A block that reads the same after any other: absolute id, explicit length (for
+/// writers that keep no context, one block after another). Not to be mixed with the
+/// context form in one packet: the reader's context moves past this block too.
 bool writeBlock(WriteStream& out, const StateBlock& block);
-/// Bits writeBlock would add.
+/// Bits writeBlock(out, block) adds; never less than measureBlock(block, any context).
 size_t measureBlock(const StateBlock& block);
 /// Ends the block list.
 bool writeEnd(WriteStream& out);
