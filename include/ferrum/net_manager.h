@@ -106,7 +106,8 @@ private:
                         wire::StateBlock& block);
 
   uint32_t claimedServerTick(uint32_t stamped) const;
-  uint32_t serverTickNow() const;
+  uint32_t serverTickNow();
+  double fractionalTick() const;
   void runTick();
   void buildLocalBlocks();
   void updateRemoteEntities();
@@ -143,8 +144,12 @@ private:
   bool m_leaving = false;
   std::string m_disconnectReason;
   uint32_t m_tick = 0;
+  int64_t m_stampOffset = 0; ///< client: server tick minus ours, as stamped (sticky)
+  bool m_hasStampOffset = false;
   double m_nextTickTime = 0;
   bool m_started = false;
+  double m_frameTime = 0; ///< the time the newest frame() was given
+  bool m_catchingUp = false; ///< reading what arrived between frames (frame()'s own service)
   std::unique_ptr<SendLimiter> m_limiter;
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;

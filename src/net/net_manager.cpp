@@ -38,7 +38,10 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
 }
 
 void NetManager::frame(double nowSeconds) {
+  m_frameTime = nowSeconds;
+  m_catchingUp = true;
   service(0);
+  m_catchingUp = false;
   if (!m_started) {
     m_started = true;
     m_nextTickTime = nowSeconds;
@@ -113,11 +116,31 @@ void NetManager::updateRemoteEntities() {
   }
 }
 
+// When a packet being read arrived, in our ticks. At the start of a frame, before its
+// tick runs, it is that tick's moment, not the previous one's; and what is read then
+// has piled up since the previous frame: half a frame earlier on average. (Packets
+// read while an app waits in service() are read as they come.)
+double NetManager::fractionalTick() const {
+  if (!m_started) return static_cast<double>(m_tick);
+  const double dt = m_config.tickSeconds();
+  const double since = std::clamp((m_frameTime - (m_nextTickTime - dt)) / dt, 0.0, 1.0);
+  return static_cast<double>(m_tick) + since - (m_catchingUp ? 0.5 : 0.0);
+}
+
 // A client stamps its state with its estimate of the server's tick, so the server and
-// everyone it forwards to place the owner's state on one timeline.
-uint32_t NetManager::serverTickNow() const {
-  const double now = m_group.viewClock().serverNow / m_config.tickSeconds();
-  return now > 0 ? static_cast<uint32_t>(std::lround(now)) : 0;
+// everyone it forwards to place the owner's state on one timeline. The whole-tick
+// offset is sticky: rounding a fractional estimate afresh each time would flip
+// between two neighbours, and stamps 1 and 3 ticks apart (where the states are 2)
+// make a view interpolate against the wrong times.
+uint32_t NetManager::serverTickNow() {
+  if (m_config.role == Role::Server) return m_tick;
+  const double offset = m_group.viewClock().serverNow / m_config.tickSeconds() - static_cast<double>(m_tick);
+  if (!m_hasStampOffset || std::abs(offset - static_cast<double>(m_stampOffset)) > 0.75) {
+    m_stampOffset = std::llround(offset);
+    m_hasStampOffset = true;
+  }
+  const int64_t stamp = static_cast<int64_t>(m_tick) + m_stampOffset;
+  return stamp > 0 ? static_cast<uint32_t>(stamp) : 0;
 }
 
 // Interpolation buffers two send intervals plus twice the measured jitter, within

@@ -365,7 +365,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   // Forwarded packets are stamped with their owner's time, not the server's present:
   // only the server's own packets teach a client the server's clock.
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
-    from.clock.onPacket(packet.header.senderTick, m_tick, m_transport.stats(from.link).rttMs, m_config.tickHz);
+    from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
   if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);

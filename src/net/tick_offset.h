@@ -11,10 +11,10 @@ namespace ferrum {
 
 class TickOffset {
 public:
-  /// A packet stamped `senderTick` arrived at our tick `localTick`, over a link with
-  /// round trip `rttMs`.
-  void onPacket(uint32_t senderTick, uint32_t localTick, float rttMs, uint32_t tickHz) {
-    const double sample = static_cast<double>(senderTick) - static_cast<double>(localTick) +
+  /// A packet stamped `senderTick` was read at our (fractional) tick `localTick`,
+  /// over a link with round trip `rttMs`.
+  void onPacket(uint32_t senderTick, double localTick, float rttMs, uint32_t tickHz) {
+    const double sample = static_cast<double>(senderTick) - localTick +
                           static_cast<double>(rttMs) / 2000.0 * static_cast<double>(tickHz);
     if (!m_known) {
       m_offset = sample;
