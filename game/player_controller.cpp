@@ -159,6 +159,9 @@ ferrum::EntityType playerType() {
   type.clientMaySpawn = true;
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::Despawn;
   type.priority = 10.0f; // players first when a packet cannot carry everything
+  // Another peer's copy of a player is moved by its view alone: local crates and
+  // players bump into it, but nothing here can shove it off its owner's path.
+  type.remoteBody = ferrum::RemoteBody::Kinematic;
   type.build = [](const ferrum::SpawnState& s) {
     ferrum::EntityParts parts;
     parts.body.shape = ferrum::Shape::Capsule;

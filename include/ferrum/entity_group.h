@@ -35,6 +35,13 @@ struct EntityParts {
 
 class EntityGroup;
 
+/// What a peer's copy of an entity it does not simulate is, physically: it must not
+/// fight the authority's state.
+enum class RemoteBody : uint8_t {
+  Corrected, ///< dynamic: collides and is pushed locally; its remote view puts it back each tick
+  Kinematic, ///< moved only by its remote view: pushes local bodies, is never pushed
+};
+
 struct EntityType {
   std::string name;
   bool clientMaySpawn = false;
@@ -44,6 +51,7 @@ struct EntityType {
   /// How peers that do not simulate entities of this type show them, unless the run
   /// time choice (ViewClock::mode) overrides it for all types.
   ViewMode viewMode = ViewMode::Interpolate;
+  RemoteBody remoteBody = RemoteBody::Corrected;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
@@ -84,7 +92,7 @@ public:
   const ControllerRegistry& registry() const { return m_registry; }
 
   /// This peer's slot: decides local authority and the id range it allocates from.
-  void setLocalPeer(PeerId peer) { m_localPeer = peer; }
+  void setLocalPeer(PeerId peer);
   PeerId localPeer() const { return m_localPeer; }
 
   /// Next id in this peer's range ([slot:8][counter:24]); null when the range is spent.
@@ -132,6 +140,7 @@ public:
   void dispatchEvent(EntityId source, const ReadStream& payload, Effects& effects);
 
 private:
+  void applyRemoteBody(Entity& e);
   const ControllerRegistry& m_registry;
   std::unique_ptr<PhysicsWorld> m_physics;
   std::map<EntityId, std::unique_ptr<Entity>> m_entities;

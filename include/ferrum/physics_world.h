@@ -55,6 +55,11 @@ public:
   /// Stops the body and puts it to sleep where it is: Bullet no longer moves it until
   /// something awake touches it. For receivers holding a state their sender says is at rest.
   void sleep();
+  /// Kinematic: moved only by setTransform, never by forces or contacts, while it
+  /// still pushes dynamic bodies (infinite mass). Back to dynamic restores its mass.
+  /// For copies of entities another peer simulates, when their type asks for it.
+  void setKinematic(bool kinematic);
+  bool kinematic() const;
 
 private:
   friend class PhysicsWorld;
@@ -63,6 +68,7 @@ private:
 
   PhysicsWorld* m_world = nullptr;
   btRigidBody* m_body = nullptr;
+  float m_dynamicMass = 0; ///< the mass to restore when a kinematic body turns dynamic
 };
 
 struct PhysicsConfig {

@@ -44,7 +44,21 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
   Entity* raw = entity.get();
   m_entities.emplace(id, std::move(entity));
   m_variants[id] = state.variant;
+  applyRemoteBody(*raw);
   return raw;
+}
+
+void EntityGroup::setLocalPeer(PeerId peer) {
+  m_localPeer = peer;
+  for (auto& [id, e] : m_entities) applyRemoteBody(*e);
+}
+
+// A copy of what another peer simulates takes its type's declared physical policy;
+// the authority's own body is always dynamic.
+void EntityGroup::applyRemoteBody(Entity& e) {
+  const EntityType* info = m_registry.find(e.type());
+  const bool remote = e.authority() != m_localPeer;
+  e.body().setKinematic(remote && info && info->remoteBody == RemoteBody::Kinematic);
 }
 
 bool EntityGroup::despawn(EntityId id) {
@@ -56,6 +70,7 @@ bool EntityGroup::setAuthority(EntityId id, PeerId authority) {
   Entity* e = find(id);
   if (!e) return false;
   e->m_authority = authority;
+  applyRemoteBody(*e);
   return true;
 }
 

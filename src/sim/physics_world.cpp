@@ -89,13 +89,15 @@ void PhysicsWorld::destroy(btRigidBody* body) {
 // ----------------------------------------------------------------------- Body
 
 Body::Body(Body&& other) noexcept
-    : m_world(std::exchange(other.m_world, nullptr)), m_body(std::exchange(other.m_body, nullptr)) {}
+    : m_world(std::exchange(other.m_world, nullptr)), m_body(std::exchange(other.m_body, nullptr)),
+      m_dynamicMass(std::exchange(other.m_dynamicMass, 0.0f)) {}
 
 Body& Body::operator=(Body&& other) noexcept {
   if (this != &other) {
     release();
     m_world = std::exchange(other.m_world, nullptr);
     m_body = std::exchange(other.m_body, nullptr);
+    m_dynamicMass = std::exchange(other.m_dynamicMass, 0.0f);
   }
   return *this;
 }
@@ -149,6 +151,33 @@ void Body::sleep() {
   // A lone sleeping body stays asleep; one in an island with awake bodies is woken by
   // Bullet's island pass, as a body that fell asleep by itself would be.
   m_body->setActivationState(ISLAND_SLEEPING);
+}
+
+bool Body::kinematic() const { return m_body->isKinematicObject(); }
+
+void Body::setKinematic(bool kinematic) {
+  if (kinematic == this->kinematic()) return;
+  if (kinematic && mass() <= 0) return; // static geometry stays static
+  // Bullet sorts bodies into static/kinematic/dynamic when they are added: take it
+  // out, change it, and add it back.
+  btDiscreteDynamicsWorld& world = m_world->m_impl->world;
+  world.removeRigidBody(m_body);
+  if (kinematic) {
+    m_dynamicMass = mass();
+    m_body->setCollisionFlags(m_body->getCollisionFlags() | btCollisionObject::CF_KINEMATIC_OBJECT);
+    m_body->setMassProps(0, btVector3(0, 0, 0));
+    m_body->setLinearVelocity(btVector3(0, 0, 0));
+    m_body->setAngularVelocity(btVector3(0, 0, 0));
+    m_body->forceActivationState(DISABLE_DEACTIVATION); // Bullet must keep reading its pose
+  } else {
+    m_body->setCollisionFlags(m_body->getCollisionFlags() & ~btCollisionObject::CF_KINEMATIC_OBJECT);
+    btVector3 inertia(0, 0, 0);
+    m_body->getCollisionShape()->calculateLocalInertia(m_dynamicMass, inertia);
+    m_body->setMassProps(m_dynamicMass, inertia);
+    m_body->updateInertiaTensor();
+    m_body->forceActivationState(ACTIVE_TAG);
+  }
+  world.addRigidBody(m_body);
 }
 
 } // namespace ferrum

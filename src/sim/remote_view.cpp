@@ -121,21 +121,30 @@ double RemoteView::interpolationDelay(const ViewClock& clock) const {
 bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds) {
   if (m_samples.empty()) return false;
   m_shownTime = mode == ViewMode::Interpolate ? clock.serverNow - interpolationDelay(clock) : clock.serverNow;
+  // A state stamped T was captured before tick T's physics step, and a dynamic copy
+  // is stepped once more after the view places it; a kinematic copy is not, so it is
+  // placed one tick further along to show the same moment.
+  const double target = m_shownTime + (body.kinematic() ? tickSeconds : 0.0);
   m_offset = m_offset * std::max(0.0f, 1.0f - clock.smoothingRate * tickSeconds);
   switch (mode) {
   case ViewMode::Raw:
     if (arrived) applyRigidState(body, m_samples.back().state);
+    if (body.kinematic()) { // no physics carries it on: do what physics would in free flight
+      const Transform t = body.transform();
+      body.setTransform({t.position + m_samples.back().state.linearVelocity * tickSeconds, t.orientation});
+    }
     m_offset = {};
     return true;
   case ViewMode::Predict:
     // Advance the news by its age, then let physics simulate on; hide the correction.
-    if (arrived) correct(body, extrapolated(clock.serverNow, clock.extrapolationCap), clock, true);
+    // A kinematic copy has no physics to carry it: it is carried forward every tick.
+    if (arrived || body.kinematic()) correct(body, extrapolated(target, clock.extrapolationCap), clock, arrived);
     return true;
   case ViewMode::Extrapolate:
-    correct(body, extrapolated(clock.serverNow, clock.extrapolationCap), clock, arrived);
+    correct(body, extrapolated(target, clock.extrapolationCap), clock, arrived);
     return true;
   case ViewMode::Interpolate:
-    correct(body, interpolated(m_shownTime), clock, false);
+    correct(body, interpolated(target), clock, false);
     return true;
   }
   return true;
