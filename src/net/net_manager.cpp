@@ -189,18 +189,21 @@ void NetManager::sendState() {
       return m.bits() + 1; // and the end marker
     }();
     size_t blockBits = budgetBytes * 8 > headerBits ? budgetBytes * 8 - headerBits : 0;
-    // Corrections go first (rare, and the owner's feel depends on them); they are not
-    // the sender's own state, so the delta tracking never sees them.
-    std::vector<const wire::StateBlock*> packet;
+    // Corrections (rare; the owner's feel depends on them) get their room first, at
+    // their standalone cost; they are not the sender's own state, so the delta
+    // tracking never sees them. Written after the chosen blocks: select() costs its
+    // first block from a fresh context, and a block never costs more chained than alone.
+    std::vector<const wire::StateBlock*> corrected;
     for (const wire::StateBlock& c : remote->corrections) {
       const size_t bits = wire::measureBlock(c);
       if (bits > blockBits) break;
       blockBits -= bits;
-      packet.push_back(&c);
+      corrected.push_back(&c);
     }
-    const size_t corrections = packet.size();
+    const size_t corrections = corrected.size();
     auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick);
-    packet.insert(packet.end(), chosen.begin(), chosen.end());
+    std::vector<const wire::StateBlock*> packet = chosen;
+    packet.insert(packet.end(), corrected.begin(), corrected.end());
     const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
     remote->delta->recordSent(sequence, chosen, m_tick);
     m_counters.correctionsSent += corrections;
@@ -224,9 +227,10 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   WriteStream out(m_config.maxPacketBytes);
   header.serialize(out);
   const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
+  wire::BlockContext context; // each block's id and length coded against the one before
   for (const wire::StateBlock* block : blocks) {
-    if (out.bits() + wire::measureBlock(*block) > budgetBits) break;
-    wire::writeBlock(out, *block);
+    if (out.bits() + wire::measureBlock(*block, context) > budgetBits) break;
+    wire::writeBlock(out, *block, context);
   }
   wire::writeEnd(out);
   if (!out.ok()) {
@@ -243,7 +247,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
 
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
-  remote->delta = std::make_unique<DeltaSender>(refreshTicks);
+  remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained);
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {
