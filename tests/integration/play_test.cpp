@@ -63,7 +63,7 @@ double furthest(const nlohmann::json& doc, bool hostOwned) {
 TEST(Play, ViewerScreenshotShowsTheArenaEntitiesAndOverlay) {
   const fs::path dir = testing_support::scratchDir("shot");
   ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
-                       (dir / "port").string(), "--discovery-port", "0", "--crates", "30", "--duration", "60",
+                       (dir / "port").string(), "--discovery-port", "0", "--crates", "60", "--duration", "60",
                        "--log-level", "warn"});
   const std::string port = testing_support::waitForWord(dir / "port", 20);
   ASSERT_FALSE(port.empty()) << "server never listened";
@@ -87,9 +87,12 @@ TEST(Play, ViewerScreenshotShowsTheArenaEntitiesAndOverlay) {
   const Image img = loadPng(dir / "shot.png");
   ASSERT_EQ(img.width, 800);
   ASSERT_EQ(img.height, 450);
-  // Crates: orange-brown (red well above blue). The overlay covers the left; look right of it.
+  // Crates: orange-brown (red well above blue). The overlay covers the left; look right of
+  // it. How many are in view depends on where the bot has wandered and the crates have
+  // been pushed when the frame is taken (wall-clock, so load moves it): 60 crates and
+  // a bar of ~1000 pixels (a few crates; an arena without them has none) keep it stable.
   const double crates = fraction(img, 340, 0, 800, 450, [](int r, int g, int b) { return r > g && g > b && r - b > 70; });
-  EXPECT_GT(crates, 0.01) << "crate-coloured pixels";
+  EXPECT_GT(crates, 0.005) << "crate-coloured pixels";
   // The floor: light grey, nearly equal channels.
   const double floor = fraction(img, 340, 225, 800, 450,
                                 [](int r, int g, int b) { return r > 130 && std::abs(r - g) < 12 && std::abs(g - b) < 16; });
