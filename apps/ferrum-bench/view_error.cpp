@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <cstdio>
 #include <memory>
 #include <unordered_map>
 
-#include "ferrum/link_simulator.h"
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
-#include "game/arena.h"
-#include "game/demo_game.h"
+#include "game/simulated_peer.h"
+#include "game/types.h"
 
 namespace ferrum::bench {
 namespace {
@@ -62,25 +58,18 @@ private:
   std::deque<Record> m_ticks;
 };
 
-struct Peer {
-  ControllerRegistry registry;
-  std::unique_ptr<EntityGroup> group;
-  Effects effects;
-  std::unique_ptr<LinkSimulator> link;
-  std::unique_ptr<NetManager> net;
-  std::unique_ptr<game::LocalPlayer> player;
-};
+using Peer = game::SimulatedPeer;
+
+// The RTT is split evenly; each client's simulator impairs both of its directions, so
+// a grenade of bot B reaches A through two impaired hops, as on a real LAN hub.
+LinkConditions clientLink(const ViewErrorCase& c, const ViewErrorOptions& o) { return {c.rttMs / 2, o.jitterMs, c.loss, 0}; }
 
 class Arena {
 public:
-  Arena(const ViewErrorCase& c, const ViewErrorOptions& o) {
-    // The RTT is split evenly; each client's simulator impairs both of its directions,
-    // so a grenade of bot B reaches A through two impaired hops, as on a real LAN hub.
-    const LinkConditions link{c.rttMs / 2, o.jitterMs, c.loss, 0};
-    auto clock = [this] { return m_now; };
-    setUp(m_server, kServerPort, {}, o.seed * 7 + 1, clock);
-    setUp(m_observer, 2, link, o.seed * 7 + 2, clock);
-    setUp(m_other, 3, link, o.seed * 7 + 3, clock);
+  Arena(const ViewErrorCase& c, const ViewErrorOptions& o)
+      : m_server(m_network, {Role::Server, kServerPort, {}, {}, o.seed * 7 + 1, {}}, clock()),
+        m_observer(m_network, {Role::Client, 2, clientLink(c, o), clientLink(c, o), o.seed * 7 + 2, {}}, clock()),
+        m_other(m_network, {Role::Client, 3, clientLink(c, o), clientLink(c, o), o.seed * 7 + 3, {}}, clock()) {
     m_observer.group->viewClock().mode = c.mode;
     m_observer.player = std::make_unique<game::LocalPlayer>(*m_observer.net, o.seed * 7 + 4);
     m_other.player = std::make_unique<game::LocalPlayer>(*m_other.net, o.seed * 7 + 5);
@@ -97,12 +86,6 @@ public:
   Peer& observer() { return m_observer; }
   uint64_t grenadesThrown() const { return m_observer.player->grenadesThrown() + m_other.player->grenadesThrown(); }
 
-  /// The group that simulates `authority`'s entities: that is where the truth is.
-  const EntityGroup* truthGroup(PeerId authority) const {
-    for (const Peer* p : {&m_server, &m_observer, &m_other})
-      if (p->group->localPeer() == authority) return p->group.get();
-    return nullptr;
-  }
   void recordTruth(TruthHistory& history) const {
     std::unordered_map<uint32_t, Vec3> positions;
     forEachTruth([&](const Entity& e) { positions[e.id().value] = e.body().position(); });
@@ -116,15 +99,7 @@ public:
   }
 
 private:
-  void setUp(Peer& p, uint16_t port, const LinkConditions& link, uint64_t seed, std::function<double()> clock) {
-    game::registerDemoTypes(p.registry);
-    p.group = std::make_unique<EntityGroup>(p.registry);
-    game::buildArena(p.group->physics());
-    p.link = std::make_unique<LinkSimulator>(m_network.endpoint(port), link, link, seed, std::move(clock));
-    NetConfig config;
-    config.role = port == kServerPort ? Role::Server : Role::Client;
-    p.net = std::make_unique<NetManager>(config, *p.link, *p.group, p.effects);
-  }
+  std::function<double()> clock() { return [this] { return m_now; }; }
 
   double m_now = 0;
   MemoryNetwork m_network;

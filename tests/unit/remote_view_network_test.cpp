@@ -4,47 +4,31 @@
 
 #include <gtest/gtest.h>
 
-#include "ferrum/link_simulator.h"
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
-#include "game/arena.h"
-#include "game/demo_game.h"
+#include "game/simulated_peer.h"
+#include "game/types.h"
 #include "tests/support/probe_controller.h"
 
 using namespace ferrum;
 
 namespace {
 
-struct SimPeer {
-  ControllerRegistry registry;
-  std::unique_ptr<EntityGroup> group;
-  Effects effects;
-  std::unique_ptr<LinkSimulator> link;
-  std::unique_ptr<NetManager> net;
-};
+using game::SimulatedPeer;
+using game::SimulatedPeerOptions;
 
 struct BadLink {
   double now = 0;
   MemoryNetwork network;
-  SimPeer server, client;
+  SimulatedPeer server, client;
 
-  explicit BadLink(const LinkConditions& toClient) {
-    for (SimPeer* p : {&server, &client}) {
-      game::registerDemoTypes(p->registry);
-      p->registry.add(testing_support::kProbeType, testing_support::probeType());
-      p->group = std::make_unique<EntityGroup>(p->registry);
-      game::buildArena(p->group->physics());
-    }
-    MemoryTransport& st = network.endpoint(1);
-    MemoryTransport& ct = network.endpoint(2);
-    auto clock = [this] { return now; };
-    server.link = std::make_unique<LinkSimulator>(st, LinkConditions{}, LinkConditions{}, 1, clock);
-    client.link = std::make_unique<LinkSimulator>(ct, LinkConditions{}, toClient, 2, clock);
-    NetConfig sc, cc;
-    cc.role = Role::Client;
-    server.net = std::make_unique<NetManager>(sc, *server.link, *server.group, server.effects);
-    client.net = std::make_unique<NetManager>(cc, *client.link, *client.group, client.effects);
+  explicit BadLink(const LinkConditions& toClient)
+      : server(network, options(Role::Server, 1, {}, 1), [this] { return now; }),
+        client(network, options(Role::Client, 2, toClient, 2), [this] { return now; }) {
     client.net->connect("mem", 1);
+  }
+  static SimulatedPeerOptions options(Role role, uint16_t port, const LinkConditions& incoming, uint64_t seed) {
+    SimulatedPeerOptions o{role, port, {}, incoming, seed, {}};
+    o.moreTypes = [](ControllerRegistry& r) { r.add(testing_support::kProbeType, testing_support::probeType()); };
+    return o;
   }
   void tick(int n = 1) {
     for (int i = 0; i < n; ++i) {

@@ -4,48 +4,25 @@
 
 #include <gtest/gtest.h>
 
-#include "ferrum/link_simulator.h"
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
-#include "game/arena.h"
-#include "game/demo_game.h"
+#include "game/simulated_peer.h"
 #include "game/types.h"
 
 using namespace ferrum;
 
 namespace {
 
-struct SimPeer {
-  ControllerRegistry registry;
-  std::unique_ptr<EntityGroup> group;
-  Effects effects;
-  std::unique_ptr<LinkSimulator> link;
-  std::unique_ptr<NetManager> net;
-  std::unique_ptr<game::LocalPlayer> player;
-};
+using game::SimulatedPeer;
 
 /// A server and two bot clients, each client 40 ms from the server each way.
 struct TwoHops {
   static constexpr float kOneWayMs = 40;
   double now = 0;
   MemoryNetwork network;
-  SimPeer server, a, b;
+  SimulatedPeer server{network, {Role::Server, 1, {}, {}, 1, {}}, [this] { return now; }};
+  SimulatedPeer a{network, {Role::Client, 2, {kOneWayMs}, {kOneWayMs}, 2, {}}, [this] { return now; }};
+  SimulatedPeer b{network, {Role::Client, 3, {kOneWayMs}, {kOneWayMs}, 3, {}}, [this] { return now; }};
 
   TwoHops() {
-    const LinkConditions slow{kOneWayMs, 0, 0, 0};
-    auto clock = [this] { return now; };
-    uint16_t port = 1;
-    for (SimPeer* p : {&server, &a, &b}) {
-      game::registerDemoTypes(p->registry);
-      p->group = std::make_unique<EntityGroup>(p->registry);
-      game::buildArena(p->group->physics());
-      const LinkConditions link = p == &server ? LinkConditions{} : slow;
-      p->link = std::make_unique<LinkSimulator>(network.endpoint(port), link, link, port, clock);
-      NetConfig config;
-      config.role = p == &server ? Role::Server : Role::Client;
-      p->net = std::make_unique<NetManager>(config, *p->link, *p->group, p->effects);
-      ++port;
-    }
     a.player = std::make_unique<game::LocalPlayer>(*a.net, 11);
     b.player = std::make_unique<game::LocalPlayer>(*b.net, 12);
     a.net->connect("mem", 1);
@@ -55,11 +32,11 @@ struct TwoHops {
   void tick(int n) {
     for (int i = 0; i < n; ++i) {
       now += 1.0 / 60;
-      for (SimPeer* p : {&server, &a, &b}) p->net->frame(now);
+      for (SimulatedPeer* p : {&server, &a, &b}) p->net->frame(now);
     }
   }
   /// How far behind the server's present `id` is shown on `p` (s).
-  static double shownDelay(const SimPeer& p, EntityId id) {
+  static double shownDelay(const SimulatedPeer& p, EntityId id) {
     const Entity* e = p.group->find(id);
     if (!e || !e->displayTime()) return -1;
     return p.group->viewClock().serverNow - *e->displayTime();
