@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/common/latency_probe.h"
+#include "apps/common/sim_options.h"
 #include "apps/ferrum-demo/plots.h"
 #include "apps/ferrum-demo/report.h"
 #include "apps/ferrum-demo/series.h"
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
   cli.add_option("--clients", clients, "bot clients to start")->capture_default_str()->check(CLI::Range(1, 32));
   cli.add_option("--duration", duration, "seconds the clients play")->capture_default_str()->check(CLI::Range(3.0, 3600.0));
   cli.add_option("--out", outDir, "where statistics files go")->capture_default_str();
+  app::SimOptions sim; // passed to every client, whose link simulator applies it both ways
+  app::addSimOptions(cli, sim);
   CLI11_PARSE(cli, argc, argv);
 
   const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
@@ -128,9 +131,16 @@ int main(int argc, char** argv) {
   }
   std::vector<pid_t> pids;
   for (int i = 1; i <= clients; ++i) {
-    pids.push_back(launch({(bin / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration",
-                           fmt::format("{}", duration), "--idle-last", "3", "--bot-seed", std::to_string(i),
-                           "--log-level", "warn", "--stats-json", (out / fmt::format("client-{}.json", i)).string()}));
+    std::vector<std::string> args{(bin / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration",
+                                  fmt::format("{}", duration), "--idle-last", "3", "--bot-seed", std::to_string(i),
+                                  "--log-level", "warn", "--stats-json", (out / fmt::format("client-{}.json", i)).string()};
+    if (sim.conditions.any()) {
+      const ferrum::LinkConditions& c = sim.conditions;
+      args.insert(args.end(), {"--sim-latency-ms", fmt::format("{}", c.latencyMs), "--sim-jitter-ms",
+                               fmt::format("{}", c.jitterMs), "--sim-loss", fmt::format("{}", c.loss), "--sim-dup",
+                               fmt::format("{}", c.duplicate), "--sim-seed", std::to_string(sim.seed + i)});
+    }
+    pids.push_back(launch(args));
   }
   int failures = 0;
   for (pid_t pid : pids) failures += (pid < 0 || waitFor(pid) != 0) ? 1 : 0;
