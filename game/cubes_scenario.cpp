@@ -11,7 +11,7 @@ namespace game {
 const ferrum::RigidQuantization& cubesQuantization() {
   static const ferrum::RigidQuantization q{
       {-48.0f, 48.0f, 1.0f / 512}, {-4.0f, 28.0f, 1.0f / 512}, {-48.0f, 48.0f, 1.0f / 512}, 10,
-      {-32.0f, 32.0f, 1.0f / 32},  {-32.0f, 32.0f, 1.0f / 32},
+      {-32.0f, 32.0f, 1.0f / 32},  {-32.0f, 32.0f, 1.0f / 32}, false,
   };
   return q;
 }
@@ -23,24 +23,23 @@ void RigidReplicaController::serverUpdate(ferrum::WriteStream& out) const {
 
 bool RigidReplicaController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
   (void)effects;
-  ferrum::Body& body = entity().body();
+  const ferrum::ViewClock& clock = group().viewClock();
   if (data) {
     ferrum::ReadStream in = *data;
     ferrum::RigidState state;
     if (!ferrum::serializeRigidState(in, state, cubesQuantization())) return false;
     m_decoded = state;
     m_hasDecoded = true;
-    if (!isLocalAuthority()) {
-      ferrum::applyRigidState(body, state);
-      if (state.atRest) body.sleep();
-    }
-  } else if (!isLocalAuthority() && m_hasDecoded && m_decoded.atRest && !body.atRest()) {
-    // Something here woke a copy the authority says is resting: the authority's body
-    // did not move (or it would have sent news), so put ours back.
-    ferrum::applyRigidState(body, m_decoded);
-    body.sleep();
+    if (!isLocalAuthority()) m_view.push(clock.blockTime, state, clock.serverNow);
   }
-  if (isLocalAuthority()) authorityTick();
+  if (isLocalAuthority()) {
+    authorityTick();
+    return true;
+  }
+  m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
+                group().tickSeconds());
+  entity().setDisplayOffset(m_view.offset());
+  entity().setDisplayTime(m_view.shownTime());
   return true;
 }
 
@@ -68,6 +67,7 @@ ferrum::EntityType cubeType() {
   ferrum::EntityType type;
   type.name = "cube";
   type.clientMaySpawn = false;
+  type.remoteBody = ferrum::RemoteBody::Kinematic; // poses only on the wire: nothing to simulate
   type.build = [](const ferrum::SpawnState&) {
     const CubesParams p;
     ferrum::EntityParts parts;
@@ -83,6 +83,7 @@ ferrum::EntityType rollerType() {
   ferrum::EntityType type;
   type.name = "roller";
   type.clientMaySpawn = false;
+  type.remoteBody = ferrum::RemoteBody::Kinematic;
   type.priority = 10.0f; // the player cube first when a packet cannot carry every change
   type.build = [](const ferrum::SpawnState& s) {
     const CubesParams p;

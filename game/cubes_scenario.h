@@ -5,14 +5,15 @@
 // are ferrum-bench's (game/cubes_params.h), so the live figures and the bench's
 // describe the same world.
 //
-// Receivers apply exactly what they decode, and hold a body the sender says is at
-// rest asleep at the decoded pose: with block-level delta an unchanged resting cube
-// is never resent, so a copy that the local simulation nudged (a collision with the
-// extrapolated roller) would otherwise stay wrong forever.
+// Only poses go on the wire (no velocities: about half the bits of a moving cube),
+// so receivers never simulate a copy: copies are kinematic and their remote view
+// interpolates between the decoded poses, ending exactly on the last one. Nothing
+// local can nudge them, so a resting cube that is not resent stays right.
 
 #include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
 #include "ferrum/net_manager.h"
+#include "ferrum/remote_view.h"
 #include "ferrum/rigid_state.h"
 #include "game/cubes_params.h"
 
@@ -22,12 +23,12 @@ constexpr uint16_t kCubesGameId = 0xFE02;    ///< NetConfig::gameId of the cubes
 constexpr float kCubesFloorHalfSize = 40.0f; ///< m; the grid spans +-14.5 m, the roller's waypoints too
 
 /// Precision both cube types are sent with: positions at 1/512 m in +-48 m (x, z) and
-/// [-4, 28] m (y), 10-bit "smallest three" orientation, velocities at 1/32 (m/s, rad/s)
-/// in +-32, and an at-rest flag that drops the velocities.
+/// [-4, 28] m (y), 10-bit "smallest three" orientation, an at-rest flag, and no
+/// velocities.
 const ferrum::RigidQuantization& cubesQuantization();
 
-/// Shared by cubes and the roller: sends the body's state; receivers apply what they
-/// decode and hold resting states asleep (see above).
+/// Shared by cubes and the roller: sends the body's pose; receivers show it through
+/// a RemoteView (see above).
 class RigidReplicaController : public ferrum::Controller {
 public:
   void serverUpdate(ferrum::WriteStream& out) const override;
@@ -44,6 +45,7 @@ protected:
 private:
   ferrum::RigidState m_decoded;
   bool m_hasDecoded = false;
+  ferrum::RemoteView m_view;
 };
 
 class CubeController final : public RigidReplicaController {};

@@ -15,6 +15,9 @@ struct RigidQuantization {
   int orientationBits = 11;                       ///< per "smallest three" component
   QuantRange linearVelocity{-48.0f, 48.0f, 1.0f / 64};  ///< m/s
   QuantRange angularVelocity{-32.0f, 32.0f, 1.0f / 64}; ///< rad/s
+  /// False: no velocities on the wire (decoded as zero), for types whose receivers
+  /// only interpolate poses and never simulate the copy; about half the bits.
+  bool velocities = true;
 };
 
 struct RigidState {
@@ -37,7 +40,7 @@ bool serializeRigidState(Stream& s, RigidState& st, const RigidQuantization& q) 
   serializeQuantized(s, st.position, q.positionX, q.positionY, q.positionZ);
   serializeQuatSmallestThree(s, st.orientation, q.orientationBits);
   s.serializeBool(st.atRest);
-  if (!st.atRest) {
+  if (!st.atRest && q.velocities) {
     serializeQuantized(s, st.linearVelocity, q.linearVelocity);
     serializeQuantized(s, st.angularVelocity, q.angularVelocity);
   } else if constexpr (Stream::kReading) {

@@ -172,11 +172,11 @@ TEST(CubesLive, ClientsDecodeTheServersQuantizedStateExactly) {
       ASSERT_NE(copy, nullptr);
       const RigidState wire = wireTruth(truth);
       wrongDecode += !replica(*copy).hasDecoded() || !sameState(replica(*copy).decoded(), wire);
-      // What the client shows is what it decoded: held asleep at that pose.
-      const Transform shown = copy->body().transform();
+      // What the client shows is what it decoded, and nothing local simulates it.
+      const Transform shown = copy->displayTransform();
       wrongBody += distance(shown.position, wire.position) > positionTolerance ||
                    angleBetween(shown.orientation, wire.orientation) > angleTolerance;
-      awake += !copy->body().atRest();
+      awake += !copy->body().kinematic() && !copy->body().atRest();
     });
     EXPECT_EQ(wrongDecode, 0u) << "entities whose decoded state is not the server's quantized state";
     EXPECT_EQ(wrongBody, 0u) << "entities shown away from the decoded state";
