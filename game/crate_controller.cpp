@@ -39,10 +39,8 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
 }
 
 void CrateController::showRemote(bool arrived) {
-  m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), arrived,
+  m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), arrived,
                 group().tickSeconds());
-  entity().setDisplayOffset(m_view.offset());
-  entity().setDisplayTime(m_view.shownTime());
 }
 
 ferrum::EntityType crateType() {

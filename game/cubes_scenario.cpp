@@ -36,10 +36,8 @@ bool RigidReplicaController::clientUpdate(const ferrum::ReadStream* data, ferrum
     authorityTick();
     return true;
   }
-  m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
+  m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
                 group().tickSeconds());
-  entity().setDisplayOffset(m_view.offset());
-  entity().setDisplayTime(m_view.shownTime());
   return true;
 }
 

@@ -55,10 +55,8 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
     }
   }
   if (!isLocalAuthority()) {
-    m_view.update(entity().body(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
+    m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
                   group().tickSeconds());
-    entity().setDisplayOffset(m_view.offset());
-    entity().setDisplayTime(m_view.shownTime());
   }
   // Only the authority burns the fuse and decides when it goes off.
   if (!isLocalAuthority() || m_exploded) return true;

@@ -75,9 +75,7 @@ bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effe
     return true;
   }
   const ferrum::ViewMode mode = group().viewMode(entity().type());
-  m_view.update(entity().body(), group().viewClock(), mode, data != nullptr, group().tickSeconds());
-  entity().setDisplayOffset(m_view.offset());
-  entity().setDisplayTime(m_view.shownTime());
+  m_view.update(entity(), group().viewClock(), mode, data != nullptr, group().tickSeconds());
   if (mode == ferrum::ViewMode::Predict) move(); // physics carries it on, steering as the owner does
   return true;
 }

@@ -52,8 +52,10 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
       ImGui::EndTable();
     }
     drawGraphs(in.history);
-    if (in.viewClock && ImGui::CollapsingHeader("remote view", ImGuiTreeNodeFlags_DefaultOpen))
+    if (in.viewClock && ImGui::CollapsingHeader("remote view", ImGuiTreeNodeFlags_DefaultOpen)) {
       drawRemoteView(*in.viewClock);
+      ImGui::Checkbox("ghosts (newest received pose)", &state.showGhosts);
+    }
     if (ImGui::CollapsingHeader("counters", state.showCounters ? ImGuiTreeNodeFlags_DefaultOpen : 0))
       drawCounters(s);
     if (ImGui::CollapsingHeader("display")) {

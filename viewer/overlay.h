@@ -18,6 +18,7 @@ struct OverlayState {
   bool showCounters = true;
   bool showLabels = true;
   bool showServerList = false;
+  bool showGhosts = false; ///< remote entities' newest received poses, translucent
 };
 
 struct OverlayInput {

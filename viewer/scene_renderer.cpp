@@ -28,7 +28,7 @@ bool SceneRenderer::init(std::string& error) {
 }
 
 void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& effects, const Camera& camera, int width,
-                         int height) {
+                         int height, bool ghosts) {
   glViewport(0, 0, width, height);
   glClearColor(kSky.r, kSky.g, kSky.b, 1);
   glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
@@ -55,13 +55,20 @@ void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& ef
   }
 
   drawArena();
-  group.forEach([this](const ferrum::Entity& e) { drawEntity(e); });
+  group.forEach([this](const ferrum::Entity& e) { drawEntity(e, e.displayTransform(), unpackRgba(e.visual().rgba)); });
 
   // Translucent things last, without writing depth, so they never hide what is behind.
   glEnable(GL_BLEND);
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glDepthMask(GL_FALSE);
   group.forEach([this](const ferrum::Entity& e) { drawShadow(e); });
+  if (ghosts)
+    group.forEach([this](const ferrum::Entity& e) {
+      // Where the ghost and the body coincide (at rest) it would only flicker in the body.
+      const auto pose = e.receivedTransform();
+      if (pose && ferrum::distance(pose->position, e.displayTransform().position) > 0.03f)
+        drawEntity(e, *pose, {0.85f, 0.95f, 1.0f, 0.35f});
+    });
   drawEffects(effects);
   glDepthMask(GL_TRUE);
   glDisable(GL_BLEND);
@@ -94,11 +101,11 @@ void SceneRenderer::drawArena() {
   }
 }
 
-void SceneRenderer::drawEntity(const ferrum::Entity& entity) {
+// Entities are shown where the remote view says (body plus the fading correction),
+// not at the raw body; ghosts at the newest received pose.
+void SceneRenderer::drawEntity(const ferrum::Entity& entity, const ferrum::Transform& pose, Rgba colour) {
   const ferrum::Visual& v = entity.visual();
-  // Shown where the remote view says (body plus the fading correction), not the raw body.
-  const Mat4 body = modelMatrix(entity.displayTransform(), {1, 1, 1});
-  const Rgba colour = unpackRgba(v.rgba);
+  const Mat4 body = modelMatrix(pose, {1, 1, 1});
   switch (v.shape) {
   case ferrum::Shape::Box:
     drawMesh(m_meshes.cube, body * placed({}, v.size), colour);

@@ -22,14 +22,16 @@ class SceneRenderer {
 public:
   /// Needs a current GL 3.3 context. False (with a message) if the shaders fail.
   bool init(std::string& error);
-  void draw(const ferrum::EntityGroup& group, const EffectsView& effects, const Camera& camera, int width, int height);
+  /// `ghosts`: also draw remote entities at their newest received pose, translucent.
+  void draw(const ferrum::EntityGroup& group, const EffectsView& effects, const Camera& camera, int width, int height,
+            bool ghosts = false);
   /// The last frame's view-projection (for labels and rings drawn by the overlay).
   const Mat4& viewProj() const { return m_viewProj; }
 
 private:
   void drawMesh(const Mesh& mesh, const Mat4& model, Rgba colour, float emissive = 0, bool floor = false);
   void drawArena();
-  void drawEntity(const ferrum::Entity& entity);
+  void drawEntity(const ferrum::Entity& entity, const ferrum::Transform& pose, Rgba colour);
   void drawShadow(const ferrum::Entity& entity);
   void drawEffects(const EffectsView& effects);
 

@@ -153,6 +153,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   NetHistory history;
   Overlay overlay;
   OverlayState overlayState;
+  overlayState.showGhosts = options.ghosts;
   ServerList servers(options.discoveryTarget, options.discoveryPort);
 
   const double start = app::steadySeconds();
@@ -200,7 +201,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
 
     int width = 0, height = 0;
     SDL_GL_GetDrawableSize(window.window(), &width, &height);
-    renderer.draw(net.group(), effects, camera, width, height);
+    renderer.draw(net.group(), effects, camera, width, height, overlayState.showGhosts);
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();

@@ -23,6 +23,7 @@ struct ViewerOptions {
   /// screen, so a picture of the game shows one (0: take the shot at once).
   double explosionWaitSeconds = 0;
   double durationSeconds = 0; ///< 0: until the window closes
+  bool ghosts = false;         ///< start with ghosts (newest received poses) shown
   std::string discoveryTarget = "255.255.255.255";
   uint16_t discoveryPort = 27961;
 };

@@ -22,6 +22,9 @@ void addPlayOptions(CLI::App& cli, PlayOptions& o) {
   cli.add_option("--width", o.width, "window width (pixels)")->capture_default_str();
   cli.add_option("--height", o.height, "window height (pixels)")->capture_default_str();
   cli.add_flag("--bot", o.bot, "with --view: a bot drives the player (watch it play)");
+  cli.add_flag("--ghosts", o.ghosts,
+               "with --view: also draw each remote entity where its newest state says (translucent), to see "
+               "what the remote view smooths (also a checkbox in the window)");
   cli.add_flag("--host", o.host, "listen server: run a server and your own player in this process "
                                   "(others join over UDP; without --view a bot plays the host)");
   cli.add_option("--port", o.hostPort, "with --host: UDP port to listen on (0: a free one, see --port-file)")
@@ -81,6 +84,7 @@ viewer::ViewerOptions viewerOptions(const PlayOptions& play, const ClientBasics&
   v.screenshotPath = play.screenshot;
   v.frames = play.frames;
   v.explosionWaitSeconds = play.explosionWait;
+  v.ghosts = play.ghosts;
   v.durationSeconds = basics.duration;
   v.discoveryTarget = play.findAddress;
   v.discoveryPort = static_cast<uint16_t>(play.findPort);

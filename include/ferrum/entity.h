@@ -32,6 +32,10 @@ public:
   /// interpolating view shows the past); unset: the present.
   std::optional<double> displayTime() const { return m_displayTime; }
   void setDisplayTime(std::optional<double> serverTime) { m_displayTime = serverTime; }
+  /// On a peer that does not simulate it: the newest pose its authority sent (what a
+  /// viewer draws as a "ghost" to show the remote view's work); unset elsewhere.
+  std::optional<Transform> receivedTransform() const { return m_received; }
+  void setReceivedTransform(std::optional<Transform> pose) { m_received = pose; }
   Controller& controller() { return *m_controller; }
   const Controller& controller() const { return *m_controller; }
 
@@ -52,6 +56,7 @@ private:
   std::unique_ptr<Controller> m_controller;
   Vec3 m_displayOffset;
   std::optional<double> m_displayTime;
+  std::optional<Transform> m_received;
 };
 
 } // namespace ferrum

@@ -66,6 +66,23 @@ TEST(RemoteViewTimeline, ForwardedStateKeepsItsOwnersTimeSoItsViewWaitsForTheExt
   EXPECT_LT(playerDelay - crateDelay, hop + 2 * tick);
 }
 
+TEST(RemoteViewTimeline, CopiesTellWhatTheyShowAndWhatTheyLastHeardAuthoritiesDoNot) {
+  TwoHops m;
+  m.tick(240);
+  ASSERT_FALSE(m.a.player->id().isNull());
+  const Entity* own = m.a.group->find(m.a.player->id());
+  const Entity* other = m.a.group->find(m.b.player->id());
+  ASSERT_TRUE(own && other);
+  EXPECT_FALSE(own->receivedTransform()) << "a's own player is simulated here, not received";
+  EXPECT_FALSE(own->displayTime());
+  ASSERT_TRUE(other->receivedTransform()) << "the newest pose b sent (what a viewer draws as a ghost)";
+  ASSERT_TRUE(other->displayTime());
+  // The newest news is at most a few hops old: near b's own body, while the shown
+  // (interpolated) pose is further in the past.
+  const Vec3 truth = m.b.group->find(m.b.player->id())->body().position();
+  EXPECT_LT(distance(other->receivedTransform()->position, truth), 2.0f);
+}
+
 TEST(RemoteViewTimeline, EachTypeHasItsOwnModeUnlessOverriddenAtRunTime) {
   ControllerRegistry registry;
   game::registerDemoTypes(registry);
