@@ -58,8 +58,15 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
     m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
                   group().tickSeconds());
   }
-  // Only the authority burns the fuse and decides when it goes off.
-  if (!isLocalAuthority() || m_exploded) return true;
+  // Only the authority burns the fuse and decides when it goes off. A grenade whose
+  // explosion this peer already handled (say it became the authority when the
+  // thrower left, its despawn still on the way) is spent: it goes, never off again.
+  if (!isLocalAuthority()) return true;
+  if (m_exploded) {
+    if (!m_despawnRequested) requestDespawn();
+    m_despawnRequested = true;
+    return true;
+  }
   if (m_fuseTicks > 0) --m_fuseTicks;
   if (m_fuseTicks == 0) explode();
   return true;
@@ -67,6 +74,7 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
 
 void GrenadeController::explode() {
   m_exploded = true;
+  m_despawnRequested = true; // below
   Explosion blast{entity().body().position()};
   ferrum::WriteStream out(64);
   blast.serialize(out);
@@ -78,6 +86,7 @@ void GrenadeController::onEvent(const ferrum::ReadStream& data, ferrum::Effects&
   ferrum::ReadStream in = data;
   Explosion blast;
   if (!blast.serialize(in)) return;
+  m_exploded = true; // on every peer: whoever simulates it later must not set it off again
   const ferrum::EntityId self = entity().id();
   effects.emit({ferrum::EffectKind::Explosion, blast.position, kBlastRadius, self});
   effects.emit({ferrum::EffectKind::Light, blast.position, 8.0f, self});

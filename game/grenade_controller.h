@@ -33,6 +33,7 @@ private:
 
   uint32_t m_fuseTicks;
   bool m_exploded = false;
+  bool m_despawnRequested = false;
   ferrum::RemoteView m_view;
 };
 

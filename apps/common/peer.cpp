@@ -26,7 +26,7 @@ const volatile bool& installStopSignals() {
 
 std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& error) {
   error = options.net.validate();
-  if (error.empty()) error = options.sim.validate();
+  if (error.empty()) error = options.sim.conditions.validate();
   if (!error.empty()) return nullptr;
   auto peer = std::unique_ptr<Peer>(new Peer());
   game::registerDemoTypes(peer->m_registry);
@@ -36,9 +36,10 @@ std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& erro
                                                                : ferrum::EnetTransport::client(options.enet, error);
   if (!peer->m_transport) return nullptr;
   ferrum::Transport* link = peer->m_transport.get();
-  if (options.sim.any()) {
-    peer->m_simulator = std::make_unique<ferrum::LinkSimulator>(*peer->m_transport, options.sim, options.sim,
-                                                                options.simSeed, steadySeconds);
+  if (options.sim.conditions.any()) {
+    const ferrum::LinkConditions& both = options.sim.conditions;
+    peer->m_simulator =
+        std::make_unique<ferrum::LinkSimulator>(*peer->m_transport, both, both, options.sim.seed, steadySeconds);
     link = peer->m_simulator.get();
   }
   ferrum::NetConfig net = options.net;

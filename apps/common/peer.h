@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "apps/common/sim_options.h"
 #include "ferrum/effects.h"
 #include "ferrum/enet_transport.h"
 #include "ferrum/link_simulator.h"
@@ -24,8 +25,7 @@ double steadySeconds();
 struct PeerOptions {
   ferrum::NetConfig net;
   ferrum::EnetConfig enet;
-  ferrum::LinkConditions sim; ///< any condition set: the link goes through a LinkSimulator
-  uint64_t simSeed = 1;
+  SimOptions sim; ///< any condition set: the link goes through a LinkSimulator
   /// Static world, registered types and game id (every peer of a game: the same).
   game::Scenario scenario = game::Scenario::Arena;
   /// How remote entities are shown (ViewClock::mode); changeable later at run time.

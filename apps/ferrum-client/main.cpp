@@ -50,14 +50,11 @@ int main(int argc, char** argv) {
                  "interpolate, extrapolate or predict")
       ->capture_default_str();
   cli.add_flag("--no-player", noPlayer, "join as a spectator: no player (and no bot) of our own");
-  app::SimOptions sim;
-  app::addSimOptions(cli, sim);
+  app::addSimOptions(cli, options.sim);
   app::PlayOptions play;
   app::addPlayOptions(cli, play);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
-  options.sim = sim.conditions;
-  options.simSeed = sim.seed;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
   if (!ferrum::parseViewModeChoice(viewMode, options.viewMode)) {
     std::fprintf(stderr, "ferrum-client: --view-mode '%s' is not one of default, raw, interpolate, extrapolate, predict\n",

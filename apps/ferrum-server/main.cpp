@@ -56,14 +56,11 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
-  app::SimOptions sim;
-  app::addSimOptions(cli, sim);
+  app::addSimOptions(cli, options.sim);
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
   std::string& logLevel = app::addLogLevelOption(cli, "info");
   CLI11_PARSE(cli, argc, argv);
-  options.sim = sim.conditions;
-  options.simSeed = sim.seed;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
 
   std::string error;

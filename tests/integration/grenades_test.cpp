@@ -17,24 +17,7 @@ using testing_support::TestPeer;
 
 namespace {
 
-
-struct Match {
-  std::unique_ptr<TestPeer> server, a, b;
-  std::vector<TestPeer*> all;
-
-  Match() {
-    server = TestPeer::enetServer();
-    a = TestPeer::enetClient(server->port, true);
-    b = TestPeer::enetClient(server->port, true);
-    all = {server.get(), a.get(), b.get()};
-  }
-  bool ready() {
-    return pumpUntil(all, [&] {
-      return !a->player->id().isNull() && !b->player->id().isNull() && server->group->size() == 2 &&
-             a->group->size() == 2 && b->group->size() == 2;
-    }, 600);
-  }
-};
+using Match = testing_support::TwoPlayerMatch;
 
 } // namespace
 

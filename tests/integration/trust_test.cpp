@@ -17,24 +17,12 @@ using testing_support::TestPeer;
 
 namespace {
 
+/// The victim is client a, the cheat client b.
+struct Match : testing_support::TwoPlayerMatch {
+  using TwoPlayerMatch::TwoPlayerMatch;
+  std::unique_ptr<TestPeer>& victim = a;
+  std::unique_ptr<TestPeer>& cheat = b;
 
-
-struct Match {
-  std::unique_ptr<TestPeer> server, victim, cheat;
-  std::vector<TestPeer*> all;
-
-  explicit Match(NetConfig serverConfig = {}) {
-    server = TestPeer::enetServer(serverConfig);
-    victim = TestPeer::enetClient(server->port, true);
-    cheat = TestPeer::enetClient(server->port, true);
-    all = {server.get(), victim.get(), cheat.get()};
-  }
-  bool ready() {
-    return pumpUntil(all, [&] {
-      return !victim->player->id().isNull() && !cheat->player->id().isNull() && server->group->size() == 2 &&
-             victim->group->size() == 2 && cheat->group->size() == 2;
-    }, 600);
-  }
   SpawnState besideCheat() {
     SpawnState s;
     s.transform.position = cheat->group->find(cheat->player->id())->body().position() + Vec3{0.8f, 0.5f, 0};

@@ -88,4 +88,18 @@ void pumpTicks(const std::vector<TestPeer*>& peers, int ticks) {
   pumpUntil(peers, [&] { return n++ >= ticks; }, ticks + 1, 120);
 }
 
+TwoPlayerMatch::TwoPlayerMatch(ferrum::NetConfig serverConfig) {
+  server = TestPeer::enetServer(serverConfig);
+  a = TestPeer::enetClient(server->port, true);
+  b = TestPeer::enetClient(server->port, true);
+  all = {server.get(), a.get(), b.get()};
+}
+
+bool TwoPlayerMatch::ready() {
+  return pumpUntil(all, [&] {
+    return !a->player->id().isNull() && !b->player->id().isNull() && server->group->size() == 2 &&
+           a->group->size() == 2 && b->group->size() == 2;
+  }, 600);
+}
+
 } // namespace testing_support

@@ -49,4 +49,15 @@ ferrum::PeerStats statsOf(const ferrum::NetStats& stats, ferrum::PeerId slot);
 /// How many live entities of `type` the group holds.
 size_t countType(const ferrum::EntityGroup& group, ferrum::EntityTypeId type);
 
+/// The usual cast of the integration tests: a server and two clients with players,
+/// over loopback ENet.
+struct TwoPlayerMatch {
+  explicit TwoPlayerMatch(ferrum::NetConfig serverConfig = {});
+  /// Both players spawned and known to all three peers (bounded).
+  bool ready();
+
+  std::unique_ptr<TestPeer> server, a, b;
+  std::vector<TestPeer*> all;
+};
+
 } // namespace testing_support

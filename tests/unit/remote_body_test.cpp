@@ -1,11 +1,13 @@
-// The physical policy of copies of entities another peer simulates: a kinematic copy
-// (players) is moved by its view alone and never shoved by local bodies; the
-// authority's own body, and any copy that becomes the authority, is dynamic.
+// Authority and copies: the physical policy of copies of entities another peer
+// simulates (a kinematic copy, players, is moved by its view alone and never shoved by
+// local bodies; the authority's own body, and any copy that becomes the authority, is
+// dynamic), and a grenade taken over after its explosion is spent.
 
 #include <gtest/gtest.h>
 
 #include "ferrum/entity.h"
 #include "ferrum/entity_group.h"
+#include "game/crate_controller.h"
 #include "game/demo_game.h"
 #include "game/types.h"
 
@@ -63,4 +65,36 @@ TEST(RemoteBody, AKinematicCopyIsNeverShovedButStillPushesLocalBodies) {
   EXPECT_LT(distance(theirs->body().position(), {0, 5, 0}), 1e-4f) << "only its view may move it";
   EXPECT_LT(crate->body().linearVelocity().x, 0.0f) << "the crate bounced back off it";
   EXPECT_LT(crate->body().position().x, -0.5f);
+}
+
+// A grenade whose explosion this peer already handled, and which then becomes this
+// peer's to simulate (its thrower left before its despawn arrived), is spent: it is
+// despawned, never set off a second time.
+TEST(GrenadeHandover, AnExplodedGrenadeHandedOverIsDespawnedNotSetOffAgain) {
+  ControllerRegistry registry;
+  game::registerDemoTypes(registry);
+  EntityGroup group(registry); // no NetManager: events handled here, despawns at step()
+  group.setLocalPeer(kServerPeer);
+  SpawnState s = at({0, 1, 0});
+  s.variant = 30; // fuse ticks
+  const EntityId id = EntityId::make(kElsewhere, 2);
+  Entity* grenade = group.spawn(id, game::kGrenadeType, kElsewhere, s);
+  ASSERT_TRUE(grenade);
+  // The thrower's explosion event arrives.
+  WriteStream blast(64);
+  Vec3 where{0, 1, 0};
+  const auto& q = game::crateQuantization();
+  ASSERT_TRUE(serializeQuantized(blast, where, q.positionX, q.positionY, q.positionZ));
+  Effects effects;
+  group.dispatchEvent(id, ReadStream(blast.buffer().data(), blast.bits()), effects);
+  const uint64_t explosions = effects.count(EffectKind::Explosion);
+  EXPECT_EQ(explosions, 1u);
+  // The thrower leaves; this peer takes the grenade over and simulates it.
+  ASSERT_TRUE(group.setAuthority(id, kServerPeer));
+  for (int i = 0; i < 60 && group.find(id); ++i) {
+    group.find(id)->controller().clientUpdate(nullptr, effects);
+    group.step();
+  }
+  EXPECT_EQ(group.find(id), nullptr) << "a spent grenade goes";
+  EXPECT_EQ(effects.count(EffectKind::Explosion), explosions) << "and never explodes twice";
 }
