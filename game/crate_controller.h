@@ -1,7 +1,7 @@
 #pragma once
 // Crates: physics props under the server's authority. The authority sends the body's
-// state; everyone else applies it, and between packets lets Bullet carry the body on
-// from its last velocity (dead reckoning that also respects gravity and collisions).
+// state; everyone else shows it through a RemoteView (the type's mode, interpolate by
+// default) on a dynamic body the view puts back every tick (RemoteBody::Corrected).
 // A hard impact shows sparks on every peer.
 
 #include "ferrum/controller.h"

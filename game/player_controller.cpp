@@ -86,7 +86,7 @@ PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadS
   PlayerState claim;
   if (!claim.serialize(in)) return Verdict::Reject;
   // Judge the step from the owner's previous accepted claim: the server's own copy
-  // drifts (dead reckoning, collisions) and would make honest steps look long.
+  // lags and drifts (it is a remote view) and would make honest steps look long.
   const ferrum::Vec3 here = m_hasClaim ? m_lastClaim : entity().body().position();
   m_hasClaim = true;
   const float reach = kPlayerSpeedLimit * elapsedSeconds + kPlayerMoveSlack;

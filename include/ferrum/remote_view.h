@@ -3,8 +3,9 @@
 ///
 /// - Raw: apply each state as it arrives (the seed's behaviour); physics carries the
 ///   body on between packets.
-/// - Interpolate: show the past, `interpolationDelay` behind the server's present,
-///   blending between the two received states around that moment. Smooth, but late.
+/// - Interpolate: show the past, blending between the two received states around
+///   that moment: as far behind the server's present as this view's news is old on
+///   arrival, plus the clock's `interpolationDelay`. Smooth, but late.
 /// - Extrapolate: show the newest state carried forward by its velocity to the
 ///   present, for at most `extrapolationCap`, then hold.
 /// - Predict: the seed's idea: on a new state, advance it by the time it spent on
