@@ -101,7 +101,8 @@ int runBandwidth(const Options& o) {
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   for (int pps : {60, 30}) {
     config.sendHz = pps;
-    pipelines.push_back(makeSeedPipeline(pps));
+    pipelines.push_back(makeSeedPipeline(pps, SeedVariant::EveryObject));
+    pipelines.push_back(makeSeedPipeline(pps, SeedVariant::ChangedOnly));
     pipelines.push_back(makeFullPipeline(pps));
     pipelines.push_back(makeFerrumPipeline(pps, acks, config));
   }
@@ -144,12 +145,12 @@ int runBandwidth(const Options& o) {
   std::printf("source: %s, %ld frames, %zu objects, baseline age %d frames, ack loss %.2f\n",
               source->describe().c_str(), index, previous.states.size(), o.baselineAge, o.loss);
   std::printf("moving per frame: %.2f%% of objects\n\n", 100.0 * report["moving_share_mean"].get<double>());
-  std::printf("%-15s %4s %9s %9s %9s %9s %8s %8s %8s %9s %9s %6s %6s\n", "encoder", "pps", "kbps mean", "p50", "p95",
+  std::printf("%-17s %4s %9s %9s %9s %9s %8s %8s %8s %9s %9s %6s %6s\n", "encoder", "pps", "kbps mean", "p50", "p95",
               "max", "bit/cube", "enc us", "dec us", "pos err m", "ori rad", "exact", "maxB");
   for (const auto& p : pipelines) {
     const nlohmann::json j = summarize(p->stats());
     exact = exact && j["exact"].get<bool>();
-    std::printf("%-15s %4d %9.1f %9.1f %9.1f %9.1f %8.3f %8.1f %8.1f %9.6f %9.6f %6s %6zu\n",
+    std::printf("%-17s %4d %9.1f %9.1f %9.1f %9.1f %8.3f %8.1f %8.1f %9.6f %9.6f %6s %6zu\n",
                 j["encoder"].get<std::string>().c_str(), j["packets_per_second"].get<int>(), j["kbps_mean"].get<double>(),
                 j["kbps_p50"].get<double>(), j["kbps_p95"].get<double>(), j["kbps_max"].get<double>(),
                 j["bits_per_cube_mean"].get<double>(), j["encode_us_median"].get<double>(),
@@ -161,14 +162,18 @@ int runBandwidth(const Options& o) {
   std::printf("(errors: objects whose receiver copy is this frame's state; with stale ones see the JSON)\n");
   // Ratios against the baselines measured in this same run, and the published reference.
   for (int pps : {60, 30}) {
-    double seed = 0, ours = 0;
+    double seed = 0, seedChanged = 0, ours = 0;
     for (const auto& e : report["encoders"]) {
       if (e["packets_per_second"] != pps) continue;
       if (e["encoder"] == "seed (zlib)") seed = e["kbps_mean"];
+      if (e["encoder"] == "seed changed-only") seedChanged = e["kbps_mean"];
       if (e["encoder"] == "ferrum delta") ours = e["kbps_mean"];
     }
-    report["ferrum_over_seed"][std::to_string(pps)] = seed > 0 ? ours / seed : 0.0;
-    std::printf("\n%d pps: ferrum / seed = %.4f", pps, seed > 0 ? ours / seed : 0.0);
+    const double overSeed = seed > 0 ? ours / seed : 0.0;
+    const double overChanged = seedChanged > 0 ? ours / seedChanged : 0.0;
+    report["ferrum_over_seed"][std::to_string(pps)] = overSeed;
+    report["ferrum_over_seed_changed_only"][std::to_string(pps)] = overChanged;
+    std::printf("\n%d pps: ferrum / seed = %.4f, ferrum / seed changed-only = %.4f", pps, overSeed, overChanged);
     if (pps == 60 && !o.input.empty() && o.loss == 0 && kReferenceKbps.count(o.baselineAge)) {
       const double ref = kReferenceKbps.at(o.baselineAge);
       report["reference_kbps"] = ref;
@@ -196,7 +201,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ferrum-bench: snapshot encoders compared on the same world states"};
   app.require_subcommand(1);
   Options o;
-  CLI::App* bw = app.add_subcommand("bandwidth", "seed format vs full quantized vs ferrum delta+priority");
+  CLI::App* bw = app.add_subcommand("bandwidth", "seed format (and changed-only) vs full quantized vs ferrum delta+priority");
   auto* input = bw->add_option("--input", o.input, "recorded stream, challenge layout (zstd or raw)")->check(CLI::ExistingFile);
   bw->add_option("--scenario", o.scenario, "built-in scenario")->check(CLI::IsMember({"cubes"}))->excludes(input);
   bw->add_option("--baseline-age", o.baselineAge, "frames between a packet and its ack (baseline age)")

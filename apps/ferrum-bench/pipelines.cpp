@@ -34,20 +34,26 @@ double angleError(Quat a, Quat b) {
 
 // ------------------------------------------------------------ (a) the seed's format
 
-/// Per moving object: type (1 byte), id (1 byte), float32 x3 position, int16 x4
-/// orientation; whole state every packet; zlib over the datagram. With 901 objects
+/// The seed's format: per object, type (1 byte), id (1 byte), float32 x3 position,
+/// int16 x4 orientation, zlib over the datagram. The seed's NetManager has every
+/// controller pack its state into every broadcast (seed text; DESIGN.md, "whole state
+/// every packet"), so `EveryObject` sends all objects each packet. `ChangedOnly` is a
+/// stronger variant the seed never had: only objects whose state differs from the
+/// previous packet (a delta against the last packet, with no acks). With 901 objects
 /// a 1-byte id cannot name them all: we keep the seed's 22 bytes and let the decoder
-/// learn the indices out of band, which flatters the seed by a byte per object.
+/// learn the indices out of band, which flatters both by a byte per object.
 class SeedPipeline final : public Pipeline {
 public:
-  explicit SeedPipeline(int pps) : Pipeline("seed (zlib)", pps) {}
+  SeedPipeline(int pps, SeedVariant variant)
+      : Pipeline(variant == SeedVariant::EveryObject ? "seed (zlib)" : "seed changed-only", pps), m_variant(variant) {}
 
 protected:
   void packet(const Frame& f, long) override {
     const auto t0 = Clock::now();
     std::vector<uint32_t> moving;
     for (uint32_t i = 0; i < f.states.size(); ++i)
-      if (m_prev.size() != f.states.size() || !(m_prev[i] == f.states[i])) moving.push_back(i);
+      if (m_variant == SeedVariant::EveryObject || m_prev.size() != f.states.size() || !(m_prev[i] == f.states[i]))
+        moving.push_back(i);
     std::vector<uint8_t> raw;
     raw.reserve(moving.size() * 22);
     for (uint32_t i : moving) {
@@ -97,6 +103,7 @@ private:
     for (int i = 0; i < bytes; ++i) v |= uint32_t{p[i]} << (8 * i);
     return v;
   }
+  SeedVariant m_variant;
   std::vector<snapshot::CubeState> m_prev;
   std::vector<Transform> m_view;
 };
@@ -240,7 +247,9 @@ void Pipeline::measureErrors(const Frame& f, const std::vector<Transform>& view,
   }
 }
 
-std::unique_ptr<Pipeline> makeSeedPipeline(int pps) { return std::make_unique<SeedPipeline>(pps); }
+std::unique_ptr<Pipeline> makeSeedPipeline(int pps, SeedVariant variant) {
+  return std::make_unique<SeedPipeline>(pps, variant);
+}
 std::unique_ptr<Pipeline> makeFullPipeline(int pps) { return std::make_unique<FullPipeline>(pps); }
 std::unique_ptr<Pipeline> makeFerrumPipeline(int pps, const AckModel& acks, const snapshot::SnapshotConfig& config) {
   return std::make_unique<FerrumPipeline>(pps, acks, config);

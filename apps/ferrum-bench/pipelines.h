@@ -1,6 +1,6 @@
 #pragma once
 // The encoders ferrum-bench compares, each run as a sender + receiver pair over the
-// same frames: (a) the seed's format, (b) full quantized snapshots, (c) ferrum's
+// same frames: (a) the seed's format (and a stronger changed-only variant of it), (b) full quantized snapshots, (c) ferrum's
 // delta + priority encoder with simulated acks.
 
 #include <memory>
@@ -56,7 +56,10 @@ protected:
   PipelineStats m_stats;
 };
 
-std::unique_ptr<Pipeline> makeSeedPipeline(int packetsPerSecond);
+/// EveryObject: the seed as it was, every object in every packet. ChangedOnly: a
+/// stronger baseline, only objects that changed since the previous packet.
+enum class SeedVariant : uint8_t { EveryObject, ChangedOnly };
+std::unique_ptr<Pipeline> makeSeedPipeline(int packetsPerSecond, SeedVariant variant);
 std::unique_ptr<Pipeline> makeFullPipeline(int packetsPerSecond);
 std::unique_ptr<Pipeline> makeFerrumPipeline(int packetsPerSecond, const AckModel& acks,
                                              const snapshot::SnapshotConfig& config);
