@@ -26,7 +26,9 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
   ferrum::ReadStream in = *data;
   ferrum::RigidState state;
   if (!ferrum::serializeRigidState(in, state, crateQuantization())) return false;
-  if (!isLocalAuthority()) {
+  if (isLocalAuthority()) {
+    ferrum::applySentStateOnAuthority(entity().body(), state, crateQuantization());
+  } else {
     m_view.push(group().viewClock().blockTime, state, group().viewClock().serverNow);
     showRemote(true);
   }

@@ -33,6 +33,7 @@ bool RigidReplicaController::clientUpdate(const ferrum::ReadStream* data, ferrum
     if (!isLocalAuthority()) m_view.push(clock.blockTime, state, clock.serverNow);
   }
   if (isLocalAuthority()) {
+    if (data) ferrum::applySentStateOnAuthority(entity().body(), m_decoded, cubesQuantization());
     authorityTick();
     return true;
   }

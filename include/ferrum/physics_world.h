@@ -50,6 +50,10 @@ public:
   void setTransform(const Transform& t);
   void setLinearVelocity(Vec3 v);
   void setAngularVelocity(Vec3 w);
+  /// Moves the body onto a state very close to its own (its state rounded to the wire
+  /// grid) without waking it or restarting Bullet's count towards sleep, which
+  /// setTransform and the velocity setters do. Not for teleports.
+  void snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity);
   /// Impulse in N·s applied at the centre of mass.
   void applyImpulse(Vec3 impulse);
   /// Stops the body and puts it to sleep where it is: Bullet no longer moves it until

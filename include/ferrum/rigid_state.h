@@ -18,6 +18,12 @@ struct RigidQuantization {
   /// False: no velocities on the wire (decoded as zero), for types whose receivers
   /// only interpolate poses and never simulate the copy; about half the bits.
   bool velocities = true;
+  /// True: the authority moves its own body onto the state it sends, every tick, so it
+  /// simulates from the very numbers receivers decode and a receiver simulating a copy
+  /// starts where the authority does. The cost: each tick's rounding (up to half a
+  /// step of position, orientation and velocity) is fed back into the simulation.
+  /// See docs/architecture.md, "Quantized state on the authority".
+  bool quantizeAuthority = false;
 };
 
 struct RigidState {
@@ -32,6 +38,11 @@ struct RigidState {
 RigidState captureRigidState(const Body& body);
 /// Moves the body to `state` (velocities zero when at rest).
 void applyRigidState(Body& body, const RigidState& state);
+/// The authority's half of `quantizeAuthority`: puts `body` onto `sent` (the state it
+/// just sent, as receivers decode it) when `q` asks for it, else does nothing. Does
+/// not wake a sleeping body or hold an awake one from sleep; without velocities on
+/// the wire only the pose is rounded.
+void applySentStateOnAuthority(Body& body, const RigidState& sent, const RigidQuantization& q);
 /// `state` as a receiver decodes it.
 RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& q);
 

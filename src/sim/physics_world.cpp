@@ -130,6 +130,14 @@ void Body::setTransform(const Transform& t) {
   m_body->activate(true);
 }
 
+void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity) {
+  btTransform bt(toBt(t.orientation), toBt(t.position));
+  m_body->setWorldTransform(bt);
+  m_body->getMotionState()->setWorldTransform(bt);
+  m_body->setLinearVelocity(toBt(linearVelocity));
+  m_body->setAngularVelocity(toBt(angularVelocity));
+}
+
 void Body::setLinearVelocity(Vec3 v) {
   m_body->setLinearVelocity(toBt(v));
   if (v.length() > 0) m_body->activate(true);

@@ -13,6 +13,14 @@ void applyRigidState(Body& body, const RigidState& state) {
   body.setAngularVelocity(state.atRest ? Vec3{} : state.angularVelocity);
 }
 
+void applySentStateOnAuthority(Body& body, const RigidState& sent, const RigidQuantization& q) {
+  if (!q.quantizeAuthority || body.kinematic()) return;
+  const Transform pose{sent.position, sent.orientation};
+  if (sent.atRest) body.snapTo(pose, {}, {});
+  else if (q.velocities) body.snapTo(pose, sent.linearVelocity, sent.angularVelocity);
+  else body.snapTo(pose, body.linearVelocity(), body.angularVelocity());
+}
+
 RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& q) {
   RigidState copy = state;
   WriteStream out(256);
