@@ -20,7 +20,7 @@ void CrateController::serverUpdate(ferrum::WriteStream& out) const {
 
 bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
   if (!data) {
-    if (!isLocalAuthority()) showRemote(false); // no news: the remote view decides
+    if (!isLocalAuthority()) showThroughView(m_view, false); // no news: the remote view decides
     return true;
   }
   ferrum::ReadStream in = *data;
@@ -29,8 +29,8 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
   if (isLocalAuthority()) {
     ferrum::applySentStateOnAuthority(entity().body(), state, crateQuantization());
   } else {
-    m_view.push(group().viewClock().blockTime, state, group().viewClock().serverNow);
-    showRemote(true);
+    pushToView(m_view, state);
+    showThroughView(m_view, true);
   }
   if (m_hasLast && (state.linearVelocity - m_lastVelocity).length() > kSparkImpactSpeed)
     effects.emit({ferrum::EffectKind::Spark, state.position, (state.linearVelocity - m_lastVelocity).length(),
@@ -38,11 +38,6 @@ bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effec
   m_lastVelocity = state.linearVelocity;
   m_hasLast = true;
   return true;
-}
-
-void CrateController::showRemote(bool arrived) {
-  m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), arrived,
-                group().tickSeconds());
 }
 
 ferrum::EntityType crateType() {

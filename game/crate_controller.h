@@ -18,10 +18,9 @@ class CrateController final : public ferrum::Controller {
 public:
   void serverUpdate(ferrum::WriteStream& out) const override;
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+  ferrum::RemoteView* remoteView() override { return &m_view; }
 
 private:
-  void showRemote(bool arrived);
-
   ferrum::RemoteView m_view;
   ferrum::Vec3 m_lastVelocity;
   bool m_hasLast = false;

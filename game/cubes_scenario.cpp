@@ -23,22 +23,20 @@ void RigidReplicaController::serverUpdate(ferrum::WriteStream& out) const {
 
 bool RigidReplicaController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
   (void)effects;
-  const ferrum::ViewClock& clock = group().viewClock();
   if (data) {
     ferrum::ReadStream in = *data;
     ferrum::RigidState state;
     if (!ferrum::serializeRigidState(in, state, cubesQuantization())) return false;
     m_decoded = state;
     m_hasDecoded = true;
-    if (!isLocalAuthority()) m_view.push(clock.blockTime, state, clock.serverNow);
+    if (!isLocalAuthority()) pushToView(m_view, state);
   }
   if (isLocalAuthority()) {
     if (data) ferrum::applySentStateOnAuthority(entity().body(), m_decoded, cubesQuantization());
     authorityTick();
     return true;
   }
-  m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
-                group().tickSeconds());
+  showThroughView(m_view, data != nullptr);
   return true;
 }
 

@@ -33,6 +33,7 @@ class RigidReplicaController : public ferrum::Controller {
 public:
   void serverUpdate(ferrum::WriteStream& out) const override;
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+  ferrum::RemoteView* remoteView() override { return &m_view; }
 
   /// The last state decoded from a block (the authority's own loopback included).
   const ferrum::RigidState& decoded() const { return m_decoded; }

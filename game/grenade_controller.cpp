@@ -50,14 +50,11 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
     GrenadeState state;
     if (!state.serialize(in)) return false;
     if (!isLocalAuthority()) {
-      m_view.push(group().viewClock().blockTime, state.body, group().viewClock().serverNow);
+      pushToView(m_view, state.body);
       m_fuseTicks = state.fuse;
     }
   }
-  if (!isLocalAuthority()) {
-    m_view.update(entity(), group().viewClock(), group().viewMode(entity().type()), data != nullptr,
-                  group().tickSeconds());
-  }
+  if (!isLocalAuthority()) showThroughView(m_view, data != nullptr);
   // Only the authority burns the fuse and decides when it goes off. A grenade whose
   // explosion this peer already handled (say it became the authority when the
   // thrower left, its despawn still on the way) is spent: it goes, never off again.

@@ -24,6 +24,7 @@ public:
 
   void serverUpdate(ferrum::WriteStream& out) const override;
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+  ferrum::RemoteView* remoteView() override { return &m_view; }
   void onEvent(const ferrum::ReadStream& data, ferrum::Effects& effects) override;
 
   uint32_t fuseTicks() const { return m_fuseTicks; }

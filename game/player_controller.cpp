@@ -65,18 +65,18 @@ bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effe
       seen.position = state.position;
       seen.orientation = entity().body().transform().orientation; // kept upright by physics
       seen.linearVelocity = state.velocity;
-      m_view.push(group().viewClock().blockTime, seen, group().viewClock().serverNow);
+      pushToView(m_view, seen);
     }
   }
   if (isLocalAuthority()) {
     move();
-    m_correctionOffset = m_correctionOffset * std::max(0.0f, 1.0f - kCorrectionFadeRate * group().tickSeconds());
+    m_correctionOffset = ferrum::faded(m_correctionOffset, kCorrectionFadeRate, group().tickSeconds());
     entity().setDisplayOffset(m_correctionOffset);
     return true;
   }
-  const ferrum::ViewMode mode = group().viewMode(entity().type());
-  m_view.update(entity(), group().viewClock(), mode, data != nullptr, group().tickSeconds());
-  if (mode == ferrum::ViewMode::Predict) move(); // physics carries it on, steering as the owner does
+  showThroughView(m_view, data != nullptr);
+  // Predicting, physics carries it on: steer as the owner does.
+  if (group().viewMode(entity().type()) == ferrum::ViewMode::Predict) move();
   return true;
 }
 

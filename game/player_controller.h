@@ -36,6 +36,7 @@ public:
 
   void serverUpdate(ferrum::WriteStream& out) const override;
   bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
+  ferrum::RemoteView* remoteView() override { return &m_view; }
   /// Speed and teleport limits (server side, for the owner's updates).
   Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
                            ferrum::WriteStream& corrected) override;

@@ -16,6 +16,8 @@ namespace ferrum {
 
 class Entity;
 class EntityGroup;
+class RemoteView;
+struct RigidState;
 
 class Controller {
 public:
@@ -58,6 +60,11 @@ public:
     return true;
   }
 
+  /// The view this controller shows its entity through when another peer simulates
+  /// it, or nullptr (the default). NetManager feeds it the spawn state as the first
+  /// sample, stamped with the spawn's time.
+  virtual RemoteView* remoteView() { return nullptr; }
+
   Entity& entity() const { return *m_entity; }
   EntityGroup& group() const { return *m_group; }
   /// True on the one peer that simulates this entity and sends its state.
@@ -69,6 +76,13 @@ protected:
   bool raiseEvent(const WriteStream& payload);
   /// Authority only: remove this entity everywhere once this tick's updates are done.
   bool requestDespawn();
+  /// Remote views, for controllers of entities another peer simulates: records the
+  /// state of the block being applied now (stamped with its server time by the group's
+  /// view clock) ...
+  void pushToView(RemoteView& view, const RigidState& state) const;
+  /// ... and moves the entity to what `view` shows this tick, in the mode the group
+  /// chooses for this entity's type; `arrived` says whether a block came this tick.
+  bool showThroughView(RemoteView& view, bool arrived) const;
 
 private:
   friend class EntityGroup;

@@ -17,6 +17,12 @@ struct Vec3 {
 };
 
 inline float distance(Vec3 a, Vec3 b) { return (a - b).length(); }
+/// A display offset that fades: `v` shrunk by `ratePerSecond` × `seconds` of itself,
+/// never past zero (one tick's step of a first-order decay).
+inline Vec3 faded(Vec3 v, float ratePerSecond, float seconds) {
+  const float keep = 1.0f - ratePerSecond * seconds;
+  return v * (keep > 0.0f ? keep : 0.0f);
+}
 inline float dot(Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 
 /// Unit quaternion (x, y, z, w); identity by default.

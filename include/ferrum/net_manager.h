@@ -126,6 +126,7 @@ private:
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
+  void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
   void removePeerEntities(PeerId slot);
   void violation(Remote& from, const char* what);

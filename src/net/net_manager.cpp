@@ -278,7 +278,7 @@ EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
   const EntityId id = m_group.allocateId();
   Entity* e = m_group.spawn(id, type, localPeer(), state);
   if (!e) return kNullEntity;
-  wire::Spawn msg{id, type, localPeer(), m_group.spawnStateOf(*e)};
+  wire::Spawn msg{id, type, localPeer(), m_group.spawnStateOf(*e), serverTickNow()};
   broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, msg), kNoPeer);
   ++m_counters.spawnsSent;
   return id;

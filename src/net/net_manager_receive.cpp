@@ -107,7 +107,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
-    wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e)};
+    wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
     sendReliable(r, wire::encodeMessage(wire::MessageType::Spawn, spawn));
   });
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
@@ -281,18 +281,25 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
   malformed();
 }
 
-void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& s) {
+void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
+  wire::Spawn s = received;
   if (m_config.role == Role::Client) {
     if (m_group.find(s.id) || s.authority == localPeer()) return;
-    if (!m_group.spawn(s.id, s.type, s.authority, s.state)) {
+    Entity* e = m_group.spawn(s.id, s.type, s.authority, s.state);
+    if (!e) {
       ++from.stats.rejected;
       spdlog::warn("cannot create entity {:#x} of unknown type {}", s.id.value, s.type);
+      return;
     }
+    showSpawnAsFirstNews(*e, s.state, s.serverTick);
     return;
   }
-  // Server: a client announces something it spawned.
+  // Server: a client announces something it spawned, stamped with its clock.
+  s.serverTick = claimedServerTick(s.serverTick);
   const char* problem = checkClientSpawn(from, s);
-  if (!problem && !m_group.spawn(s.id, s.type, s.authority, s.state)) problem = "spawn its factory refused";
+  Entity* spawned = problem ? nullptr : m_group.spawn(s.id, s.type, s.authority, s.state);
+  if (!problem && !spawned) problem = "spawn its factory refused";
+  if (spawned) showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
   // Whatever the verdict, this counter is used: the slot's next owner starts after it.
   if (s.id.creator() == from.slot)
     m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
@@ -304,6 +311,21 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& s) {
     return;
   }
   broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s), from.slot);
+}
+
+// The spawn state is a remote entity's first news: stamped with the spawn's time, it
+// is the first sample of the entity's remote view, so an interpolating view shows it
+// where it was spawned until its state catches up, instead of letting physics fling
+// the copy ahead and then pulling it back to the first state that arrives.
+void NetManager::showSpawnAsFirstNews(Entity& e, const SpawnState& spawn, uint32_t serverTick) {
+  RemoteView* view = e.controller().remoteView();
+  if (!view) return;
+  RigidState first;
+  first.position = spawn.transform.position;
+  first.orientation = spawn.transform.orientation;
+  first.linearVelocity = spawn.linearVelocity;
+  first.angularVelocity = spawn.angularVelocity;
+  view->push(serverTick * m_config.tickSeconds(), first, m_group.viewClock().serverNow);
 }
 
 // A client's spawn must be a type clients may spawn, in its own id range and under

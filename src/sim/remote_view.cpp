@@ -127,7 +127,7 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
   // is stepped once more after the view places it; a kinematic copy is not, so it is
   // placed one tick further along to show the same moment.
   const double target = m_shownTime + (body.kinematic() ? tickSeconds : 0.0);
-  m_offset = m_offset * std::max(0.0f, 1.0f - clock.smoothingRate * tickSeconds);
+  m_offset = faded(m_offset, clock.smoothingRate, tickSeconds);
   switch (mode) {
   case ViewMode::Raw:
     if (arrived) applyRigidState(body, m_samples.back().state);

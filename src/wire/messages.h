@@ -13,7 +13,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 3;
+constexpr uint16_t kProtocolVersion = 4;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -87,6 +87,9 @@ struct Spawn {
   EntityTypeId type = 0;
   PeerId authority = kNoPeer;
   SpawnState state;
+  /// Where `state` sits on the server's timeline (server ticks; a client's estimate for
+  /// what it spawns): receivers show it as the entity's first news.
+  uint32_t serverTick = 0;
 
   template <class S>
   bool serialize(S& s) {
@@ -99,6 +102,7 @@ struct Spawn {
     serializeVec3(s, state.linearVelocity);
     serializeVec3(s, state.angularVelocity);
     s.serializeBits(state.variant, 32);
+    s.serializeBits(serverTick, 32);
     if constexpr (S::kReading) {
       if (idv == 0) return s.fail();
       id = EntityId{idv};
