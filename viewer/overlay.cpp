@@ -61,10 +61,7 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
     if (ImGui::CollapsingHeader("display")) {
       ImGui::Checkbox("player labels and sound rings", &state.showLabels);
       ImGui::Checkbox("server list (F2)", &state.showServerList);
-      ImGui::BeginDisabled();
-      bool ghosts = false;
-      ImGui::Checkbox("ghosts: last server state (needs a library hook)", &ghosts);
-      ImGui::EndDisabled();
+      ImGui::Checkbox("sound", &state.sound);
     }
     ImGui::Separator();
     ImGui::TextDisabled("WASD move, mouse look, space jump");

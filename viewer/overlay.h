@@ -19,6 +19,7 @@ struct OverlayState {
   bool showLabels = true;
   bool showServerList = false;
   bool showGhosts = false; ///< remote entities' newest received poses, translucent
+  bool sound = true;       ///< effects' sounds (silent anyway without an audio device)
 };
 
 struct OverlayInput {

@@ -11,6 +11,7 @@
 
 #include "apps/common/peer.h"
 #include "viewer/camera.h"
+#include "viewer/audio_output.h"
 #include "viewer/effects_view.h"
 #include "viewer/net_history.h"
 #include "viewer/overlay.h"
@@ -23,6 +24,16 @@ namespace viewer {
 namespace {
 
 constexpr double kFrameSeconds = 1.0 / 60;
+
+/// The camera hears: from its eye, its right hand to the right of where it looks.
+Listener listenerAt(const Camera& camera) {
+  const ferrum::Vec3 look = camera.centre() - camera.eye();
+  const float flat = std::sqrt(look.x * look.x + look.z * look.z);
+  Listener listener;
+  listener.position = camera.eye();
+  if (flat > 1e-4f) listener.right = {-look.z / flat, 0, look.x / flat};
+  return listener;
+}
 
 /// SDL, window, GL context and ImGui, torn down in reverse order whatever happens.
 class Window {
@@ -154,6 +165,9 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   Overlay overlay;
   OverlayState overlayState;
   overlayState.showGhosts = options.ghosts;
+  overlayState.sound = options.sound;
+  AudioOutput audio;
+  if (std::string why; options.sound && !audio.open(why)) spdlog::warn("viewer: silent ({})", why);
   ServerList servers(options.discoveryTarget, options.discoveryPort);
 
   const double start = app::steadySeconds();
@@ -183,6 +197,8 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     if (hooks.setInput) hooks.setInput(controls.input(camera));
 
     net.frame(now);
+    audio.setMuted(!overlayState.sound);
+    audio.play(hooks.effects->pending(), listenerAt(camera));
     effects.absorb(hooks.effects->pending());
     hooks.effects->clearPending();
     effects.advance(dt);

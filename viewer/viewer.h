@@ -24,6 +24,7 @@ struct ViewerOptions {
   double explosionWaitSeconds = 0;
   double durationSeconds = 0; ///< 0: until the window closes
   bool ghosts = false;         ///< start with ghosts (newest received poses) shown
+  bool sound = true;           ///< play effects' sounds (needs an audio device; else silent)
   std::string discoveryTarget = "255.255.255.255";
   uint16_t discoveryPort = 27961;
 };

@@ -25,6 +25,8 @@ void addPlayOptions(CLI::App& cli, PlayOptions& o) {
   cli.add_flag("--ghosts", o.ghosts,
                "with --view: also draw each remote entity where its newest state says (translucent), to see "
                "what the remote view smooths (also a checkbox in the window)");
+  cli.add_flag("--mute", o.mute, "with --view: no sound (explosions, sparks and bounces are synthesized; "
+                                 "without an audio device the window is silent anyway)");
   cli.add_flag("--host", o.host, "listen server: run a server and your own player in this process "
                                   "(others join over UDP; without --view a bot plays the host)");
   cli.add_option("--port", o.hostPort, "with --host: UDP port to listen on (0: a free one, see --port-file)")
@@ -85,6 +87,7 @@ viewer::ViewerOptions viewerOptions(const PlayOptions& play, const ClientBasics&
   v.frames = play.frames;
   v.explosionWaitSeconds = play.explosionWait;
   v.ghosts = play.ghosts;
+  v.sound = !play.mute;
   v.durationSeconds = basics.duration;
   v.discoveryTarget = play.findAddress;
   v.discoveryPort = static_cast<uint16_t>(play.findPort);

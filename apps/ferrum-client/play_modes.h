@@ -22,6 +22,7 @@ struct PlayOptions {
   bool find = false;
   bool bot = false; ///< --view: a bot drives our player instead of the keyboard
   bool ghosts = false; ///< --view: draw the newest received pose of remote entities
+  bool mute = false;   ///< --view: no sound
   std::string screenshot;
   int frames = 120;
   double explosionWait = 0;
