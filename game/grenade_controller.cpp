@@ -70,7 +70,7 @@ bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Eff
 }
 
 void GrenadeController::explode() {
-  m_exploded = true;
+  // onEvent marks it exploded: raiseEvent runs it here at once.
   m_despawnRequested = true; // below
   Explosion blast{entity().body().position()};
   ferrum::WriteStream out(64);
@@ -83,6 +83,9 @@ void GrenadeController::onEvent(const ferrum::ReadStream& data, ferrum::Effects&
   ferrum::ReadStream in = data;
   Explosion blast;
   if (!blast.serialize(in)) return;
+  // A grenade goes off once: a second explosion event (a hostile owner can send one
+  // every packet) is ignored on every peer.
+  if (m_exploded) return;
   m_exploded = true; // on every peer: whoever simulates it later must not set it off again
   const ferrum::EntityId self = entity().id();
   effects.emit({ferrum::EffectKind::Explosion, blast.position, kBlastRadius, self});

@@ -30,6 +30,8 @@ struct EntityId {
 };
 
 constexpr EntityId kNullEntity{};
+/// The largest counter an id can hold.
+constexpr uint32_t kMaxEntityCounter = 0xFFFFFFu;
 
 } // namespace ferrum
 

@@ -89,10 +89,16 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
   for (const wire::StateBlock* b : sent) {
     EntityState& st = m_entities[b->id];
     const bool unchanged = st.sentOnce && st.lastBits == b->bits && st.lastPayload == b->payload;
-    if (!unchanged)
+    if (!unchanged) {
       st.refreshes = 0;
-    else if (st.lastAcked)
-      ++st.refreshes; // a refresh: the next one waits twice as long
+      st.firstSequence = sequence;
+    } else {
+      if (st.lastAcked) ++st.refreshes; // a refresh: the next one waits twice as long
+      // Older packets fall out of the ring anyway; keep the comparison in acknowledge()
+      // far from the 16-bit wrap however long the entity keeps these bytes.
+      if (static_cast<uint16_t>(sequence - st.firstSequence) >= kRing)
+        st.firstSequence = static_cast<uint16_t>(sequence - (kRing - 1));
+    }
     st.lastPayload = b->payload;
     st.lastBits = b->bits;
     st.lastSequence = sequence;
@@ -110,9 +116,12 @@ void DeltaSender::acknowledge(uint16_t sequence) {
   p.acked = true;
   for (EntityId id : p.entities) {
     auto it = m_entities.find(id);
-    // Only the newest block sent for an entity counts: an older one being acked says
-    // nothing about what the receiver holds now.
-    if (it != m_entities.end() && it->second.lastSequence == sequence) it->second.lastAcked = true;
+    // Any packet that carried the entity's current bytes counts, not only the newest:
+    // while the ack is on its way the same block is resent (it is not acked yet), and
+    // demanding the ack of the newest resend would never be met when acks take two
+    // sends or more. A packet from before the last change says nothing.
+    if (it != m_entities.end() && !wire::sequenceNewer(it->second.firstSequence, sequence))
+      it->second.lastAcked = true;
   }
 }
 

@@ -69,6 +69,9 @@ private:
     std::vector<uint8_t> lastPayload;
     uint32_t lastBits = 0;
     uint16_t lastSequence = 0;
+    /// The first packet that carried `lastPayload` (every later one that carried the
+    /// entity carried the same bytes), kept within the sent ring.
+    uint16_t firstSequence = 0;
     bool sentOnce = false;
     bool lastAcked = false;
     uint32_t lastSentTick = 0;

@@ -20,10 +20,16 @@ bool ensureEnet() {
   return ok;
 }
 
+constexpr size_t kMaxMessageBytes = 64 * 1024;
+
 LinkId linkOf(const ENetPeer* peer) { return static_cast<LinkId>(reinterpret_cast<uintptr_t>(peer->data)); }
 } // namespace
 
 EnetTransport::EnetTransport(ENetHost* host, const EnetConfig& config) : m_host(host), m_config(config) {
+  // ENet reassembles fragments up to 32 MB by default before anyone can look at the
+  // bytes; ferrum's largest message is a 1400-byte state packet or a small reliable
+  // one, so a peer announcing more is refused by ENet before it costs memory.
+  m_host->maximumPacketSize = kMaxMessageBytes;
   ENetAddress bound{};
   if (enet_socket_get_address(host->socket, &bound) == 0) m_boundPort = bound.port;
 }

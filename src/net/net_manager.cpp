@@ -216,7 +216,7 @@ void NetManager::sendState() {
 uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
                                 const std::vector<const wire::StateBlock*>& blocks) {
   wire::StateHeader header;
-  header.sequence = to.nextSequence++;
+  header.sequence = origin == localPeer() ? to.nextSequence++ : to.nextForwardSequence++;
   header.hasAck = to.received.any();
   header.ack = to.received.newest();
   header.ackBits = to.received.bits();
@@ -229,6 +229,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
   wire::BlockContext context; // each block's id and length coded against the one before
   for (const wire::StateBlock* block : blocks) {
+    if (!wire::isNameable(block->id) || block->bits > wire::kMaxBlockBits) continue; // would spoil the packet
     if (out.bits() + wire::measureBlock(*block, context) > budgetBits) break;
     wire::writeBlock(out, *block, context);
   }
@@ -345,7 +346,7 @@ NetStats NetManager::stats() const {
   for (const auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
     PeerStats p = remote->stats;
-    p.stateLost = remote->received.lost();
+    p.stateLost = remote->received.lost() + remote->receivedForwarded.lost();
     s.peers.push_back(p);
   }
   s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());

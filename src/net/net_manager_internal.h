@@ -14,8 +14,13 @@ struct NetManager::Remote {
   LinkId link = kNoLink;
   PeerId slot = kNoPeer;
   bool joined = false; ///< server: welcome sent; client: the server link is up
+  /// Our own state packets to it are numbered apart from the ones we forward (server):
+  /// acks cover 33 sequences, and many clients' forwarded packets must not push the
+  /// server's own out of that window before the delta sender hears of them.
   uint16_t nextSequence = 0;
-  ReceiveHistory received;        ///< what we got from it: our acks
+  uint16_t nextForwardSequence = 0;
+  ReceiveHistory received;        ///< its own state packets we got: our acks
+  ReceiveHistory receivedForwarded; ///< client side: packets the server forwarded (loss only)
   std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
   float budgetBytes = 0;          ///< bandwidth budget tokens (when NetConfig::budgetKbps > 0)
   uint64_t violations = 0;      ///< total, for statistics
@@ -27,6 +32,7 @@ struct NetManager::Remote {
   bool tooSlow = false;
   float spawnTokens = 0;       ///< token bucket for client spawns (server side)
   uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
+  uint32_t firstCounter = 1;    ///< server side: where its welcome said its entity counters start
   /// Client side, the server link: the server's tick counter against ours, which
   /// places every state on the server's timeline.
   TickOffset clock;
@@ -38,6 +44,7 @@ struct NetManager::Remote {
 
 struct NetManager::EntityNet {
   uint32_t lastOriginTick = 0;
+  uint32_t lastAcceptedTick = 0; ///< server side: our tick when its last block was accepted
   bool hasTick = false;
   bool hasPending = false;
   wire::StateBlock pending;

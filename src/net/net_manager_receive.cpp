@@ -104,6 +104,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   welcome.tickHz = static_cast<uint16_t>(m_config.tickHz);
   welcome.sendHz = static_cast<uint16_t>(m_config.sendHz);
   welcome.firstCounter = m_slotCounters.count(slot) ? m_slotCounters[slot] : 1;
+  r.firstCounter = welcome.firstCounter;
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
@@ -125,7 +126,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   if (it->second->joined) {
     PeerStats last = it->second->stats;
     last.connected = false;
-    last.stateLost = it->second->received.lost();
+    last.stateLost = it->second->received.lost() + it->second->receivedForwarded.lost();
     m_departed.push_back(last);
   }
   m_remotes.erase(it);
@@ -301,7 +302,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
   if (!problem && !spawned) problem = "spawn its factory refused";
   if (spawned) showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
   // Whatever the verdict, this counter is used: the slot's next owner starts after it.
-  if (s.id.creator() == from.slot)
+  if (s.id.creator() == from.slot && s.id.counter() >= from.firstCounter && s.id.counter() < kMaxEntityCounter)
     m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
   if (problem) {
     ++from.stats.rejected;
@@ -335,6 +336,10 @@ const char* NetManager::checkClientSpawn(Remote& from, const wire::Spawn& s) {
   if (!type) return "spawn of an unknown type";
   if (!type->clientMaySpawn) return "spawn of a server-only type";
   if (s.id.creator() != from.slot || s.authority != from.slot) return "spawn outside its own id range or authority";
+  // Its counters start where the welcome said and stop one short of the last, which
+  // would leave the slot's next occupant nothing to start from.
+  if (s.id.counter() < from.firstCounter || s.id.counter() >= kMaxEntityCounter)
+    return "spawn outside the counters its welcome gave it";
   if (m_group.find(s.id)) return "spawn of an id already in use";
 
   // Token bucket: spawnBurst at once, then maxSpawnsPerSecond.
@@ -383,7 +388,8 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     ++from.stats.malformed;
     return violation(from, "malformed state packet");
   }
-  from.received.onReceived(packet.header.sequence);
+  const bool forwarded = m_config.role == Role::Client && packet.header.origin != kServerPeer;
+  (forwarded ? from.receivedForwarded : from.received).onReceived(packet.header.sequence);
   // Forwarded packets are stamped with their owner's time, not the server's present:
   // only the server's own packets teach a client the server's clock.
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
@@ -425,8 +431,13 @@ uint32_t NetManager::claimedServerTick(uint32_t stamped) const {
 // finds implausible is clamped or dropped, per config, and counted either way.
 bool NetManager::checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
                                   wire::StateBlock& block) {
-  const float elapsed = net.hasTick ? static_cast<float>(originTick - net.lastOriginTick) / static_cast<float>(m_config.tickHz)
-                                    : 1.0f / static_cast<float>(m_config.sendHz);
+  // The owner's ticks between its two updates, but never more than our own clock saw
+  // pass (plus jitter): the owner stamps its ticks itself, and a jump of its clock
+  // must not make a teleport look like a long walk.
+  constexpr uint32_t kJitterTicks = 6;
+  uint32_t ticks = m_config.tickHz / m_config.sendHz;
+  if (net.hasTick) ticks = std::min(originTick - net.lastOriginTick, m_tick - net.lastAcceptedTick + kJitterTicks);
+  const float elapsed = static_cast<float>(ticks) / static_cast<float>(m_config.tickHz);
   WriteStream corrected(wire::kMaxBlockBits / 8);
   const ReadStream in(block.payload.data(), block.bits);
   switch (entity.controller().checkRemoteState(in, elapsed, corrected)) {
@@ -476,6 +487,12 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
       violation(from, "update for an entity it is not authority for");
       continue;
     }
+    if (!isServer && packet.header.origin != e->authority()) {
+      // From an owner it no longer has (forwarded before a hand-over, still on the
+      // way): its ticks are another clock's, so it must not pass for the newest.
+      ++from.stats.stale;
+      continue;
+    }
     EntityNet& net = m_entityNet[block.id];
     if (net.hasTick && static_cast<int32_t>(packet.header.originTick - net.lastOriginTick) <= 0) {
       ++from.stats.stale;
@@ -484,6 +501,7 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     if (isServer && !checkClientBlock(from, *e, net, packet.header.originTick, block)) continue;
     net.hasTick = true;
     net.lastOriginTick = packet.header.originTick;
+    net.lastAcceptedTick = m_tick;
     net.pending = block;
     net.hasPending = true;
     // On the server's timeline: the header says when (the server's send tick, or the

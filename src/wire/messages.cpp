@@ -129,7 +129,10 @@ bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t ma
     out.blocks.push_back(std::move(block));
   }
   // Only zero padding may follow the end marker.
-  return in.bitsRemaining() < 8;
+  if (in.bitsRemaining() >= 8) return false;
+  uint32_t padding = 0;
+  const int left = static_cast<int>(in.bitsRemaining());
+  return in.serializeBits(padding, left) && padding == 0;
 }
 
 } // namespace ferrum::wire

@@ -82,6 +82,11 @@ struct Welcome {
   }
 };
 
+/// True for ids a state block can name: slot 0..kMaxClientPeer, counter 1..2^24-1.
+/// Anything else is refused at the spawn, or it would be an entity whose state no
+/// packet can carry.
+constexpr bool isNameable(EntityId id) { return id.creator() <= kMaxClientPeer && id.counter() != 0; }
+
 struct Spawn {
   EntityId id;
   EntityTypeId type = 0;
@@ -104,7 +109,7 @@ struct Spawn {
     s.serializeBits(state.variant, 32);
     s.serializeBits(serverTick, 32);
     if constexpr (S::kReading) {
-      if (idv == 0) return s.fail();
+      if (!isNameable(EntityId{idv})) return s.fail();
       id = EntityId{idv};
       type = static_cast<EntityTypeId>(typev);
       authority = static_cast<PeerId>(auth);

@@ -77,6 +77,43 @@ TEST(DeltaSender, AnOlderAckDoesNotCoverANewerDifferentBlock) {
   EXPECT_TRUE(d.select(a, kEqualWeight, kRoomy, 5).empty());
 }
 
+TEST(DeltaSender, AcksThatTakeSeveralSendsStillStopTheResends) {
+  // A block is resent while its ack is on the way; the ack of any packet that carried
+  // these bytes must count, or with acks two sends or more behind (a few tens of ms of
+  // RTT at 30 packets/s) the block would go out in every packet forever.
+  for (int lag : {0, 1, 2, 3, 6, 20}) {
+    DeltaSender d(0);
+    std::vector<wire::StateBlock> blocks{block(1, 42)};
+    int sent = 0;
+    for (int s = 0; s < 300; ++s) {
+      if (s - lag >= 0) d.onAck(static_cast<uint16_t>(s - lag), 0xFFFFFFFFu);
+      const auto chosen = d.select(blocks, kEqualWeight, kRoomy, static_cast<uint32_t>(2 * s));
+      d.recordSent(static_cast<uint16_t>(s), chosen, static_cast<uint32_t>(2 * s));
+      sent += !chosen.empty();
+    }
+    EXPECT_LE(sent, lag + 2) << "ack lag of " << lag << " sends";
+  }
+}
+
+TEST(DeltaSender, AcksKeepCountingLongAfterTheLastChangeAcrossTheSequenceWrap) {
+  DeltaSender d(0);
+  std::vector<wire::StateBlock> blocks{block(1, 7)};
+  // 70 000 packets (past the 16-bit wrap), acks three sends behind; the block changes
+  // once, half-way: it goes out a few times after each change, then never again.
+  int sentAfterChange = 0;
+  for (int s = 0; s < 70000; ++s) {
+    if (s == 35000) blocks = {block(1, 8)};
+    if (s >= 3) d.onAck(static_cast<uint16_t>(s - 3), 0xFFFFFFFFu);
+    const auto chosen = d.select(blocks, kEqualWeight, kRoomy, static_cast<uint32_t>(s));
+    d.recordSent(static_cast<uint16_t>(s), chosen, static_cast<uint32_t>(s));
+    if (s >= 35000) sentAfterChange += !chosen.empty();
+    if (s == 69999) {
+      EXPECT_TRUE(chosen.empty());
+    }
+  }
+  EXPECT_LE(sentAfterChange, 5);
+}
+
 TEST(DeltaSender, RefreshResendsUnchangedStateNowAndThen) {
   DeltaSender d(10);
   std::vector<wire::StateBlock> blocks{block(1, 5)};

@@ -260,3 +260,22 @@ TEST(NetConfig, ValidateNamesTheBadField) {
   c.maxPacketBytes = 10;
   EXPECT_NE(c.validate().find("maxPacketBytes"), std::string::npos);
 }
+
+TEST(StatePacket, OnlyZeroPaddingMayFollowTheEndMarker) {
+  WriteStream w(1200);
+  for (uint32_t payloadBits = 1; payloadBits <= 8; ++payloadBits) { // one that leaves padding
+    w = WriteStream(1200);
+    StateHeader{}.serialize(w);
+    writeBlock(w, blockOf(0x01000001, payloadBits, 1));
+    writeEnd(w);
+    if (w.bits() % 8 != 0) break;
+  }
+  ASSERT_NE(w.bits() % 8, 0u);
+  const std::vector<uint8_t> bytes = w.take();
+  StatePacket p;
+  ASSERT_TRUE(readStatePacket(bytes, p));
+  // The last byte's top bit is padding: set it.
+  std::vector<uint8_t> dirty = bytes;
+  dirty.back() |= 0x80;
+  EXPECT_FALSE(readStatePacket(dirty, p));
+}

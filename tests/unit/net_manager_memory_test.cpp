@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "ferrum/memory_transport.h"
 #include "ferrum/net_manager.h"
 #include "tests/support/probe_controller.h"
@@ -211,4 +213,93 @@ TEST(NetManagerJoin, AReusedSlotContinuesItsPredecessorsIds) {
   const EntityId second = b.net->spawn(kProbeType, {});
   EXPECT_NE(second, first);
   EXPECT_GT(second.counter(), first.counter());
+}
+
+TEST(NetManagerTrust, SpawnsWithIdsNoPacketCanNameAreRefusedAndTheSlotStaysUsable) {
+  // A client's spawn with counter 0 (no state block can name it: the server's every
+  // state packet would fail to write once it owned one) or the slot's last counter
+  // (its next occupant would be welcomed with a counter past the end and could never
+  // join) is refused, and the slot's counter does not move.
+  MemoryNetwork network;
+  MemoryTransport& st = network.endpoint(1);
+  MemPeer server{st, Role::Server};
+  MemoryTransport& rogue = network.endpoint(2);
+  const LinkId link = rogue.connect("mem", 1, wire::packConnectData(protocolVersion(), NetConfig{}.gameId));
+  double now = 0;
+  auto run = [&](int ticks, MemPeer* client) {
+    for (int i = 0; i < ticks; ++i) {
+      now += 1.0 / 60;
+      server.net->frame(now);
+      if (client) client->net->frame(now);
+    }
+  };
+  run(3, nullptr);
+  const PeerId slot = 1; // the first client gets the first slot
+  for (uint32_t counter : {0u, kMaxEntityCounter}) {
+    wire::Spawn s{EntityId::make(slot, counter), kProbeType, slot, SpawnState{}, 0};
+    rogue.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn, s));
+  }
+  run(3, nullptr);
+  EXPECT_EQ(server.group->size(), 0u);
+  rogue.disconnect(link, wire::packDisconnect(wire::DisconnectReason::Leaving));
+  run(3, nullptr);
+
+  MemoryTransport& next = network.endpoint(3);
+  MemPeer honest{next, Role::Client};
+  ASSERT_TRUE(honest.net->connect("mem", 1));
+  run(5, &honest);
+  ASSERT_TRUE(honest.net->joined()) << "the slot's next occupant must still get a usable welcome";
+  EXPECT_EQ(honest.net->localPeer(), slot);
+  const EntityId id = honest.net->spawn(kProbeType, {});
+  ASSERT_FALSE(id.isNull());
+  run(5, &honest);
+  EXPECT_NE(server.group->find(id), nullptr);
+}
+
+TEST(NetManagerAcks, TheServersOwnPacketsAreNumberedApartFromTheOnesItForwards) {
+  // Acks cover the newest sequence and the 32 before it. With many clients the server
+  // forwards far more packets than it sends of its own; numbered in one series, its
+  // own would drop out of that window before the ack came back, and its resting
+  // entities would be resent forever. A raw observer checks the two series.
+  MemoryNetwork network;
+  MemoryTransport& st = network.endpoint(1);
+  MemoryTransport& at = network.endpoint(2);
+  MemoryTransport& observer = network.endpoint(3);
+  MemPeer server{st, Role::Server};
+  MemPeer a{at, Role::Client};
+  ASSERT_TRUE(a.net->connect("mem", 1));
+  const LinkId link = observer.connect("mem", 1, wire::packConnectData(protocolVersion(), NetConfig{}.gameId));
+  double now = 0;
+  std::map<PeerId, std::vector<uint16_t>> sequences; // by origin
+  auto tick = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      now += 1.0 / 60;
+      server.net->frame(now);
+      a.net->frame(now);
+      TransportEvent e;
+      while (observer.service(e, 0)) {
+        wire::StatePacket p;
+        if (e.link == link && e.type == TransportEvent::Type::Received && e.channel == Channel::State &&
+            wire::readStatePacket(e.payload, p))
+          sequences[p.header.origin].push_back(p.header.sequence);
+      }
+    }
+  };
+  tick(3);
+  ASSERT_TRUE(a.net->joined());
+  const EntityId mine = server.net->spawn(kProbeType, {});
+  const EntityId theirs = a.net->spawn(kProbeType, {});
+  for (int i = 0; i < 120; ++i) { // both change every tick: every send carries them
+    server.probe(mine).value = static_cast<uint32_t>(i);
+    a.probe(theirs).value = static_cast<uint32_t>(i);
+    tick(1);
+  }
+  const PeerId owner = a.net->localPeer();
+  ASSERT_GT(sequences[kServerPeer].size(), 20u);
+  ASSERT_GT(sequences[owner].size(), 20u) << "a's updates are forwarded to the observer";
+  for (PeerId origin : {kServerPeer, owner}) {
+    const std::vector<uint16_t>& seq = sequences[origin];
+    for (size_t i = 1; i < seq.size(); ++i)
+      EXPECT_EQ(static_cast<uint16_t>(seq[i] - seq[i - 1]), 1u) << "origin " << int(origin) << " at " << i;
+  }
 }

@@ -98,3 +98,27 @@ TEST(GrenadeHandover, AnExplodedGrenadeHandedOverIsDespawnedNotSetOffAgain) {
   EXPECT_EQ(group.find(id), nullptr) << "a spent grenade goes";
   EXPECT_EQ(effects.count(EffectKind::Explosion), explosions) << "and never explodes twice";
 }
+
+TEST(GrenadeHandover, ARepeatedExplosionEventIsIgnored) {
+  // A hostile owner may send its grenade's explosion event again and again: every peer
+  // handles the first one and ignores the rest (no more blasts, no more shoves).
+  ControllerRegistry registry;
+  game::registerDemoTypes(registry);
+  EntityGroup group(registry);
+  group.setLocalPeer(kServerPeer);
+  const EntityId id = EntityId::make(kElsewhere, 3);
+  ASSERT_TRUE(group.spawn(id, game::kGrenadeType, kElsewhere, at({0, 1, 0})));
+  Entity* crate = group.spawn(EntityId::make(kServerPeer, 1), game::kCrateType, kServerPeer, at({1, 1, 0}));
+  ASSERT_TRUE(crate);
+  WriteStream blast(64);
+  Vec3 where{0, 1, 0};
+  const auto& q = game::crateQuantization();
+  ASSERT_TRUE(serializeQuantized(blast, where, q.positionX, q.positionY, q.positionZ));
+  Effects effects;
+  group.dispatchEvent(id, ReadStream(blast.buffer().data(), blast.bits()), effects);
+  const Vec3 pushed = crate->body().linearVelocity();
+  EXPECT_GT(pushed.length(), 0.1f) << "the first blast shoves the crate this peer simulates";
+  for (int i = 0; i < 10; ++i) group.dispatchEvent(id, ReadStream(blast.buffer().data(), blast.bits()), effects);
+  EXPECT_EQ(effects.count(EffectKind::Explosion), 1u);
+  EXPECT_EQ(crate->body().linearVelocity(), pushed) << "no further shoves";
+}

@@ -1,0 +1,86 @@
+// The referee judges a client's step by the time between its updates. The client
+// stamps its own ticks, so that time is capped by what the server's clock saw: a
+// forged jump of the owner's clock must not make a teleport pass for a long walk.
+
+#include <gtest/gtest.h>
+
+#include "ferrum/memory_transport.h"
+#include "ferrum/net_manager.h"
+#include "game/demo_game.h"
+#include "game/types.h"
+#include "tests/support/test_peer.h"
+#include "wire/messages.h"
+
+using namespace ferrum;
+
+namespace {
+
+struct Peer {
+  ControllerRegistry registry;
+  std::unique_ptr<EntityGroup> group;
+  Effects effects;
+  std::unique_ptr<NetManager> net;
+  Peer(MemoryTransport& transport, Role role) {
+    game::registerDemoTypes(registry);
+    group = std::make_unique<EntityGroup>(registry);
+    NetConfig config;
+    config.role = role;
+    net = std::make_unique<NetManager>(config, transport, *group, effects);
+  }
+};
+
+} // namespace
+
+TEST(RefereeClock, AnOwnersClockJumpDoesNotMakeATeleportLookLikeAWalk) {
+  MemoryNetwork network;
+  MemoryTransport& serverEnd = network.endpoint(1);
+  MemoryTransport& clientEnd = network.endpoint(2);
+  Peer server(serverEnd, Role::Server), client(clientEnd, Role::Client);
+  double now = 0;
+  auto tick = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      now += 1.0 / 60;
+      server.net->frame(now);
+      client.net->frame(now);
+    }
+  };
+  ASSERT_TRUE(client.net->connect("mem", 1));
+  tick(3);
+  ASSERT_TRUE(client.net->joined());
+  SpawnState at;
+  at.transform.position = {0, 1, 0};
+  const EntityId player = client.net->spawn(game::kPlayerType, at);
+  ASSERT_FALSE(player.isNull());
+  tick(30);
+  ASSERT_NE(server.group->find(player), nullptr);
+
+  // The cheat's packet: its player 85 m away, its clock 2^30 ticks (half a year) on.
+  Body& body = client.group->find(player)->body();
+  const Vec3 honest = body.position();
+  body.setTransform({{60, 1, 60}, {}});
+  WriteStream payload(wire::kMaxBlockBits / 8);
+  client.group->find(player)->controller().serverUpdate(payload);
+  body.setTransform({honest, {}});
+  wire::StateBlock block;
+  block.id = player;
+  block.bits = static_cast<uint32_t>(payload.bits());
+  block.payload = payload.take();
+  wire::StateHeader header;
+  header.sequence = 5000;
+  header.origin = client.net->localPeer();
+  header.senderTick = server.net->tick();
+  header.originTick = client.net->tick() + (1u << 30);
+  WriteStream out(1200);
+  header.serialize(out);
+  wire::BlockContext context;
+  ASSERT_TRUE(wire::writeBlock(out, block, context));
+  wire::writeEnd(out);
+  const uint64_t clampedBefore = testing_support::statsOf(server.net->stats(), client.net->localPeer()).clamped;
+  clientEnd.send(1, Channel::State, out.buffer()); // the client's one link is the server
+
+  tick(10);
+  EXPECT_GT(testing_support::statsOf(server.net->stats(), client.net->localPeer()).clamped, clampedBefore);
+  const auto heard = server.group->find(player)->receivedTransform();
+  ASSERT_TRUE(heard);
+  EXPECT_GT(distance(heard->position, {60, 1, 60}), 50.0f) << "the teleport was accepted";
+}
