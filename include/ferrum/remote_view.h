@@ -13,6 +13,8 @@
 ///
 /// Corrections (a new state disagreeing with what is shown) are hidden by a visual
 /// offset that decays, unless larger than `snapDistance`: then the view snaps (counted).
+/// In raw and predict a dynamic copy whose newest news says it rests is held there:
+/// senders do not resend an unchanged state, so nothing else would correct it.
 
 #include <cstdint>
 #include <deque>
@@ -41,6 +43,10 @@ struct ViewClock {
   /// the age its news arrives with); adapts to the measured jitter and send rate.
   double interpolationDelay = 0.1;
   double blockTime = 0;           ///< server time of the block being applied right now
+  /// s between two state packets of a sender. An entity that did not change is not
+  /// sent again, so news after a longer silence means it held still until about one
+  /// interval before.
+  double sendInterval = 1.0 / 30;
   /// Run-time choice for every type that uses views; unset: each type's own
   /// (EntityType::viewMode).
   std::optional<ViewMode> mode;
@@ -59,8 +65,12 @@ public:
   void setAdvance(Advance advance) { m_advance = std::move(advance); }
 
   /// Records a received state stamped with `serverTime`, arriving at `serverNow`
-  /// (older than the newest: ignored).
-  void push(double serverTime, const RigidState& state, double serverNow);
+  /// (older than the newest: ignored). `sendInterval` > 0: after a silence longer
+  /// than 1.5 intervals following news of the entity standing still, that state is
+  /// taken to have held until one interval before this one (senders leave out what
+  /// did not change), so interpolation does not stretch the new motion over the whole
+  /// silence. After news of motion a silence is loss: interpolated across as before.
+  void push(double serverTime, const RigidState& state, double serverNow, double sendInterval = 0);
   /// Moves `body` to where it should be shown this tick, per `mode`; `arrived` says
   /// whether a new state came this tick. Returns false while nothing is known.
   bool update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds);
@@ -81,6 +91,7 @@ private:
     double time;
     RigidState state;
   };
+  bool heldStill() const;
   RigidState interpolated(double time) const;
   RigidState extrapolated(double time, double cap) const;
   void correct(Body& body, const RigidState& target, ViewClock& clock, bool hide);
@@ -93,6 +104,8 @@ private:
   double m_ageJitter = 0; ///< s: their mean deviation from it
   bool m_hasAge = false;
   static constexpr size_t kMaxSamples = 32;
+  static constexpr float kRestTolerance = 0.002f; ///< m a resting copy may drift before it is put back
+  static constexpr float kStillSpeed = 0.05f;     ///< m/s (and rad/s): slower counts as standing still
 };
 
 } // namespace ferrum

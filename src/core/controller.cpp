@@ -30,7 +30,7 @@ bool Controller::requestDespawn() {
 
 void Controller::pushToView(RemoteView& view, const RigidState& state) const {
   const ViewClock& clock = m_group->viewClock();
-  view.push(clock.blockTime, state, clock.serverNow);
+  view.push(clock.blockTime, state, clock.serverNow, clock.sendInterval);
 }
 
 bool Controller::showThroughView(RemoteView& view, bool arrived) const {

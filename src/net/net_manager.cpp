@@ -154,6 +154,7 @@ void NetManager::updateViewClock() {
       if (remote->slot == kServerPeer) server = &remote->clock;
   clock.serverNow = (static_cast<double>(m_tick) + (server ? server->offset() : 0.0)) * dt;
   const double sendInterval = 1.0 / m_config.sendHz;
+  clock.sendInterval = sendInterval;
   const double jitter = server ? server->jitter() : 0.0;
   clock.interpolationDelay = std::clamp(2 * sendInterval + 2 * jitter * dt, 1.5 * sendInterval, 4 * sendInterval);
 }

@@ -60,8 +60,14 @@ Quat integrate(Quat q, Vec3 w, float dt) {
 }
 } // namespace
 
-void RemoteView::push(double serverTime, const RigidState& state, double serverNow) {
+void RemoteView::push(double serverTime, const RigidState& state, double serverNow, double sendInterval) {
   if (!m_samples.empty() && serverTime <= m_samples.back().time) return; // late or duplicate
+  if (sendInterval > 0 && !m_samples.empty() && serverTime - m_samples.back().time > 1.5 * sendInterval &&
+      heldStill()) {
+    Sample held = m_samples.back();
+    held.time = serverTime - sendInterval;
+    m_samples.push_back(held);
+  }
   // Forwarded state (owner -> server -> here) is older on arrival than the server's
   // own: each view learns its own age, so neither waits for the other.
   const double age = std::max(0.0, serverNow - serverTime);
@@ -74,6 +80,16 @@ void RemoteView::push(double serverTime, const RigidState& state, double serverN
   }
   m_samples.push_back({serverTime, state});
   while (m_samples.size() > kMaxSamples) m_samples.pop_front();
+}
+
+// Whether the newest news says the entity stood still: then a silence after it means
+// the sender had nothing new to say. A moving one is sent every packet, so its
+// silence is loss, and interpolating across it is the better guess.
+bool RemoteView::heldStill() const {
+  constexpr float kStillDistance = 0.01f; // m between the last two states (types sent without velocities)
+  const RigidState& last = m_samples.back().state;
+  if (last.linearVelocity.length() > kStillSpeed) return false;
+  return m_samples.size() < 2 || distance(last.position, m_samples[m_samples.size() - 2].state.position) <= kStillDistance;
 }
 
 RigidState RemoteView::interpolated(double time) const {
@@ -128,6 +144,21 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
   // placed one tick further along to show the same moment.
   const double target = m_shownTime + (body.kinematic() ? tickSeconds : 0.0);
   m_offset = faded(m_offset, clock.smoothingRate, tickSeconds);
+  // The authority says it rests (asleep, or too slow to change its state on the
+  // wire), and will say nothing more until that changes: an unchanged state is not
+  // resent. Local physics must not carry the copy away, say pushed by a local copy
+  // of a player that stands a little off. Put it back.
+  const RigidState& newest = m_samples.back().state;
+  const bool resting = newest.atRest || (newest.linearVelocity.length() < kStillSpeed &&
+                                         newest.angularVelocity.length() < kStillSpeed);
+  const bool strayedFromRest = resting && !body.kinematic() && (mode == ViewMode::Raw || mode == ViewMode::Predict) &&
+                               distance(body.position(), newest.position) > kRestTolerance;
+  if (strayedFromRest && !arrived) {
+    correct(body, newest, clock, mode == ViewMode::Predict);
+    if (mode == ViewMode::Raw) m_offset = {};
+    body.sleep();
+    return true;
+  }
   switch (mode) {
   case ViewMode::Raw:
     if (arrived) applyRigidState(body, m_samples.back().state);

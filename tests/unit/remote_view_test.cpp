@@ -41,6 +41,57 @@ TEST(RemoteView, InterpolatesBetweenTheStatesAroundTheDelayedTime) {
   EXPECT_EQ(w.clock.snaps, 0u);
 }
 
+TEST(RemoteView, AfterNewsOfStandingStillASilenceMeansItHeldThere) {
+  // Senders leave out what did not change: a crate standing still for a second and
+  // then pushed sends nothing in between. Interpolating straight from the old state
+  // would start it moving a second early; it held until about one send before.
+  World w;
+  RemoteView view;
+  const double interval = 1.0 / 30;
+  view.push(1.0, at(0), 1.0, interval);
+  view.push(2.0, at(1, 3), 2.0, interval);
+  w.clock.mode = ViewMode::Interpolate;
+  w.clock.interpolationDelay = 0.1;
+  w.clock.serverNow = 2.0; // shows 1.9: before the motion began
+  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
+  EXPECT_NEAR(w.body.position().x, 0.0f, 1e-4f);
+  w.clock.serverNow = 2.1 - interval / 2; // half way through the last interval
+  view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
+  EXPECT_NEAR(w.body.position().x, 0.5f, 1e-3f);
+}
+
+TEST(RemoteView, AfterNewsOfMotionASilenceIsLossAndIsInterpolatedAcross) {
+  World w;
+  RemoteView view;
+  const double interval = 1.0 / 30;
+  view.push(1.0, at(0, 3), 1.0, interval);
+  view.push(1.1, at(0.3f, 3), 1.1, interval); // two sends lost before this one
+  w.clock.mode = ViewMode::Interpolate;
+  w.clock.interpolationDelay = 0.1;
+  w.clock.serverNow = 1.15; // shows 1.05
+  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
+  EXPECT_NEAR(w.body.position().x, 0.15f, 1e-3f);
+}
+
+TEST(RemoteView, ACopyWhoseAuthoritySaysItRestsIsPutBackWhenLocalPhysicsMovesIt) {
+  // Nothing more comes for a resting entity (its unchanged state is not resent), so
+  // raw and predict, which let local physics carry a copy, must hold it themselves.
+  for (ViewMode mode : {ViewMode::Raw, ViewMode::Predict}) {
+    World w;
+    RemoteView view;
+    RigidState rest = at(2);
+    rest.atRest = true;
+    view.push(1.0, rest, 1.0);
+    w.clock.serverNow = 1.0;
+    ASSERT_TRUE(view.update(w.body, w.clock, mode, true, 1.0f / 60));
+    w.body.setTransform({{2.5f, 1, 0}, {}}); // shoved here by something local
+    w.clock.serverNow = 1.5;
+    view.update(w.body, w.clock, mode, false, 1.0f / 60);
+    EXPECT_NEAR(w.body.position().x, 2.0f, 1e-4f) << viewModeName(mode);
+    EXPECT_TRUE(w.body.atRest()) << viewModeName(mode);
+  }
+}
+
 TEST(RemoteView, NewsThatArrivesOldIsStillInterpolatedNotExtrapolated) {
   World w;
   RemoteView view;
