@@ -24,6 +24,14 @@ SpawnState at(Vec3 position, Vec3 velocity = {}) {
   return s;
 }
 
+/// The grenade's explosion event as its authority raises it.
+WriteStream explosionAt(Vec3 where) {
+  WriteStream blast(64);
+  const auto& q = game::crateQuantization();
+  serializeQuantized(blast, where, q.positionX, q.positionY, q.positionZ);
+  return blast;
+}
+
 struct Floorless {
   ControllerRegistry registry;
   std::unique_ptr<EntityGroup> group;
@@ -81,10 +89,7 @@ TEST(GrenadeHandover, AnExplodedGrenadeHandedOverIsDespawnedNotSetOffAgain) {
   Entity* grenade = group.spawn(id, game::kGrenadeType, kElsewhere, s);
   ASSERT_TRUE(grenade);
   // The thrower's explosion event arrives.
-  WriteStream blast(64);
-  Vec3 where{0, 1, 0};
-  const auto& q = game::crateQuantization();
-  ASSERT_TRUE(serializeQuantized(blast, where, q.positionX, q.positionY, q.positionZ));
+  const WriteStream blast = explosionAt({0, 1, 0});
   Effects effects;
   group.dispatchEvent(id, ReadStream(blast.buffer().data(), blast.bits()), effects);
   const uint64_t explosions = effects.count(EffectKind::Explosion);
@@ -110,10 +115,7 @@ TEST(GrenadeHandover, ARepeatedExplosionEventIsIgnored) {
   ASSERT_TRUE(group.spawn(id, game::kGrenadeType, kElsewhere, at({0, 1, 0})));
   Entity* crate = group.spawn(EntityId::make(kServerPeer, 1), game::kCrateType, kServerPeer, at({1, 1, 0}));
   ASSERT_TRUE(crate);
-  WriteStream blast(64);
-  Vec3 where{0, 1, 0};
-  const auto& q = game::crateQuantization();
-  ASSERT_TRUE(serializeQuantized(blast, where, q.positionX, q.positionY, q.positionZ));
+  const WriteStream blast = explosionAt({0, 1, 0});
   Effects effects;
   group.dispatchEvent(id, ReadStream(blast.buffer().data(), blast.bits()), effects);
   const Vec3 pushed = crate->body().linearVelocity();
