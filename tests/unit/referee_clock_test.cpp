@@ -4,39 +4,19 @@
 
 #include <gtest/gtest.h>
 
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
-#include "game/demo_game.h"
+#include "game/simulated_peer.h"
 #include "game/types.h"
 #include "tests/support/test_peer.h"
 #include "wire/messages.h"
 
 using namespace ferrum;
 
-namespace {
-
-struct Peer {
-  ControllerRegistry registry;
-  std::unique_ptr<EntityGroup> group;
-  Effects effects;
-  std::unique_ptr<NetManager> net;
-  Peer(MemoryTransport& transport, Role role) {
-    game::registerDemoTypes(registry);
-    group = std::make_unique<EntityGroup>(registry);
-    NetConfig config;
-    config.role = role;
-    net = std::make_unique<NetManager>(config, transport, *group, effects);
-  }
-};
-
-} // namespace
-
 TEST(RefereeClock, AnOwnersClockJumpDoesNotMakeATeleportLookLikeAWalk) {
   MemoryNetwork network;
-  MemoryTransport& serverEnd = network.endpoint(1);
-  MemoryTransport& clientEnd = network.endpoint(2);
-  Peer server(serverEnd, Role::Server), client(clientEnd, Role::Client);
   double now = 0;
+  game::SimulatedPeer server(network, {Role::Server, 1, {}, {}, 1, {}}, [&] { return now; });
+  game::SimulatedPeer client(network, {Role::Client, 2, {}, {}, 2, {}}, [&] { return now; });
+  MemoryTransport& clientEnd = *network.find(2); // to send what its NetManager never would
   auto tick = [&](int n) {
     for (int i = 0; i < n; ++i) {
       now += 1.0 / 60;
