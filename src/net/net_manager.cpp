@@ -347,7 +347,7 @@ NetStats NetManager::stats() const {
   for (const auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
     PeerStats p = remote->stats;
-    p.stateLost = remote->received.lost() + remote->receivedForwarded.lost();
+    p.stateLost = remote->stateLost();
     s.peers.push_back(p);
   }
   s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());

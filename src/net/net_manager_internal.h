@@ -33,6 +33,14 @@ struct NetManager::Remote {
   float spawnTokens = 0;       ///< token bucket for client spawns (server side)
   uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
   uint32_t firstCounter = 1;    ///< server side: where its welcome said its entity counters start
+  /// Server side: whether `id` is one this client may create: its slot, a counter from
+  /// its welcome's first up to one short of the last (which would leave the slot's
+  /// next occupant nothing to start from).
+  bool mayCreate(EntityId id) const {
+    return id.creator() == slot && id.counter() >= firstCounter && id.counter() < kMaxEntityCounter;
+  }
+  /// Its state packets that never arrived, in both series.
+  uint64_t stateLost() const { return received.lost() + receivedForwarded.lost(); }
   /// Client side, the server link: the server's tick counter against ours, which
   /// places every state on the server's timeline.
   TickOffset clock;

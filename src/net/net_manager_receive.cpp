@@ -126,7 +126,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   if (it->second->joined) {
     PeerStats last = it->second->stats;
     last.connected = false;
-    last.stateLost = it->second->received.lost() + it->second->receivedForwarded.lost();
+    last.stateLost = it->second->stateLost();
     m_departed.push_back(last);
   }
   m_remotes.erase(it);
@@ -302,7 +302,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
   if (!problem && !spawned) problem = "spawn its factory refused";
   if (spawned) showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
   // Whatever the verdict, this counter is used: the slot's next owner starts after it.
-  if (s.id.creator() == from.slot && s.id.counter() >= from.firstCounter && s.id.counter() < kMaxEntityCounter)
+  if (from.mayCreate(s.id))
     m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
   if (problem) {
     ++from.stats.rejected;
@@ -336,10 +336,7 @@ const char* NetManager::checkClientSpawn(Remote& from, const wire::Spawn& s) {
   if (!type) return "spawn of an unknown type";
   if (!type->clientMaySpawn) return "spawn of a server-only type";
   if (s.id.creator() != from.slot || s.authority != from.slot) return "spawn outside its own id range or authority";
-  // Its counters start where the welcome said and stop one short of the last, which
-  // would leave the slot's next occupant nothing to start from.
-  if (s.id.counter() < from.firstCounter || s.id.counter() >= kMaxEntityCounter)
-    return "spawn outside the counters its welcome gave it";
+  if (!from.mayCreate(s.id)) return "spawn outside the counters its welcome gave it";
   if (m_group.find(s.id)) return "spawn of an id already in use";
 
   // Token bucket: spawnBurst at once, then maxSpawnsPerSecond.
