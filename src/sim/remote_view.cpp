@@ -161,10 +161,10 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
   }
   switch (mode) {
   case ViewMode::Raw:
-    if (arrived) applyRigidState(body, m_samples.back().state);
+    if (arrived) applyRigidState(body, newest);
     if (body.kinematic()) { // no physics carries it on: do what physics would in free flight
       const Transform t = body.transform();
-      body.setTransform({t.position + m_samples.back().state.linearVelocity * tickSeconds, t.orientation});
+      body.setTransform({t.position + newest.linearVelocity * tickSeconds, t.orientation});
     }
     m_offset = {};
     return true;
