@@ -4,7 +4,7 @@ namespace viewer {
 
 AudioOutput::~AudioOutput() {
   if (m_device != 0) SDL_CloseAudioDevice(m_device);
-  if (m_synth) SDL_QuitSubSystem(SDL_INIT_AUDIO);
+  if (m_synth) SDL_QuitSubSystem(SDL_INIT_AUDIO); // the synth is made once the subsystem is up
 }
 
 bool AudioOutput::open(std::string& why) {

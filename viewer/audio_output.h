@@ -22,7 +22,6 @@ public:
 
   /// Opens the default output device; false (with `why`) if there is none.
   bool open(std::string& why);
-  bool isOpen() const { return m_device != 0; }
   /// Starts the sounds of `effects` as heard by `listener` (nothing while muted).
   void play(const std::vector<ferrum::Effect>& effects, const Listener& listener);
   void setMuted(bool muted) { m_muted = muted; }
