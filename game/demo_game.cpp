@@ -6,6 +6,7 @@
 
 #include "game/arena.h"
 #include "game/crate_controller.h"
+#include "game/cubes_scenario.h"
 #include "game/grenade_controller.h"
 
 namespace game {
@@ -14,6 +15,16 @@ void registerDemoTypes(ferrum::ControllerRegistry& registry) {
   registry.add(kCrateType, crateType());
   registry.add(kPlayerType, playerType());
   registry.add(kGrenadeType, grenadeType());
+}
+
+ferrum::HostDef demoHostDef(Scenario scenario) {
+  ferrum::HostDef def;
+  registerDemoTypes(def.types);
+  registerCubesTypes(def.types);
+  def.buildWorld = [scenario](ferrum::PhysicsWorld& world) { buildScenarioWorld(scenario, world); };
+  // A client of another scenario is refused at connect time, with a reason.
+  def.net.gameId = scenarioGameId(scenario);
+  return def;
 }
 
 void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
@@ -35,13 +46,17 @@ void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
 
 LocalPlayer::LocalPlayer(ferrum::NetManager& net, std::optional<uint32_t> botSeed) : m_net(net) {
   if (botSeed) m_bot = std::make_unique<BotBrain>(*botSeed);
-  m_net.onJoined = [this](ferrum::PeerId self) { onJoined(self); };
-  m_net.onTick = [this](uint32_t) { onTick(); };
+  m_tick = m_net.onTick.listen([this](uint32_t) { onTick(); });
+  if (m_net.config().role == ferrum::Role::Server)
+    spawnAs(ferrum::kServerPeer);
+  else
+    m_joined = m_net.onJoined.listen([this](ferrum::PeerId self) { spawnAs(self); });
 }
 
-void LocalPlayer::onJoined(ferrum::PeerId self) {
+void LocalPlayer::spawnAs(ferrum::PeerId self) {
   ferrum::SpawnState s;
-  const float angle = static_cast<float>(self) * 2.39996f; // golden angle: spread the spawn points
+  // Spread over a ring by the golden angle; slot 0 (a listen server's host) at (8, 0).
+  const float angle = static_cast<float>(self) * 2.39996f;
   s.transform.position = {std::cos(angle) * 8.0f, kPlayerHalfHeight + kPlayerRadius + 0.05f, std::sin(angle) * 8.0f};
   s.variant = self;
   m_id = m_net.spawn(kPlayerType, s);

@@ -1,14 +1,18 @@
 #pragma once
-// The demo game glued onto a NetManager: types, arena, crates on the server, and on a
-// client the local player (driven by a bot or by a person through setInput).
+// The demo game on the library's front door: its Host definition (types, static world,
+// game id), crates on the server, and a peer's own player (driven by a bot or by a
+// person through setInput).
 
 #include <memory>
 #include <optional>
 
+#include "ferrum/host.h"
 #include "ferrum/net_manager.h"
+#include "ferrum/signal.h"
 #include "game/bots/bot_brain.h"
 #include "game/grenade_throw.h"
 #include "game/player_controller.h"
+#include "game/scenario.h"
 #include "game/types.h"
 
 namespace game {
@@ -16,11 +20,18 @@ namespace game {
 /// Registers every demo entity type (same ids on every peer).
 void registerDemoTypes(ferrum::ControllerRegistry& registry);
 
+/// A Host definition for the demo game: every demo type (arena and cubes alike, so
+/// the type table is the same on every peer), `scenario`'s static world and game id.
+/// The caller adds the role, transport and link settings.
+ferrum::HostDef demoHostDef(Scenario scenario = Scenario::Arena);
+
 /// Server: drops `count` crates of mixed sizes over the arena (seeded layout).
 void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed);
 
-/// A client's local player: spawns it when the client joins, and each tick feeds
-/// it input from a bot brain (if any) or from the last setInput().
+/// This peer's own player: a client spawns it when it joins, a (listen) server at
+/// once, so it is the authority either way; each tick it feeds the player input from
+/// a bot brain (if any) or from the last setInput(). It may be destroyed before or
+/// after `net`.
 class LocalPlayer {
 public:
   /// `botSeed`: drive the player with a BotBrain; nullopt: a person drives it.
@@ -35,10 +46,12 @@ public:
   BotBrain* bot() { return m_bot.get(); }
 
 private:
-  void onJoined(ferrum::PeerId self);
   void onTick();
 
+  void spawnAs(ferrum::PeerId self);
+
   ferrum::NetManager& m_net;
+  ferrum::Subscription m_joined, m_tick;
   std::unique_ptr<BotBrain> m_bot;
   ferrum::EntityId m_id;
   PlayerInput m_input;

@@ -1,20 +1,27 @@
 #include "game/simulated_peer.h"
 
-#include "game/arena.h"
+#include <cassert>
 
 namespace game {
 
 SimulatedPeer::SimulatedPeer(ferrum::MemoryNetwork& network, const SimulatedPeerOptions& options,
                              std::function<double()> clock) {
-  registerDemoTypes(registry);
-  if (options.moreTypes) options.moreTypes(registry);
-  group = std::make_unique<ferrum::EntityGroup>(registry);
-  buildArena(group->physics());
-  link = std::make_unique<ferrum::LinkSimulator>(network.endpoint(options.port), options.outgoing, options.incoming,
-                                                 options.seed, std::move(clock));
-  ferrum::NetConfig config;
-  config.role = options.role;
-  net = std::make_unique<ferrum::NetManager>(config, *link, *group, effects);
+  ferrum::HostDef def = demoHostDef();
+  if (options.moreTypes) options.moreTypes(def.types);
+  def.net.role = options.role;
+  def.memoryNetwork = &network;
+  def.memoryPort = options.port;
+  def.outgoing = options.outgoing;
+  def.incoming = options.incoming;
+  def.linkSeed = options.seed;
+  def.simulateLink = true; // tests change the conditions as they go
+  def.clock = std::move(clock);
+  std::string error;
+  host = ferrum::Host::create(std::move(def), error);
+  assert(host && "SimulatedPeer options are the caller's constants");
+  group = &host->group();
+  net = &host->net();
+  link = host->linkSimulator();
 }
 
 } // namespace game

@@ -1,17 +1,13 @@
 #pragma once
 // One peer of the demo arena on a simulated network, for deterministic tests and
-// benchmarks: registry, group (with the arena built), effects, a LinkSimulator over
-// one MemoryNetwork endpoint, and its NetManager, all on the caller's clock. Many of
-// them share one process and one clock, so "the same moment" needs no mapping.
+// benchmarks: a ferrum::Host on one MemoryNetwork endpoint behind a LinkSimulator, on
+// the caller's clock, and optionally its own player. Many of them share one process
+// and one clock, so "the same moment" needs no mapping.
 
 #include <functional>
 #include <memory>
 
-#include "ferrum/effects.h"
-#include "ferrum/entity_group.h"
-#include "ferrum/link_simulator.h"
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
+#include "ferrum/host.h"
 #include "game/demo_game.h"
 
 namespace game {
@@ -27,13 +23,14 @@ struct SimulatedPeerOptions {
 };
 
 struct SimulatedPeer {
+  /// Asserts that the host can be built (the options are the caller's own constants).
   SimulatedPeer(ferrum::MemoryNetwork& network, const SimulatedPeerOptions& options, std::function<double()> clock);
 
-  ferrum::ControllerRegistry registry;
-  std::unique_ptr<ferrum::EntityGroup> group;
-  ferrum::Effects effects;
-  std::unique_ptr<ferrum::LinkSimulator> link;
-  std::unique_ptr<ferrum::NetManager> net;
+  std::unique_ptr<ferrum::Host> host;
+  // Short names for the host's parts.
+  ferrum::EntityGroup* group = nullptr;
+  ferrum::NetManager* net = nullptr;
+  ferrum::LinkSimulator* link = nullptr;
   std::unique_ptr<LocalPlayer> player; ///< set by the caller when the peer should play
 };
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "apps/common/peer.h"
+#include "ferrum/host.h"
 
 namespace app {
 
@@ -186,12 +186,12 @@ void DiscoveryFinder::sendRequest() {
   ENetAddress to{m_targetHost, m_targetPort};
   enet_socket_send(m_socket, &to, &buffer, 1);
   ++m_sends;
-  m_nextSend = steadySeconds() + kResendInterval;
+  m_nextSend = ferrum::steadySeconds() + kResendInterval;
 }
 
 void DiscoveryFinder::poll(uint32_t waitMs) {
   if (m_socket < 0) return;
-  if (m_sends < kRequestSends && steadySeconds() >= m_nextSend) sendRequest();
+  if (m_sends < kRequestSends && ferrum::steadySeconds() >= m_nextSend) sendRequest();
   enet_uint32 condition = ENET_SOCKET_WAIT_RECEIVE;
   if (enet_socket_wait(m_socket, &condition, waitMs) != 0 || !(condition & ENET_SOCKET_WAIT_RECEIVE)) return;
   for (int i = 0; i < 64; ++i) {
@@ -215,8 +215,8 @@ bool findServers(const std::string& target, uint16_t port, double seconds, std::
                  std::string& error) {
   DiscoveryFinder finder;
   if (!finder.start(target, port, error)) return false;
-  const double deadline = steadySeconds() + seconds;
-  for (double now = steadySeconds(); now < deadline; now = steadySeconds())
+  const double deadline = ferrum::steadySeconds() + seconds;
+  for (double now = ferrum::steadySeconds(); now < deadline; now = ferrum::steadySeconds())
     finder.poll(static_cast<uint32_t>(std::min(50.0, (deadline - now) * 1000.0)) + 1);
   found = finder.found();
   return true;

@@ -20,7 +20,7 @@ void addDiscoveryOptions(CLI::App& cli, DiscoveryOptions& options) {
   cli.add_option("--name", options.name, "server name shown by LAN discovery (default: host name)");
 }
 
-std::unique_ptr<DiscoveryService> DiscoveryService::start(const DiscoveryOptions& options, Peer& peer,
+std::unique_ptr<DiscoveryService> DiscoveryService::start(const DiscoveryOptions& options, ferrum::Host& peer,
                                                           int hostPlayers) {
   if (options.port == 0) return nullptr;
   std::string error;
@@ -52,7 +52,7 @@ void DiscoveryService::poll() {
                                                                   [](const auto& p) { return p.connected; }));
     info.maxPlayers = m_peer.net().config().maxClients + m_hostPlayers;
     info.protocol = ferrum::protocolVersion();
-    info.gamePort = m_peer.transport().boundPort();
+    info.gamePort = m_peer.port();
     return info;
   });
 }

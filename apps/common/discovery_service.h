@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/common/discovery.h"
-#include "apps/common/peer.h"
+#include "ferrum/host.h"
 
 namespace app {
 
@@ -24,15 +24,15 @@ class DiscoveryService {
 public:
   /// nullptr when discovery is off or its port cannot be bound (logged: the game
   /// itself still runs). `hostPlayers`: players living in this process (listen server).
-  static std::unique_ptr<DiscoveryService> start(const DiscoveryOptions& options, Peer& peer, int hostPlayers);
+  static std::unique_ptr<DiscoveryService> start(const DiscoveryOptions& options, ferrum::Host& peer, int hostPlayers);
   /// Answers waiting requests; never blocks. Call from the game loop.
   void poll();
 
 private:
-  DiscoveryService(std::unique_ptr<DiscoveryResponder> responder, Peer& peer, std::string name, int hostPlayers)
+  DiscoveryService(std::unique_ptr<DiscoveryResponder> responder, ferrum::Host& peer, std::string name, int hostPlayers)
       : m_responder(std::move(responder)), m_peer(peer), m_name(std::move(name)), m_hostPlayers(hostPlayers) {}
   std::unique_ptr<DiscoveryResponder> m_responder;
-  Peer& m_peer;
+  ferrum::Host& m_peer;
   std::string m_name;
   int m_hostPlayers;
 };

@@ -3,18 +3,18 @@
 #include <map>
 #include <utility>
 
-#include "apps/common/peer.h"
+#include "ferrum/host.h"
 
 namespace app {
 
 LatencyProbe::LatencyProbe(ferrum::NetManager& net) {
-  net.onStateSent = [this](uint32_t tick) {
-    if (m_sent.size() < kMaxSamples) m_sent.push_back({tick, steadySeconds()});
-  };
-  net.onStateArrived = [this](ferrum::PeerId origin, uint32_t tick) {
+  m_sends = net.onStateSent.listen([this](uint32_t tick) {
+    if (m_sent.size() < kMaxSamples) m_sent.push_back({tick, ferrum::steadySeconds()});
+  });
+  m_arrivals = net.onStateArrived.listen([this](ferrum::PeerId origin, uint32_t tick) {
     if (origin != ferrum::kServerPeer && m_arrived.size() < kMaxSamples)
-      m_arrived.push_back({origin, tick, steadySeconds()});
-  };
+      m_arrived.push_back({origin, tick, ferrum::steadySeconds()});
+  });
 }
 
 nlohmann::json LatencyProbe::toJson() const {

@@ -16,7 +16,7 @@ namespace app {
 
 class LatencyProbe {
 public:
-  /// Hooks into `net`'s onStateSent / onStateArrived.
+  /// Listens to `net`'s onStateSent / onStateArrived for as long as it lives.
   explicit LatencyProbe(ferrum::NetManager& net);
   /// {"sent": [[tick, seconds]...], "arrived": [[origin, tick, seconds]...]}
   nlohmann::json toJson() const;
@@ -37,6 +37,7 @@ private:
     uint32_t tick;
     double seconds;
   };
+  ferrum::Subscription m_sends, m_arrivals;
   std::vector<Sent> m_sent;
   std::vector<Arrived> m_arrived;
 };

@@ -7,7 +7,7 @@
 
 namespace app {
 
-nlohmann::json statsJson(Peer& peer) {
+nlohmann::json statsJson(ferrum::Host& peer) {
   const ferrum::NetStats s = peer.net().stats();
   nlohmann::json doc;
   doc["role"] = ferrum::roleName(s.role);
@@ -18,7 +18,7 @@ nlohmann::json statsJson(Peer& peer) {
   doc["joined"] = s.self != ferrum::kNoPeer; // ever joined
   doc["disconnectReason"] = peer.net().disconnectReason();
   doc["liveEntities"] = s.liveEntities;
-  doc["entitiesSeen"] = peer.entitiesSeen();
+  doc["entitiesSeen"] = peer.group().spawnedCount();
   const auto& c = s.counters;
   doc["counters"] = {{"packetsSent", c.packetsSent},         {"packetsReceived", c.packetsReceived},
                      {"bytesSent", c.bytesSent},             {"bytesReceived", c.bytesReceived},

@@ -26,11 +26,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/common/peer.h"
+#include "ferrum/host.h"
 
 namespace app {
 
-nlohmann::json statsJson(Peer& peer);
+nlohmann::json statsJson(ferrum::Host& peer);
 /// Writes `doc` to `path` (atomically: temp file, then rename). False on failure.
 bool writeJson(const std::string& path, const nlohmann::json& doc, std::string& error);
 

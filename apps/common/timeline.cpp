@@ -7,12 +7,10 @@
 
 namespace app {
 
-Timeline::Timeline(Peer& peer) : m_peer(peer) {
-  auto previous = peer.net().onStateArrived;
-  peer.net().onStateArrived = [this, previous](ferrum::PeerId origin, uint32_t tick) {
-    if (previous) previous(origin, tick);
+Timeline::Timeline(ferrum::Host& peer) : m_peer(peer) {
+  m_arrivals = peer.net().onStateArrived.listen([this](ferrum::PeerId origin, uint32_t tick) {
     if (origin == ferrum::kServerPeer) m_serverTick = std::max(m_serverTick, tick);
-  };
+  });
 }
 
 void Timeline::poll() {

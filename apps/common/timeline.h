@@ -11,15 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/common/peer.h"
+#include "ferrum/host.h"
 
 namespace app {
 
 class Timeline {
 public:
-  /// Chains onto `peer.net().onStateArrived` (keeps what was set before, so build it
-  /// after any other user of that hook, such as LatencyProbe).
-  explicit Timeline(Peer& peer);
+  /// Listens to `peer.net().onStateArrived` for as long as it lives.
+  explicit Timeline(ferrum::Host& peer);
   /// Call every loop turn; takes a sample when a new second of ticks has begun.
   void poll();
   /// The "timeline" array of the stats JSON (fields: see stats_json.h).
@@ -41,7 +40,8 @@ private:
     float rttMs;
     std::vector<Crate> crates;
   };
-  Peer& m_peer;
+  ferrum::Host& m_peer;
+  ferrum::Subscription m_arrivals;
   std::deque<Sample> m_samples;
   bool m_started = false;
   uint32_t m_lastSecond = 0;

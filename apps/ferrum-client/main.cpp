@@ -7,7 +7,8 @@
 
 #include "apps/common/cli.h"
 #include "apps/common/latency_probe.h"
-#include "apps/common/peer.h"
+#include "apps/common/host_options.h"
+#include "game/demo_game.h"
 #include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/ferrum-client/play_modes.h"
@@ -70,27 +71,27 @@ int main(int argc, char** argv) {
   }
   options.net.protocolOverride = protocol;
   if (app::wantsPlayMode(play)) return app::runPlayMode(play, {options, host, port, duration, botSeed, statsPath});
-  auto peer = app::Peer::create(options, error);
+  auto peer = app::createHost(options, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
   }
-  std::optional<game::LocalPlayer> player; // constructed in place: it registers callbacks on itself
+  std::optional<game::LocalPlayer> player;
   if (!noPlayer) player.emplace(peer->net(), botSeed);
   app::LatencyProbe latency(peer->net());
-  app::Timeline timeline(*peer); // after the probe: it chains onto the probe's hook
-  if (!peer->net().connect(host, port)) {
+  app::Timeline timeline(*peer);
+  if (!peer->connect(host, port)) {
     std::fprintf(stderr, "ferrum-client: cannot start connecting to %s\n", address.c_str());
     return 1;
   }
   const volatile bool& stop = app::installStopSignals();
   app::StatusLine line;
   app::PlayerTracker tracker;
-  const double start = app::steadySeconds();
+  const double start = ferrum::steadySeconds();
   peer->run(
       duration,
       [&] {
-        const double elapsed = app::steadySeconds() - start;
+        const double elapsed = ferrum::steadySeconds() - start;
         tracker.sample(peer->group());
         timeline.poll();
         if (player && player->bot() && idleLast > 0 && duration > 0)

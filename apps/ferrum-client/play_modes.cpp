@@ -5,9 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "apps/common/host_player.h"
-#include "apps/common/stats_json.h"
 #include "game/demo_game.h"
+#include "apps/common/stats_json.h"
 #include "viewer/viewer.h"
 
 namespace app {
@@ -95,7 +94,7 @@ viewer::ViewerOptions viewerOptions(const PlayOptions& play, const ClientBasics&
 }
 
 /// Final statistics and the players file; false if either cannot be written.
-bool writeOutputs(Peer& peer, const ClientBasics& basics, const PlayOptions& play, const PlayerTracker& tracker) {
+bool writeOutputs(ferrum::Host& peer, const ClientBasics& basics, const PlayOptions& play, const PlayerTracker& tracker) {
   std::string error;
   if (!basics.statsPath.empty() && !writeJson(basics.statsPath, statsJson(peer), error)) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
@@ -115,12 +114,12 @@ int runHost(const PlayOptions& play, const ClientBasics& basics) {
   options.enet.port = play.hostPort;
   options.enet.maxLinks = static_cast<size_t>(options.net.maxClients) + 8;
   std::string error;
-  auto peer = Peer::create(options, error);
+  auto peer = createHost(options, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
   }
-  const uint16_t port = peer->transport().boundPort();
+  const uint16_t port = peer->port();
   spdlog::info("listen server on {}:{} (protocol {})", play.hostBind, port, ferrum::protocolVersion());
   if (!play.portFile.empty()) {
     std::ofstream(play.portFile + ".tmp") << port << '\n';
@@ -128,7 +127,7 @@ int runHost(const PlayOptions& play, const ClientBasics& basics) {
   }
   game::spawnCrates(peer->net(), play.crates, play.seed);
   const bool botPlays = !play.view || play.bot;
-  HostPlayer player(peer->net(), botPlays ? std::optional<uint32_t>(basics.botSeed) : std::nullopt);
+  game::LocalPlayer player(peer->net(), botPlays ? std::optional<uint32_t>(basics.botSeed) : std::nullopt);
   auto discovery = DiscoveryService::start(play.discovery, *peer, 1);
   PlayerTracker tracker;
   const volatile bool& stop = installStopSignals();
@@ -165,13 +164,13 @@ int runHost(const PlayOptions& play, const ClientBasics& basics) {
 
 int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   std::string error;
-  auto peer = Peer::create(basics.peer, error);
+  auto peer = createHost(basics.peer, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
   }
   game::LocalPlayer player(peer->net(), play.bot ? std::optional<uint32_t>(basics.botSeed) : std::nullopt);
-  if (!peer->net().connect(basics.host, basics.port)) {
+  if (!peer->connect(basics.host, basics.port)) {
     std::fprintf(stderr, "ferrum-client: cannot start connecting to %s:%u\n", basics.host.c_str(), basics.port);
     return 1;
   }

@@ -11,7 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/common/discovery_service.h"
-#include "apps/common/peer.h"
+#include "apps/common/host_options.h"
 #include "apps/common/player_tracker.h"
 
 namespace app {

@@ -18,7 +18,8 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/common/cli.h"
-#include "apps/common/peer.h"
+#include "apps/common/host_options.h"
+#include "ferrum/host.h"
 #include "apps/common/sim_options.h"
 
 namespace {
@@ -114,14 +115,14 @@ int main(int argc, char** argv) {
     duplicated += static_cast<uint64_t>(copies - 1);
     for (int i = 0; i < copies && pending.size() < kMaxPending; ++i) {
       const double delay = (sim.conditions.latencyMs + unit(rng) * sim.conditions.jitterMs) / 1000.0;
-      pending.push({app::steadySeconds() + delay, order++, from, to, std::vector<uint8_t>(data, data + size)});
+      pending.push({ferrum::steadySeconds() + delay, order++, from, to, std::vector<uint8_t>(data, data + size)});
     }
   };
 
   const volatile bool& stop = app::installStopSignals();
-  const double start = app::steadySeconds();
+  const double start = ferrum::steadySeconds();
   uint8_t buffer[4096];
-  while (!stop && (duration <= 0 || app::steadySeconds() - start < duration)) {
+  while (!stop && (duration <= 0 || ferrum::steadySeconds() - start < duration)) {
     ENetSocketSet readable;
     ENET_SOCKETSET_EMPTY(readable);
     ENET_SOCKETSET_ADD(readable, listener);
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
       highest = std::max(highest, link.upstream);
     }
     double wait = 0.05;
-    if (!pending.empty()) wait = std::clamp(pending.top().due - app::steadySeconds(), 0.0, 0.05);
+    if (!pending.empty()) wait = std::clamp(pending.top().due - ferrum::steadySeconds(), 0.0, 0.05);
     enet_socketset_select(highest, &readable, nullptr, static_cast<enet_uint32>(std::ceil(wait * 1000)));
 
     ENetAddress sender{};
@@ -154,7 +155,7 @@ int main(int argc, char** argv) {
     for (auto& [up, client] : upstreamOf)
       while ((n = enet_socket_receive(up, &sender, &buf, 1)) > 0) schedule(listener, client, buffer, static_cast<size_t>(n));
 
-    const double now = app::steadySeconds();
+    const double now = ferrum::steadySeconds();
     while (!pending.empty() && pending.top().due <= now) {
       const Datagram& d = pending.top();
       ENetBuffer out{const_cast<uint8_t*>(d.bytes.data()), d.bytes.size()};

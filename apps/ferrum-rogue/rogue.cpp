@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "ferrum/entity.h"
-#include "game/arena.h"
 #include "game/grenade_controller.h"
 #include "game/types.h"
 #include "wire/messages.h"
@@ -24,19 +23,20 @@ std::unique_ptr<Rogue> Rogue::create(const RogueConfig& config, std::string& err
   if (!main) return nullptr;
   auto side = EnetTransport::client(enet, error);
   if (!side) return nullptr;
-  return std::unique_ptr<Rogue>(new Rogue(config, std::move(main), std::move(side)));
+  auto rogue = std::unique_ptr<Rogue>(new Rogue(config, std::move(main), std::move(side)));
+  HostDef def = game::demoHostDef();
+  def.net.role = Role::Client;
+  def.transport = &rogue->m_tap;
+  rogue->m_host = Host::create(std::move(def), error);
+  if (!rogue->m_host) return nullptr;
+  rogue->m_net = &rogue->m_host->net();
+  rogue->m_group = &rogue->m_host->group();
+  rogue->m_player = std::make_unique<game::LocalPlayer>(*rogue->m_net, std::nullopt);
+  return rogue;
 }
 
 Rogue::Rogue(const RogueConfig& config, std::unique_ptr<EnetTransport> main, std::unique_ptr<EnetTransport> side)
-    : m_config(config), m_main(std::move(main)), m_side(std::move(side)), m_tap(*m_main), m_rng(config.seed) {
-  game::registerDemoTypes(m_registry);
-  m_group = std::make_unique<EntityGroup>(m_registry);
-  game::buildArena(m_group->physics());
-  NetConfig net;
-  net.role = Role::Client;
-  m_net = std::make_unique<NetManager>(net, m_tap, *m_group, m_effects);
-  m_player = std::make_unique<game::LocalPlayer>(*m_net, std::nullopt);
-}
+    : m_config(config), m_main(std::move(main)), m_side(std::move(side)), m_tap(*m_main), m_rng(config.seed) {}
 
 const char* Rogue::phaseName() const {
   static const char* const kNames[] = {"wrong-connects", "join",   "random-bytes", "truncated", "oversized",

@@ -16,10 +16,8 @@
 #include <vector>
 
 #include "apps/ferrum-rogue/tap_transport.h"
-#include "ferrum/effects.h"
 #include "ferrum/enet_transport.h"
-#include "ferrum/entity_group.h"
-#include "ferrum/net_manager.h"
+#include "ferrum/host.h"
 #include "game/demo_game.h"
 
 namespace rogue {
@@ -101,10 +99,10 @@ private:
   std::unique_ptr<ferrum::EnetTransport> m_main;
   std::unique_ptr<ferrum::EnetTransport> m_side; ///< wrong-version connects and the storm
   TapTransport m_tap;
-  ferrum::ControllerRegistry m_registry;
-  std::unique_ptr<ferrum::EntityGroup> m_group;
-  ferrum::Effects m_effects;
-  std::unique_ptr<ferrum::NetManager> m_net;
+  /// An honest demo peer that talks through the tap, so attacks ride on a real join.
+  std::unique_ptr<ferrum::Host> m_host;
+  ferrum::NetManager* m_net = nullptr;
+  ferrum::EntityGroup* m_group = nullptr;
   std::unique_ptr<game::LocalPlayer> m_player;
   std::mt19937 m_rng;
   Phase m_phase = Phase::WrongConnects;

@@ -7,7 +7,8 @@
 
 #include "apps/common/cli.h"
 #include "apps/common/discovery_service.h"
-#include "apps/common/peer.h"
+#include "apps/common/host_options.h"
+#include "game/demo_game.h"
 #include "apps/common/sim_options.h"
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
@@ -69,15 +70,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.enet.maxLinks = static_cast<size_t>(options.net.maxClients) + 8; // room to refuse politely
-  auto peer = app::Peer::create(options, error);
+  auto peer = app::createHost(options, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
     return 1;
   }
   spdlog::info("listening on {}:{} ({} Hz ticks, {} Hz sends, protocol {})", options.enet.bindHost,
-               peer->transport().boundPort(), options.net.tickHz, options.net.sendHz, ferrum::protocolVersion());
+               peer->port(), options.net.tickHz, options.net.sendHz, ferrum::protocolVersion());
   if (!portFile.empty()) {
-    std::ofstream(portFile + ".tmp") << peer->transport().boundPort() << '\n';
+    std::ofstream(portFile + ".tmp") << peer->port() << '\n';
     std::rename((portFile + ".tmp").c_str(), portFile.c_str());
   }
   if (options.scenario == game::Scenario::Cubes)

@@ -17,7 +17,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "apps/common/peer.h"
+#include "apps/common/host_options.h"
+#include "game/demo_game.h"
 #include "apps/ferrum-soak/soak_peer.h"
 
 namespace {
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
     if (peer) live.push_back({std::move(peer), now, 0});
   };
 
-  const double start = app::steadySeconds();
+  const double start = ferrum::steadySeconds();
   const double quiesceAt = duration - 10, warmupAt = 10;
   for (int i = 0; i < clients; ++i) join(0);
   long rssWarm = 0;
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   double nextChurn = 2, nextReport = 5;
   bool quiet = false;
   for (;;) {
-    const double now = app::steadySeconds() - start;
+    const double now = ferrum::steadySeconds() - start;
     if (now >= duration) break;
     if (!quiet && now >= quiesceAt) { // bots stop; grenades in flight finish their fuses
       quiet = true;
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
       join(now);
       ++joins;
     }
-    const double t = app::steadySeconds();
+    const double t = ferrum::steadySeconds();
     server->net().frame(t);
     server->observe(now);
     for (Client& c : live) {

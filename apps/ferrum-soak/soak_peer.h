@@ -9,9 +9,7 @@
 #include <set>
 #include <string>
 
-#include "ferrum/enet_transport.h"
-#include "ferrum/link_simulator.h"
-#include "ferrum/net_manager.h"
+#include "ferrum/host.h"
 #include "game/demo_game.h"
 
 namespace soak {
@@ -26,11 +24,11 @@ public:
   /// Server (listening on an ephemeral loopback port) or client (connecting to `port`).
   static std::unique_ptr<SoakPeer> create(ferrum::Role role, uint16_t port, const ferrum::LinkConditions& link,
                                           uint64_t seed, std::string& error);
-  ~SoakPeer();
 
-  ferrum::NetManager& net() { return *m_net; }
-  ferrum::EntityGroup& group() { return *m_group; }
-  uint16_t port() const { return m_port; }
+  ferrum::NetManager& net() { return m_host->net(); }
+  ferrum::EntityGroup& group() { return m_host->group(); }
+  ferrum::Host& host() { return *m_host; }
+  uint16_t port() const { return m_host->port(); }
   game::LocalPlayer* player() { return m_player.get(); }
 
   /// After frame(): notes what appeared, vanished and exploded at time `now`.
@@ -40,19 +38,13 @@ public:
   const std::map<uint32_t, Lifetime>& lifetimes() const { return m_lifetimes; }
   const std::map<uint32_t, int>& explosions() const { return m_explosions; }
   double joinedAt() const { return m_joinedAt; }
-  uint64_t packetsReceived() const { return m_net->stats().counters.packetsReceived; }
+  uint64_t packetsReceived() const { return m_host->net().stats().counters.packetsReceived; }
 
 private:
   SoakPeer() = default;
 
-  ferrum::ControllerRegistry m_registry;
-  std::unique_ptr<ferrum::EntityGroup> m_group;
-  ferrum::Effects m_effects;
-  std::unique_ptr<ferrum::EnetTransport> m_enet;
-  std::unique_ptr<ferrum::LinkSimulator> m_link;
-  std::unique_ptr<ferrum::NetManager> m_net;
+  std::unique_ptr<ferrum::Host> m_host;
   std::unique_ptr<game::LocalPlayer> m_player;
-  uint16_t m_port = 0;
   double m_joinedAt = -1;
   std::set<uint32_t> m_alive;
   std::map<uint32_t, Lifetime> m_lifetimes;

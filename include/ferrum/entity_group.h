@@ -11,6 +11,7 @@
 #include "ferrum/entity.h"
 #include "ferrum/physics_world.h"
 #include "ferrum/remote_view.h"
+#include "ferrum/signal.h"
 
 namespace ferrum {
 
@@ -117,6 +118,13 @@ public:
   void forEach(const std::function<void(Entity&)>& visit);
   void forEach(const std::function<void(const Entity&)>& visit) const;
 
+  /// Entities created on this peer so far (its own and others', removed or not).
+  uint64_t spawnedCount() const { return m_spawnedCount; }
+  /// An entity appeared on this peer (spawned here or announced by another peer).
+  Signal<Entity&> onSpawned;
+  /// An entity is about to be removed from this peer (still findable during the call).
+  Signal<EntityId> onDespawned;
+
   /// The entity's current state, as a spawn message would carry it.
   SpawnState spawnStateOf(const Entity& entity) const;
 
@@ -152,6 +160,7 @@ private:
   ViewClock m_viewClock;
   Effects* m_localEffects = nullptr;
   std::vector<EntityId> m_localDespawns;
+  uint64_t m_spawnedCount = 0;
   friend class Controller;
 };
 

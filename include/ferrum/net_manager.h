@@ -26,6 +26,7 @@
 #include "ferrum/entity_group.h"
 #include "ferrum/net_config.h"
 #include "ferrum/net_stats.h"
+#include "ferrum/signal.h"
 #include "ferrum/transport.h"
 
 namespace ferrum {
@@ -80,17 +81,19 @@ public:
   EntityGroup& group() { return m_group; }
   NetStats stats() const;
 
-  /// Called at the start of every tick, before any controller runs: set inputs here.
-  std::function<void(uint32_t tick)> onTick;
-  /// Client: called once when the server's welcome arrives.
-  std::function<void(PeerId self)> onJoined;
+  // Events: any number of listeners each (`listen` returns a Subscription that
+  // detaches on destruction), called in the order they were added.
+  /// At the start of every tick, before any controller runs: set inputs here.
+  Signal<uint32_t> onTick;
+  /// Client: once, when the server's welcome arrives (`self` is our slot).
+  Signal<PeerId> onJoined;
   /// Server: a client joined or left (left includes timed out and kicked).
-  std::function<void(PeerId peer)> onPeerJoined;
-  std::function<void(PeerId peer)> onPeerLeft;
-  /// A state packet left this peer carrying its own entities (for latency probes).
-  std::function<void(uint32_t originTick)> onStateSent;
+  Signal<PeerId> onPeerJoined;
+  Signal<PeerId> onPeerLeft;
+  /// A state packet left this peer carrying its own entities' blocks of `originTick`.
+  Signal<uint32_t> onStateSent;
   /// A state packet arrived whose blocks come from `origin`'s tick `originTick`.
-  std::function<void(PeerId origin, uint32_t originTick)> onStateArrived;
+  Signal<PeerId, uint32_t> onStateArrived;
 
 private:
   struct Remote;

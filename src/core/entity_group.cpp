@@ -45,6 +45,8 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
   m_entities.emplace(id, std::move(entity));
   m_variants[id] = state.variant;
   applyRemoteBody(*raw);
+  ++m_spawnedCount;
+  onSpawned.emit(*raw);
   return raw;
 }
 
@@ -62,6 +64,8 @@ void EntityGroup::applyRemoteBody(Entity& e) {
 }
 
 bool EntityGroup::despawn(EntityId id) {
+  if (!m_entities.contains(id)) return false;
+  onDespawned.emit(id);
   m_variants.erase(id);
   return m_entities.erase(id) > 0;
 }

@@ -59,7 +59,7 @@ void NetManager::frame(double nowSeconds) {
 void NetManager::runTick() {
   ++m_tick;
   updateViewClock();
-  if (onTick) onTick(m_tick);
+  onTick.emit(m_tick);
   buildLocalBlocks();
   updateRemoteEntities();
   applyDespawnRequests();
@@ -211,7 +211,7 @@ void NetManager::sendState() {
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
   }
-  if (onStateSent && !m_localBlocks.empty()) onStateSent(m_tick);
+  if (!m_localBlocks.empty()) onStateSent.emit(m_tick);
 }
 
 uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,

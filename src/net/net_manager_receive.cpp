@@ -114,7 +114,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
   ++m_counters.clientsJoined;
   spdlog::info("client {} joined ({} entities sent)", slot, m_group.size());
-  if (onPeerJoined) onPeerJoined(slot);
+  onPeerJoined.emit(slot);
 }
 
 void NetManager::onDisconnected(const TransportEvent& event) {
@@ -169,7 +169,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
                tooSlow ? "was dropped (too slow)" : kicked ? "was kicked" : wire::describe(reason));
   removePeerEntities(slot);
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerLeft, wire::PeerNotice{slot}), kNoPeer);
-  if (onPeerLeft) onPeerLeft(slot);
+  onPeerLeft.emit(slot);
 }
 
 // A departed client's entities follow their type's policy: gone everywhere, or
@@ -228,7 +228,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     m_tick = w.serverTick;
     spdlog::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
                  w.sendHz);
-    if (onJoined) onJoined(w.yourSlot);
+    onJoined.emit(w.yourSlot);
     return;
   }
   case wire::MessageType::Spawn: {
@@ -392,7 +392,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
-  if (onStateArrived && !packet.blocks.empty()) onStateArrived(packet.header.origin, packet.header.originTick);
+  if (!packet.blocks.empty()) onStateArrived.emit(packet.header.origin, packet.header.originTick);
   if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
 
   if (packet.header.origin != from.slot) {

@@ -30,11 +30,4 @@ void SharedWorld::clear() {
 
 void quietLogs() { spdlog::set_level(spdlog::level::off); }
 
-MemoryPeer::MemoryPeer(ferrum::Transport& transport, const ferrum::NetConfig& config) {
-  game::registerDemoTypes(registry);
-  group = std::make_unique<ferrum::EntityGroup>(registry);
-  game::buildArena(group->physics());
-  net = std::make_unique<ferrum::NetManager>(config, transport, *group, effects);
-}
-
 } // namespace fuzzing

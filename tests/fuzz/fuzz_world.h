@@ -44,14 +44,4 @@ struct SharedWorld {
 /// Quiets logging: the fuzzers drive thousands of refusals a second.
 void quietLogs();
 
-/// A peer in memory: demo types, arena, world, NetManager over a MemoryTransport.
-struct MemoryPeer {
-  ferrum::ControllerRegistry registry;
-  std::unique_ptr<ferrum::EntityGroup> group;
-  ferrum::Effects effects;
-  std::unique_ptr<ferrum::NetManager> net;
-
-  MemoryPeer(ferrum::Transport& transport, const ferrum::NetConfig& config);
-};
-
 } // namespace fuzzing

@@ -5,6 +5,7 @@
 // Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/ snapshot/)
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -76,42 +77,45 @@ private:
   int m_count = 0;
 };
 
+/// A demo-game Host whose every sent packet is recorded.
 struct RecordedPeer {
   RecordingTransport transport;
-  fuzzing::MemoryPeer peer;
+  std::unique_ptr<ferrum::Host> host;
   std::unique_ptr<game::LocalPlayer> player;
-  RecordedPeer(MemoryTransport& end, Role role, std::optional<uint32_t> bot)
-      : transport(end), peer(transport, [role] {
-          NetConfig c;
-          c.role = role;
-          return c;
-        }()) {
-    if (role == Role::Client) player = std::make_unique<game::LocalPlayer>(*peer.net, bot);
+  RecordedPeer(MemoryTransport& end, Role role, std::optional<uint32_t> bot) : transport(end) {
+    ferrum::HostDef def = game::demoHostDef();
+    def.net.role = role;
+    def.transport = &transport;
+    std::string error;
+    host = ferrum::Host::create(std::move(def), error);
+    if (!host) std::fprintf(stderr, "seed corpus: %s\n", error.c_str()), std::exit(1);
+    if (role == Role::Client) player = std::make_unique<game::LocalPlayer>(host->net(), bot);
   }
+  ferrum::NetManager& net() { return host->net(); }
 };
 
 void recordMatch(const fs::path& out) {
   MemoryNetwork network;
   RecordedPeer server(network.endpoint(1), Role::Server, std::nullopt);
-  game::spawnCrates(*server.peer.net, 10, 7);
+  game::spawnCrates(server.net(), 10, 7);
   RecordedPeer a(network.endpoint(2), Role::Client, 11);
   RecordedPeer b(network.endpoint(3), Role::Client, 12);
-  a.peer.net->connect("127.0.0.1", 1);
-  b.peer.net->connect("127.0.0.1", 1);
+  a.host->connect("127.0.0.1", 1);
+  b.host->connect("127.0.0.1", 1);
   RecordedPeer* peers[] = {&server, &a, &b};
   for (int tick = 1; tick <= 900; ++tick) {
-    for (RecordedPeer* p : peers) p->peer.net->frame(tick / 60.0);
-    for (RecordedPeer* p : peers) p->peer.net->service(0);
+    for (RecordedPeer* p : peers) p->net().frame(tick / 60.0);
+    for (RecordedPeer* p : peers) p->net().service(0);
     if (tick % 90 == 0) a.player->throwGrenade({1, 0, 0});
     if (tick % 120 == 0) b.player->throwGrenade({0, 0, 1});
   }
   // b leaves with a grenade in the air: the server takes it over (SetAuthority).
   b.player->throwGrenade({-1, 0, 0});
   for (int tick = 901; tick <= 905; ++tick)
-    for (RecordedPeer* p : peers) p->peer.net->frame(tick / 60.0), p->peer.net->service(0);
-  b.peer.net->shutdown();
+    for (RecordedPeer* p : peers) p->net().frame(tick / 60.0), p->net().service(0);
+  b.net().shutdown();
   for (int tick = 906; tick <= 960; ++tick)
-    for (RecordedPeer* p : {&server, &a}) p->peer.net->frame(tick / 60.0), p->peer.net->service(0);
+    for (RecordedPeer* p : {&server, &a}) p->net().frame(tick / 60.0), p->net().service(0);
 
   CorpusWriter state(out / "state"), reliable(out / "reliable");
   for (RecordedPeer* p : peers) {

@@ -60,28 +60,26 @@ private:
   uint64_t m_statePackets = 0;
 };
 
-/// A peer of the cubes scenario: the same types, static world and game id as
-/// `ferrum-server --scenario cubes` builds (apps/common/peer.cpp).
+/// A peer of the cubes scenario: the same definition `ferrum-server --scenario cubes`
+/// uses (game::demoHostDef), over ENet wrapped in a MeasuringTransport.
 std::unique_ptr<TestPeer> cubesPeer(Role role, uint16_t serverPort) {
-  auto peer = std::make_unique<TestPeer>();
-  game::registerDemoTypes(peer->registry);
-  game::registerCubesTypes(peer->registry);
-  peer->group = std::make_unique<EntityGroup>(peer->registry);
-  game::buildScenarioWorld(game::Scenario::Cubes, peer->group->physics());
   std::string error;
   auto enet = role == Role::Server ? EnetTransport::listen({}, error) : EnetTransport::client({}, error);
   if (!enet) return nullptr;
-  if (role == Role::Server) peer->port = enet->boundPort();
-  peer->transport = std::make_unique<MeasuringTransport>(std::move(enet));
-  NetConfig config;
-  config.role = role;
-  config.gameId = game::scenarioGameId(game::Scenario::Cubes);
-  peer->net = std::make_unique<NetManager>(config, *peer->transport, *peer->group, peer->effects);
-  if (role == Role::Client && !peer->net->connect("127.0.0.1", serverPort)) return nullptr;
+  const uint16_t port = role == Role::Server ? enet->boundPort() : 0;
+  auto measuring = std::make_unique<MeasuringTransport>(std::move(enet));
+  HostDef def = game::demoHostDef(game::Scenario::Cubes);
+  def.net.role = role;
+  def.transport = measuring.get();
+  auto peer = TestPeer::fromDef(std::move(def));
+  if (!peer) return nullptr;
+  peer->ownTransport = std::move(measuring);
+  peer->port = port;
+  if (role == Role::Client && !peer->host->connect("127.0.0.1", serverPort)) return nullptr;
   return peer;
 }
 
-MeasuringTransport& measured(TestPeer& peer) { return static_cast<MeasuringTransport&>(*peer.transport); }
+MeasuringTransport& measured(TestPeer& peer) { return static_cast<MeasuringTransport&>(*peer.ownTransport); }
 
 bool isScenarioEntity(const Entity& e) { return e.type() == game::kCubeType || e.type() == game::kRollerType; }
 

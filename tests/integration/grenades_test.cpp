@@ -44,11 +44,11 @@ TEST(Grenades, EachExplosionIsHandledExactlyOnceOnEveryPeer) {
   }
   ASSERT_TRUE(pumpUntil(m.all, [&] {
     for (TestPeer* p : m.all)
-      if (p->effects.count(EffectKind::Explosion) < 3 || countType(*p->group, game::kGrenadeType) != 0) return false;
+      if (p->effects->count(EffectKind::Explosion) < 3 || countType(*p->group, game::kGrenadeType) != 0) return false;
     return true;
   }, 1200)) << "not every explosion reached every peer";
   testing_support::pumpTicks(m.all, 30); // any duplicate would show up now
-  for (TestPeer* p : m.all) EXPECT_EQ(p->effects.count(EffectKind::Explosion), 3u) << "exactly once per grenade";
+  for (TestPeer* p : m.all) EXPECT_EQ(p->effects->count(EffectKind::Explosion), 3u) << "exactly once per grenade";
   EXPECT_EQ(m.a->net->stats().counters.eventsRaised, 3u);
   EXPECT_EQ(m.server->net->stats().counters.eventsReceived, 3u);
   EXPECT_EQ(m.b->net->stats().counters.eventsReceived, 3u);
@@ -71,7 +71,7 @@ TEST(Grenades, ExplosionPushesCratesAndEveryClientSeesThemMove) {
   SpawnState s;
   s.transform.position = {g.x + 1.5f, 0.31f, g.z};
   const EntityId crate = m.server->net->spawn(game::kCrateType, s);
-  ASSERT_TRUE(pumpUntil(m.all, [&] { return m.server->effects.count(EffectKind::Explosion) == 1; }, 600));
+  ASSERT_TRUE(pumpUntil(m.all, [&] { return m.server->effects->count(EffectKind::Explosion) == 1; }, 600));
   auto horizontal = [&](Vec3 p) { return std::hypot(p.x - s.transform.position.x, p.z - s.transform.position.z); };
   ASSERT_TRUE(pumpUntil(m.all, [&] { return horizontal(m.server->group->find(crate)->body().position()) > 0.3f; }, 120))
       << "the blast did not move the crate on the server";
@@ -92,12 +92,12 @@ TEST(Grenades, ThrowerLeavingMidFuseStillGivesExactlyOneExplosionEverywhere) {
   m.a->net->shutdown(); // mid-fuse: the 2 s fuse has barely started
   std::vector<TestPeer*> rest{m.server.get(), m.b.get()};
   ASSERT_TRUE(pumpUntil(rest, [&] {
-    return m.server->effects.count(EffectKind::Explosion) == 1 && m.b->effects.count(EffectKind::Explosion) == 1 &&
+    return m.server->effects->count(EffectKind::Explosion) == 1 && m.b->effects->count(EffectKind::Explosion) == 1 &&
            countType(*m.server->group, game::kGrenadeType) == 0 && countType(*m.b->group, game::kGrenadeType) == 0;
   }, 1200)) << "the server did not finish the orphaned fuse";
   testing_support::pumpTicks(rest, 30);
-  EXPECT_EQ(m.server->effects.count(EffectKind::Explosion), 1u);
-  EXPECT_EQ(m.b->effects.count(EffectKind::Explosion), 1u);
+  EXPECT_EQ(m.server->effects->count(EffectKind::Explosion), 1u);
+  EXPECT_EQ(m.b->effects->count(EffectKind::Explosion), 1u);
   EXPECT_EQ(m.server->net->stats().counters.authorityHandovers, 1u);
   EXPECT_EQ(m.b->net->stats().counters.authorityHandovers, 1u);
   EXPECT_EQ(m.server->group->find(m.a->player->id()), nullptr) << "the leaver's player is gone";

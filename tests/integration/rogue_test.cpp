@@ -65,7 +65,7 @@ TEST(Rogue, AttacksAreCountedTheRogueIsKickedAndHonestPlayIsUntouched) {
     rogueClock += 1.0 / 60;
     rogue->frame(rogueClock);
     rogue->service(0);
-    for (TestPeer* p : honest) seen[p].drain(p->effects);
+    for (TestPeer* p : honest) seen[p].drain(*p->effects);
     for (TestPeer* c : {alice.get(), bob.get()}) {
       if (tick % 40 == 0 && thrown[c] < 8 && c->player->throwGrenade({1, 0, 0})) ++thrown[c];
       const Entity* mine = c->group->find(c->player->id());

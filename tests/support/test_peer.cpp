@@ -1,48 +1,45 @@
 #include "tests/support/test_peer.h"
 
-#include <chrono>
-
-#include "game/arena.h"
+#include <gtest/gtest.h>
 
 namespace testing_support {
 
 namespace {
-double wallSeconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
+double wallSeconds() { return ferrum::steadySeconds(); }
 
-std::unique_ptr<TestPeer> basePeer() {
-  auto peer = std::make_unique<TestPeer>();
-  game::registerDemoTypes(peer->registry);
-  peer->group = std::make_unique<ferrum::EntityGroup>(peer->registry);
-  game::buildArena(peer->group->physics());
-  return peer;
+std::unique_ptr<TestPeer> hostPeer(ferrum::NetConfig config) {
+  ferrum::HostDef def = game::demoHostDef();
+  def.net = config;
+  return TestPeer::fromDef(std::move(def));
 }
 } // namespace
 
-std::unique_ptr<TestPeer> TestPeer::enetServer(ferrum::NetConfig config) {
-  auto peer = basePeer();
-  config.role = ferrum::Role::Server;
+std::unique_ptr<TestPeer> TestPeer::fromDef(ferrum::HostDef def) {
   std::string error;
-  auto transport = ferrum::EnetTransport::listen({}, error);
-  if (!transport) return nullptr;
-  peer->port = transport->boundPort();
-  peer->transport = std::move(transport);
-  peer->net = std::make_unique<ferrum::NetManager>(config, *peer->transport, *peer->group, peer->effects);
+  auto peer = std::make_unique<TestPeer>();
+  peer->host = ferrum::Host::create(std::move(def), error);
+  if (!peer->host) {
+    ADD_FAILURE() << "cannot build a test peer: " << error;
+    return nullptr;
+  }
+  peer->net = &peer->host->net();
+  peer->group = &peer->host->group();
+  peer->effects = &peer->host->effects();
+  peer->port = peer->host->port();
   return peer;
 }
 
+std::unique_ptr<TestPeer> TestPeer::enetServer(ferrum::NetConfig config) {
+  config.role = ferrum::Role::Server;
+  return hostPeer(config);
+}
+
 std::unique_ptr<TestPeer> TestPeer::enetClient(uint16_t port, bool withPlayer, ferrum::NetConfig config) {
-  auto peer = basePeer();
   config.role = ferrum::Role::Client;
-  std::string error;
-  auto transport = ferrum::EnetTransport::client({}, error);
-  if (!transport) return nullptr;
-  peer->transport = std::move(transport);
-  peer->net = std::make_unique<ferrum::NetManager>(config, *peer->transport, *peer->group, peer->effects);
+  auto peer = hostPeer(config);
+  if (!peer) return nullptr;
   if (withPlayer) peer->player = std::make_unique<game::LocalPlayer>(*peer->net, std::nullopt);
-  if (!peer->net->connect("127.0.0.1", port)) return nullptr;
+  if (!peer->host->connect("127.0.0.1", port)) return nullptr;
   return peer;
 }
 

@@ -1,27 +1,27 @@
 #pragma once
-// A whole peer for tests (types, world, transport, NetManager) and a bounded pump that
-// drives several peers on a simulated clock while their real sockets carry the data.
+// A demo-game Host over loopback ENet for tests, with an optional person-driven
+// player, and a bounded pump that drives several peers on a simulated clock while
+// their real sockets carry the data.
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "ferrum/effects.h"
-#include "ferrum/enet_transport.h"
-#include "ferrum/entity_group.h"
-#include "ferrum/memory_transport.h"
-#include "ferrum/net_manager.h"
+#include "ferrum/host.h"
 #include "game/demo_game.h"
 
 namespace testing_support {
 
 struct TestPeer {
-  ferrum::ControllerRegistry registry;
-  std::unique_ptr<ferrum::EntityGroup> group;
-  ferrum::Effects effects;
-  std::unique_ptr<ferrum::Transport> transport;
-  std::unique_ptr<ferrum::NetManager> net;
+  /// A transport the test made itself (e.g. a measuring wrapper), when the host uses
+  /// one: declared first, so it outlives the host.
+  std::unique_ptr<ferrum::Transport> ownTransport;
+  std::unique_ptr<ferrum::Host> host;
+  // Short names for the host's parts, which the tests use all the time.
+  ferrum::NetManager* net = nullptr;
+  ferrum::EntityGroup* group = nullptr;
+  ferrum::Effects* effects = nullptr;
   std::unique_ptr<game::LocalPlayer> player;
   uint16_t port = 0; ///< server: the bound port
 
@@ -30,6 +30,9 @@ struct TestPeer {
   /// Client over real loopback ENet, connecting to `port`. `withPlayer`: spawn a
   /// (person-driven) player when joined.
   static std::unique_ptr<TestPeer> enetClient(uint16_t port, bool withPlayer, ferrum::NetConfig config = {});
+
+  /// Any demo-game host (the caller's definition), with the short names filled in.
+  static std::unique_ptr<TestPeer> fromDef(ferrum::HostDef def);
 
   game::PlayerController* playerController();
 };

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "ferrum/memory_transport.h"
+#include "ferrum/host.h"
 #include "ferrum/net_manager.h"
 #include "tests/support/probe_controller.h"
 #include "wire/messages.h"
@@ -17,18 +18,22 @@ using testing_support::probeType;
 
 namespace {
 
+/// A Host with only the probe type, on one in-memory endpoint the test made.
 struct MemPeer {
-  ControllerRegistry registry;
-  std::unique_ptr<EntityGroup> group;
-  Effects effects;
-  std::unique_ptr<NetManager> net;
+  std::unique_ptr<Host> host;
+  EntityGroup* group = nullptr;
+  NetManager* net = nullptr;
 
   MemPeer(MemoryTransport& t, Role role) {
-    registry.add(kProbeType, probeType());
-    group = std::make_unique<EntityGroup>(registry);
-    NetConfig c;
-    c.role = role;
-    net = std::make_unique<NetManager>(c, t, *group, effects);
+    HostDef def;
+    def.types.add(kProbeType, probeType());
+    def.net.role = role;
+    def.transport = &t;
+    std::string error;
+    host = Host::create(std::move(def), error);
+    EXPECT_TRUE(host) << error;
+    group = &host->group();
+    net = &host->net();
   }
   ProbeController& probe(EntityId id) { return static_cast<ProbeController&>(group->find(id)->controller()); }
 };
