@@ -41,7 +41,7 @@ fuzz: fuzz-build
 bench: build
 	@mkdir -p out/bench
 	@for age in 1 6 12; do \
-	  $(BUILD)/apps/ferrum-bench bandwidth --input ../shared/data/gdc2015-cubes-60hz.bin.zst \
+	  $(BUILD)/apps/ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst \
 	    --baseline-age $$age --json out/bench/recorded-age$$age.json || exit 1; \
 	done
 	@$(BUILD)/apps/ferrum-bench bandwidth --scenario cubes --json out/bench/scenario-cubes.json

@@ -1,5 +1,5 @@
 // ferrum-bench: measures snapshot encoders side by side on the same world states.
-//   ferrum-bench bandwidth --input ../shared/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
+//   ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.

@@ -40,7 +40,7 @@ const nlohmann::json* find(const nlohmann::json& report, const std::string& enco
 } // namespace
 
 TEST(FerrumBench, RecordedStreamIsExactAndBeatsTheReference) {
-  if (!std::filesystem::exists(kData)) GTEST_SKIP() << "recorded stream not found at " << kData << " (see ../shared/data)";
+  ASSERT_TRUE(std::filesystem::exists(kData)) << "the recording ships in bench/data/; missing: " << kData;
   int status = -1;
   const nlohmann::json report = runBench("--input " + kData + " --baseline-age 6 --frames 300", &status);
   ASSERT_TRUE(report.is_object()) << "ferrum-bench wrote no JSON";
