@@ -1,5 +1,8 @@
 #include "apps/common/cli.h"
 
+#include "ferrum/net_config.h"
+#include "ferrum/version.h"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -26,7 +29,9 @@ bool parseHostPort(const std::string& text, std::string& host, uint16_t& port, s
   return true;
 }
 
-std::string& addLogLevelOption(CLI::App& cli, const std::string& defaultLevel) {
+std::string& addStandardOptions(CLI::App& cli, const std::string& program, const std::string& defaultLevel) {
+  cli.set_version_flag("--version", program + " " + ferrum::version() + " (protocol " +
+                                        std::to_string(ferrum::protocolVersion()) + ")");
   static std::string level;
   level = defaultLevel;
   cli.add_option("--log-level", level, "trace, debug, info, warn, error or off")->capture_default_str();

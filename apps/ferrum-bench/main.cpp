@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 
+#include "apps/common/cli.h"
 #include "frame_source.h"
 #include "pipelines.h"
 #include "view_error_command.h"
@@ -225,7 +226,12 @@ int main(int argc, char** argv) {
   veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
   veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
   veApp->add_flag("--quiet", ve.quiet, "no progress line");
+  std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
   CLI11_PARSE(app, argc, argv);
+  if (std::string error; !app::applyLogLevel(logLevel, error)) {
+    std::fprintf(stderr, "ferrum-bench: %s\n", error.c_str());
+    return 2;
+  }
   if (veApp->parsed()) return runViewErrorCommand(ve);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   app::addSimOptions(cli, options.sim);
   app::PlayOptions play;
   app::addPlayOptions(cli, play);
-  std::string& logLevel = app::addLogLevelOption(cli, "info");
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-client", "info");
   CLI11_PARSE(cli, argc, argv);
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
   if (!ferrum::parseViewModeChoice(viewMode, options.viewMode)) {

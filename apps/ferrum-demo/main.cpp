@@ -20,6 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/common/cli.h"
 #include "apps/common/latency_probe.h"
 #include "apps/common/sim_options.h"
 #include "apps/ferrum-demo/plots.h"
@@ -92,7 +93,12 @@ int main(int argc, char** argv) {
   cli.add_option("--out", outDir, "where statistics files go")->capture_default_str();
   app::SimOptions sim; // passed to every client, whose link simulator applies it both ways
   app::addSimOptions(cli, sim);
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-demo", "warn"); // also the server's and clients'
   CLI11_PARSE(cli, argc, argv);
+  if (std::string error; !app::applyLogLevel(logLevel, error)) {
+    std::fprintf(stderr, "ferrum-demo: %s\n", error.c_str());
+    return 2;
+  }
 
   const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path();
   const fs::path out = fs::absolute(outDir);
@@ -113,7 +119,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   const pid_t server = launch({(bin / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
                                portFile.string(), "--duration", fmt::format("{}", serverDuration), "--status",
-                               "--log-level", "warn", "--stats-json", (out / "server.json").string()});
+                               "--log-level", logLevel, "--stats-json", (out / "server.json").string()});
   if (server < 0) {
     std::fprintf(stderr, "ferrum-demo: cannot start %s\n", (bin / "ferrum-server").c_str());
     return 1;
@@ -133,7 +139,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i <= clients; ++i) {
     std::vector<std::string> args{(bin / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration",
                                   fmt::format("{}", duration), "--idle-last", "3", "--bot-seed", std::to_string(i),
-                                  "--log-level", "warn", "--stats-json", (out / fmt::format("client-{}.json", i)).string()};
+                                  "--log-level", logLevel, "--stats-json", (out / fmt::format("client-{}.json", i)).string()};
     if (sim.conditions.any()) {
       const ferrum::LinkConditions& c = sim.conditions;
       args.insert(args.end(), {"--sim-latency-ms", fmt::format("{}", c.latencyMs), "--sim-jitter-ms",

@@ -72,9 +72,14 @@ int main(int argc, char** argv) {
   cli.add_option("--duration", duration, "seconds to run (0: until Ctrl-C)")->capture_default_str();
   cli.add_option("--port-file", portFile, "write the listening port here once bound");
   app::addSimOptions(cli, sim);
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-relay", "info");
   CLI11_PARSE(cli, argc, argv);
 
   std::string error;
+  if (!app::applyLogLevel(logLevel, error)) {
+    std::fprintf(stderr, "ferrum-relay: %s\n", error.c_str());
+    return 2;
+  }
   ENetAddress listenAddr{}, serverAddr{};
   if (!parseAddress(listenText, listenAddr, error, true) || !parseAddress(toText, serverAddr, error, false) ||
       !(error = sim.conditions.validate()).empty()) {

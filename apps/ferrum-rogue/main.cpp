@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   cli.add_option("--storm", config.stormConnects, "connect/disconnect storm size")->capture_default_str()->check(CLI::Range(0, 60));
   cli.add_option("--flood-limit", config.floodLimit, "garbage packets at most while waiting for the kick")
       ->capture_default_str()->check(CLI::Range(0, 100000));
-  std::string& logLevel = app::addLogLevelOption(cli, "warn");
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-rogue", "warn");
   CLI11_PARSE(cli, argc, argv);
   std::string error;
   if (!app::applyLogLevel(logLevel, error)) {

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   app::addSimOptions(cli, options.sim);
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
-  std::string& logLevel = app::addLogLevelOption(cli, "info");
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-server", "info");
   CLI11_PARSE(cli, argc, argv);
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
 

@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/common/cli.h"
 #include "apps/common/host_options.h"
 #include "game/demo_game.h"
 #include "apps/ferrum-soak/soak_peer.h"
@@ -70,8 +71,12 @@ int main(int argc, char** argv) {
   cli.add_option("--loss", loss, "state packet loss on every link, each direction")->capture_default_str();
   cli.add_option("--dup", dup, "state packet duplication on every link")->capture_default_str();
   cli.add_option("--json", jsonPath, "write the results here");
+  std::string& logLevel = app::addStandardOptions(cli, "ferrum-soak", "warn");
   CLI11_PARSE(cli, argc, argv);
-  spdlog::set_level(spdlog::level::warn);
+  if (std::string error; !app::applyLogLevel(logLevel, error)) {
+    std::fprintf(stderr, "ferrum-soak: %s\n", error.c_str());
+    return 2;
+  }
 
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0, 1);
