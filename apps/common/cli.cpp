@@ -1,5 +1,6 @@
 #include "apps/common/cli.h"
 
+#include "ferrum/log.h"
 #include "ferrum/net_config.h"
 #include "ferrum/version.h"
 
@@ -48,6 +49,18 @@ bool applyLogLevel(const std::string& level, std::string& error) {
   static auto logger = spdlog::stderr_color_mt("ferrum");
   spdlog::set_default_logger(logger);
   spdlog::set_level(parsed);
+  // The library's lines join the tools' own, at the same level and in the same format.
+  static constexpr ferrum::LogLevel kFromSpdlog[] = {ferrum::LogLevel::Trace, ferrum::LogLevel::Debug,
+                                                     ferrum::LogLevel::Info,  ferrum::LogLevel::Warn,
+                                                     ferrum::LogLevel::Error, ferrum::LogLevel::Error, // critical
+                                                     ferrum::LogLevel::Off};
+  ferrum::setLogLevel(kFromSpdlog[static_cast<size_t>(parsed)]);
+  ferrum::setLogSink([](ferrum::LogLevel at, std::string_view line) {
+    static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::trace, spdlog::level::debug,
+                                                            spdlog::level::info,  spdlog::level::warn,
+                                                            spdlog::level::err,   spdlog::level::off};
+    spdlog::log(kLevels[static_cast<size_t>(at)], "{}", line);
+  });
   return true;
 }
 
