@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_SMOKE ?= 1
 
-.PHONY: all setup configure build demo test bench soak test-asan fuzz fuzz-build clean
+.PHONY: all setup configure build demo test bench soak test-asan fuzz fuzz-build docs clean
 
 all: build
 
@@ -49,6 +49,13 @@ bench: build
 soak: build
 	@mkdir -p out
 	@$(BUILD)/apps/ferrum-soak --duration 600 --clients 16 --json out/soak-600s.json
+
+# The API reference from the public headers: out/api/html/index.html.
+docs:
+	@bash scripts/setup.sh docs
+	@mkdir -p out/api
+	@doxygen docs/Doxyfile
+	@echo "API reference: out/api/html/index.html"
 
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan FUZZ_SMOKE=0 CMAKE_FLAGS="-DFERRUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"

@@ -20,6 +20,11 @@ packages=(
   iproute2
 )
 
+# `setup.sh docs` (make docs) also installs Doxygen for the API reference.
+if [ "${1:-}" = docs ]; then
+  packages+=(doxygen)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
