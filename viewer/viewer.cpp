@@ -236,7 +236,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     if (screenshot && frame >= options.frames && waitedEnough) {
       if (!writeScreenshot(options.screenshotPath, width, height, error)) return false;
       spdlog::info("viewer: wrote {} ({}x{}, frame {})", options.screenshotPath, width, height, frame);
-      break;
+      return true;
     }
     SDL_GL_SwapWindow(window.window());
     // Handle packets until the next frame is due: never a plain sleep.
@@ -244,6 +244,12 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     net.service(0);
     for (double left = due - ferrum::steadySeconds(); left > 0; left = due - ferrum::steadySeconds())
       net.service(static_cast<uint32_t>(std::ceil(left * 1000.0)));
+  }
+  // Stopped (window closed, signal, server lost) before a requested screenshot: that
+  // run did not do what it was asked.
+  if (screenshot) {
+    error = "stopped before the screenshot was taken (" + std::to_string(options.frames) + " frames asked)";
+    return false;
   }
   return true;
 }

@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <cmath>
+#include <exception>
 
 namespace app {
 
@@ -28,6 +30,38 @@ bool parseHostPort(const std::string& text, std::string& host, uint16_t& port, s
   }
   port = static_cast<uint16_t>(value);
   return true;
+}
+
+bool parseCommandLine(CLI::App& cli, int argc, char** argv, int& exitCode) {
+  try {
+    cli.parse(argc, argv);
+    return true;
+  } catch (const CLI::Success& done) { // --help, --version
+    exitCode = cli.exit(done);
+    return false;
+  } catch (const CLI::ParseError& bad) {
+    cli.exit(bad); // prints the reason
+    exitCode = kExitUsage;
+    return false;
+  }
+}
+
+CLI::Validator finiteRange(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        try {
+          size_t used = 0;
+          value = std::stod(text, &used);
+          if (used != text.size()) return "'" + text + "' is not a number";
+        } catch (const std::exception&) {
+          return "'" + text + "' is not a number";
+        }
+        if (!std::isfinite(value) || value < min || value > max)
+          return "'" + text + "' is not within [" + CLI::detail::to_string(min) + ", " + CLI::detail::to_string(max) + "]";
+        return {};
+      },
+      "FINITE in [" + CLI::detail::to_string(min) + " - " + CLI::detail::to_string(max) + "]");
 }
 
 std::string& addStandardOptions(CLI::App& cli, const std::string& program, const std::string& defaultLevel) {

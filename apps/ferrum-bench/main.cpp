@@ -207,27 +207,27 @@ int main(int argc, char** argv) {
   bw->add_option("--scenario", o.scenario, "built-in scenario")->check(CLI::IsMember({"cubes"}))->excludes(input);
   bw->add_option("--baseline-age", o.baselineAge, "frames between a packet and its ack (baseline age)")
       ->check(CLI::Range(1, 120));
-  bw->add_option("--loss", o.loss, "probability that an ack is lost (stale baselines)")->check(CLI::Range(0.0, 0.99));
+  bw->add_option("--loss", o.loss, "probability that an ack is lost (stale baselines)")->check(app::finiteRange(0.0, 0.99));
   bw->add_option("--frames", o.frames, "stop after N frames (scenario default 1800; recording: all)")
       ->check(CLI::Range(2L, 10000000L));
   bw->add_option("--json", o.json, "write the full report as JSON here");
   bw->add_option("--max-packet-bytes", o.maxPacketBytes, "ferrum's payload cap")->check(CLI::Range(16, 65000));
-  bw->add_option("--budget-kbps", o.budgetKbps, "ferrum's per-receiver budget (0: cap only)")->check(CLI::Range(0.0, 1e6));
+  bw->add_option("--budget-kbps", o.budgetKbps, "ferrum's per-receiver budget (0: cap only)")->check(app::finiteRange(0.0, 1e6));
   bw->add_flag("--quiet", o.quiet, "no progress line");
   ViewErrorCommand ve;
   CLI::App* veApp = app.add_subcommand("view-error", "remote views against the server's truth, per link condition and mode");
-  veApp->add_option("--seconds", ve.run.seconds, "measured seconds per run")->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+  veApp->add_option("--seconds", ve.run.seconds, "measured seconds per run")->capture_default_str()->check(app::finiteRange(1.0, 3600.0));
   veApp->add_option("--json", ve.json, "write every run's figures as JSON here");
   veApp->add_option("--plots", ve.plotsDir, "write gnuplot PNGs of error over time (one run per mode) here");
-  veApp->add_option("--rtt-ms", ve.rttMs, "RTT conditions")->capture_default_str()->check(CLI::Range(0.0, 2000.0));
-  veApp->add_option("--loss", ve.lossPercent, "loss conditions, percent")->capture_default_str()->check(CLI::Range(0.0, 90.0));
+  veApp->add_option("--rtt-ms", ve.rttMs, "RTT conditions")->capture_default_str()->check(app::finiteRange(0.0, 2000.0));
+  veApp->add_option("--loss", ve.lossPercent, "loss conditions, percent")->capture_default_str()->check(app::finiteRange(0.0, 90.0));
   veApp->add_option("--modes", ve.modes, "view modes (default: each entity type's own)")->capture_default_str()
       ->check(CLI::IsMember({"default", "raw", "interpolate", "extrapolate", "predict"}));
   veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
   veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
   veApp->add_flag("--quiet", ve.quiet, "no progress line");
   std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
-  CLI11_PARSE(app, argc, argv);
+  if (int code = 0; !app::parseCommandLine(app, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
     std::fprintf(stderr, "ferrum-bench: %s\n", error.c_str());
     return 2;

@@ -31,14 +31,19 @@ int main(int argc, char** argv) {
   bool status = false, noPlayer = false;
   std::string statsPath, scenario = "arena";
   cli.add_option("--connect", address, "server to join, HOST:PORT")->capture_default_str();
-  cli.add_option("--duration", duration, "seconds to run, then leave (0: until Ctrl-C)")->capture_default_str();
-  cli.add_option("--join-timeout", joinTimeout, "give up if not joined within this many seconds")->capture_default_str();
+  cli.add_option("--duration", duration, "seconds to run, then leave (0: until Ctrl-C)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e7));
+  cli.add_option("--join-timeout", joinTimeout, "give up if not joined within this many seconds")
+      ->capture_default_str()
+      ->check(app::finiteRange(0.1, 3600));
   cli.add_option("--tick-hz", options.net.tickHz, "simulation ticks per second")->capture_default_str();
   cli.add_option("--send-hz", options.net.sendHz, "state packets per second to the server (<= 30)")
       ->capture_default_str();
   cli.add_option("--bot-seed", botSeed, "seed of the bot driving our player")->capture_default_str();
   cli.add_option("--idle-last", idleLast, "the bot stands still for the last N seconds (lets the world settle)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e7));
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
   cli.add_flag("--status", status, "print a status line every second");
@@ -55,7 +60,7 @@ int main(int argc, char** argv) {
   app::PlayOptions play;
   app::addPlayOptions(cli, play);
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-client", "info");
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
   if (!ferrum::parseViewModeChoice(viewMode, options.viewMode)) {
     std::fprintf(stderr, "ferrum-client: --view-mode '%s' is not one of default, raw, interpolate, extrapolate, predict\n",
@@ -65,7 +70,8 @@ int main(int argc, char** argv) {
 
   std::string error, host;
   uint16_t port = 0;
-  if (!app::applyLogLevel(logLevel, error) || !app::parseHostPort(address, host, port, error)) {
+  if (!app::applyLogLevel(logLevel, error) || !app::parseHostPort(address, host, port, error) ||
+      !(error = options.net.validate()).empty()) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 2;
   }
@@ -96,6 +102,7 @@ int main(int argc, char** argv) {
         timeline.poll();
         if (player && player->bot() && idleLast > 0 && duration > 0)
           player->bot()->setIdle(elapsed >= duration - idleLast);
+        if (peer->disconnected()) return true; // said below: refused, or the server lost
         if (!peer->net().joined() && elapsed > joinTimeout) {
           error = "not joined after " + std::to_string(joinTimeout) + " s";
           return true;
@@ -111,17 +118,18 @@ int main(int argc, char** argv) {
   doc["latencyProbe"] = latency.toJson();
   doc["timeline"] = timeline.toJson();
   const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
+  const bool lost = peer->disconnected();
   const std::string reason = peer->net().disconnectReason();
   peer->net().shutdown();
   std::string writeError;
-  if (!statsPath.empty() && !app::writeJson(statsPath, doc, writeError))
-    std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
-  if (!app::writePlayersJson(play.playersJson, tracker, writeError))
-    std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
-  if (!everJoined && error.empty()) error = reason.empty() ? "never joined" : reason;
+  if (!statsPath.empty() && !app::writeJson(statsPath, doc, writeError) && error.empty()) error = writeError;
+  if (!app::writePlayersJson(play.playersJson, tracker, writeError) && error.empty()) error = writeError;
+  // Exit codes (README): 1 whenever the run did not do what was asked.
+  if (error.empty() && lost) error = (everJoined ? "server lost: " : "could not join: ") + (reason.empty() ? "no reason given" : reason);
+  if (error.empty() && !everJoined) error = "never joined";
   if (!error.empty()) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
-    return 1;
+    return app::kExitFailure;
   }
-  return 0;
+  return app::kExitDone;
 }

@@ -14,12 +14,15 @@ namespace app {
 void addPlayOptions(CLI::App& cli, PlayOptions& o) {
   cli.add_flag("--view", o.view, "open a window onto the game; you drive the player (WASD, mouse, space, click)");
   cli.add_option("--screenshot", o.screenshot, "with --view: write a PNG after --frames frames, then exit");
-  cli.add_option("--frames", o.frames, "frames to render before --screenshot")->capture_default_str();
+  cli.add_option("--frames", o.frames, "frames to render before --screenshot")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cli.add_option("--screenshot-explosion-wait", o.explosionWait,
                  "after --frames, wait up to this many seconds for a grenade explosion to be on screen")
-      ->capture_default_str();
-  cli.add_option("--width", o.width, "window width (pixels)")->capture_default_str();
-  cli.add_option("--height", o.height, "window height (pixels)")->capture_default_str();
+      ->capture_default_str()
+      ->check(finiteRange(0, 3600));
+  cli.add_option("--width", o.width, "window width (pixels)")->capture_default_str()->check(CLI::Range(64, 16384));
+  cli.add_option("--height", o.height, "window height (pixels)")->capture_default_str()->check(CLI::Range(64, 16384));
   cli.add_flag("--bot", o.bot, "with --view: a bot drives the player (watch it play)");
   cli.add_flag("--ghosts", o.ghosts,
                "with --view: also draw each remote entity where its newest state says (translucent), to see "
@@ -188,8 +191,12 @@ int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   hooks.stop = [&] { return stop || peer->net().disconnected(); };
   const std::string title = "client of " + basics.host + ":" + std::to_string(basics.port);
   bool ok = viewer::runViewer(viewerOptions(play, basics, title), hooks, error);
-  if (peer->net().disconnected())
-    std::fprintf(stderr, "ferrum-client: disconnected: %s\n", peer->net().disconnectReason().c_str());
+  if (peer->net().disconnected()) { // losing the server is a failure, whatever the window did
+    const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
+    std::fprintf(stderr, "ferrum-client: %s: %s\n", everJoined ? "server lost" : "could not join",
+                 peer->net().disconnectReason().c_str());
+    ok = false;
+  }
   ok = writeOutputs(*peer, basics, play, tracker) && ok;
   peer->net().shutdown();
   if (!error.empty()) std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());

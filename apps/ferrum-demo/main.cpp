@@ -89,12 +89,12 @@ int main(int argc, char** argv) {
   double duration = 20;
   std::string outDir = "out/demo";
   cli.add_option("--clients", clients, "bot clients to start")->capture_default_str()->check(CLI::Range(1, 32));
-  cli.add_option("--duration", duration, "seconds the clients play")->capture_default_str()->check(CLI::Range(3.0, 3600.0));
+  cli.add_option("--duration", duration, "seconds the clients play")->capture_default_str()->check(app::finiteRange(3.0, 3600.0));
   cli.add_option("--out", outDir, "where statistics files go")->capture_default_str();
   app::SimOptions sim; // passed to every client, whose link simulator applies it both ways
   app::addSimOptions(cli, sim);
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-demo", "warn"); // also the server's and clients'
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
     std::fprintf(stderr, "ferrum-demo: %s\n", error.c_str());
     return 2;

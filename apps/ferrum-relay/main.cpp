@@ -69,11 +69,13 @@ int main(int argc, char** argv) {
   cli.add_option("--listen", listenText, "where clients connect, HOST:PORT (port 0: pick one, see --port-file)")
       ->capture_default_str();
   cli.add_option("--to", toText, "the server, HOST:PORT")->capture_default_str();
-  cli.add_option("--duration", duration, "seconds to run (0: until Ctrl-C)")->capture_default_str();
+  cli.add_option("--duration", duration, "seconds to run (0: until Ctrl-C)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e7));
   cli.add_option("--port-file", portFile, "write the listening port here once bound");
   app::addSimOptions(cli, sim);
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-relay", "info");
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
 
   std::string error;
   if (!app::applyLogLevel(logLevel, error)) {

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   cli.add_option("--flood-limit", config.floodLimit, "garbage packets at most while waiting for the kick")
       ->capture_default_str()->check(CLI::Range(0, 100000));
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-rogue", "warn");
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   std::string error;
   if (!app::applyLogLevel(logLevel, error)) {
     std::fprintf(stderr, "%s\n", error.c_str());

@@ -39,7 +39,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--max-clients", options.net.maxClients, "clients accepted at once")->capture_default_str();
   cli.add_option("--timeout-ms", options.enet.timeoutMs, "drop a silent client after this long")->capture_default_str();
-  cli.add_option("--duration", duration, "seconds to run, then exit (0: until Ctrl-C)")->capture_default_str();
+  cli.add_option("--duration", duration, "seconds to run, then exit (0: until Ctrl-C)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e7));
   cli.add_option("--crates", crates, "crates to drop into the arena")->capture_default_str()->check(CLI::Range(0, 2000));
   cli.add_option("--seed", seed, "seed of the crate layout")->capture_default_str();
   cli.add_option("--scenario", scenario,
@@ -50,10 +52,10 @@ int main(int argc, char** argv) {
   cli.add_option("--refresh-seconds", options.net.refreshSeconds,
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(app::finiteRange(0, 3600));
   cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(app::finiteRange(0, 1e7));
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
@@ -61,11 +63,11 @@ int main(int argc, char** argv) {
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-server", "info");
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
 
   std::string error;
-  if (!app::applyLogLevel(logLevel, error)) {
+  if (!app::applyLogLevel(logLevel, error) || !(error = options.net.validate()).empty()) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
     return 2;
   }

@@ -63,16 +63,22 @@ int main(int argc, char** argv) {
   float maxLatency = 250, jitter = 50, loss = 0.2f, dup = 0.1f;
   std::string jsonPath;
   cli.add_option("--duration", duration, "seconds in all (the last 10 are quiescence)")->capture_default_str()
-      ->check(CLI::Range(20.0, 7200.0));
+      ->check(app::finiteRange(20.0, 7200.0));
   cli.add_option("--clients", clients, "bot clients kept connected")->capture_default_str()->check(CLI::Range(1, 60));
   cli.add_option("--seed", seed, "seed of churn and links")->capture_default_str();
-  cli.add_option("--max-latency-ms", maxLatency, "each client's one-way latency is drawn in 0..this")->capture_default_str();
-  cli.add_option("--jitter-ms", jitter, "jitter on every link")->capture_default_str();
-  cli.add_option("--loss", loss, "state packet loss on every link, each direction")->capture_default_str();
-  cli.add_option("--dup", dup, "state packet duplication on every link")->capture_default_str();
+  cli.add_option("--max-latency-ms", maxLatency, "each client's one-way latency is drawn in 0..this")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 10000));
+  cli.add_option("--jitter-ms", jitter, "jitter on every link")->capture_default_str()->check(app::finiteRange(0, 10000));
+  cli.add_option("--loss", loss, "state packet loss on every link, each direction")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1));
+  cli.add_option("--dup", dup, "state packet duplication on every link")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1));
   cli.add_option("--json", jsonPath, "write the results here");
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-soak", "warn");
-  CLI11_PARSE(cli, argc, argv);
+  if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
     std::fprintf(stderr, "ferrum-soak: %s\n", error.c_str());
     return 2;

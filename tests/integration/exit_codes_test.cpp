@@ -1,0 +1,87 @@
+// The tools' exit codes (README, "Exit codes"): 0 done as asked, 1 could not (server
+// lost, never joined), 2 bad usage (numbers out of range or not finite, unknown
+// options, a config NetConfig refuses). Real processes on loopback, bounded waits.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace fs = std::filesystem;
+using testing_support::ChildProcess;
+using testing_support::readText;
+using testing_support::scratchDir;
+using testing_support::waitForWord;
+
+namespace {
+
+const fs::path kApps = FERRUM_APPS_DIR;
+
+/// Runs `args` (the first is a tool's name in kApps) and returns its exit code;
+/// stderr goes to `errFile` when given.
+int exitCodeOf(std::vector<std::string> args, const fs::path& errFile = {}, double seconds = 30) {
+  args[0] = (kApps / args[0]).string();
+  ChildProcess p(args, "/dev/null", errFile.empty() ? fs::path("/dev/null") : errFile);
+  return p.wait(seconds);
+}
+
+} // namespace
+
+TEST(ExitCodes, HelpAndVersionAreDone) {
+  for (const char* tool : {"ferrum-server", "ferrum-client", "ferrum-demo", "ferrum-relay", "ferrum-soak",
+                           "ferrum-rogue", "ferrum-bench"}) {
+    EXPECT_EQ(exitCodeOf({tool, "--help"}), 0) << tool;
+    EXPECT_EQ(exitCodeOf({tool, "--version"}), 0) << tool;
+  }
+}
+
+TEST(ExitCodes, NumbersThatAreNotFiniteOrInRangeAreUsageErrors) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"ferrum-server", "--duration", "-1"},        {"ferrum-server", "--duration", "nan"},
+      {"ferrum-server", "--send-hz", "0"},          {"ferrum-server", "--sim-loss", "2"},
+      {"ferrum-client", "--duration", "inf"},       {"ferrum-client", "--join-timeout", "nan"},
+      {"ferrum-relay", "--duration", "-1"},         {"ferrum-relay", "--duration", "nan"},
+      {"ferrum-demo", "--sim-loss", "2"},           {"ferrum-demo", "--duration", "nan"},
+      {"ferrum-soak", "--loss", "nan"},             {"ferrum-bench", "view-error", "--loss", "nan"},
+      {"ferrum-server", "--no-such-option"},        {"ferrum-client", "--connect", "127.0.0.1:0"},
+  };
+  for (const auto& args : bad) {
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    EXPECT_EQ(exitCodeOf(args), 2) << line;
+  }
+}
+
+TEST(ExitCodes, AClientThatNeverJoinsFails) {
+  const fs::path dir = scratchDir("exit-never-joined");
+  // Nothing listens on the relay's port once it is gone: take a free port from a
+  // server that exits at once, then knock on it.
+  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                       (dir / "port").string(), "--duration", "0.5", "--crates", "0"},
+                      "/dev/null", "/dev/null");
+  const std::string port = waitForWord(dir / "port", 20);
+  ASSERT_FALSE(port.empty());
+  ASSERT_EQ(server.wait(30), 0);
+  EXPECT_EQ(exitCodeOf({"ferrum-client", "--connect", "127.0.0.1:" + port, "--join-timeout", "1"}, dir / "err"), 1);
+  EXPECT_NE(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
+}
+
+TEST(ExitCodes, AClientThatLosesItsServerFailsAndSaysSo) {
+  const fs::path dir = scratchDir("exit-server-lost");
+  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                       (dir / "port").string(), "--duration", "4", "--crates", "5"},
+                      "/dev/null", "/dev/null");
+  const std::string port = waitForWord(dir / "port", 20);
+  ASSERT_FALSE(port.empty());
+  // The client would stay 60 s; the server leaves after 4 s, well inside the client's
+  // join timeout, which used to make the client exit 0.
+  ChildProcess client({(kApps / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration", "60",
+                       "--join-timeout", "30"},
+                      "/dev/null", dir / "err");
+  EXPECT_EQ(server.wait(60), 0);
+  EXPECT_EQ(client.wait(60), 1);
+  EXPECT_NE(readText(dir / "err").find("server lost"), std::string::npos) << readText(dir / "err");
+  EXPECT_EQ(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
+}
