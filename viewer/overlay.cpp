@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "game/types.h"
 
 namespace viewer {
 
@@ -33,6 +32,7 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
   ImGui::SetNextWindowBgAlpha(0.78f);
   if (state.showStats && ImGui::Begin("ferrum", &state.showStats, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextColored({1.0f, 0.8f, 0.4f, 1}, "%s", in.title.c_str());
+    if (!in.connection.empty()) ImGui::TextColored({1.0f, 0.45f, 0.35f, 1}, "%s", in.connection.c_str());
     const ferrum::NetStats& s = in.stats;
     const NetSample last = in.history.lastSecond();
     if (ImGui::BeginTable("net", 2, ImGuiTableFlags_SizingStretchProp)) {
@@ -59,13 +59,14 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
     if (ImGui::CollapsingHeader("counters", state.showCounters ? ImGuiTreeNodeFlags_DefaultOpen : 0))
       drawCounters(s);
     if (ImGui::CollapsingHeader("display")) {
-      ImGui::Checkbox("player labels and sound rings", &state.showLabels);
+      ImGui::Checkbox("labels and sound rings", &state.showLabels);
       ImGui::Checkbox("server list (F2)", &state.showServerList);
       ImGui::Checkbox("sound", &state.sound);
     }
     ImGui::Separator();
     ImGui::TextDisabled("WASD move, mouse look, space jump");
-    ImGui::TextDisabled("left click: throw a grenade");
+    if (in.legend)
+      for (const std::string& line : *in.legend) ImGui::TextDisabled("%s", line.c_str());
     ImGui::TextDisabled("Esc: free the mouse; F1 overlay; F2 servers");
   }
   if (state.showStats) ImGui::End();
@@ -129,19 +130,18 @@ void Overlay::drawCounters(const ferrum::NetStats& stats) {
 }
 
 void Overlay::drawWorldLabels(const ferrum::EntityGroup& group, const EffectsView& effects, const Mat4& viewProj,
-                              ferrum::EntityId localPlayer, const OverlayState& state) {
+                              const std::function<std::string(const ferrum::Entity&)>& label,
+                              const OverlayState& state) {
   if (!state.showLabels) return;
   ImDrawList* draw = ImGui::GetBackgroundDrawList();
   const ImVec2 size = ImGui::GetIO().DisplaySize;
-  group.forEach([&](const ferrum::Entity& e) {
-    if (e.type() != game::kPlayerType) return;
+  if (label) group.forEach([&](const ferrum::Entity& e) {
+    const std::string tag = label(e);
+    if (tag.empty()) return;
+    const char* text = tag.c_str();
     const ferrum::Vec3 p = e.displayTransform().position + ferrum::Vec3{0, e.visual().size.y + e.visual().size.x + 0.35f, 0};
     float x = 0, y = 0;
     if (!projectToScreen(viewProj, p, size.x, size.y, x, y)) return;
-    char text[32];
-    if (e.id() == localPlayer) std::snprintf(text, sizeof(text), "you");
-    else if (e.authority() == ferrum::kServerPeer) std::snprintf(text, sizeof(text), "host");
-    else std::snprintf(text, sizeof(text), "player %d", static_cast<int>(e.authority()));
     const ImVec2 extent = ImGui::CalcTextSize(text);
     const ImVec2 at{x - extent.x / 2, y - extent.y};
     draw->AddRectFilled({at.x - 4, at.y - 2}, {at.x + extent.x + 4, at.y + extent.y + 2}, IM_COL32(0, 0, 0, 140), 4);

@@ -3,7 +3,9 @@
 // NetManager counters), 10 s graphs of bandwidth and RTT, display toggles, the
 // controls, and in-world labels (player tags, sound rings) projected onto the screen.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "ferrum/entity_group.h"
 #include "ferrum/net_stats.h"
@@ -30,15 +32,17 @@ struct OverlayInput {
   ferrum::EntityId localPlayer;
   float fps = 0;
   ferrum::ViewClock* viewClock = nullptr; ///< the peer's remote-view settings; the overlay may change the mode
+  const std::vector<std::string>* legend = nullptr; ///< the game's lines for the controls legend
+  std::string connection; ///< non-empty: the link's state, shown prominently ("connecting to ...")
 };
 
 class Overlay {
 public:
   /// Builds this frame's ImGui windows (between ImGui::NewFrame and ImGui::Render).
   void draw(const OverlayInput& in, OverlayState& state);
-  /// Player tags and sound rings over the 3D view.
+  /// Entity tags (from `label`; empty text: none) and sound rings over the 3D view.
   void drawWorldLabels(const ferrum::EntityGroup& group, const EffectsView& effects, const Mat4& viewProj,
-                       ferrum::EntityId localPlayer, const OverlayState& state);
+                       const std::function<std::string(const ferrum::Entity&)>& label, const OverlayState& state);
 
 private:
   void drawGraphs(const NetHistory& history);

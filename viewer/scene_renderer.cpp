@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "game/arena.h"
 #include "viewer/scene_shaders.h"
 
 namespace viewer {
@@ -10,7 +9,6 @@ namespace viewer {
 namespace {
 
 constexpr Rgba kSky{0.55f, 0.63f, 0.72f, 1};
-constexpr float kWallThickness = 0.25f; // game/arena.cpp's half thickness: the viewer mirrors its layout
 
 Mat4 placed(ferrum::Vec3 position, ferrum::Vec3 scale) { return modelMatrix({position, {}}, scale); }
 
@@ -54,7 +52,7 @@ void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& ef
     glUniform1f(m_shader.uniform(("uLightRadius" + index).c_str()), l.radius);
   }
 
-  drawArena();
+  drawLevel(group.physics());
   group.forEach([this](const ferrum::Entity& e) { drawEntity(e, e.displayTransform(), unpackRgba(e.visual().rgba)); });
 
   // Translucent things last, without writing depth, so they never hide what is behind.
@@ -83,21 +81,27 @@ void SceneRenderer::drawMesh(const Mesh& mesh, const Mat4& model, Rgba colour, f
   mesh.draw();
 }
 
-void SceneRenderer::drawArena() {
-  const float half = game::kArenaHalfSize;
-  // Ground beyond the walls, slightly lower, so the arena does not float in the sky.
-  drawMesh(m_meshes.cube, placed({0, -0.6f, 0}, {150, 0.5f, 150}), {0.36f, 0.42f, 0.33f, 1});
-  drawMesh(m_meshes.cube, placed({0, -0.5f, 0}, {half + 1, 0.5f, half + 1}), {0.62f, 0.64f, 0.66f, 1}, 0, true);
-  const float h = game::kWallHeight / 2;
-  const float t = kWallThickness;
-  const float edge = half + t;
-  const Rgba wall{0.46f, 0.5f, 0.58f, 1};
-  for (int side = 0; side < 4; ++side) {
-    const bool alongX = side < 2;
-    const float sign = side % 2 == 0 ? 1.0f : -1.0f;
-    const ferrum::Vec3 size = alongX ? ferrum::Vec3{half + 2 * t, h, t} : ferrum::Vec3{t, h, half + 2 * t};
-    const ferrum::Vec3 at = alongX ? ferrum::Vec3{0, h, sign * edge} : ferrum::Vec3{sign * edge, h, 0};
-    drawMesh(m_meshes.cube, placed(at, size), wall);
+// The level is whatever static geometry the game built into the physics world. A
+// flat, wide box is drawn as floor (checker shading); a ground far below the lowest
+// floor keeps a level from floating in the sky.
+void SceneRenderer::drawLevel(const ferrum::PhysicsWorld& world) {
+  float groundY = 0;
+  bool any = false;
+  for (const ferrum::BodyDesc& d : world.staticBodies()) {
+    const float bottom = d.transform.position.y - d.size.y;
+    groundY = any ? std::min(groundY, bottom) : bottom;
+    any = true;
+  }
+  drawMesh(m_meshes.cube, placed({0, groundY - 0.6f, 0}, {150, 0.5f, 150}), {0.36f, 0.42f, 0.33f, 1});
+  const Rgba floorColour{0.62f, 0.64f, 0.66f, 1}, wallColour{0.46f, 0.5f, 0.58f, 1};
+  for (const ferrum::BodyDesc& d : world.staticBodies()) {
+    const Mat4 body = modelMatrix(d.transform, {1, 1, 1});
+    if (d.shape == ferrum::Shape::Sphere) {
+      drawMesh(m_meshes.sphere, body * placed({}, {d.size.x, d.size.x, d.size.x}), wallColour);
+      continue;
+    }
+    const bool floor = d.shape == ferrum::Shape::Box && d.size.y * 4 <= std::min(d.size.x, d.size.z);
+    drawMesh(m_meshes.cube, body * placed({}, d.size), floor ? floorColour : wallColour, 0, floor);
   }
 }
 

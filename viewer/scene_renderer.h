@@ -1,5 +1,5 @@
 #pragma once
-// Draws the world: the arena, every entity from its Visual at its body's transform
+// Draws the world: the level (the physics world's static bodies), every entity from its Visual at its body's transform
 // (boxes, spheres, capsules), blob shadows, and the effects' lights, shells and sparks.
 
 #include <string>
@@ -30,7 +30,7 @@ public:
 
 private:
   void drawMesh(const Mesh& mesh, const Mat4& model, Rgba colour, float emissive = 0, bool floor = false);
-  void drawArena();
+  void drawLevel(const ferrum::PhysicsWorld& world);
   void drawEntity(const ferrum::Entity& entity, const ferrum::Transform& pose, Rgba colour);
   void drawShadow(const ferrum::Entity& entity);
   void drawEffects(const EffectsView& effects);

@@ -23,6 +23,19 @@ namespace viewer {
 
 namespace {
 
+/// A client's link as the window says it: connecting, refused or lost (with the
+/// server's reason); empty once joined, and always on a server.
+std::string connectionState(const ferrum::Host& host) {
+  if (host.role() == ferrum::Role::Server) return {};
+  const ferrum::NetManager& net = host.net();
+  if (net.disconnected()) {
+    const std::string reason = net.disconnectReason().empty() ? "no reason given" : net.disconnectReason();
+    return (net.localPeer() != ferrum::kNoPeer ? "server lost: " : "could not join: ") + reason;
+  }
+  if (!net.joined()) return "connecting...";
+  return {};
+}
+
 constexpr double kFrameSeconds = 1.0 / 60;
 
 /// The camera hears: from its eye, its right hand to the right of where it looks.
@@ -94,7 +107,7 @@ private:
   SDL_GLContext m_context = nullptr;
 };
 
-/// Keyboard and mouse to player input, camera turns and the grenade hook.
+/// Keyboard and mouse to move input, camera turns and the game's click action.
 class Controls {
 public:
   explicit Controls(bool capture) { setCaptured(capture); }
@@ -117,7 +130,7 @@ public:
     case SDL_MOUSEBUTTONDOWN:
       if (e.button.button == SDL_BUTTON_LEFT && (m_captured || !ImGui::GetIO().WantCaptureMouse)) {
         if (!m_captured) setCaptured(true); // first click into the window only grabs the mouse
-        else if (hooks.throwGrenade) hooks.throwGrenade(normalized(camera.centre() - camera.eye()));
+        else if (hooks.primaryAction) hooks.primaryAction(normalized(camera.centre() - camera.eye()));
       }
       break;
     default:
@@ -126,8 +139,8 @@ public:
     return true;
   }
 
-  game::PlayerInput input(const Camera& camera) const {
-    game::PlayerInput in;
+  MoveInput input(const Camera& camera) const {
+    MoveInput in;
     if (ImGui::GetIO().WantCaptureKeyboard) return in;
     const Uint8* keys = SDL_GetKeyboardState(nullptr);
     const float forward = static_cast<float>(keys[SDL_SCANCODE_W] - keys[SDL_SCANCODE_S]);
@@ -156,7 +169,9 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   if (!window.open(options, error)) return false;
   SceneRenderer renderer;
   if (!renderer.init(error)) return false;
-  ferrum::NetManager& net = *hooks.net;
+  ferrum::Host& host = *hooks.host;
+  ferrum::NetManager& net = host.net();
+  ferrum::Effects& peerEffects = host.effects();
   const bool screenshot = !options.screenshotPath.empty();
   Controls controls(!screenshot);
   Camera camera;
@@ -198,9 +213,9 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
 
     net.frame(now);
     audio.setMuted(!overlayState.sound);
-    audio.play(hooks.effects->pending(), listenerAt(camera));
-    effects.absorb(hooks.effects->pending());
-    hooks.effects->clearPending();
+    audio.play(peerEffects.pending(), listenerAt(camera));
+    effects.absorb(peerEffects.pending());
+    peerEffects.clearPending();
     effects.advance(dt);
     if (hooks.everyFrame) hooks.everyFrame();
     const ferrum::NetStats stats = net.stats();
@@ -211,7 +226,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
       camera.setDistance(9);
       camera.follow(me->displayTransform().position, dt);
     } else {
-      camera.setDistance(34); // nobody to follow: look over the whole arena
+      camera.setDistance(34); // nobody to follow: look over the whole level
       camera.follow({0, 0, 0}, dt);
     }
 
@@ -222,9 +237,9 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
-    overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), self, overlayState);
+    overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), hooks.label, overlayState);
     overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
-                  &net.group().viewClock()},
+                  &net.group().viewClock(), &hooks.controlsLegend, connectionState(host)},
                  overlayState);
     servers.draw(overlayState.showServerList);
     ImGui::Render();

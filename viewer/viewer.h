@@ -1,15 +1,24 @@
 #pragma once
-// The viewer's window and loop: SDL2 window with an OpenGL 3.3 core context, the
-// scene, the ImGui overlay, keyboard and mouse input for the local player, and an
-// optional screenshot after N frames. It drives the NetManager itself (frame(now),
-// then waits on the transport until the next frame is due) so one thread does all.
+// ferrum's viewer: a window onto any game's Host. It draws the level (the physics
+// world's static bodies) and every entity from its Visual where its remote view shows
+// it, the effects (lights, shells, sparks, synthesized sounds), ghosts of the newest
+// received poses, and an ImGui overlay with the network figures. The game adds what
+// is its own through ViewerHooks: which entity the camera follows, what WASD and a
+// click do, labels and the controls legend. Opening it takes a few lines:
+//
+//     viewer::ViewerHooks hooks;
+//     hooks.host = host.get();
+//     std::string error;
+//     viewer::runViewer({}, hooks, error);
+//
+// It drives the host itself (frame(now), then waits on the transport until the next
+// frame is due) so one thread does all.
 
 #include <functional>
 #include <string>
+#include <vector>
 
-#include "ferrum/effects.h"
-#include "ferrum/net_manager.h"
-#include "game/player_controller.h"
+#include "ferrum/host.h"
 
 namespace viewer {
 
@@ -29,16 +38,29 @@ struct ViewerOptions {
   uint16_t discoveryPort = 27961;
 };
 
-/// What the viewer needs from the app. Only `net` and `effects` are required.
+/// What the keyboard asks for this frame: a direction on the ground in world x / z
+/// (-1..1 each, already turned to where the camera looks: W is "away from the
+/// camera") and jump (space).
+struct MoveInput {
+  float moveX = 0;
+  float moveZ = 0;
+  bool jump = false;
+};
+
+/// What the viewer needs from the game. Only `host` is required.
 struct ViewerHooks {
-  ferrum::NetManager* net = nullptr;
-  ferrum::Effects* effects = nullptr;
+  ferrum::Host* host = nullptr; ///< the peer to show and drive; must outlive runViewer
   /// The entity the camera follows and WASD drives (null id: free overview camera).
   std::function<ferrum::EntityId()> localPlayer;
-  /// Called every frame with the input built from keyboard and mouse.
-  std::function<void(const game::PlayerInput&)> setInput;
-  /// Left click: throw a grenade along `aim` (unit vector, world space).
-  std::function<void(ferrum::Vec3 aim)> throwGrenade;
+  /// Called every frame with the input built from the keyboard.
+  std::function<void(const MoveInput&)> setInput;
+  /// Left click (mouse captured): the game's action along `aim` (unit vector, world
+  /// space, where the camera looks), e.g. a throw.
+  std::function<void(ferrum::Vec3 aim)> primaryAction;
+  /// Extra lines for the overlay's controls legend (e.g. "left click: throw a grenade").
+  std::vector<std::string> controlsLegend;
+  /// A tag drawn over an entity (empty: none), e.g. "player 2".
+  std::function<std::string(const ferrum::Entity&)> label;
   /// Transport loss estimate 0..1 (absent or negative: shown as n/a).
   std::function<float()> lossRatio;
   /// Runs once per frame after the network (discovery answers, trackers...).

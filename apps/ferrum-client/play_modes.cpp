@@ -110,6 +110,25 @@ bool writeOutputs(ferrum::Host& peer, const ClientBasics& basics, const PlayOpti
   return true;
 }
 
+/// The demo game's part of the viewer: the camera follows our player, WASD and space
+/// drive it (unless a bot does), a click throws a grenade, players wear name tags.
+viewer::ViewerHooks demoViewerHooks(ferrum::Host& host, game::LocalPlayer& player, bool personDrives) {
+  viewer::ViewerHooks hooks;
+  hooks.host = &host;
+  hooks.localPlayer = [&player] { return player.id(); };
+  if (personDrives)
+    hooks.setInput = [&player](const viewer::MoveInput& in) { player.setInput({in.moveX, in.moveZ, in.jump}); };
+  hooks.primaryAction = [&player](ferrum::Vec3 aim) { player.throwGrenade(aim); };
+  hooks.controlsLegend = {"left click: throw a grenade"};
+  hooks.label = [&player](const ferrum::Entity& e) -> std::string {
+    if (e.type() != game::kPlayerType) return {};
+    if (e.id() == player.id()) return "you";
+    if (e.authority() == ferrum::kServerPeer) return "host";
+    return "player " + std::to_string(e.authority());
+  };
+  return hooks;
+}
+
 int runHost(const PlayOptions& play, const ClientBasics& basics) {
   PeerOptions options = basics.peer;
   options.net.role = ferrum::Role::Server;
@@ -141,12 +160,7 @@ int runHost(const PlayOptions& play, const ClientBasics& basics) {
 
   bool ok = true;
   if (play.view) {
-    viewer::ViewerHooks hooks;
-    hooks.net = &peer->net();
-    hooks.effects = &peer->effects();
-    hooks.localPlayer = [&] { return player.id(); };
-    if (!botPlays) hooks.setInput = [&](const game::PlayerInput& in) { player.setInput(in); };
-    hooks.throwGrenade = [&](ferrum::Vec3 aim) { player.throwGrenade(aim); };
+    viewer::ViewerHooks hooks = demoViewerHooks(*peer, player, !botPlays);
     hooks.everyFrame = everyFrame;
     hooks.stop = [&] { return static_cast<bool>(stop); };
     ok = viewer::runViewer(viewerOptions(play, basics, "listen server :" + std::to_string(port)), hooks, error);
@@ -179,12 +193,7 @@ int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   }
   PlayerTracker tracker;
   const volatile bool& stop = installStopSignals();
-  viewer::ViewerHooks hooks;
-  hooks.net = &peer->net();
-  hooks.effects = &peer->effects();
-  hooks.localPlayer = [&] { return player.id(); };
-  if (!play.bot) hooks.setInput = [&](const game::PlayerInput& in) { player.setInput(in); };
-  hooks.throwGrenade = [&](ferrum::Vec3 aim) { player.throwGrenade(aim); };
+  viewer::ViewerHooks hooks = demoViewerHooks(*peer, player, !play.bot);
   // A client's transport has one link, the server, and it is the first it made.
   hooks.lossRatio = [&] { return peer->transport().stats(1).lossRatio; };
   hooks.everyFrame = [&] { tracker.sample(peer->group()); };

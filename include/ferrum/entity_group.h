@@ -90,6 +90,7 @@ public:
   EntityGroup& operator=(const EntityGroup&) = delete;
 
   PhysicsWorld& physics() { return *m_physics; }
+  const PhysicsWorld& physics() const { return *m_physics; }
   const ControllerRegistry& registry() const { return m_registry; }
 
   /// This peer's slot: decides local authority and the id range it allocates from.

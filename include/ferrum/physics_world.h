@@ -92,6 +92,8 @@ public:
   Body createBody(const BodyDesc& desc);
   /// Adds static level geometry that lives as long as the world.
   void addStatic(const BodyDesc& desc);
+  /// The static geometry as it was added (a viewer draws the level from it).
+  const std::vector<BodyDesc>& staticBodies() const { return m_staticDescs; }
   /// Advances the simulation by `dt` seconds.
   void step(float dt);
   /// Closest hit of a ray from `from` to `to`; returns false if nothing was hit.
@@ -104,6 +106,7 @@ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
   std::vector<Body> m_statics;
+  std::vector<BodyDesc> m_staticDescs;
 };
 
 } // namespace ferrum

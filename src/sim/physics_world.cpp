@@ -67,6 +67,7 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
   BodyDesc d = desc;
   d.mass = 0;
   m_statics.push_back(createBody(d));
+  m_staticDescs.push_back(d);
 }
 
 void PhysicsWorld::step(float dt) { m_impl->world.stepSimulation(dt, 1, dt); }
