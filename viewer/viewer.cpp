@@ -224,7 +224,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     ImGui::NewFrame();
     overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), self, overlayState);
     overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
-                  &net.group().viewClock()},
+                  &net.group()},
                  overlayState);
     servers.draw(overlayState.showServerList);
     ImGui::Render();

@@ -46,7 +46,7 @@ std::unique_ptr<Peer> Peer::create(const PeerOptions& options, std::string& erro
   // A client of another scenario is refused at connect time, with a reason.
   if (options.scenario != game::Scenario::Arena) net.gameId = game::scenarioGameId(options.scenario);
   peer->m_net = std::make_unique<ferrum::NetManager>(net, *link, peer->m_group, peer->m_effects);
-  peer->m_group.viewClock().mode = options.viewMode;
+  peer->m_group.viewSettings().mode = options.viewMode;
   peer->m_startTime = steadySeconds();
   return peer;
 }

@@ -28,7 +28,7 @@ struct PeerOptions {
   SimOptions sim; ///< any condition set: the link goes through a LinkSimulator
   /// Static world, registered types and game id (every peer of a game: the same).
   game::Scenario scenario = game::Scenario::Arena;
-  /// How remote entities are shown (ViewClock::mode); changeable later at run time.
+  /// How remote entities are shown (ViewSettings::mode); changeable later at run time.
   std::optional<ferrum::ViewMode> viewMode; ///< unset: each entity type's own
 };
 

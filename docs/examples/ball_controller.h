@@ -4,31 +4,29 @@
 
 #include <ferrum/entity.h>
 #include <ferrum/entity_group.h>
-#include <ferrum/rigid_state.h>
+#include <ferrum/rigid_body_controller.h>
 
 namespace example {
 
-class BallController final : public ferrum::Controller {
+// The library's rigid-body controller sends the ball's state, applies it on every
+// peer and shows it smoothly where another peer simulates it (the type's view mode:
+// interpolate by default). The game adds only what is its own: here, a sound.
+class BallController final : public ferrum::RigidBodyController {
 public:
-  // Authority only. Pack the state; never change the entity here.
-  void serverUpdate(ferrum::WriteStream& out) const override {
-    ferrum::RigidState state = ferrum::captureRigidState(entity().body());
-    ferrum::serializeRigidState(out, state, precision());
-  }
+  BallController() : RigidBodyController(precision()) {}
 
-  // Every peer, the authority included (it reads back its own packet).
-  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override {
-    if (!data) return true; // no news this tick: let physics carry the ball on
-    ferrum::ReadStream in = *data; // the block is read-only: read through a copy
-    ferrum::RigidState state;
-    if (!ferrum::serializeRigidState(in, state, precision())) return false; // malformed: change nothing
-    if (!isLocalAuthority()) ferrum::applyRigidState(entity().body(), state);
+protected:
+  // Every peer, the authority included (it reads back its own packet), once per
+  // tick; `received` is the state just read, nullptr on a tick without news.
+  void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) override {
+    if (!received) return;
     // A client-side effect: every peer hears the bounce.
-    if (m_lastVy < -1.0f && state.linearVelocity.y > 0.5f)
-      effects.emit({ferrum::EffectKind::Sound, state.position, 0.5f, entity().id()});
-    m_lastVy = state.linearVelocity.y;
-    return true;
+    if (m_lastVy < -1.0f && received->linearVelocity.y > 0.5f)
+      effects.emit({ferrum::EffectKind::Sound, received->position, 0.5f, entity().id()});
+    m_lastVy = received->linearVelocity.y;
   }
+  // A game's own fields would go after the state: override serializeExtra (write,
+  // const) and readExtra (read; return false if malformed, keep nothing then).
 
 private:
   static const ferrum::RigidQuantization& precision() {

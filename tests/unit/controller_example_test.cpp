@@ -1,5 +1,6 @@
 // Keeps docs/examples/ball_controller.h (shown in docs/architecture.md) honest: it
-// compiles, replicates from server to client, and its bounce sound plays on both.
+// compiles, replicates from server to client, its bounce sound plays on both, and
+// the client shows it smoothed by its remote view (the type's default: interpolate).
 
 #include <gtest/gtest.h>
 
@@ -37,7 +38,16 @@ TEST(ControllerExample, BallBouncesOnServerAndClientAlike) {
     server.frame(now);
     client.frame(now);
   }
-  ASSERT_NE(clientGroup.find(ball), nullptr);
+  Entity* copy = clientGroup.find(ball);
+  ASSERT_NE(copy, nullptr);
+  ASSERT_NE(copy->controller().remoteView(), nullptr) << "a ball has a remote view";
+  // The client shows the ball through its view: interpolating, a little in the past
+  // (at least a send interval behind its estimate of the server's present).
+  ASSERT_TRUE(copy->displayTime().has_value()) << "the client's copy is shown through its remote view";
+  EXPECT_GT(clientGroup.viewTimeline().serverNow - *copy->displayTime(), 1.0 / 30);
+  EXPECT_GT(copy->controller().remoteView()->buffered(), 2u);
+  // The server simulates it: it shows its own body, no view in between.
+  EXPECT_FALSE(serverGroup.find(ball)->displayTime().has_value());
   EXPECT_GE(serverFx.count(EffectKind::Sound), 1u) << "the server hears its own bounce through the loopback";
   EXPECT_GE(clientFx.count(EffectKind::Sound), 1u);
   EXPECT_LT(distance(clientGroup.find(ball)->body().position(), serverGroup.find(ball)->body().position()), 0.1f);
