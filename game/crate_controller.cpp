@@ -13,31 +13,13 @@ const ferrum::RigidQuantization& crateQuantization() {
   return q;
 }
 
-void CrateController::serverUpdate(ferrum::WriteStream& out) const {
-  ferrum::RigidState state = ferrum::captureRigidState(entity().body());
-  ferrum::serializeRigidState(out, state, crateQuantization());
-}
-
-bool CrateController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
-  if (!data) {
-    if (!isLocalAuthority()) showThroughView(m_view, false); // no news: the remote view decides
-    return true;
-  }
-  ferrum::ReadStream in = *data;
-  ferrum::RigidState state;
-  if (!ferrum::serializeRigidState(in, state, crateQuantization())) return false;
-  if (isLocalAuthority()) {
-    ferrum::applySentStateOnAuthority(entity().body(), state, crateQuantization());
-  } else {
-    pushToView(m_view, state);
-    showThroughView(m_view, true);
-  }
-  if (m_hasLast && (state.linearVelocity - m_lastVelocity).length() > kSparkImpactSpeed)
-    effects.emit({ferrum::EffectKind::Spark, state.position, (state.linearVelocity - m_lastVelocity).length(),
-                  entity().id()});
-  m_lastVelocity = state.linearVelocity;
+void CrateController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
+  if (!received) return;
+  const ferrum::Vec3 change = received->linearVelocity - m_lastVelocity;
+  if (m_hasLast && change.length() > kSparkImpactSpeed)
+    effects.emit({ferrum::EffectKind::Spark, received->position, change.length(), entity().id()});
+  m_lastVelocity = received->linearVelocity;
   m_hasLast = true;
-  return true;
 }
 
 ferrum::EntityType crateType() {

@@ -1,27 +1,26 @@
 #pragma once
-// Crates: physics props under the server's authority. The authority sends the body's
-// state; everyone else shows it through a RemoteView (the type's mode, interpolate by
-// default) on a dynamic body the view puts back every tick (RemoteBody::Corrected).
-// A hard impact shows sparks on every peer.
+// Crates: physics props under the server's authority. A RigidBodyController: the
+// authority sends the body's state; everyone else shows it through the remote view
+// (the type's mode, interpolate by default) on a dynamic body the view puts back
+// every tick (RemoteBody::Corrected). A hard impact shows sparks on every peer.
 
-#include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
-#include "ferrum/remote_view.h"
-#include "ferrum/rigid_state.h"
+#include "ferrum/rigid_body_controller.h"
 
 namespace game {
 
 /// Precision crates are sent with: 1/512 m positions, 11-bit orientation components.
 const ferrum::RigidQuantization& crateQuantization();
 
-class CrateController final : public ferrum::Controller {
+class CrateController final : public ferrum::RigidBodyController {
 public:
-  void serverUpdate(ferrum::WriteStream& out) const override;
-  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
-  ferrum::RemoteView* remoteView() override { return &m_view; }
+  CrateController() : RigidBodyController(crateQuantization()) {}
+
+protected:
+  /// Sparks where the velocity changed hard between two states (on every peer).
+  void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) override;
 
 private:
-  ferrum::RemoteView m_view;
   ferrum::Vec3 m_lastVelocity;
   bool m_hasLast = false;
 };

@@ -16,28 +16,13 @@ const ferrum::RigidQuantization& cubesQuantization() {
   return q;
 }
 
-void RigidReplicaController::serverUpdate(ferrum::WriteStream& out) const {
-  ferrum::RigidState state = ferrum::captureRigidState(entity().body());
-  ferrum::serializeRigidState(out, state, cubesQuantization());
-}
-
-bool RigidReplicaController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
+void RigidReplicaController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
   (void)effects;
-  if (data) {
-    ferrum::ReadStream in = *data;
-    ferrum::RigidState state;
-    if (!ferrum::serializeRigidState(in, state, cubesQuantization())) return false;
-    m_decoded = state;
+  if (received) {
+    m_decoded = *received;
     m_hasDecoded = true;
-    if (!isLocalAuthority()) pushToView(m_view, state);
   }
-  if (isLocalAuthority()) {
-    if (data) ferrum::applySentStateOnAuthority(entity().body(), m_decoded, cubesQuantization());
-    authorityTick();
-    return true;
-  }
-  showThroughView(m_view, data != nullptr);
-  return true;
+  if (isLocalAuthority()) authorityTick();
 }
 
 void RollerController::authorityTick() {
@@ -64,7 +49,6 @@ ferrum::EntityType cubeType() {
   ferrum::EntityType type;
   type.name = "cube";
   type.clientMaySpawn = false;
-  type.remoteBody = ferrum::RemoteBody::Kinematic; // poses only on the wire: nothing to simulate
   type.build = [](const ferrum::SpawnState&) {
     const CubesParams p;
     ferrum::EntityParts parts;
@@ -80,7 +64,6 @@ ferrum::EntityType rollerType() {
   ferrum::EntityType type;
   type.name = "roller";
   type.clientMaySpawn = false;
-  type.remoteBody = ferrum::RemoteBody::Kinematic;
   type.priority = 10.0f; // the player cube first when a packet cannot carry every change
   type.build = [](const ferrum::SpawnState& s) {
     const CubesParams p;

@@ -10,11 +10,9 @@
 // interpolates between the decoded poses, ending exactly on the last one. Nothing
 // local can nudge them, so a resting cube that is not resent stays right.
 
-#include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
 #include "ferrum/net_manager.h"
-#include "ferrum/remote_view.h"
-#include "ferrum/rigid_state.h"
+#include "ferrum/rigid_body_controller.h"
 #include "game/cubes_params.h"
 
 namespace game {
@@ -27,13 +25,11 @@ constexpr float kCubesFloorHalfSize = 40.0f; ///< m; the grid spans +-14.5 m, th
 /// velocities.
 const ferrum::RigidQuantization& cubesQuantization();
 
-/// Shared by cubes and the roller: sends the body's pose; receivers show it through
-/// a RemoteView (see above).
-class RigidReplicaController : public ferrum::Controller {
+/// Shared by cubes and the roller: a RigidBodyController at cubes precision with
+/// kinematic copies (see above).
+class RigidReplicaController : public ferrum::RigidBodyController {
 public:
-  void serverUpdate(ferrum::WriteStream& out) const override;
-  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
-  ferrum::RemoteView* remoteView() override { return &m_view; }
+  RigidReplicaController() : RigidBodyController(cubesQuantization(), ferrum::RemoteBody::Kinematic) {}
 
   /// The last state decoded from a block (the authority's own loopback included).
   const ferrum::RigidState& decoded() const { return m_decoded; }
@@ -42,11 +38,11 @@ public:
 protected:
   /// Runs on the authority once per tick, after its own block was read back.
   virtual void authorityTick() {}
+  void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) final;
 
 private:
   ferrum::RigidState m_decoded;
   bool m_hasDecoded = false;
-  ferrum::RemoteView m_view;
 };
 
 class CubeController final : public RigidReplicaController {};

@@ -14,18 +14,6 @@ namespace {
 
 constexpr uint32_t kMaxFuseTicks = 600;
 
-struct GrenadeState {
-  ferrum::RigidState body;
-  uint32_t fuse = 0;
-
-  template <class S>
-  bool serialize(S& s) {
-    ferrum::serializeRigidState(s, body, crateQuantization());
-    s.serializeUint(fuse, 0, kMaxFuseTicks);
-    return s.ok();
-  }
-};
-
 struct Explosion {
   ferrum::Vec3 position;
 
@@ -38,35 +26,38 @@ struct Explosion {
 
 } // namespace
 
-void GrenadeController::serverUpdate(ferrum::WriteStream& out) const {
-  GrenadeState state{ferrum::captureRigidState(entity().body()), std::min(m_fuseTicks, kMaxFuseTicks)};
-  state.serialize(out);
+GrenadeController::GrenadeController(uint32_t fuseTicks)
+    : RigidBodyController(crateQuantization()), m_fuseTicks(fuseTicks) {}
+
+// The block: the body's state at crate precision, then the fuse in ticks (0..600).
+void GrenadeController::serializeExtra(ferrum::WriteStream& out) const {
+  uint32_t fuse = std::min(m_fuseTicks, kMaxFuseTicks);
+  out.serializeUint(fuse, 0, kMaxFuseTicks);
 }
 
-bool GrenadeController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
+bool GrenadeController::readExtra(ferrum::ReadStream& in) {
+  uint32_t fuse = 0;
+  if (!in.serializeUint(fuse, 0, kMaxFuseTicks)) return false;
+  m_receivedFuse = fuse;
+  return true;
+}
+
+void GrenadeController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
   (void)effects;
-  if (data) {
-    ferrum::ReadStream in = *data;
-    GrenadeState state;
-    if (!state.serialize(in)) return false;
-    if (!isLocalAuthority()) {
-      pushToView(m_view, state.body);
-      m_fuseTicks = state.fuse;
-    }
+  if (!isLocalAuthority()) {
+    if (received) m_fuseTicks = m_receivedFuse;
+    return;
   }
-  if (!isLocalAuthority()) showThroughView(m_view, data != nullptr);
   // Only the authority burns the fuse and decides when it goes off. A grenade whose
   // explosion this peer already handled (say it became the authority when the
   // thrower left, its despawn still on the way) is spent: it goes, never off again.
-  if (!isLocalAuthority()) return true;
   if (m_exploded) {
     if (!m_despawnRequested) requestDespawn();
     m_despawnRequested = true;
-    return true;
+    return;
   }
   if (m_fuseTicks > 0) --m_fuseTicks;
   if (m_fuseTicks == 0) explode();
-  return true;
 }
 
 void GrenadeController::explode() {

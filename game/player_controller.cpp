@@ -8,26 +8,27 @@ namespace game {
 
 namespace {
 
-const ferrum::QuantRange kPosX{-64.0f, 64.0f, 1.0f / 512};
-const ferrum::QuantRange kPosY{-16.0f, 48.0f, 1.0f / 512};
-const ferrum::QuantRange kVel{-32.0f, 32.0f, 1.0f / 64};
 const ferrum::QuantRange kAxis{-1.0f, 1.0f, 1.0f / 127};
 constexpr float kAcceleration = 12.0f; // 1/s: how fast velocity reaches the input's target
 constexpr float kCorrectionFadeRate = 6.0f; // 1/s: a server correction is hidden over ~1/3 s
 
+template <class S>
+bool serializeInput(S& s, PlayerInput& input) {
+  ferrum::serializeQuantized(s, input.moveX, kAxis);
+  ferrum::serializeQuantized(s, input.moveZ, kAxis);
+  s.serializeBool(input.jump);
+  return s.ok();
+}
+
+// A whole block, as the referee and a correction read it.
 struct PlayerState {
-  ferrum::Vec3 position;
-  ferrum::Vec3 velocity;
+  ferrum::RigidState body; ///< position and velocity only
   PlayerInput input;
 
   template <class S>
   bool serialize(S& s) {
-    ferrum::serializeQuantized(s, position, kPosX, kPosY, kPosX);
-    ferrum::serializeQuantized(s, velocity, kVel);
-    ferrum::serializeQuantized(s, input.moveX, kAxis);
-    ferrum::serializeQuantized(s, input.moveZ, kAxis);
-    s.serializeBool(input.jump);
-    return s.ok();
+    ferrum::serializeRigidState(s, body, playerQuantization());
+    return serializeInput(s, input);
   }
 };
 
@@ -43,41 +44,47 @@ ferrum::Vec3 steeringTarget(const PlayerInput& input) {
 
 } // namespace
 
-PlayerController::PlayerController() {
-  m_view.setAdvance([this](const ferrum::RigidState& state, float seconds) { return advance(state, seconds); });
+const ferrum::RigidQuantization& playerQuantization() {
+  static const ferrum::RigidQuantization q = [] {
+    ferrum::RigidQuantization p;
+    p.linearVelocity = {-32.0f, 32.0f, 1.0f / 64};
+    p.orientationBits = 0;
+    p.angularVelocities = false;
+    p.restFlag = false;
+    return p;
+  }();
+  return q;
 }
 
-void PlayerController::serverUpdate(ferrum::WriteStream& out) const {
-  const ferrum::Body& body = entity().body();
-  PlayerState state{body.position(), body.linearVelocity(), m_ownerInput};
-  state.serialize(out);
+// Another peer's copy of a player is moved by its view alone (kinematic): local crates
+// and players bump into it, but nothing here can shove it off its owner's path.
+PlayerController::PlayerController() : RigidBodyController(playerQuantization(), ferrum::RemoteBody::Kinematic) {
+  setAdvance([this](const ferrum::RigidState& state, float seconds) { return advance(state, seconds); });
 }
 
-bool PlayerController::clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) {
+void PlayerController::serializeExtra(ferrum::WriteStream& out) const {
+  PlayerInput input = m_ownerInput;
+  serializeInput(out, input);
+}
+
+bool PlayerController::readExtra(ferrum::ReadStream& in) {
+  PlayerInput input;
+  if (!serializeInput(in, input)) return false;
+  m_input = input;
+  return true;
+}
+
+void PlayerController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
+  (void)received;
   (void)effects;
-  if (data) {
-    ferrum::ReadStream in = *data;
-    PlayerState state;
-    if (!state.serialize(in)) return false;
-    m_input = state.input;
-    if (!isLocalAuthority()) {
-      ferrum::RigidState seen;
-      seen.position = state.position;
-      seen.orientation = entity().body().transform().orientation; // kept upright by physics
-      seen.linearVelocity = state.velocity;
-      pushToView(m_view, seen);
-    }
-  }
   if (isLocalAuthority()) {
     move();
     m_correctionOffset = ferrum::faded(m_correctionOffset, kCorrectionFadeRate, group().tickSeconds());
     entity().setDisplayOffset(m_correctionOffset);
-    return true;
+    return;
   }
-  showThroughView(m_view, data != nullptr);
   // Predicting, physics carries it on: steer as the owner does.
-  if (group().viewMode(entity().type()) == ferrum::ViewMode::Predict) move();
-  return true;
+  if (viewMode() == ferrum::ViewMode::Predict) move();
 }
 
 PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
@@ -90,18 +97,18 @@ PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadS
   const ferrum::Vec3 here = m_hasClaim ? m_lastClaim : entity().body().position();
   m_hasClaim = true;
   const float reach = kPlayerSpeedLimit * elapsedSeconds + kPlayerMoveSlack;
-  const ferrum::Vec3 step = claim.position - here;
+  const ferrum::Vec3 step = claim.body.position - here;
   const float moved = step.length();
-  const float speed = claim.velocity.length();
+  const float speed = claim.body.linearVelocity.length();
   if (moved <= reach && speed <= kPlayerSpeedLimit) {
-    m_lastClaim = claim.position;
+    m_lastClaim = claim.body.position;
     return Verdict::Accept;
   }
   PlayerState fixed = claim;
-  if (moved > reach) fixed.position = here + step * (reach / moved);
-  if (speed > kPlayerSpeedLimit) fixed.velocity = claim.velocity * (kPlayerSpeedLimit / speed);
+  if (moved > reach) fixed.body.position = here + step * (reach / moved);
+  if (speed > kPlayerSpeedLimit) fixed.body.linearVelocity = claim.body.linearVelocity * (kPlayerSpeedLimit / speed);
   fixed.serialize(corrected);
-  m_lastClaim = fixed.position;
+  m_lastClaim = fixed.body.position;
   return Verdict::Clamp;
 }
 
@@ -111,9 +118,9 @@ bool PlayerController::onCorrection(const ferrum::ReadStream& corrected) {
   if (!settled.serialize(in)) return false;
   ferrum::Body& body = entity().body();
   const ferrum::Vec3 shown = body.position() + m_correctionOffset;
-  body.setTransform({settled.position, body.transform().orientation});
-  body.setLinearVelocity(settled.velocity);
-  m_correctionOffset = shown - settled.position;
+  body.setTransform({settled.body.position, body.transform().orientation});
+  body.setLinearVelocity(settled.body.linearVelocity);
+  m_correctionOffset = shown - settled.body.position;
   entity().setDisplayOffset(m_correctionOffset);
   return true;
 }
@@ -157,9 +164,6 @@ ferrum::EntityType playerType() {
   type.clientMaySpawn = true;
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::Despawn;
   type.priority = 10.0f; // players first when a packet cannot carry everything
-  // Another peer's copy of a player is moved by its view alone: local crates and
-  // players bump into it, but nothing here can shove it off its owner's path.
-  type.remoteBody = ferrum::RemoteBody::Kinematic;
   type.build = [](const ferrum::SpawnState& s) {
     ferrum::EntityParts parts;
     parts.body.shape = ferrum::Shape::Capsule;

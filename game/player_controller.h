@@ -1,13 +1,14 @@
 #pragma once
-// Players: a capsule under its own client's authority. The owner sets the input each
-// tick; serverUpdate packs body state plus that input; clientUpdate on every peer
+// Players: a capsule under its own client's authority. A RigidBodyController: the
+// owner sets the input each tick; serverUpdate packs position and velocity (no
+// orientation: physics keeps it upright) plus that input; clientUpdate on every peer
 // (the owner through the loopback) turns the input into motion, and on the other
-// peers shows it through a RemoteView (the type's view mode: see playerType()).
+// peers shows it through the remote view (the type's view mode: see playerType()),
+// carried forward by the owner's steering, on a kinematic copy.
 
-#include "ferrum/controller.h"
 #include "ferrum/entity_group.h"
 #include "ferrum/quantize.h"
-#include "ferrum/remote_view.h"
+#include "ferrum/rigid_body_controller.h"
 
 namespace game {
 
@@ -27,21 +28,30 @@ constexpr float kPlayerJumpSpeed = 5.5f;  ///< m/s
 constexpr float kPlayerSpeedLimit = 20.0f; ///< m/s
 constexpr float kPlayerMoveSlack = 1.0f;   ///< m
 
-class PlayerController final : public ferrum::Controller {
+/// Precision players are sent with: position as a crate's, velocity in +-32 m/s at
+/// 1/64, no orientation, angular velocity or at-rest flag.
+const ferrum::RigidQuantization& playerQuantization();
+
+class PlayerController final : public ferrum::RigidBodyController {
 public:
   PlayerController();
   /// Owner only: the input for the coming tick.
   void setInput(const PlayerInput& input) { m_ownerInput = input; }
   const PlayerInput& lastInput() const { return m_input; }
 
-  void serverUpdate(ferrum::WriteStream& out) const override;
-  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override;
-  ferrum::RemoteView* remoteView() override { return &m_view; }
   /// Speed and teleport limits (server side, for the owner's updates).
   Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
                            ferrum::WriteStream& corrected) override;
   /// Owner: go where the server settled, showing the jump as a fading offset.
   bool onCorrection(const ferrum::ReadStream& corrected) override;
+
+protected:
+  /// The owner's input, after the body's state.
+  void serializeExtra(ferrum::WriteStream& out) const override;
+  bool readExtra(ferrum::ReadStream& in) override;
+  /// Owner: steer by the input, fade a correction. Elsewhere, when predicting: steer
+  /// the copy physics carries on, as the owner does.
+  void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) override;
 
 private:
   void move();
@@ -50,7 +60,6 @@ private:
   ferrum::RigidState advance(const ferrum::RigidState& state, float seconds) const;
   bool grounded() const;
 
-  ferrum::RemoteView m_view; ///< how a peer that is not the owner shows it
   ferrum::Vec3 m_correctionOffset; ///< owner: what is left to hide of the last correction
   PlayerInput m_ownerInput;
   PlayerInput m_input;

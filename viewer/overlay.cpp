@@ -52,8 +52,8 @@ void Overlay::draw(const OverlayInput& in, OverlayState& state) {
       ImGui::EndTable();
     }
     drawGraphs(in.history);
-    if (in.viewClock && ImGui::CollapsingHeader("remote view", ImGuiTreeNodeFlags_DefaultOpen)) {
-      drawRemoteView(*in.viewClock);
+    if (in.views && ImGui::CollapsingHeader("remote view", ImGuiTreeNodeFlags_DefaultOpen)) {
+      drawRemoteView(*in.views);
       ImGui::Checkbox("ghosts (newest received pose)", &state.showGhosts);
     }
     if (ImGui::CollapsingHeader("counters", state.showCounters ? ImGuiTreeNodeFlags_DefaultOpen : 0))
@@ -89,18 +89,19 @@ void Overlay::drawGraphs(const NetHistory& history) {
   ImGui::PlotLines("##rtt", rtt.data(), static_cast<int>(rtt.size()), 0, caption, 0, rttTop, {width, 46});
 }
 
-void Overlay::drawRemoteView(ferrum::ViewClock& clock) {
+void Overlay::drawRemoteView(ferrum::EntityGroup& group) {
+  ferrum::ViewSettings& settings = group.viewSettings();
   const std::optional<ferrum::ViewMode> kChoices[] = {std::nullopt, ferrum::ViewMode::Raw, ferrum::ViewMode::Interpolate,
                                                       ferrum::ViewMode::Extrapolate, ferrum::ViewMode::Predict};
-  if (ImGui::BeginCombo("mode", ferrum::viewModeChoiceName(clock.mode))) {
+  if (ImGui::BeginCombo("mode", ferrum::viewModeChoiceName(settings.mode))) {
     for (const auto& choice : kChoices)
-      if (ImGui::Selectable(ferrum::viewModeChoiceName(choice), choice == clock.mode))
-        clock.mode = choice; // takes effect next tick
+      if (ImGui::Selectable(ferrum::viewModeChoiceName(choice), choice == settings.mode))
+        settings.mode = choice; // takes effect next tick
     ImGui::EndCombo();
   }
   // It adapts in every mode, but only entities shown by interpolation wait for it.
-  ImGui::Text("interpolation delay %.0f ms", clock.interpolationDelay * 1000);
-  ImGui::Text("snaps %llu", static_cast<unsigned long long>(clock.snaps));
+  ImGui::Text("interpolation delay %.0f ms", group.viewTimeline().interpolationDelay * 1000);
+  ImGui::Text("snaps %llu", static_cast<unsigned long long>(group.viewStats().snaps));
 }
 
 void Overlay::drawCounters(const ferrum::NetStats& stats) {

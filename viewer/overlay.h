@@ -31,7 +31,7 @@ struct OverlayInput {
   std::string title;    ///< "client of 127.0.0.1:27960", "listen server :27960", ...
   ferrum::EntityId localPlayer;
   float fps = 0;
-  ferrum::ViewClock* viewClock = nullptr; ///< the peer's remote-view settings; the overlay may change the mode
+  ferrum::EntityGroup* views = nullptr; ///< the peer's entities: the overlay shows their remote views and may change the mode
   const std::vector<std::string>* legend = nullptr; ///< the game's lines for the controls legend
   std::string connection; ///< non-empty: the link's state, shown prominently ("connecting to ...")
 };
@@ -47,7 +47,7 @@ public:
 private:
   void drawGraphs(const NetHistory& history);
   void drawCounters(const ferrum::NetStats& stats);
-  void drawRemoteView(ferrum::ViewClock& clock);
+  void drawRemoteView(ferrum::EntityGroup& group);
 };
 
 } // namespace viewer

@@ -239,7 +239,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     ImGui::NewFrame();
     overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), hooks.label, overlayState);
     overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
-                  &net.group().viewClock(), &hooks.controlsLegend, connectionState(host)},
+                  &net.group(), &hooks.controlsLegend, connectionState(host)},
                  overlayState);
     servers.draw(overlayState.showServerList);
     ImGui::Render();

@@ -70,7 +70,7 @@ public:
       : m_server(m_network, {Role::Server, kServerPort, {}, {}, o.seed * 7 + 1, {}}, clock()),
         m_observer(m_network, {Role::Client, 2, clientLink(c, o), clientLink(c, o), o.seed * 7 + 2, {}}, clock()),
         m_other(m_network, {Role::Client, 3, clientLink(c, o), clientLink(c, o), o.seed * 7 + 3, {}}, clock()) {
-    m_observer.group->viewClock().mode = c.mode;
+    m_observer.group->viewSettings().mode = c.mode;
     m_observer.player = std::make_unique<game::LocalPlayer>(*m_observer.net, o.seed * 7 + 4);
     m_other.player = std::make_unique<game::LocalPlayer>(*m_other.net, o.seed * 7 + 5);
     m_observer.net->connect("mem", kServerPort);
@@ -140,9 +140,10 @@ ViewErrorResult runViewError(const ViewErrorCase& c, const ViewErrorOptions& o) 
 
   Peer& obs = arena.observer();
   const PeerId self = obs.group->localPeer();
-  const ViewClock& clock = obs.group->viewClock();
+  const ViewTimeline& clock = obs.group->viewTimeline();
+  const ViewStats& views = obs.group->viewStats();
   const double tickSeconds = 1.0 / 60;
-  const uint64_t snaps0 = clock.snaps;
+  const uint64_t snaps0 = views.snaps;
   const uint64_t bytes0 = obs.net->stats().counters.bytesReceived;
   const uint64_t grenades0 = arena.grenadesThrown();
   const double start = arena.now();
@@ -206,7 +207,7 @@ ViewErrorResult runViewError(const ViewErrorCase& c, const ViewErrorOptions& o) 
   r.rmsGrenadeNowCm = grenadesNow.rmsCm();
   r.maxCm = errors.empty() ? 0 : 100.0 * *std::max_element(errors.begin(), errors.end());
   r.p99Cm = 100 * percentile(errors, 0.99);
-  r.snapsPerMinute = static_cast<double>(clock.snaps - snaps0) / (seconds / 60);
+  r.snapsPerMinute = static_cast<double>(views.snaps - snaps0) / (seconds / 60);
   r.delayMs = r.samples ? 1000 * delaySum / static_cast<double>(r.samples) : 0;
   r.kbps = static_cast<double>(obs.net->stats().counters.bytesReceived - bytes0) * 8 / 1000 / seconds;
   r.grenades = arena.grenadesThrown() - grenades0;

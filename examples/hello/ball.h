@@ -3,47 +3,45 @@
 // library's remote view, and every peer hears it bounce.
 #pragma once
 
-#include <ferrum/controller.h>
 #include <ferrum/entity.h>
-#include <ferrum/entity_group.h>
 #include <ferrum/host.h>
-#include <ferrum/rigid_state.h>
+#include <ferrum/rigid_body_controller.h>
 
 namespace hello {
 
 constexpr ferrum::EntityTypeId kBallType = 1;
 
-class BallController final : public ferrum::Controller {
+// The library's rigid-body controller sends the ball's state, applies it on every
+// peer and shows it smoothly where another peer simulates it (interpolated: the
+// type's default view mode). The game adds what is its own: a bounce sound.
+class BallController final : public ferrum::RigidBodyController {
 public:
-  void serverUpdate(ferrum::WriteStream& out) const override {
-    ferrum::RigidState state = ferrum::captureRigidState(entity().body());
-    ferrum::serializeRigidState(out, state, ferrum::RigidQuantization{});
+  BallController() : RigidBodyController(precision()) {}
+
+protected:
+  // Every peer, once per tick; `received` is the state just read, nullptr if none came.
+  void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) override {
+    if (!received) return;
+    if (m_lastVy < -1.0f && received->linearVelocity.y > 0.5f)
+      effects.emit({ferrum::EffectKind::Sound, received->position, 0.5f, entity().id()});
+    m_lastVy = received->linearVelocity.y;
   }
-  bool clientUpdate(const ferrum::ReadStream* data, ferrum::Effects& effects) override {
-    if (!data) return isLocalAuthority() || showThroughView(m_view, false); // no news: the view moves it on
-    ferrum::ReadStream in = *data;
-    ferrum::RigidState state;
-    if (!ferrum::serializeRigidState(in, state, ferrum::RigidQuantization{})) return false; // malformed: ignore
-    if (!isLocalAuthority()) {
-      pushToView(m_view, state);
-      showThroughView(m_view, true);
-    }
-    if (m_lastVy < -1.0f && state.linearVelocity.y > 0.5f) // a bounce, heard on every peer
-      effects.emit({ferrum::EffectKind::Sound, state.position, 0.5f, entity().id()});
-    m_lastVy = state.linearVelocity.y;
-    return true;
-  }
-  ferrum::RemoteView* remoteView() override { return &m_view; }
+  // A game's own fields would go after the state: override serializeExtra (write,
+  // const) and readExtra (read; return false if malformed, keep nothing then).
 
 private:
-  ferrum::RemoteView m_view;
+  static const ferrum::RigidQuantization& precision() {
+    static const ferrum::RigidQuantization q{}; // 1/512 m positions, 11-bit orientation
+    return q;
+  }
   float m_lastVy = 0;
 };
 
 inline ferrum::EntityType ballType() {
   ferrum::EntityType type;
   type.name = "ball";
-  type.clientMaySpawn = true;
+  type.clientMaySpawn = true; // the server checks a client's ball, then forwards it
+  type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
   type.build = [](const ferrum::SpawnState&) {
     ferrum::EntityParts parts;
     parts.body.shape = ferrum::Shape::Sphere;
@@ -56,7 +54,7 @@ inline ferrum::EntityType ballType() {
   return type;
 }
 
-/// Every peer: the same types and the same floor.
+/// Every peer starts from this: the same type table and the same floor.
 inline ferrum::HostDef gameDef(ferrum::Role role) {
   ferrum::HostDef def;
   def.net.role = role;
@@ -65,6 +63,7 @@ inline ferrum::HostDef gameDef(ferrum::Role role) {
     ferrum::BodyDesc floor;
     floor.size = {20, 0.5f, 20};
     floor.transform.position = {0, -0.5f, 0};
+    floor.restitution = 1.0f; // Bullet multiplies both restitutions: a lively floor
     world.addStatic(floor);
   };
   return def;

@@ -6,7 +6,13 @@
 ///   outgoing packet. It is const: it must not change the entity.
 /// - `clientUpdate` runs on every peer, the authority included (through the loopback):
 ///   with a block it applies the state and runs client-side effects; with nullptr
-///   ("no news this tick") it simulates the entity as well as it can.
+///   ("no news this tick") it simulates the entity as well as it can. What it needs
+///   to know about this call (where effects go, when the block's state was captured)
+///   comes in its UpdateContext, never through shared state.
+///
+/// Physics-driven entities need not write these by hand: RigidBodyController
+/// (rigid_body_controller.h) sends, applies and smooths a rigid body, and a game adds
+/// its own fields and effects through its hooks.
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/effects.h"
@@ -17,7 +23,16 @@ namespace ferrum {
 class Entity;
 class EntityGroup;
 class RemoteView;
-struct RigidState;
+
+/// What one clientUpdate call is about, besides the block itself.
+struct UpdateContext {
+  Effects& effects; ///< where client-side effects (sparks, sounds) go
+  /// s on the server's timeline: when the state in the block was captured (its origin
+  /// tick times the tick length; for the authority's own block read back through the
+  /// loopback, this peer's estimate of the server's present). Meaningful only when
+  /// the block is not nullptr. A RemoteView stamps the block's state with it.
+  double serverTime = 0;
+};
 
 class Controller {
 public:
@@ -29,7 +44,7 @@ public:
   /// Applies `data` (this entity's block, read-only, exactly its bits) or extrapolates
   /// when `data` is nullptr. Returns false if `data` is malformed; the entity must then
   /// be left unchanged (decode into locals, check, then apply).
-  virtual bool clientUpdate(const ReadStream* data, Effects& effects) = 0;
+  virtual bool clientUpdate(const ReadStream* data, const UpdateContext& ctx) = 0;
 
   /// Handles an event raised by this entity's authority (see raiseEvent). Runs exactly
   /// once on every peer: on the authority at once, elsewhere when the reliable message
@@ -65,6 +80,11 @@ public:
   /// sample, stamped with the spawn's time.
   virtual RemoteView* remoteView() { return nullptr; }
 
+  /// Called when the entity is created and whenever its authority or this peer's
+  /// slot changes (isLocalAuthority() may have flipped): the place to give a copy of
+  /// what another peer simulates its physical policy. Default: nothing (a dynamic body).
+  virtual void onAuthorityChanged() {}
+
   Entity& entity() const { return *m_entity; }
   EntityGroup& group() const { return *m_group; }
   /// True on the one peer that simulates this entity and sends its state.
@@ -76,13 +96,6 @@ protected:
   bool raiseEvent(const WriteStream& payload);
   /// Authority only: remove this entity everywhere once this tick's updates are done.
   bool requestDespawn();
-  /// Remote views, for controllers of entities another peer simulates: records the
-  /// state of the block being applied now (stamped with its server time by the group's
-  /// view clock) ...
-  void pushToView(RemoteView& view, const RigidState& state) const;
-  /// ... and moves the entity to what `view` shows this tick, in the mode the group
-  /// chooses for this entity's type; `arrived` says whether a block came this tick.
-  bool showThroughView(RemoteView& view, bool arrived) const;
 
 private:
   friend class EntityGroup;

@@ -36,23 +36,16 @@ struct EntityParts {
 
 class EntityGroup;
 
-/// What a peer's copy of an entity it does not simulate is, physically: it must not
-/// fight the authority's state.
-enum class RemoteBody : uint8_t {
-  Corrected, ///< dynamic: collides and is pushed locally; its remote view puts it back each tick
-  Kinematic, ///< moved only by its remote view: pushes local bodies, is never pushed
-};
-
 struct EntityType {
   std::string name;
   bool clientMaySpawn = false;
   OwnerLeavePolicy onOwnerLeave = OwnerLeavePolicy::Despawn;
   /// Weight in the send priority accumulator when not everything fits in a packet.
   float priority = 1.0f;
-  /// How peers that do not simulate entities of this type show them, unless the run
-  /// time choice (ViewClock::mode) overrides it for all types.
+  /// How peers that do not simulate entities of this type show them (through their
+  /// controller's RemoteView), unless the run-time choice (ViewSettings::mode)
+  /// overrides it for all types.
   ViewMode viewMode = ViewMode::Interpolate;
-  RemoteBody remoteBody = RemoteBody::Corrected;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
@@ -135,11 +128,19 @@ public:
   float tickSeconds() const { return m_tickSeconds; }
   void setTickSeconds(float seconds) { m_tickSeconds = seconds; }
 
-  /// The timeline remote views are placed on (NetManager keeps it current).
-  ViewClock& viewClock() { return m_viewClock; }
-  const ViewClock& viewClock() const { return m_viewClock; }
+  /// How remote views behave; the user's to set (mode override, caps, smoothing).
+  ViewSettings& viewSettings() { return m_viewSettings; }
+  const ViewSettings& viewSettings() const { return m_viewSettings; }
+  /// The timeline remote views are placed on. NetManager keeps it current; read it.
+  ViewTimeline& viewTimeline() { return m_viewTimeline; }
+  const ViewTimeline& viewTimeline() const { return m_viewTimeline; }
+  /// What remote views counted (snaps), over all of this group's entities.
+  const ViewStats& viewStats() const { return m_viewStats; }
   /// The remote-view mode for entities of `type`: the run-time override, else the type's.
   ViewMode viewMode(EntityTypeId type) const;
+  /// What a remote view of an entity of `type` needs this tick (valid while the
+  /// group lives; it refers to the group's settings, timeline and counters).
+  ViewContext viewContext(EntityTypeId type);
 
   void setHooks(EntityGroupHooks* hooks) { m_hooks = hooks; }
   EntityGroupHooks* hooks() const { return m_hooks; }
@@ -149,7 +150,7 @@ public:
   void dispatchEvent(EntityId source, const ReadStream& payload, Effects& effects);
 
 private:
-  void applyRemoteBody(Entity& e);
+  void authorityMayHaveChanged(Entity& e);
   const ControllerRegistry& m_registry;
   std::unique_ptr<PhysicsWorld> m_physics;
   std::map<EntityId, std::unique_ptr<Entity>> m_entities;
@@ -158,7 +159,9 @@ private:
   uint32_t m_nextCounter = 1;
   float m_tickSeconds = 1.0f / 60;
   EntityGroupHooks* m_hooks = nullptr;
-  ViewClock m_viewClock;
+  ViewSettings m_viewSettings;
+  ViewTimeline m_viewTimeline;
+  ViewStats m_viewStats;
   Effects* m_localEffects = nullptr;
   std::vector<EntityId> m_localDespawns;
   uint64_t m_spawnedCount = 0;

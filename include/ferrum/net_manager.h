@@ -164,7 +164,7 @@ private:
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
-  void updateViewClock();
+  void updateViewTimeline();
 };
 
 } // namespace ferrum

@@ -5,14 +5,15 @@
 ///   body on between packets.
 /// - Interpolate: show the past, blending between the two received states around
 ///   that moment: as far behind the server's present as this view's news is old on
-///   arrival, plus the clock's `interpolationDelay`. Smooth, but late.
+///   arrival, plus the timeline's `interpolationDelay`. Smooth, but late.
 /// - Extrapolate: show the newest state carried forward by its velocity to the
-///   present, for at most `extrapolationCap`, then hold.
+///   present, for at most `ViewSettings::extrapolationCap`, then hold.
 /// - Predict: the seed's idea: on a new state, advance it by the time it spent on
 ///   the way and hand it to physics, which simulates on from there.
 ///
 /// Corrections (a new state disagreeing with what is shown) are hidden by a visual
-/// offset that decays, unless larger than `snapDistance`: then the view snaps (counted).
+/// offset that decays, unless larger than `ViewSettings::snapDistance`: then the view
+/// snaps (counted in ViewStats).
 /// In raw and predict a dynamic copy whose newest news says it rests is held there:
 /// senders do not resend an unchanged state, so nothing else would correct it.
 
@@ -36,24 +37,41 @@ bool parseViewMode(const std::string& text, ViewMode& mode);
 const char* viewModeChoiceName(const std::optional<ViewMode>& choice);
 bool parseViewModeChoice(const std::string& text, std::optional<ViewMode>& choice);
 
-/// The timeline every remote view is placed on, kept by NetManager.
-struct ViewClock {
-  double serverNow = 0;           ///< estimate of the server's present, in seconds of server ticks
-  /// s: how far behind its newest news an interpolating view stays (each view adds
-  /// the age its news arrives with); adapts to the measured jitter and send rate.
-  double interpolationDelay = 0.1;
-  double blockTime = 0;           ///< server time of the block being applied right now
-  /// s between two state packets of a sender. An entity that did not change is not
-  /// sent again, so news after a longer silence means it held still until about one
-  /// interval before.
-  double sendInterval = 1.0 / 30;
+/// How remote views behave: plain settings, set by the user (the app, the viewer's
+/// combo), never written by the library.
+struct ViewSettings {
   /// Run-time choice for every type that uses views; unset: each type's own
   /// (EntityType::viewMode).
   std::optional<ViewMode> mode;
   double extrapolationCap = 0.25; ///< s
   float snapDistance = 1.5f;      ///< m: larger corrections snap instead of blending
   float smoothingRate = 12.0f;    ///< 1/s: how fast a correction offset decays
-  uint64_t snaps = 0;             ///< corrections too large to hide, over all entities
+};
+
+/// The timeline every remote view is placed on, kept by NetManager (once per tick).
+struct ViewTimeline {
+  double serverNow = 0; ///< estimate of the server's present, in seconds of server ticks
+  /// s: how far behind its newest news an interpolating view stays (each view adds
+  /// the age its news arrives with); adapts to the measured jitter and send rate.
+  double interpolationDelay = 0.1;
+  /// s between two state packets of a sender. An entity that did not change is not
+  /// sent again, so news after a longer silence means it held still until about one
+  /// interval before.
+  double sendInterval = 1.0 / 30;
+};
+
+/// What remote views counted, over all entities of a group.
+struct ViewStats {
+  uint64_t snaps = 0; ///< corrections too large to hide
+};
+
+/// What RemoteView::update reads besides its own samples, and where it counts.
+struct ViewContext {
+  const ViewTimeline& timeline;
+  const ViewSettings& settings;
+  ViewMode mode;     ///< this entity's mode (the settings' override or its type's)
+  float tickSeconds; ///< s per tick
+  ViewStats& stats;
 };
 
 /// One remote entity's received states and its correction offset.
@@ -71,19 +89,23 @@ public:
   /// did not change), so interpolation does not stretch the new motion over the whole
   /// silence. After news of motion a silence is loss: interpolated across as before.
   void push(double serverTime, const RigidState& state, double serverNow, double sendInterval = 0);
-  /// Moves `body` to where it should be shown this tick, per `mode`; `arrived` says
-  /// whether a new state came this tick. Returns false while nothing is known.
-  bool update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds);
+  /// The same, with the arrival time and send interval read from `timeline`.
+  void push(double serverTime, const RigidState& state, const ViewTimeline& timeline) {
+    push(serverTime, state, timeline.serverNow, timeline.sendInterval);
+  }
+  /// Moves `body` to where it should be shown this tick, per `ctx.mode`; `arrived`
+  /// says whether a new state came this tick. Returns false while nothing is known.
+  bool update(Body& body, const ViewContext& ctx, bool arrived);
   /// The same for an entity's body, then tells the entity what it shows: the
   /// correction offset, the server time shown and the newest pose received.
-  bool update(Entity& entity, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds);
+  bool update(Entity& entity, const ViewContext& ctx, bool arrived);
   /// Visual offset (display = body + offset) still hiding the last correction.
   Vec3 offset() const { return m_offset; }
   /// The server time the last update() showed (the past when interpolating).
   double shownTime() const { return m_shownTime; }
   /// How far behind the server's present an interpolating view of this entity is:
-  /// the age its news arrives with plus the clock's buffer.
-  double interpolationDelay(const ViewClock& clock) const;
+  /// the age its news arrives with plus the timeline's buffer.
+  double interpolationDelay(const ViewTimeline& timeline) const;
   size_t buffered() const { return m_samples.size(); }
 
 private:
@@ -94,7 +116,7 @@ private:
   bool heldStill() const;
   RigidState interpolated(double time) const;
   RigidState extrapolated(double time, double cap) const;
-  void correct(Body& body, const RigidState& target, ViewClock& clock, bool hide);
+  void correct(Body& body, const RigidState& target, const ViewContext& ctx, bool hide);
 
   std::deque<Sample> m_samples; ///< oldest first, at most kMaxSamples
   Advance m_advance;

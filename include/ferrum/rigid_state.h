@@ -12,7 +12,9 @@ struct RigidQuantization {
   QuantRange positionX{-64.0f, 64.0f, 1.0f / 512};
   QuantRange positionY{-16.0f, 48.0f, 1.0f / 512};
   QuantRange positionZ{-64.0f, 64.0f, 1.0f / 512};
-  int orientationBits = 11;                       ///< per "smallest three" component
+  /// Per "smallest three" component; 0: no orientation on the wire (a body physics
+  /// keeps upright; RigidBodyController then keeps the copy's own orientation).
+  int orientationBits = 11;
   QuantRange linearVelocity{-48.0f, 48.0f, 1.0f / 64};  ///< m/s
   QuantRange angularVelocity{-32.0f, 32.0f, 1.0f / 64}; ///< rad/s
   /// False: no velocities on the wire (decoded as zero), for types whose receivers
@@ -24,6 +26,12 @@ struct RigidQuantization {
   /// step of position, orientation and velocity) is fed back into the simulation.
   /// See docs/architecture.md, "Quantized state on the authority".
   bool quantizeAuthority = false;
+  /// False: velocities without the angular one (decoded as zero), for bodies that do
+  /// not turn on their own (an upright player).
+  bool angularVelocities = true;
+  /// False: no at-rest flag; velocities are always sent (when `velocities`) and
+  /// `atRest` decodes as false. For bodies that are never left resting unsent.
+  bool restFlag = true;
 };
 
 struct RigidState {
@@ -49,15 +57,14 @@ RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& 
 template <class Stream>
 bool serializeRigidState(Stream& s, RigidState& st, const RigidQuantization& q) {
   serializeQuantized(s, st.position, q.positionX, q.positionY, q.positionZ);
-  serializeQuatSmallestThree(s, st.orientation, q.orientationBits);
-  s.serializeBool(st.atRest);
-  if (!st.atRest && q.velocities) {
-    serializeQuantized(s, st.linearVelocity, q.linearVelocity);
-    serializeQuantized(s, st.angularVelocity, q.angularVelocity);
-  } else if constexpr (Stream::kReading) {
-    st.linearVelocity = {};
-    st.angularVelocity = {};
-  }
+  if (q.orientationBits > 0) serializeQuatSmallestThree(s, st.orientation, q.orientationBits);
+  if (q.restFlag) s.serializeBool(st.atRest);
+  else if constexpr (Stream::kReading) st.atRest = false;
+  const bool moving = !q.restFlag || !st.atRest;
+  if (moving && q.velocities) serializeQuantized(s, st.linearVelocity, q.linearVelocity);
+  else if constexpr (Stream::kReading) st.linearVelocity = {};
+  if (moving && q.velocities && q.angularVelocities) serializeQuantized(s, st.angularVelocity, q.angularVelocity);
+  else if constexpr (Stream::kReading) st.angularVelocity = {};
   return s.ok();
 }
 

@@ -2,7 +2,6 @@
 
 #include "ferrum/entity.h"
 #include "ferrum/entity_group.h"
-#include "ferrum/remote_view.h"
 
 namespace ferrum {
 
@@ -26,16 +25,6 @@ bool Controller::requestDespawn() {
   else
     m_group->m_localDespawns.push_back(m_entity->id());
   return true;
-}
-
-void Controller::pushToView(RemoteView& view, const RigidState& state) const {
-  const ViewClock& clock = m_group->viewClock();
-  view.push(clock.blockTime, state, clock.serverNow, clock.sendInterval);
-}
-
-bool Controller::showThroughView(RemoteView& view, bool arrived) const {
-  return view.update(*m_entity, m_group->viewClock(), m_group->viewMode(m_entity->type()), arrived,
-                     m_group->tickSeconds());
 }
 
 } // namespace ferrum

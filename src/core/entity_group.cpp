@@ -44,7 +44,7 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
   Entity* raw = entity.get();
   m_entities.emplace(id, std::move(entity));
   m_variants[id] = state.variant;
-  applyRemoteBody(*raw);
+  authorityMayHaveChanged(*raw);
   ++m_spawnedCount;
   onSpawned.emit(*raw);
   return raw;
@@ -52,16 +52,13 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
 
 void EntityGroup::setLocalPeer(PeerId peer) {
   m_localPeer = peer;
-  for (auto& [id, e] : m_entities) applyRemoteBody(*e);
+  for (auto& [id, e] : m_entities) authorityMayHaveChanged(*e);
 }
 
-// A copy of what another peer simulates takes its type's declared physical policy;
-// the authority's own body is always dynamic.
-void EntityGroup::applyRemoteBody(Entity& e) {
-  const EntityType* info = m_registry.find(e.type());
-  const bool remote = e.authority() != m_localPeer;
-  e.body().setKinematic(remote && info && info->remoteBody == RemoteBody::Kinematic);
-}
+// Whether this peer simulates the entity decides what its body is (a copy of what
+// another peer simulates must not fight the authority's state): the controller knows
+// its policy (RigidBodyController: RemoteBody).
+void EntityGroup::authorityMayHaveChanged(Entity& e) { e.controller().onAuthorityChanged(); }
 
 bool EntityGroup::despawn(EntityId id) {
   if (!m_entities.contains(id)) return false;
@@ -74,7 +71,7 @@ bool EntityGroup::setAuthority(EntityId id, PeerId authority) {
   Entity* e = find(id);
   if (!e) return false;
   e->m_authority = authority;
-  applyRemoteBody(*e);
+  authorityMayHaveChanged(*e);
   return true;
 }
 
@@ -128,9 +125,13 @@ void EntityGroup::dispatchEvent(EntityId source, const ReadStream& payload, Effe
 namespace ferrum {
 
 ViewMode EntityGroup::viewMode(EntityTypeId type) const {
-  if (m_viewClock.mode) return *m_viewClock.mode;
+  if (m_viewSettings.mode) return *m_viewSettings.mode;
   const EntityType* info = m_registry.find(type);
   return info ? info->viewMode : ViewMode::Interpolate;
+}
+
+ViewContext EntityGroup::viewContext(EntityTypeId type) {
+  return {m_viewTimeline, m_viewSettings, viewMode(type), m_tickSeconds, m_viewStats};
 }
 
 } // namespace ferrum

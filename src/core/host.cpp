@@ -34,7 +34,7 @@ std::unique_ptr<Host> Host::create(HostDef def, std::string& error) {
   host->m_types = std::move(def.types);
   host->m_group = std::make_unique<EntityGroup>(host->m_types, def.physics);
   if (def.buildWorld) def.buildWorld(host->m_group->physics());
-  host->m_group->viewClock().mode = def.viewMode;
+  host->m_group->viewSettings().mode = def.viewMode;
 
   if (def.transport) {
     host->m_link = def.transport;

@@ -58,7 +58,7 @@ void NetManager::frame(double nowSeconds) {
 
 void NetManager::runTick() {
   ++m_tick;
-  updateViewClock();
+  updateViewTimeline();
   onTick.emit(m_tick);
   buildLocalBlocks();
   updateRemoteEntities();
@@ -87,7 +87,7 @@ void NetManager::buildLocalBlocks() {
     block.bits = static_cast<uint32_t>(out.bits());
     block.payload = out.take();
     ReadStream loopback(block.payload.data(), block.bits);
-    if (!e->controller().clientUpdate(&loopback, m_effects)) {
+    if (!e->controller().clientUpdate(&loopback, {m_effects, m_group.viewTimeline().serverNow})) {
       spdlog::error("entity {:#x}: its controller cannot read its own block", id.value);
       continue;
     }
@@ -105,14 +105,13 @@ void NetManager::updateRemoteEntities() {
       EntityNet& net = it->second;
       net.hasPending = false;
       ReadStream block(net.pending.payload.data(), net.pending.bits);
-      m_group.viewClock().blockTime = net.pendingTime;
-      if (e->controller().clientUpdate(&block, m_effects)) {
+      if (e->controller().clientUpdate(&block, {m_effects, net.pendingTime})) {
         ++m_counters.blocksApplied;
         continue;
       }
       ++m_counters.malformedBlocks;
     }
-    e->controller().clientUpdate(nullptr, m_effects);
+    e->controller().clientUpdate(nullptr, {m_effects, m_group.viewTimeline().serverNow});
   }
 }
 
@@ -134,7 +133,7 @@ double NetManager::fractionalTick() const {
 // make a view interpolate against the wrong times.
 uint32_t NetManager::serverTickNow() {
   if (m_config.role == Role::Server) return m_tick;
-  const double offset = m_group.viewClock().serverNow / m_config.tickSeconds() - static_cast<double>(m_tick);
+  const double offset = m_group.viewTimeline().serverNow / m_config.tickSeconds() - static_cast<double>(m_tick);
   if (!m_hasStampOffset || std::abs(offset - static_cast<double>(m_stampOffset)) > 0.75) {
     m_stampOffset = std::llround(offset);
     m_hasStampOffset = true;
@@ -145,8 +144,8 @@ uint32_t NetManager::serverTickNow() {
 
 // Interpolation buffers two send intervals plus twice the measured jitter, within
 // 1.5 to 4 send intervals: enough to bridge a lost packet, no more.
-void NetManager::updateViewClock() {
-  ViewClock& clock = m_group.viewClock();
+void NetManager::updateViewTimeline() {
+  ViewTimeline& clock = m_group.viewTimeline();
   const double dt = m_config.tickSeconds();
   const TickOffset* server = nullptr;
   if (m_config.role == Role::Client)

@@ -326,7 +326,7 @@ void NetManager::showSpawnAsFirstNews(Entity& e, const SpawnState& spawn, uint32
   first.orientation = spawn.transform.orientation;
   first.linearVelocity = spawn.linearVelocity;
   first.angularVelocity = spawn.angularVelocity;
-  view->push(serverTick * m_config.tickSeconds(), first, m_group.viewClock().serverNow);
+  view->push(serverTick * m_config.tickSeconds(), first, m_group.viewTimeline().serverNow);
 }
 
 // A client's spawn must be a type clients may spawn, in its own id range and under

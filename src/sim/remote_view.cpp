@@ -120,30 +120,33 @@ RigidState RemoteView::extrapolated(double time, double cap) const {
   return s;
 }
 
-void RemoteView::correct(Body& body, const RigidState& target, ViewClock& clock, bool hide) {
+void RemoteView::correct(Body& body, const RigidState& target, const ViewContext& ctx, bool hide) {
   const Vec3 shown = body.position() + m_offset;
   const Vec3 error = shown - target.position;
   applyRigidState(body, target);
-  if (error.length() > clock.snapDistance) {
-    ++clock.snaps;
+  if (error.length() > ctx.settings.snapDistance) {
+    ++ctx.stats.snaps;
     m_offset = {};
   } else if (hide) {
     m_offset = error; // keep showing where it was, then let the difference fade
   }
 }
 
-double RemoteView::interpolationDelay(const ViewClock& clock) const {
-  return m_age + 2 * m_ageJitter + clock.interpolationDelay;
+double RemoteView::interpolationDelay(const ViewTimeline& timeline) const {
+  return m_age + 2 * m_ageJitter + timeline.interpolationDelay;
 }
 
-bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds) {
+bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
   if (m_samples.empty()) return false;
-  m_shownTime = mode == ViewMode::Interpolate ? clock.serverNow - interpolationDelay(clock) : clock.serverNow;
+  const ViewMode mode = ctx.mode;
+  const float tickSeconds = ctx.tickSeconds;
+  const double now = ctx.timeline.serverNow;
+  m_shownTime = mode == ViewMode::Interpolate ? now - interpolationDelay(ctx.timeline) : now;
   // A state stamped T was captured before tick T's physics step, and a dynamic copy
   // is stepped once more after the view places it; a kinematic copy is not, so it is
   // placed one tick further along to show the same moment.
   const double target = m_shownTime + (body.kinematic() ? tickSeconds : 0.0);
-  m_offset = faded(m_offset, clock.smoothingRate, tickSeconds);
+  m_offset = faded(m_offset, ctx.settings.smoothingRate, tickSeconds);
   // The authority says it rests (asleep, or too slow to change its state on the
   // wire), and will say nothing more until that changes: an unchanged state is not
   // resent. Local physics must not carry the copy away, say pushed by a local copy
@@ -154,7 +157,7 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
   const bool strayedFromRest = resting && !body.kinematic() && (mode == ViewMode::Raw || mode == ViewMode::Predict) &&
                                distance(body.position(), newest.position) > kRestTolerance;
   if (strayedFromRest && !arrived) {
-    correct(body, newest, clock, mode == ViewMode::Predict);
+    correct(body, newest, ctx, mode == ViewMode::Predict);
     if (mode == ViewMode::Raw) m_offset = {};
     body.sleep();
     return true;
@@ -171,20 +174,20 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
   case ViewMode::Predict:
     // Advance the news by its age, then let physics simulate on; hide the correction.
     // A kinematic copy has no physics to carry it: it is carried forward every tick.
-    if (arrived || body.kinematic()) correct(body, extrapolated(target, clock.extrapolationCap), clock, arrived);
+    if (arrived || body.kinematic()) correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Extrapolate:
-    correct(body, extrapolated(target, clock.extrapolationCap), clock, arrived);
+    correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Interpolate:
-    correct(body, interpolated(target), clock, false);
+    correct(body, interpolated(target), ctx, false);
     return true;
   }
   return true;
 }
 
-bool RemoteView::update(Entity& entity, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds) {
-  const bool known = update(entity.body(), clock, mode, arrived, tickSeconds);
+bool RemoteView::update(Entity& entity, const ViewContext& ctx, bool arrived) {
+  const bool known = update(entity.body(), ctx, arrived);
   entity.setDisplayOffset(m_offset);
   entity.setDisplayTime(known ? std::optional<double>(m_shownTime) : std::nullopt);
   if (known) entity.setReceivedTransform(Transform{m_samples.back().state.position, m_samples.back().state.orientation});

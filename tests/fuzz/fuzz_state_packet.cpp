@@ -49,7 +49,7 @@ struct World {
       ferrum::WriteStream out(ferrum::wire::kMaxBlockBits / 8);
       e->controller().serverUpdate(out);
       ferrum::ReadStream in(out.buffer().data(), out.bits());
-      e->controller().clientUpdate(&in, effects);
+      e->controller().clientUpdate(&in, {effects});
     }
   }
 };
@@ -80,11 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ferrum::ReadStream in(block.payload.data(), block.bits);
     const ferrum::Transform before = e->body().transform();
     const ferrum::Vec3 velocityBefore = e->body().linearVelocity();
-    if (!e->controller().clientUpdate(&in, world.effects)) {
+    if (!e->controller().clientUpdate(&in, {world.effects})) {
       // The Controller contract: a block it refuses leaves the entity unchanged.
       const ferrum::Transform after = e->body().transform();
       if (!(after.position == before.position) || !(e->body().linearVelocity() == velocityBefore)) __builtin_trap();
-      e->controller().clientUpdate(nullptr, world.effects);
+      e->controller().clientUpdate(nullptr, {world.effects});
     }
   }
   world.group->step();

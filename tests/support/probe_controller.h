@@ -26,7 +26,7 @@ public:
     uint32_t v = value;
     out.serializeBits(v, 32);
   }
-  bool clientUpdate(const ReadStream* data, Effects&) override {
+  bool clientUpdate(const ReadStream* data, const UpdateContext&) override {
     if (!data) {
       ++withoutData;
       return true;

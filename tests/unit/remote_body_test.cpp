@@ -97,7 +97,7 @@ TEST(GrenadeHandover, AnExplodedGrenadeHandedOverIsDespawnedNotSetOffAgain) {
   // The thrower leaves; this peer takes the grenade over and simulates it.
   ASSERT_TRUE(group.setAuthority(id, kServerPeer));
   for (int i = 0; i < 60 && group.find(id); ++i) {
-    group.find(id)->controller().clientUpdate(nullptr, effects);
+    group.find(id)->controller().clientUpdate(nullptr, {effects});
     group.step();
   }
   EXPECT_EQ(group.find(id), nullptr) << "a spent grenade goes";

@@ -60,7 +60,7 @@ struct BadLink {
 TEST(RemoteViewNetwork, ConvergesAfterLossStops) {
   for (ViewMode mode : {ViewMode::Raw, ViewMode::Interpolate, ViewMode::Extrapolate, ViewMode::Predict}) {
     BadLink link({50, 10, 0.2f, 0});
-    link.client.group->viewClock().mode = mode;
+    link.client.group->viewSettings().mode = mode;
     link.tick(5);
     ASSERT_TRUE(link.client.net->joined());
     game::spawnCrates(*link.server.net, 20, 4);
@@ -95,13 +95,13 @@ TEST(RemoteViewNetwork, DuplicatesAndReorderingNeverApplyOlderStateOverNewer) {
 TEST(RemoteViewNetwork, InterpolationDelayFollowsTheJitter) {
   BadLink link({20, 0, 0, 0});
   link.tick(300);
-  const double calm = link.client.group->viewClock().interpolationDelay;
+  const double calm = link.client.group->viewTimeline().interpolationDelay;
   link.client.link->setConditions({}, {20, 60, 0, 0});
   link.tick(600);
-  const double jittery = link.client.group->viewClock().interpolationDelay;
+  const double jittery = link.client.group->viewTimeline().interpolationDelay;
   link.client.link->setConditions({}, {20, 0, 0, 0});
   link.tick(900);
-  const double calmAgain = link.client.group->viewClock().interpolationDelay;
+  const double calmAgain = link.client.group->viewTimeline().interpolationDelay;
   EXPECT_GT(jittery, calm * 1.2) << calm << " -> " << jittery;
   EXPECT_LT(calmAgain, jittery * 0.9) << jittery << " -> " << calmAgain;
   EXPECT_GE(calm, 1.5 / 30 - 1e-9) << "never below 1.5 send intervals";

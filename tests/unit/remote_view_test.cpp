@@ -18,11 +18,17 @@ RigidState at(float x, float vx = 0) {
 struct World {
   PhysicsWorld physics{PhysicsConfig{{0, 0, 0}, 1}}; // no gravity: positions are what we set
   Body body;
-  ViewClock clock;
+  ViewTimeline timeline;
+  ViewSettings settings;
+  ViewStats stats;
   World() {
     BodyDesc d;
     d.transform.position = {0, 1, 0};
     body = physics.createBody(d);
+  }
+  /// One tick of `view` in `mode`; `arrived`: a new state came this tick.
+  bool show(RemoteView& view, ViewMode mode, bool arrived) {
+    return view.update(body, ViewContext{timeline, settings, mode, 1.0f / 60, stats}, arrived);
   }
 };
 
@@ -33,12 +39,12 @@ TEST(RemoteView, InterpolatesBetweenTheStatesAroundTheDelayedTime) {
   RemoteView view;
   view.push(1.0, at(0), 1.0);
   view.push(1.1, at(1), 1.1);
-  w.clock.mode = ViewMode::Interpolate;
-  w.clock.interpolationDelay = 0.1;
-  w.clock.serverNow = 1.15; // shows 1.05: half way
-  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
+  w.settings.mode = ViewMode::Interpolate;
+  w.timeline.interpolationDelay = 0.1;
+  w.timeline.serverNow = 1.15; // shows 1.05: half way
+  ASSERT_TRUE(w.show(view, *w.settings.mode, true));
   EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
-  EXPECT_EQ(w.clock.snaps, 0u);
+  EXPECT_EQ(w.stats.snaps, 0u);
 }
 
 TEST(RemoteView, AfterNewsOfStandingStillASilenceMeansItHeldThere) {
@@ -50,13 +56,13 @@ TEST(RemoteView, AfterNewsOfStandingStillASilenceMeansItHeldThere) {
   const double interval = 1.0 / 30;
   view.push(1.0, at(0), 1.0, interval);
   view.push(2.0, at(1, 3), 2.0, interval);
-  w.clock.mode = ViewMode::Interpolate;
-  w.clock.interpolationDelay = 0.1;
-  w.clock.serverNow = 2.0; // shows 1.9: before the motion began
-  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
+  w.settings.mode = ViewMode::Interpolate;
+  w.timeline.interpolationDelay = 0.1;
+  w.timeline.serverNow = 2.0; // shows 1.9: before the motion began
+  ASSERT_TRUE(w.show(view, *w.settings.mode, true));
   EXPECT_NEAR(w.body.position().x, 0.0f, 1e-4f);
-  w.clock.serverNow = 2.1 - interval / 2; // half way through the last interval
-  view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
+  w.timeline.serverNow = 2.1 - interval / 2; // half way through the last interval
+  w.show(view, *w.settings.mode, false);
   EXPECT_NEAR(w.body.position().x, 0.5f, 1e-3f);
 }
 
@@ -66,10 +72,10 @@ TEST(RemoteView, AfterNewsOfMotionASilenceIsLossAndIsInterpolatedAcross) {
   const double interval = 1.0 / 30;
   view.push(1.0, at(0, 3), 1.0, interval);
   view.push(1.1, at(0.3f, 3), 1.1, interval); // two sends lost before this one
-  w.clock.mode = ViewMode::Interpolate;
-  w.clock.interpolationDelay = 0.1;
-  w.clock.serverNow = 1.15; // shows 1.05
-  ASSERT_TRUE(view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60));
+  w.settings.mode = ViewMode::Interpolate;
+  w.timeline.interpolationDelay = 0.1;
+  w.timeline.serverNow = 1.15; // shows 1.05
+  ASSERT_TRUE(w.show(view, *w.settings.mode, true));
   EXPECT_NEAR(w.body.position().x, 0.15f, 1e-3f);
 }
 
@@ -82,11 +88,11 @@ TEST(RemoteView, ACopyWhoseAuthoritySaysItRestsIsPutBackWhenLocalPhysicsMovesIt)
     RigidState rest = at(2);
     rest.atRest = true;
     view.push(1.0, rest, 1.0);
-    w.clock.serverNow = 1.0;
-    ASSERT_TRUE(view.update(w.body, w.clock, mode, true, 1.0f / 60));
+    w.timeline.serverNow = 1.0;
+    ASSERT_TRUE(w.show(view, mode, true));
     w.body.setTransform({{2.5f, 1, 0}, {}}); // shoved here by something local
-    w.clock.serverNow = 1.5;
-    view.update(w.body, w.clock, mode, false, 1.0f / 60);
+    w.timeline.serverNow = 1.5;
+    w.show(view, mode, false);
     EXPECT_NEAR(w.body.position().x, 2.0f, 1e-4f) << viewModeName(mode);
     EXPECT_TRUE(w.body.atRest()) << viewModeName(mode);
   }
@@ -97,9 +103,9 @@ TEST(RemoteView, NewsThatArrivesOldIsStillInterpolatedNotExtrapolated) {
   RemoteView view;
   // Each state arrives 0.3 s after the server time it describes (e.g. two slow hops).
   for (int i = 0; i <= 5; ++i) view.push(1.0 + 0.1 * i, at(static_cast<float>(i)), 1.3 + 0.1 * i);
-  w.clock.interpolationDelay = 0.1;
-  w.clock.serverNow = 1.8; // newest news: 1.5; shown: 1.8 - 0.3 (age) - 0.1 (buffer)
-  ASSERT_TRUE(view.update(w.body, w.clock, ViewMode::Interpolate, true, 1.0f / 60));
+  w.timeline.interpolationDelay = 0.1;
+  w.timeline.serverNow = 1.8; // newest news: 1.5; shown: 1.8 - 0.3 (age) - 0.1 (buffer)
+  ASSERT_TRUE(w.show(view, ViewMode::Interpolate, true));
   EXPECT_NEAR(view.shownTime(), 1.4, 1e-9);
   EXPECT_NEAR(w.body.position().x, 4.0f, 1e-4f) << "the state stamped 1.4, not one carried past the newest";
 }
@@ -108,13 +114,13 @@ TEST(RemoteView, ExtrapolationIsCappedThenHolds) {
   World w;
   RemoteView view;
   view.push(1.0, at(0, 2), 1.0);
-  w.clock.mode = ViewMode::Extrapolate;
-  w.clock.extrapolationCap = 0.25;
-  w.clock.serverNow = 1.1;
-  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
+  w.settings.mode = ViewMode::Extrapolate;
+  w.settings.extrapolationCap = 0.25;
+  w.timeline.serverNow = 1.1;
+  w.show(view, *w.settings.mode, true);
   EXPECT_NEAR(w.body.position().x, 0.2f, 1e-4f);
-  w.clock.serverNow = 5.0; // news is very late: hold at the cap
-  view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
+  w.timeline.serverNow = 5.0; // news is very late: hold at the cap
+  w.show(view, *w.settings.mode, false);
   EXPECT_NEAR(w.body.position().x, 0.5f, 1e-4f);
 }
 
@@ -125,30 +131,30 @@ TEST(RemoteView, LateAndDuplicateStatesAreIgnored) {
   view.push(1.0, at(-5), 1.0); // older: must never show
   view.push(2.0, at(9), 2.0);  // duplicate time
   EXPECT_EQ(view.buffered(), 1u);
-  w.clock.mode = ViewMode::Raw;
-  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
+  w.settings.mode = ViewMode::Raw;
+  w.show(view, *w.settings.mode, true);
   EXPECT_NEAR(w.body.position().x, 5.0f, 1e-4f);
 }
 
 TEST(RemoteView, SmallCorrectionsFadeLargeOnesSnapAndAreCounted) {
   World w;
   RemoteView view;
-  w.clock.mode = ViewMode::Predict;
-  w.clock.serverNow = 1.0;
+  w.settings.mode = ViewMode::Predict;
+  w.timeline.serverNow = 1.0;
   view.push(1.0, at(0), 1.0);
-  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
+  w.show(view, *w.settings.mode, true);
   view.push(1.1, at(0.3f), 1.1); // a small correction: hidden, then fades
-  w.clock.serverNow = 1.1;
-  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
+  w.timeline.serverNow = 1.1;
+  w.show(view, *w.settings.mode, true);
   EXPECT_NEAR(w.body.position().x, 0.3f, 1e-4f) << "physics gets the truth at once";
   EXPECT_NEAR(view.offset().x, -0.3f, 1e-4f) << "the eye sees no jump";
-  for (int i = 0; i < 60; ++i) view.update(w.body, w.clock, *w.clock.mode, false, 1.0f / 60);
+  for (int i = 0; i < 60; ++i) w.show(view, *w.settings.mode, false);
   EXPECT_LT(std::fabs(view.offset().x), 0.01f);
-  EXPECT_EQ(w.clock.snaps, 0u);
+  EXPECT_EQ(w.stats.snaps, 0u);
   view.push(1.2, at(10), 1.2); // a teleport: snap
-  w.clock.serverNow = 1.2;
-  view.update(w.body, w.clock, *w.clock.mode, true, 1.0f / 60);
-  EXPECT_EQ(w.clock.snaps, 1u);
+  w.timeline.serverNow = 1.2;
+  w.show(view, *w.settings.mode, true);
+  EXPECT_EQ(w.stats.snaps, 1u);
   EXPECT_EQ(view.offset().x, 0.0f);
 }
 

@@ -44,7 +44,7 @@ struct TwoHops {
   static double shownDelay(const SimulatedPeer& p, EntityId id) {
     const Entity* e = p.group->find(id);
     if (!e || !e->displayTime()) return -1;
-    return p.group->viewClock().serverNow - *e->displayTime();
+    return p.group->viewTimeline().serverNow - *e->displayTime();
   }
 };
 
@@ -139,7 +139,7 @@ TEST(RemoteViewTimeline, EachTypeHasItsOwnModeUnlessOverriddenAtRunTime) {
   EntityGroup group(registry);
   EXPECT_EQ(group.viewMode(game::kCrateType), ViewMode::Interpolate);
   EXPECT_EQ(group.viewMode(200), ViewMode::Extrapolate);
-  group.viewClock().mode = ViewMode::Raw;
+  group.viewSettings().mode = ViewMode::Raw;
   EXPECT_EQ(group.viewMode(game::kCrateType), ViewMode::Raw);
   EXPECT_EQ(group.viewMode(200), ViewMode::Raw);
 }

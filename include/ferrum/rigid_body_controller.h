@@ -1,0 +1,79 @@
+#pragma once
+/// RigidBodyController: the library's controller for physics-driven entities. It
+/// carries out the policies a type declares, so a game cannot forget one:
+/// - serverUpdate sends the body's RigidState at the type's RigidQuantization, then
+///   the game's own fields (serializeExtra), in one block;
+/// - clientUpdate reads both back. On the authority (its own block, through the
+///   loopback) it puts the body on the sent state when the quantization asks for it
+///   (applySentStateOnAuthority). On every other peer it records the state in its
+///   RemoteView, stamped with the block's server time, and shows the entity through
+///   the view in the type's mode (EntityType::viewMode, or ViewSettings::mode) - on
+///   ticks without news too;
+/// - a copy of what another peer simulates gets the physical policy (RemoteBody)
+///   this controller was built with.
+/// A game derives from it for its fields and effects; see the hooks below.
+
+#include "ferrum/controller.h"
+#include "ferrum/remote_view.h"
+#include "ferrum/rigid_state.h"
+
+namespace ferrum {
+
+/// What a peer's copy of an entity it does not simulate is, physically: it must not
+/// fight the authority's state.
+enum class RemoteBody : uint8_t {
+  Corrected, ///< dynamic: collides and is pushed locally; its remote view puts it back each tick
+  Kinematic, ///< moved only by its remote view: pushes local bodies, is never pushed
+};
+
+class RigidBodyController : public Controller {
+public:
+  /// `quantization` must outlive the controller (a type's static precision).
+  explicit RigidBodyController(const RigidQuantization& quantization, RemoteBody remoteBody = RemoteBody::Corrected);
+
+  /// Packs the body's state, then serializeExtra. Never changes the entity.
+  void serverUpdate(WriteStream& out) const final;
+  /// Reads the state and readExtra (all or nothing: a malformed block changes
+  /// nothing and returns false), applies it as described above, then onStateApplied.
+  bool clientUpdate(const ReadStream* data, const UpdateContext& ctx) final;
+  RemoteView* remoteView() final { return &m_view; }
+  /// Makes a copy of what another peer simulates kinematic when built with
+  /// RemoteBody::Kinematic; the authority's own body is always dynamic.
+  void onAuthorityChanged() final;
+
+  const RigidQuantization& quantization() const { return m_quantization; }
+  RemoteBody remoteBody() const { return m_remoteBody; }
+
+protected:
+  /// Writes the game's own fields after the rigid state, in the same block. Runs in
+  /// serverUpdate: must not change the entity. Default: nothing.
+  virtual void serializeExtra(WriteStream& out) const { (void)out; }
+  /// Reads exactly what serializeExtra wrote, on every peer (the authority too).
+  /// Return false if malformed; the block is then refused and nothing applied, so
+  /// keep what was read only once all of it checked out. Default: nothing to read.
+  virtual bool readExtra(ReadStream& in) {
+    (void)in;
+    return true;
+  }
+  /// Runs at the end of every clientUpdate that did not refuse its block, on every
+  /// peer, after the state was applied (authority) or shown through the view
+  /// (elsewhere). `received` is the state just read, or nullptr on a tick without
+  /// news. The place for effects, and for what the authority does each tick.
+  virtual void onStateApplied(const RigidState* received, Effects& effects) {
+    (void)received;
+    (void)effects;
+  }
+
+  /// How the remote view carries a state forward when extrapolating or predicting
+  /// (unset: straight along its velocities). Set it once, e.g. in the constructor.
+  void setAdvance(RemoteView::Advance advance) { m_view.setAdvance(std::move(advance)); }
+  /// The mode this entity's copies are shown in here (the override or the type's).
+  ViewMode viewMode() const;
+
+private:
+  const RigidQuantization& m_quantization;
+  RemoteBody m_remoteBody;
+  RemoteView m_view; ///< how a peer that does not simulate the entity shows it
+};
+
+} // namespace ferrum
