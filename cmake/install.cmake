@@ -27,11 +27,11 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/ferrumConfig.cmake ${CMAKE_CURRENT_BIN
 # so they are Requires there; a shared one keeps them private.
 get_target_property(FERRUM_LIBRARY_TYPE ferrum TYPE)
 if(FERRUM_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
-  set(FERRUM_PC_REQUIRES "bullet libenet fmt spdlog")
+  set(FERRUM_PC_REQUIRES "bullet libenet fmt")
   set(FERRUM_PC_REQUIRES_PRIVATE "")
 else()
   set(FERRUM_PC_REQUIRES "bullet")
-  set(FERRUM_PC_REQUIRES_PRIVATE "libenet fmt spdlog")
+  set(FERRUM_PC_REQUIRES_PRIVATE "libenet fmt")
 endif()
 file(RELATIVE_PATH FERRUM_PC_UP "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p") # "../.." for lib/
 configure_file(${CMAKE_CURRENT_LIST_DIR}/ferrum.pc.in ${CMAKE_CURRENT_BINARY_DIR}/ferrum.pc @ONLY)

@@ -1,3 +1,4 @@
+#include "ferrum/log.h"
 #include "view_error_command.h"
 
 #include <nlohmann/json.hpp>
@@ -104,6 +105,7 @@ int runViewErrorCommand(const ViewErrorCommand& cmd) {
         cases.push_back(c);
       }
   spdlog::set_level(spdlog::level::warn); // a spawn per grenade would drown the table
+  ferrum::setLogLevel(ferrum::LogLevel::Warn);
 
   // Each run is its own server, clients and clock: independent, so workers take the
   // next case from a shared counter and the results land in case order (deterministic).

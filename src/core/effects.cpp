@@ -1,6 +1,6 @@
 #include "ferrum/effects.h"
 
-#include <spdlog/spdlog.h>
+#include "core/log.h"
 
 namespace ferrum {
 
@@ -18,7 +18,7 @@ void Effects::emit(const Effect& effect) {
   ++m_counts[static_cast<size_t>(effect.kind)];
   if (m_pending.size() >= m_pendingLimit) m_pending.erase(m_pending.begin());
   m_pending.push_back(effect);
-  spdlog::trace("effect {} at ({:.2f},{:.2f},{:.2f}) strength {:.2f}", effectKindName(effect.kind), effect.position.x,
+  log::trace("effect {} at ({:.2f},{:.2f},{:.2f}) strength {:.2f}", effectKindName(effect.kind), effect.position.x,
                 effect.position.y, effect.position.z, effect.strength);
 }
 

@@ -1,7 +1,7 @@
 #include "ferrum/enet_transport.h"
 
 #include <enet/enet.h>
-#include <spdlog/spdlog.h>
+#include "core/log.h"
 
 #include <cstdint>
 #include <mutex>
@@ -130,7 +130,7 @@ void EnetTransport::send(LinkId link, Channel channel, std::span<const uint8_t> 
 LinkId EnetTransport::connect(const std::string& host, uint16_t port, uint32_t connectData) {
   ENetAddress address{};
   if (enet_address_set_host(&address, host.c_str()) != 0) {
-    spdlog::error("cannot resolve host '{}'", host);
+    log::error("cannot resolve host '{}'", host);
     return kNoLink;
   }
   address.port = port;

@@ -1,6 +1,6 @@
 #include "ferrum/net_manager.h"
 
-#include <spdlog/spdlog.h>
+#include "core/log.h"
 
 #include <algorithm>
 #include <cassert>
@@ -79,7 +79,7 @@ void NetManager::buildLocalBlocks() {
     WriteStream out(wire::kMaxBlockBits / 8);
     e->controller().serverUpdate(out);
     if (!out.ok()) {
-      spdlog::error("entity {:#x}: serverUpdate exceeded {} bits; not sent", id.value, wire::kMaxBlockBits);
+      log::error("entity {:#x}: serverUpdate exceeded {} bits; not sent", id.value, wire::kMaxBlockBits);
       continue;
     }
     wire::StateBlock block;
@@ -88,7 +88,7 @@ void NetManager::buildLocalBlocks() {
     block.payload = out.take();
     ReadStream loopback(block.payload.data(), block.bits);
     if (!e->controller().clientUpdate(&loopback, {m_effects, m_group.viewTimeline().serverNow})) {
-      spdlog::error("entity {:#x}: its controller cannot read its own block", id.value);
+      log::error("entity {:#x}: its controller cannot read its own block", id.value);
       continue;
     }
     m_localBlocks.push_back(std::move(block));
@@ -169,7 +169,7 @@ void NetManager::sendState() {
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->kicked || remote->tooSlow) continue;
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
-      spdlog::warn("client {}: {} bytes queued (limit {}), dropping it", remote->slot, m_transport.queuedBytes(link),
+      log::warn("client {}: {} bytes queued (limit {}), dropping it", remote->slot, m_transport.queuedBytes(link),
                    m_config.maxQueuedBytes);
       remote->tooSlow = true;
       ++m_counters.clientsTooSlow; // counted now: a stalled peer may never confirm the goodbye
@@ -235,7 +235,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   }
   wire::writeEnd(out);
   if (!out.ok()) {
-    spdlog::error("state packet to peer {} could not be written", to.slot);
+    log::error("state packet to peer {} could not be written", to.slot);
     return header.sequence;
   }
   const std::vector<uint8_t>& bytes = out.buffer();
@@ -273,7 +273,7 @@ EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
   const EntityType* info = m_group.registry().find(type);
   if (!info) return kNullEntity;
   if (m_config.role == Role::Client && !info->clientMaySpawn) {
-    spdlog::warn("a client may not spawn entities of type '{}'", info->name);
+    log::warn("a client may not spawn entities of type '{}'", info->name);
     return kNullEntity;
   }
   const EntityId id = m_group.allocateId();
@@ -297,7 +297,7 @@ bool NetManager::despawn(EntityId id) {
 
 void NetManager::raiseEvent(EntityId source, const WriteStream& payload) {
   if (!m_joined || payload.bits() > wire::kMaxEventBits) {
-    spdlog::error("entity {:#x}: event dropped ({})", source.value, m_joined ? "too large" : "not joined");
+    log::error("entity {:#x}: event dropped ({})", source.value, m_joined ? "too large" : "not joined");
     return;
   }
   // Handled here at once (the authority's own loopback), then by everyone else.

@@ -1,6 +1,6 @@
 // NetManager: everything that arrives from the transport.
 
-#include <spdlog/spdlog.h>
+#include "core/log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -62,14 +62,14 @@ void NetManager::onConnected(const TransportEvent& event) {
   if (m_config.role == Role::Client) {
     if (Remote* server = remoteByLink(event.link)) {
       server->joined = true; // the link is up; our slot comes with the welcome
-      spdlog::info("connected to server, waiting for welcome");
+      log::info("connected to server, waiting for welcome");
     }
     return;
   }
   const uint16_t proto = wire::connectProtocol(event.data);
   const uint16_t game = wire::connectGame(event.data);
   auto refuse = [&](wire::DisconnectReason reason, uint16_t detail, const std::string& why) {
-    spdlog::warn("refused a connection: {}", why);
+    log::warn("refused a connection: {}", why);
     ++m_counters.connectionsRefused;
     m_transport.disconnect(event.link, wire::packDisconnect(reason, detail));
   };
@@ -113,7 +113,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   });
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
   ++m_counters.clientsJoined;
-  spdlog::info("client {} joined ({} entities sent)", slot, m_group.size());
+  log::info("client {} joined ({} entities sent)", slot, m_group.size());
   onPeerJoined.emit(slot);
 }
 
@@ -152,7 +152,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     default:
       m_disconnectReason = "disconnected: " + wire::describe(reason);
     }
-    spdlog::warn("{}", m_disconnectReason);
+    log::warn("{}", m_disconnectReason);
     return;
   }
 
@@ -165,7 +165,7 @@ void NetManager::onDisconnected(const TransportEvent& event) {
   } else {
     ++m_counters.clientsLeft;
   }
-  spdlog::info("client {} {}", slot,
+  log::info("client {} {}", slot,
                tooSlow ? "was dropped (too slow)" : kicked ? "was kicked" : wire::describe(reason));
   removePeerEntities(slot);
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerLeft, wire::PeerNotice{slot}), kNoPeer);
@@ -200,9 +200,9 @@ void NetManager::violation(Remote& from, const char* what) {
   const float elapsed = static_cast<float>(m_tick - from.violationTick) / static_cast<float>(m_config.tickHz);
   from.violationScore = std::max(0.0f, from.violationScore - elapsed) + 1.0f;
   from.violationTick = m_tick;
-  if (from.violations == 1) spdlog::warn("peer {}: {} (further violations are counted, not logged)", from.slot, what);
+  if (from.violations == 1) log::warn("peer {}: {} (further violations are counted, not logged)", from.slot, what);
   if (m_config.role == Role::Server && !from.kicked && from.violationScore > static_cast<float>(m_config.maxViolations)) {
-    spdlog::warn("peer {}: {} violations, disconnecting", from.slot, from.violations);
+    log::warn("peer {}: {} violations, disconnecting", from.slot, from.violations);
     from.kicked = true;
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
   }
@@ -226,7 +226,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     m_group.setNextCounter(w.firstCounter);
     m_joined = true;
     m_tick = w.serverTick;
-    spdlog::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
+    log::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
                  w.sendHz);
     onJoined.emit(w.yourSlot);
     return;
@@ -253,7 +253,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
       return;
     }
     if (d.reason == wire::DespawnReason::Rejected && e->authority() == localPeer())
-      spdlog::warn("server rejected our entity {:#x}", d.id.value);
+      log::warn("server rejected our entity {:#x}", d.id.value);
     despawnLocal(d.id);
     return;
   }
@@ -275,7 +275,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
   case wire::MessageType::PeerLeft: {
     wire::PeerNotice n;
     if (isServer || !n.serialize(in)) return malformed();
-    spdlog::debug("peer {} {}", n.slot, type == uint32_t(wire::MessageType::PeerJoined) ? "joined" : "left");
+    log::debug("peer {} {}", n.slot, type == uint32_t(wire::MessageType::PeerJoined) ? "joined" : "left");
     return;
   }
   }
@@ -289,7 +289,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
     Entity* e = m_group.spawn(s.id, s.type, s.authority, s.state);
     if (!e) {
       ++from.stats.rejected;
-      spdlog::warn("cannot create entity {:#x} of unknown type {}", s.id.value, s.type);
+      log::warn("cannot create entity {:#x} of unknown type {}", s.id.value, s.type);
       return;
     }
     showSpawnAsFirstNews(*e, s.state, s.serverTick);
@@ -354,7 +354,7 @@ const char* NetManager::checkClientSpawn(Remote& from, const wire::Spawn& s) {
   static thread_local std::string why;
   why.clear();
   if (type->validateSpawn && !type->validateSpawn(s.state, from.slot, m_group, why)) {
-    spdlog::debug("peer {}: implausible spawn of {}: {}", from.slot, type->name, why);
+    log::debug("peer {}: implausible spawn of {}: {}", from.slot, type->name, why);
     return "implausible spawn state";
   }
   from.spawnTokens -= 1.0f;

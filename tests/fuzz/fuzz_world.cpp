@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ferrum/log.h"
+
 #include "game/arena.h"
 #include "game/demo_game.h"
 
@@ -28,6 +30,9 @@ void SharedWorld::clear() {
   effects.clearPending();
 }
 
-void quietLogs() { spdlog::set_level(spdlog::level::off); }
+void quietLogs() {
+  spdlog::set_level(spdlog::level::off); // the demo game's own lines
+  ferrum::setLogLevel(ferrum::LogLevel::Off); // the library's
+}
 
 } // namespace fuzzing

@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ferrum/log.h"
 #include "ferrum/memory_transport.h"
 #include "game/demo_game.h"
 #include "tests/fuzz/fuzz_world.h"
@@ -190,6 +191,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::warn);
+  ferrum::setLogLevel(ferrum::LogLevel::Warn);
   recordMatch(argv[1]);
   recordSnapshots(argv[1]);
   return 0;
