@@ -8,6 +8,7 @@
 #include "ball.h"
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0); // a line at a time, even into a file
   uint16_t port = 0;
   std::string portFile;
   double seconds = 30;
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
       [](ferrum::PeerId peer) { std::printf("hello-server: client %u joined\n", peer); });
   ferrum::Subscription spawned = host->group().onSpawned.listen([&](ferrum::Entity& ball) {
     if (ballOwners.insert(ball.authority()).second)
-      std::printf("hello-server: first ball of peer %u\n", ball.authority()), std::fflush(stdout);
+      std::printf("hello-server: first ball of peer %u\n", ball.authority());
   });
   double nextDrop = 0;
   host->run(seconds, [&] {
