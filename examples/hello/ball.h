@@ -11,9 +11,9 @@ namespace hello {
 
 constexpr ferrum::EntityTypeId kBallType = 1;
 
-// The library's rigid-body controller sends the ball's state, applies it on every
-// peer and shows it smoothly where another peer simulates it (interpolated: the
-// type's default view mode). The game adds what is its own: a bounce sound.
+// The library's rigid-body controller sends the ball's state, applies it on every peer
+// and shows it smoothly (interpolated) where another peer simulates it. The game adds
+// what is its own: a bounce sound.
 class BallController final : public ferrum::RigidBodyController {
 public:
   BallController() : RigidBodyController(precision()) {}
@@ -26,8 +26,7 @@ protected:
       effects.emit({ferrum::EffectKind::Sound, received->position, 0.5f, entity().id()});
     m_lastVy = received->linearVelocity.y;
   }
-  // A game's own fields would go after the state: override serializeExtra (write,
-  // const) and readExtra (read; return false if malformed, keep nothing then).
+  // A game's own fields would go after the state: override serializeExtra / readExtra.
 
 private:
   static const ferrum::RigidQuantization& precision() {
