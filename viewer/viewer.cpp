@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "apps/common/peer.h"
+#include "ferrum/clock.h"
 #include "viewer/camera.h"
 #include "viewer/audio_output.h"
 #include "viewer/effects_view.h"
@@ -170,14 +170,14 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   if (std::string why; options.sound && !audio.open(why)) spdlog::warn("viewer: silent ({})", why);
   ServerList servers(options.discoveryTarget, options.discoveryPort);
 
-  const double start = app::steadySeconds();
+  const double start = ferrum::steadySeconds();
   double shotDue = start; // when the screenshot's frame count was reached
   double lastFrame = start;
   float fps = 0;
   int framesThisSecond = 0;
   double secondStart = start;
   for (int frame = 1;; ++frame) {
-    const double now = app::steadySeconds();
+    const double now = ferrum::steadySeconds();
     if (options.durationSeconds > 0 && now - start >= options.durationSeconds) break;
     if (hooks.stop && hooks.stop()) break;
     const float dt = static_cast<float>(std::min(0.1, now - lastFrame));
@@ -242,7 +242,7 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     // Handle packets until the next frame is due: never a plain sleep.
     const double due = lastFrame + kFrameSeconds;
     net.service(0);
-    for (double left = due - app::steadySeconds(); left > 0; left = due - app::steadySeconds())
+    for (double left = due - ferrum::steadySeconds(); left > 0; left = due - ferrum::steadySeconds())
       net.service(static_cast<uint32_t>(std::ceil(left * 1000.0)));
   }
   return true;

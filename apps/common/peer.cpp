@@ -8,11 +8,6 @@
 
 namespace app {
 
-double steadySeconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 volatile bool g_stop = false;
 void onSignal(int) { g_stop = true; }

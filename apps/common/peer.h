@@ -10,6 +10,7 @@
 #include <string>
 
 #include "apps/common/sim_options.h"
+#include "ferrum/clock.h"
 #include "ferrum/effects.h"
 #include "ferrum/enet_transport.h"
 #include "ferrum/link_simulator.h"
@@ -20,7 +21,8 @@
 
 namespace app {
 
-double steadySeconds();
+// The library's monotonic clock, under the name the apps have always used.
+using ferrum::steadySeconds;
 
 struct PeerOptions {
   ferrum::NetConfig net;

@@ -11,17 +11,9 @@
 #include "ferrum/entity.h"
 #include "ferrum/physics_world.h"
 #include "ferrum/remote_view.h"
+#include "ferrum/spawn_state.h"
 
 namespace ferrum {
-
-/// The state an entity is created in (sent in full in a spawn message, so a new
-/// entity appears where it is, never sliding in from the origin).
-struct SpawnState {
-  Transform transform;
-  Vec3 linearVelocity;
-  Vec3 angularVelocity;
-  uint32_t variant = 0; ///< type-specific: size, colour, owner's choice...
-};
 
 /// What happens to a client's entities of this type when that client leaves.
 enum class OwnerLeavePolicy : uint8_t { Despawn, HandToServer };

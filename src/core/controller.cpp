@@ -33,9 +33,17 @@ void Controller::pushToView(RemoteView& view, const RigidState& state) const {
   view.push(clock.blockTime, state, clock.serverNow, clock.sendInterval);
 }
 
+// Moves the body, then tells the entity what it shows: the correction offset, the
+// server time shown and the newest pose received. (Here, not in RemoteView: the sim
+// layer knows bodies, not entities.)
 bool Controller::showThroughView(RemoteView& view, bool arrived) const {
-  return view.update(*m_entity, m_group->viewClock(), m_group->viewMode(m_entity->type()), arrived,
-                     m_group->tickSeconds());
+  const bool known = view.update(m_entity->body(), m_group->viewClock(), m_group->viewMode(m_entity->type()),
+                                 arrived, m_group->tickSeconds());
+  m_entity->setDisplayOffset(view.offset());
+  m_entity->setDisplayTime(known ? std::optional<double>(view.shownTime()) : std::nullopt);
+  if (const RigidState* newest = known ? view.newest() : nullptr)
+    m_entity->setReceivedTransform(Transform{newest->position, newest->orientation});
+  return known;
 }
 
 } // namespace ferrum

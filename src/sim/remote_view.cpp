@@ -1,7 +1,5 @@
 #include "ferrum/remote_view.h"
 
-#include "ferrum/entity.h"
-
 #include <algorithm>
 #include <cmath>
 
@@ -181,14 +179,6 @@ bool RemoteView::update(Body& body, ViewClock& clock, ViewMode mode, bool arrive
     return true;
   }
   return true;
-}
-
-bool RemoteView::update(Entity& entity, ViewClock& clock, ViewMode mode, bool arrived, float tickSeconds) {
-  const bool known = update(entity.body(), clock, mode, arrived, tickSeconds);
-  entity.setDisplayOffset(m_offset);
-  entity.setDisplayTime(known ? std::optional<double>(m_shownTime) : std::nullopt);
-  if (known) entity.setReceivedTransform(Transform{m_samples.back().state.position, m_samples.back().state.orientation});
-  return known;
 }
 
 } // namespace ferrum

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "ferrum/bit_stream.h"
-#include "ferrum/entity_group.h"
 #include "ferrum/ids.h"
 #include "ferrum/quantize.h"
+#include "ferrum/spawn_state.h"
 
 namespace ferrum::wire {
 
