@@ -118,6 +118,8 @@ private:
 
   void handle(TransportEvent& event);
   void onConnected(const TransportEvent& event);
+  void onHello(Remote& from, const TransportEvent& event);
+  void welcome(Remote& to);
   void onDisconnected(const TransportEvent& event);
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
@@ -142,6 +144,7 @@ private:
   bool m_disconnected = false;
   bool m_leaving = false;
   std::string m_disconnectReason;
+  std::string m_typeTableDifference; ///< client: how the server's type table differs, when it refuses ours
   uint32_t m_tick = 0;
   int64_t m_stampOffset = 0; ///< client: server tick minus ours, as stamped (sticky)
   bool m_hasStampOffset = false;

@@ -29,6 +29,9 @@ struct NetManager::Remote {
   TokenBucket budget;
   RefereeRecord referee; ///< server side: what the referee knows of this client
   bool tooSlow = false;
+  /// Server side: its hello named another type table; it was sent ours and its link
+  /// closes once that is delivered.
+  bool refused = false;
   /// Its state packets that never arrived, in both series.
   uint64_t stateLost() const { return received.lost() + receivedForwarded.lost(); }
   /// Client side, the server link: the server's tick counter against ours, which

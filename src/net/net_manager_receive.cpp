@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/type_table.h"
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
@@ -40,6 +41,7 @@ void NetManager::handle(TransportEvent& event) {
   from->stats.bytesReceived += event.payload.size();
   ++m_counters.packetsReceived;
   m_counters.bytesReceived += event.payload.size();
+  if (m_config.role == Role::Server && !from->joined) return onHello(*from, event);
   if (event.channel == Channel::Reliable)
     onReliable(*from, event);
   else
@@ -50,6 +52,10 @@ void NetManager::onConnected(const TransportEvent& event) {
   if (m_config.role == Role::Client) {
     if (Remote* server = remoteByLink(event.link)) {
       server->joined = true; // the link is up; our slot comes with the welcome
+      // First thing on the link: the type table we registered, which the server checks.
+      const ControllerRegistry& registry = m_group.registry();
+      const wire::Hello hello{static_cast<uint32_t>(typeTableOf(registry).size()), registry.fingerprint()};
+      sendReliable(*server, wire::encodeMessage(wire::MessageType::Hello, hello));
       spdlog::info("connected to server, waiting for welcome");
     }
     return;
@@ -77,23 +83,58 @@ void NetManager::onConnected(const TransportEvent& event) {
   if (slot == kNoPeer)
     return refuse(wire::DisconnectReason::ServerFull, 0, fmt::format("server full ({} clients)", m_config.maxClients));
 
+  // The slot is held from here; the welcome waits for the client's hello.
   auto remote = std::make_unique<Remote>();
   newRemote(remote);
   remote->link = event.link;
   remote->slot = slot;
   remote->stats.slot = slot;
-  remote->joined = true;
   remote->referee = m_referee->admit(slot, m_slotCounters.count(slot) ? m_slotCounters[slot] : 1, m_tick);
-  Remote& r = *remote;
   m_remotes[event.link] = std::move(remote);
+  spdlog::debug("client in slot {} connected, waiting for its hello", slot);
+}
 
-  wire::Welcome welcome;
-  welcome.yourSlot = slot;
-  welcome.serverTick = m_tick;
-  welcome.tickHz = static_cast<uint16_t>(m_config.tickHz);
-  welcome.sendHz = static_cast<uint16_t>(m_config.sendHz);
-  welcome.firstCounter = r.referee.firstCounter;
-  sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
+// A connected client's first message must be its hello, naming the type table it
+// registered: the same as ours, and it is welcomed; another, and it is refused with
+// our table, so that it can say what differs.
+void NetManager::onHello(Remote& from, const TransportEvent& event) {
+  if (from.refused) return; // told already; its link closes once our table is delivered
+  ReadStream in(event.payload);
+  uint32_t type = 0;
+  wire::Hello hello;
+  if (event.channel != Channel::Reliable || !in.serializeBits(type, 4) ||
+      type != static_cast<uint32_t>(wire::MessageType::Hello) || !hello.serialize(in)) {
+    ++from.stats.malformed;
+    return violation(from, "a message before its hello");
+  }
+  const ControllerRegistry& registry = m_group.registry();
+  const std::vector<wire::TypeEntry> table = typeTableOf(registry);
+  const uint64_t ours = wire::typeTableFingerprint(table);
+  if (hello.fingerprint == ours && hello.typeCount == table.size()) return welcome(from);
+  spdlog::warn("refused a connection: its type table differs ({} types, fingerprint {:016x}; this server: {} types, "
+               "{:016x})",
+               hello.typeCount, hello.fingerprint, table.size(), ours);
+  ++m_counters.connectionsRefused;
+  from.refused = true;
+  sendReliable(from, wire::encodeMessage(wire::MessageType::TypeTable, wire::TypeTable{table}));
+  m_transport.disconnectWhenSent(
+      from.link, wire::packDisconnect(wire::DisconnectReason::TypeTableMismatch, static_cast<uint16_t>(ours)));
+}
+
+void NetManager::welcome(Remote& r) {
+  const PeerId slot = r.slot;
+  r.joined = true;
+  // Its state budget starts now, empty, as if it had connected this moment.
+  const float bytesPerSend = budgetBytesPerSend(m_config);
+  r.budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
+
+  wire::Welcome msg;
+  msg.yourSlot = slot;
+  msg.serverTick = m_tick;
+  msg.tickHz = static_cast<uint16_t>(m_config.tickHz);
+  msg.sendHz = static_cast<uint16_t>(m_config.sendHz);
+  msg.firstCounter = r.referee.firstCounter;
+  sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, msg));
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
     wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
@@ -108,6 +149,10 @@ void NetManager::onConnected(const TransportEvent& event) {
 void NetManager::onDisconnected(const TransportEvent& event) {
   auto it = m_remotes.find(event.link);
   if (it == m_remotes.end()) return; // refused before it ever joined
+  if (m_config.role == Role::Server && !it->second->joined) { // refused for its types, or gone before its hello
+    m_remotes.erase(it);
+    return;
+  }
   const PeerId slot = it->second->slot;
   const bool kicked = it->second->referee.kicked;
   const bool tooSlow = it->second->tooSlow;
@@ -133,6 +178,14 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     case wire::DisconnectReason::GameMismatch:
       m_disconnectReason = fmt::format("server refused us: game id mismatch (server runs {:#06x}, we run {:#06x})",
                                        detail, m_config.gameId);
+      break;
+    case wire::DisconnectReason::TypeTableMismatch:
+      // The server sent its table first; without it (lost on the way) only the fingerprints are known.
+      m_disconnectReason =
+          m_typeTableDifference.empty()
+              ? fmt::format("server refused us: type table differs (server's fingerprint ends in {:04x}, ours is {:016x})",
+                            detail, m_group.registry().fingerprint())
+              : "server refused us: type table differs: " + m_typeTableDifference;
       break;
     case wire::DisconnectReason::TimedOut:
       m_disconnectReason = "no answer from the server (timed out or unreachable)";
@@ -249,6 +302,15 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     }
     return;
   }
+  case wire::MessageType::TypeTable: {
+    // The server refuses our type table and says what its own is; the disconnect follows.
+    wire::TypeTable table;
+    if (isServer || m_joined || !table.serialize(in)) return malformed();
+    m_typeTableDifference = describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
+    return;
+  }
+  case wire::MessageType::Hello:
+    return malformed(); // a client's first message only, handled by onHello
   case wire::MessageType::PeerJoined:
   case wire::MessageType::PeerLeft: {
     wire::PeerNotice n;

@@ -14,6 +14,7 @@ std::string describe(DisconnectReason reason) {
   case DisconnectReason::Kicked: return "kicked for repeated violations";
   case DisconnectReason::ServerShutdown: return "server shut down";
   case DisconnectReason::TooSlow: return "dropped: too far behind (backlog limit)";
+  case DisconnectReason::TypeTableMismatch: return "type table mismatch";
   }
   return "unknown reason";
 }
