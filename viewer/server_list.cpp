@@ -34,7 +34,7 @@ void ServerList::draw(bool& open) {
     ImGui::TableSetupColumn("protocol");
     ImGui::TableSetupColumn("join with --connect");
     ImGui::TableHeadersRow();
-    for (const app::ServerInfo& s : m_finder.found()) {
+    for (const ferrum::ServerInfo& s : m_finder.found()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(s.name.c_str());

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "apps/common/discovery.h"
+#include "ferrum/discovery.h"
 
 namespace viewer {
 
@@ -21,7 +21,7 @@ private:
   void refresh();
   std::string m_target;
   uint16_t m_port;
-  app::DiscoveryFinder m_finder;
+  ferrum::DiscoveryFinder m_finder;
   std::string m_error;
   bool m_asked = false;
 };

@@ -24,7 +24,7 @@ std::unique_ptr<DiscoveryService> DiscoveryService::start(const DiscoveryOptions
                                                           int hostPlayers) {
   if (options.port == 0) return nullptr;
   std::string error;
-  auto responder = DiscoveryResponder::open(static_cast<uint16_t>(std::max(options.port, 0)), error);
+  auto responder = ferrum::DiscoveryResponder::open(static_cast<uint16_t>(std::max(options.port, 0)), error);
   if (!responder) {
     spdlog::warn("LAN discovery off: {}", error);
     return nullptr;
@@ -45,7 +45,7 @@ std::unique_ptr<DiscoveryService> DiscoveryService::start(const DiscoveryOptions
 void DiscoveryService::poll() {
   m_responder->poll([this] {
     const ferrum::NetStats stats = m_peer.net().stats();
-    ServerInfo info;
+    ferrum::ServerInfo info;
     info.name = m_name;
     info.map = "arena";
     info.players = m_hostPlayers + static_cast<int>(std::count_if(stats.peers.begin(), stats.peers.end(),

@@ -7,13 +7,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "apps/common/discovery.h"
+#include "ferrum/discovery.h"
 #include "ferrum/host.h"
 
 namespace app {
 
 struct DiscoveryOptions {
-  int port = kDefaultDiscoveryPort; ///< 0: off; -1: any free port (tests; see portFile)
+  int port = ferrum::kDefaultDiscoveryPort; ///< 0: off; -1: any free port (tests; see portFile)
   std::string portFile;             ///< write the bound discovery port here
   std::string name;                 ///< empty: this machine's host name
 };
@@ -29,9 +29,10 @@ public:
   void poll();
 
 private:
-  DiscoveryService(std::unique_ptr<DiscoveryResponder> responder, ferrum::Host& peer, std::string name, int hostPlayers)
+  DiscoveryService(std::unique_ptr<ferrum::DiscoveryResponder> responder, ferrum::Host& peer, std::string name,
+                   int hostPlayers)
       : m_responder(std::move(responder)), m_peer(peer), m_name(std::move(name)), m_hostPlayers(hostPlayers) {}
-  std::unique_ptr<DiscoveryResponder> m_responder;
+  std::unique_ptr<ferrum::DiscoveryResponder> m_responder;
   ferrum::Host& m_peer;
   std::string m_name;
   int m_hostPlayers;

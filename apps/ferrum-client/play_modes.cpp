@@ -58,9 +58,9 @@ bool writePlayersJson(const std::string& path, const PlayerTracker& tracker, std
 namespace {
 
 int runFind(const PlayOptions& play) {
-  std::vector<ServerInfo> found;
+  std::vector<ferrum::ServerInfo> found;
   std::string error;
-  if (!findServers(play.findAddress, static_cast<uint16_t>(play.findPort), play.findTimeout, found, error)) {
+  if (!ferrum::findServers(play.findAddress, static_cast<uint16_t>(play.findPort), play.findTimeout, found, error)) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
   }
@@ -70,7 +70,7 @@ int runFind(const PlayOptions& play) {
     return 0;
   }
   std::printf("%-24s %-22s %-8s %-8s %s\n", "name", "join with --connect", "players", "map", "protocol");
-  for (const ServerInfo& s : found) {
+  for (const ferrum::ServerInfo& s : found) {
     const std::string address = s.address + ":" + std::to_string(s.gamePort);
     std::printf("%-24s %-22s %3d/%-4d %-8s %u%s\n", s.name.c_str(), address.c_str(), s.players, s.maxPlayers,
                 s.map.c_str(), static_cast<unsigned>(s.protocol),

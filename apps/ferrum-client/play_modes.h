@@ -28,7 +28,7 @@ struct PlayOptions {
   double explosionWait = 0;
   int width = 1280, height = 720;
   std::string findAddress = "255.255.255.255";
-  int findPort = kDefaultDiscoveryPort;
+  int findPort = ferrum::kDefaultDiscoveryPort;
   double findTimeout = 1.0;
   uint16_t hostPort = 27960;
   std::string hostBind = "0.0.0.0";

@@ -69,7 +69,14 @@ void Rogue::serviceSide(uint32_t waitMs) {
   TransportEvent event;
   while (m_side->service(event, waitMs)) {
     waitMs = 0;
-    if (event.type == TransportEvent::Type::Connected) continue;
+    if (event.type == TransportEvent::Type::Connected) {
+      // A storm link says hello as an honest client would, naming our (the demo's)
+      // type table, so the server lets it in; the wrong-version connects never get here.
+      const wire::Hello hello{static_cast<uint32_t>(m_host->types().size()), m_host->types().fingerprint()};
+      m_side->send(event.link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Hello, hello));
+      m_side->flush();
+      continue;
+    }
     if (event.type == TransportEvent::Type::Received) {
       // The storm leaves as soon as the server has let it in (its welcome is the first
       // message). Leaving before ENet even reports the connection to the server makes

@@ -27,6 +27,7 @@ public:
     return m_link;
   }
   void disconnect(ferrum::LinkId link, uint32_t reason) override { m_inner.disconnect(link, reason); }
+  void disconnectWhenSent(ferrum::LinkId link, uint32_t reason) override { m_inner.disconnectWhenSent(link, reason); }
   void flush() override { m_inner.flush(); }
   ferrum::LinkStats stats(ferrum::LinkId link) const override { return m_inner.stats(link); }
   size_t queuedBytes(ferrum::LinkId link) const override { return m_inner.queuedBytes(link); }

@@ -32,6 +32,7 @@ public:
   void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) override;
   LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) override;
   void disconnect(LinkId link, uint32_t reason) override;
+  void disconnectWhenSent(LinkId link, uint32_t reason) override;
   void flush() override;
   LinkStats stats(LinkId link) const override;
   size_t queuedBytes(LinkId link) const override;

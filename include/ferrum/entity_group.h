@@ -12,17 +12,9 @@
 #include "ferrum/physics_world.h"
 #include "ferrum/remote_view.h"
 #include "ferrum/signal.h"
+#include "ferrum/spawn_state.h"
 
 namespace ferrum {
-
-/// The state an entity is created in (sent in full in a spawn message, so a new
-/// entity appears where it is, never sliding in from the origin).
-struct SpawnState {
-  Transform transform;
-  Vec3 linearVelocity;
-  Vec3 angularVelocity;
-  uint32_t variant = 0; ///< type-specific: size, colour, owner's choice...
-};
 
 /// What happens to a client's entities of this type when that client leaves.
 enum class OwnerLeavePolicy : uint8_t { Despawn, HandToServer };
@@ -70,6 +62,14 @@ public:
   /// nullptr if unknown (e.g. a type id read from the network).
   const EntityType* find(EntityTypeId id) const;
   size_t size() const { return m_types.size(); }
+  /// Registered ids, ascending.
+  std::vector<EntityTypeId> ids() const;
+  /// FNV-1a 64 of what every peer of a game must register alike: each type's id,
+  /// name, clientMaySpawn and onOwnerLeave (docs/protocol.md, "Handshake"). A client
+  /// sends it when it connects; a server refuses one whose table differs. viewMode,
+  /// remoteBody and priority are left out: each peer chooses those for itself. Covers
+  /// the first 512 types, names cut at 64 bytes (what the handshake can carry).
+  uint64_t fingerprint() const;
 
 private:
   std::map<EntityTypeId, EntityType> m_types;

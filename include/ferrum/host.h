@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "ferrum/clock.h"
 #include "ferrum/effects.h"
 #include "ferrum/enet_transport.h"
 #include "ferrum/entity_group.h"
@@ -34,9 +35,6 @@
 #include "ferrum/net_manager.h"
 
 namespace ferrum {
-
-/// Seconds on the steady (monotonic) clock: the default clock of a Host.
-double steadySeconds();
 
 /// Everything a Host is built from. Plain fields with defaults; Host::create checks them.
 struct HostDef {

@@ -46,6 +46,7 @@ public:
   void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) override;
   LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) override;
   void disconnect(LinkId link, uint32_t reason) override;
+  void disconnectWhenSent(LinkId link, uint32_t reason) override;
   void flush() override;
   /// The inner transport's figures, with the round trip this simulator adds on top
   /// (its mean delay both ways): the inner transport cannot see delay added above it.

@@ -32,6 +32,7 @@
 namespace ferrum {
 
 class SendLimiter;
+class Referee;
 
 namespace wire {
 struct StateBlock;
@@ -104,11 +105,6 @@ private:
   void requestDespawn(EntityId id) override;
   void applyDespawnRequests();
   void onEventMessage(Remote& from, const wire::EntityEvent& event);
-  const char* checkClientSpawn(Remote& from, const wire::Spawn& spawn);
-  bool checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
-                        wire::StateBlock& block);
-
-  uint32_t claimedServerTick(uint32_t stamped) const;
   uint32_t serverTickNow();
   double fractionalTick() const;
   void runTick();
@@ -125,15 +121,19 @@ private:
 
   void handle(TransportEvent& event);
   void onConnected(const TransportEvent& event);
+  void onHello(Remote& from, const TransportEvent& event);
+  void welcome(Remote& to);
   void onDisconnected(const TransportEvent& event);
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
   void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
+  bool refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick, wire::StateBlock& block);
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
   void removePeerEntities(PeerId slot);
+  /// Charges `from` with a violation (the referee keeps score) and kicks it when the
+  /// referee says so.
   void violation(Remote& from, const char* what);
-  bool withinPacketRate(Remote& from);
   void despawnLocal(EntityId id);
   Remote* remoteByLink(LinkId link);
   Remote* remoteBySlot(PeerId slot);
@@ -147,6 +147,7 @@ private:
   bool m_disconnected = false;
   bool m_leaving = false;
   std::string m_disconnectReason;
+  std::string m_typeTableDifference; ///< client: how the server's type table differs, when it refuses ours
   uint32_t m_tick = 0;
   int64_t m_stampOffset = 0; ///< client: server tick minus ours, as stamped (sticky)
   bool m_hasStampOffset = false;
@@ -155,6 +156,9 @@ private:
   double m_frameTime = 0; ///< the time the newest frame() was given
   bool m_catchingUp = false; ///< reading what arrived between frames (frame()'s own service)
   std::unique_ptr<SendLimiter> m_limiter;
+  uint32_t m_sends = 0; ///< state sends so far: the clock the bandwidth budgets refill on
+  /// Server: judges what clients send (rate, spawns, blocks, violations, clocks).
+  std::unique_ptr<Referee> m_referee;
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;

@@ -27,8 +27,6 @@
 
 namespace ferrum {
 
-class Entity;
-
 enum class ViewMode : uint8_t { Raw, Interpolate, Extrapolate, Predict };
 const char* viewModeName(ViewMode mode);
 /// "raw", "interpolate", "extrapolate" or "predict"; false if none of them.
@@ -96,9 +94,8 @@ public:
   /// Moves `body` to where it should be shown this tick, per `ctx.mode`; `arrived`
   /// says whether a new state came this tick. Returns false while nothing is known.
   bool update(Body& body, const ViewContext& ctx, bool arrived);
-  /// The same for an entity's body, then tells the entity what it shows: the
-  /// correction offset, the server time shown and the newest pose received.
-  bool update(Entity& entity, const ViewContext& ctx, bool arrived);
+  /// The newest state received; nullptr while nothing is known.
+  const RigidState* newest() const { return m_samples.empty() ? nullptr : &m_samples.back().state; }
   /// Visual offset (display = body + offset) still hiding the last correction.
   Vec3 offset() const { return m_offset; }
   /// The server time the last update() showed (the past when interpolating).

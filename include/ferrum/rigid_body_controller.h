@@ -71,6 +71,8 @@ protected:
   ViewMode viewMode() const;
 
 private:
+  void showThroughView(bool arrived);
+
   const RigidQuantization& m_quantization;
   RemoteBody m_remoteBody;
   RemoteView m_view; ///< how a peer that does not simulate the entity shows it

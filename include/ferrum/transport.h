@@ -49,6 +49,10 @@ public:
   virtual LinkId connect(const std::string& host, uint16_t port, uint32_t connectData) = 0;
   /// Politely closes `link`, telling the other side `reason`.
   virtual void disconnect(LinkId link, uint32_t reason) = 0;
+  /// Closes `link` with `reason` once what is already queued to it has been delivered
+  /// (disconnect() may drop it). The default suits transports that deliver in order
+  /// anyway: it disconnects at once.
+  virtual void disconnectWhenSent(LinkId link, uint32_t reason) { disconnect(link, reason); }
   /// Pushes queued packets out now.
   virtual void flush() = 0;
   virtual LinkStats stats(LinkId link) const = 0;

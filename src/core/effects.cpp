@@ -1,6 +1,6 @@
 #include "ferrum/effects.h"
 
-#include "core/log.h"
+#include "base/log.h"
 
 namespace ferrum {
 

@@ -1,14 +1,8 @@
 #include "ferrum/host.h"
 
-#include <chrono>
 #include <cmath>
 
 namespace ferrum {
-
-double steadySeconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 namespace {
 

@@ -30,9 +30,21 @@ bool RigidBodyController::clientUpdate(const ReadStream* data, const UpdateConte
   }
   // Elsewhere the view decides every tick, news or not: it interpolates, carries the
   // state on, or puts back a copy that local physics moved off its rest.
-  if (!local) m_view.update(entity(), group().viewContext(entity().type()), data != nullptr);
+  if (!local) showThroughView(data != nullptr);
   onStateApplied(data ? &state : nullptr, ctx.effects);
   return true;
+}
+
+// Moves the body, then tells the entity what it shows: the correction offset, the
+// server time shown and the newest pose received. (Here, not in RemoteView: the sim
+// layer knows bodies, not entities.)
+void RigidBodyController::showThroughView(bool arrived) {
+  Entity& e = entity();
+  const bool known = m_view.update(e.body(), group().viewContext(e.type()), arrived);
+  e.setDisplayOffset(m_view.offset());
+  e.setDisplayTime(known ? std::optional<double>(m_view.shownTime()) : std::nullopt);
+  if (const RigidState* newest = known ? m_view.newest() : nullptr)
+    e.setReceivedTransform(Transform{newest->position, newest->orientation});
 }
 
 void RigidBodyController::onAuthorityChanged() {

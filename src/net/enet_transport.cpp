@@ -1,7 +1,7 @@
 #include "ferrum/enet_transport.h"
 
 #include <enet/enet.h>
-#include "core/log.h"
+#include "base/log.h"
 
 #include <cstdint>
 #include <mutex>
@@ -143,6 +143,13 @@ void EnetTransport::disconnect(LinkId link, uint32_t reason) {
   auto it = m_links.find(link);
   if (it == m_links.end()) return;
   enet_peer_disconnect(it->second, reason);
+}
+
+// enet_peer_disconnect() drops what is still queued; this one waits for it.
+void EnetTransport::disconnectWhenSent(LinkId link, uint32_t reason) {
+  auto it = m_links.find(link);
+  if (it == m_links.end()) return;
+  enet_peer_disconnect_later(it->second, reason);
 }
 
 void EnetTransport::flush() { enet_host_flush(m_host); }

@@ -118,6 +118,11 @@ void LinkSimulator::disconnect(LinkId link, uint32_t reason) {
   m_inner.disconnect(link, reason);
 }
 
+void LinkSimulator::disconnectWhenSent(LinkId link, uint32_t reason) {
+  releaseOutgoing(std::numeric_limits<double>::infinity());
+  m_inner.disconnectWhenSent(link, reason);
+}
+
 void LinkSimulator::flush() {
   releaseOutgoing(m_clock());
   m_inner.flush();

@@ -1,19 +1,21 @@
 #include "ferrum/net_manager.h"
 
-#include "core/log.h"
+#include "base/log.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 
 #include "net/net_manager_internal.h"
+#include "net/referee.h"
 #include "net/send_limiter.h"
 
 namespace ferrum {
 
 NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGroup& group, Effects& effects)
     : m_config(config), m_transport(transport), m_group(group), m_effects(effects),
-      m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)) {
+      m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)),
+      m_referee(std::make_unique<Referee>(m_config, group)) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
@@ -33,6 +35,7 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
   remote->link = link;
   remote->slot = kServerPeer;
   remote->stats.slot = kServerPeer;
+  remote->referee.slot = kServerPeer;
   m_remotes[link] = std::move(remote);
   return true;
 }
@@ -160,14 +163,15 @@ void NetManager::updateViewTimeline() {
 
 void NetManager::sendState() {
   if (!m_joined) return; // a client has no slot (no origin to claim) before its welcome
-  const float bytesPerSend = m_config.budgetKbps * 1000.0f / 8.0f / static_cast<float>(m_config.sendHz);
+  ++m_sends;
+  const float bytesPerSend = budgetBytesPerSend(m_config);
   auto weight = [this](EntityId id) {
     const Entity* e = m_group.find(id);
     const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
     return type ? type->priority : 1.0f;
   };
   for (auto& [link, remote] : m_remotes) {
-    if (!remote->joined || remote->kicked || remote->tooSlow) continue;
+    if (!remote->joined || remote->referee.kicked || remote->tooSlow) continue;
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
       log::warn("client {}: {} bytes queued (limit {}), dropping it", remote->slot, m_transport.queuedBytes(link),
                    m_config.maxQueuedBytes);
@@ -178,9 +182,9 @@ void NetManager::sendState() {
     }
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     size_t budgetBytes = m_config.maxPacketBytes;
-    if (bytesPerSend > 0) { // token bucket: one send's worth per send, up to two saved
-      remote->budgetBytes = std::min(remote->budgetBytes + bytesPerSend, 2 * bytesPerSend);
-      budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budgetBytes)));
+    if (bytesPerSend > 0) {
+      remote->budget.refill(m_sends);
+      budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budget.tokens())));
     }
     const size_t headerBits = [] {
       MeasureStream m;
@@ -242,13 +246,15 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   m_transport.send(to.link, Channel::State, bytes);
   countSent(to, bytes.size());
   to.stats.largestStatePacket = std::max<uint64_t>(to.stats.largestStatePacket, bytes.size());
-  if (m_config.budgetKbps > 0) to.budgetBytes -= static_cast<float>(bytes.size());
+  if (m_config.budgetKbps > 0) to.budget.spend(static_cast<float>(bytes.size()));
   return header.sequence;
 }
 
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
   remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained);
+  const float bytesPerSend = budgetBytesPerSend(m_config);
+  remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {

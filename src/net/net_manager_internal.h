@@ -5,7 +5,9 @@
 
 #include "ferrum/net_manager.h"
 #include "net/delta_sender.h"
+#include "net/referee.h"
 #include "net/tick_offset.h"
+#include "net/token_bucket.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -22,23 +24,14 @@ struct NetManager::Remote {
   ReceiveHistory received;        ///< its own state packets we got: our acks
   ReceiveHistory receivedForwarded; ///< client side: packets the server forwarded (loss only)
   std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
-  float budgetBytes = 0;          ///< bandwidth budget tokens (when NetConfig::budgetKbps > 0)
-  uint64_t violations = 0;      ///< total, for statistics
-  float violationScore = 0;     ///< leaky: decays by 1 per second; a kick above maxViolations
-  uint32_t violationTick = 0;
-  bool kicked = false;
-  float packetTokens = -1;      ///< token bucket for incoming packets (server side); -1: full
-  uint32_t packetTokensTick = 0;
+  /// Bytes of state it may be sent (when NetConfig::budgetKbps > 0): one send's worth
+  /// per send, up to two saved; refilled on NetManager's count of sends.
+  TokenBucket budget;
+  RefereeRecord referee; ///< server side: what the referee knows of this client
   bool tooSlow = false;
-  float spawnTokens = 0;       ///< token bucket for client spawns (server side)
-  uint32_t spawnTokensTick = 0; ///< tick the bucket was last topped up
-  uint32_t firstCounter = 1;    ///< server side: where its welcome said its entity counters start
-  /// Server side: whether `id` is one this client may create: its slot, a counter from
-  /// its welcome's first up to one short of the last (which would leave the slot's
-  /// next occupant nothing to start from).
-  bool mayCreate(EntityId id) const {
-    return id.creator() == slot && id.counter() >= firstCounter && id.counter() < kMaxEntityCounter;
-  }
+  /// Server side: its hello named another type table; it was sent ours and its link
+  /// closes once that is delivered.
+  bool refused = false;
   /// Its state packets that never arrived, in both series.
   uint64_t stateLost() const { return received.lost() + receivedForwarded.lost(); }
   /// Client side, the server link: the server's tick counter against ours, which
@@ -49,6 +42,11 @@ struct NetManager::Remote {
   std::vector<wire::StateBlock> corrections;
   PeerStats stats;
 };
+
+/// The state bandwidth budget's refill per send (0: no budget).
+inline float budgetBytesPerSend(const NetConfig& config) {
+  return config.budgetKbps * 1000.0f / 8.0f / static_cast<float>(config.sendHz);
+}
 
 struct NetManager::EntityNet {
   uint32_t lastOriginTick = 0;

@@ -1,12 +1,14 @@
 // NetManager: everything that arrives from the transport.
 
-#include "core/log.h"
+#include "base/log.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "core/type_table.h"
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
+#include "net/referee.h"
 
 namespace ferrum {
 
@@ -30,38 +32,30 @@ void NetManager::handle(TransportEvent& event) {
     break;
   }
   Remote* from = remoteByLink(event.link);
-  if (!from || from->kicked || from->tooSlow) return;
-  if (m_config.role == Role::Server && !withinPacketRate(*from)) return;
+  if (!from || from->referee.kicked || from->tooSlow) return;
+  if (m_config.role == Role::Server && !m_referee->withinPacketRate(from->referee, m_tick)) {
+    ++from->stats.rateLimited;
+    return violation(*from, "packet rate limit exceeded");
+  }
   ++from->stats.packetsReceived;
   from->stats.bytesReceived += event.payload.size();
   ++m_counters.packetsReceived;
   m_counters.bytesReceived += event.payload.size();
+  if (m_config.role == Role::Server && !from->joined) return onHello(*from, event);
   if (event.channel == Channel::Reliable)
     onReliable(*from, event);
   else
     onState(*from, event);
 }
 
-// Token bucket over ticks: maxPacketsPerSecond, with one second's worth as burst.
-bool NetManager::withinPacketRate(Remote& from) {
-  const float rate = static_cast<float>(m_config.maxPacketsPerSecond);
-  if (from.packetTokens < 0) from.packetTokens = rate;
-  from.packetTokens = std::min(rate, from.packetTokens + rate * static_cast<float>(m_tick - from.packetTokensTick) /
-                                                             static_cast<float>(m_config.tickHz));
-  from.packetTokensTick = m_tick;
-  if (from.packetTokens >= 1.0f) {
-    from.packetTokens -= 1.0f;
-    return true;
-  }
-  ++from.stats.rateLimited;
-  violation(from, "packet rate limit exceeded");
-  return false;
-}
-
 void NetManager::onConnected(const TransportEvent& event) {
   if (m_config.role == Role::Client) {
     if (Remote* server = remoteByLink(event.link)) {
       server->joined = true; // the link is up; our slot comes with the welcome
+      // First thing on the link: the type table we registered, which the server checks.
+      const ControllerRegistry& registry = m_group.registry();
+      const wire::Hello hello{static_cast<uint32_t>(typeTableOf(registry).size()), registry.fingerprint()};
+      sendReliable(*server, wire::encodeMessage(wire::MessageType::Hello, hello));
       log::info("connected to server, waiting for welcome");
     }
     return;
@@ -89,23 +83,58 @@ void NetManager::onConnected(const TransportEvent& event) {
   if (slot == kNoPeer)
     return refuse(wire::DisconnectReason::ServerFull, 0, fmt::format("server full ({} clients)", m_config.maxClients));
 
+  // The slot is held from here; the welcome waits for the client's hello.
   auto remote = std::make_unique<Remote>();
   newRemote(remote);
   remote->link = event.link;
   remote->slot = slot;
   remote->stats.slot = slot;
-  remote->joined = true;
-  Remote& r = *remote;
+  remote->referee = m_referee->admit(slot, m_slotCounters.count(slot) ? m_slotCounters[slot] : 1, m_tick);
   m_remotes[event.link] = std::move(remote);
+  log::debug("client in slot {} connected, waiting for its hello", slot);
+}
 
-  wire::Welcome welcome;
-  welcome.yourSlot = slot;
-  welcome.serverTick = m_tick;
-  welcome.tickHz = static_cast<uint16_t>(m_config.tickHz);
-  welcome.sendHz = static_cast<uint16_t>(m_config.sendHz);
-  welcome.firstCounter = m_slotCounters.count(slot) ? m_slotCounters[slot] : 1;
-  r.firstCounter = welcome.firstCounter;
-  sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, welcome));
+// A connected client's first message must be its hello, naming the type table it
+// registered: the same as ours, and it is welcomed; another, and it is refused with
+// our table, so that it can say what differs.
+void NetManager::onHello(Remote& from, const TransportEvent& event) {
+  if (from.refused) return; // told already; its link closes once our table is delivered
+  ReadStream in(event.payload);
+  uint32_t type = 0;
+  wire::Hello hello;
+  if (event.channel != Channel::Reliable || !in.serializeBits(type, 4) ||
+      type != static_cast<uint32_t>(wire::MessageType::Hello) || !hello.serialize(in)) {
+    ++from.stats.malformed;
+    return violation(from, "a message before its hello");
+  }
+  const ControllerRegistry& registry = m_group.registry();
+  const std::vector<wire::TypeEntry> table = typeTableOf(registry);
+  const uint64_t ours = wire::typeTableFingerprint(table);
+  if (hello.fingerprint == ours && hello.typeCount == table.size()) return welcome(from);
+  log::warn("refused a connection: its type table differs ({} types, fingerprint {:016x}; this server: {} types, "
+               "{:016x})",
+               hello.typeCount, hello.fingerprint, table.size(), ours);
+  ++m_counters.connectionsRefused;
+  from.refused = true;
+  sendReliable(from, wire::encodeMessage(wire::MessageType::TypeTable, wire::TypeTable{table}));
+  m_transport.disconnectWhenSent(
+      from.link, wire::packDisconnect(wire::DisconnectReason::TypeTableMismatch, static_cast<uint16_t>(ours)));
+}
+
+void NetManager::welcome(Remote& r) {
+  const PeerId slot = r.slot;
+  r.joined = true;
+  // Its state budget starts now, empty, as if it had connected this moment.
+  const float bytesPerSend = budgetBytesPerSend(m_config);
+  r.budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
+
+  wire::Welcome msg;
+  msg.yourSlot = slot;
+  msg.serverTick = m_tick;
+  msg.tickHz = static_cast<uint16_t>(m_config.tickHz);
+  msg.sendHz = static_cast<uint16_t>(m_config.sendHz);
+  msg.firstCounter = r.referee.firstCounter;
+  sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, msg));
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
     wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
@@ -120,8 +149,12 @@ void NetManager::onConnected(const TransportEvent& event) {
 void NetManager::onDisconnected(const TransportEvent& event) {
   auto it = m_remotes.find(event.link);
   if (it == m_remotes.end()) return; // refused before it ever joined
+  if (m_config.role == Role::Server && !it->second->joined) { // refused for its types, or gone before its hello
+    m_remotes.erase(it);
+    return;
+  }
   const PeerId slot = it->second->slot;
-  const bool kicked = it->second->kicked;
+  const bool kicked = it->second->referee.kicked;
   const bool tooSlow = it->second->tooSlow;
   if (it->second->joined) {
     PeerStats last = it->second->stats;
@@ -145,6 +178,14 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     case wire::DisconnectReason::GameMismatch:
       m_disconnectReason = fmt::format("server refused us: game id mismatch (server runs {:#06x}, we run {:#06x})",
                                        detail, m_config.gameId);
+      break;
+    case wire::DisconnectReason::TypeTableMismatch:
+      // The server sent its table first; without it (lost on the way) only the fingerprints are known.
+      m_disconnectReason =
+          m_typeTableDifference.empty()
+              ? fmt::format("server refused us: type table differs (server's fingerprint ends in {:04x}, ours is {:016x})",
+                            detail, m_group.registry().fingerprint())
+              : "server refused us: type table differs: " + m_typeTableDifference;
       break;
     case wire::DisconnectReason::TimedOut:
       m_disconnectReason = "no answer from the server (timed out or unreachable)";
@@ -193,19 +234,9 @@ void NetManager::removePeerEntities(PeerId slot) {
   }
 }
 
-// Violations leak away at one per second, so an honest peer's rare misstep (a clamp
-// after a lag spike) never adds up to a kick, while a flood does within moments.
 void NetManager::violation(Remote& from, const char* what) {
-  ++from.violations;
-  const float elapsed = static_cast<float>(m_tick - from.violationTick) / static_cast<float>(m_config.tickHz);
-  from.violationScore = std::max(0.0f, from.violationScore - elapsed) + 1.0f;
-  from.violationTick = m_tick;
-  if (from.violations == 1) log::warn("peer {}: {} (further violations are counted, not logged)", from.slot, what);
-  if (m_config.role == Role::Server && !from.kicked && from.violationScore > static_cast<float>(m_config.maxViolations)) {
-    log::warn("peer {}: {} violations, disconnecting", from.slot, from.violations);
-    from.kicked = true;
+  if (m_referee->violation(from.referee, what, m_tick))
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
-  }
 }
 
 void NetManager::onReliable(Remote& from, const TransportEvent& event) {
@@ -271,6 +302,15 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     }
     return;
   }
+  case wire::MessageType::TypeTable: {
+    // The server refuses our type table and says what its own is; the disconnect follows.
+    wire::TypeTable table;
+    if (isServer || m_joined || !table.serialize(in)) return malformed();
+    m_typeTableDifference = describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
+    return;
+  }
+  case wire::MessageType::Hello:
+    return malformed(); // a client's first message only, handled by onHello
   case wire::MessageType::PeerJoined:
   case wire::MessageType::PeerLeft: {
     wire::PeerNotice n;
@@ -296,13 +336,13 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
     return;
   }
   // Server: a client announces something it spawned, stamped with its clock.
-  s.serverTick = claimedServerTick(s.serverTick);
-  const char* problem = checkClientSpawn(from, s);
+  s.serverTick = Referee::claimedServerTick(s.serverTick, m_tick);
+  const char* problem = m_referee->checkSpawn(from.referee, s, m_tick);
   Entity* spawned = problem ? nullptr : m_group.spawn(s.id, s.type, s.authority, s.state);
   if (!problem && !spawned) problem = "spawn its factory refused";
   if (spawned) showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
   // Whatever the verdict, this counter is used: the slot's next owner starts after it.
-  if (from.mayCreate(s.id))
+  if (from.referee.mayCreate(s.id))
     m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
   if (problem) {
     ++from.stats.rejected;
@@ -327,38 +367,6 @@ void NetManager::showSpawnAsFirstNews(Entity& e, const SpawnState& spawn, uint32
   first.linearVelocity = spawn.linearVelocity;
   first.angularVelocity = spawn.angularVelocity;
   view->push(serverTick * m_config.tickSeconds(), first, m_group.viewTimeline().serverNow);
-}
-
-// A client's spawn must be a type clients may spawn, in its own id range and under
-// its own authority, within its rate and count limits, and plausible for the game.
-const char* NetManager::checkClientSpawn(Remote& from, const wire::Spawn& s) {
-  const EntityType* type = m_group.registry().find(s.type);
-  if (!type) return "spawn of an unknown type";
-  if (!type->clientMaySpawn) return "spawn of a server-only type";
-  if (s.id.creator() != from.slot || s.authority != from.slot) return "spawn outside its own id range or authority";
-  if (!from.mayCreate(s.id)) return "spawn outside the counters its welcome gave it";
-  if (m_group.find(s.id)) return "spawn of an id already in use";
-
-  // Token bucket: spawnBurst at once, then maxSpawnsPerSecond.
-  const float perTick = m_config.maxSpawnsPerSecond / static_cast<float>(m_config.tickHz);
-  const float burst = static_cast<float>(m_config.spawnBurst);
-  if (from.spawnTokensTick == 0) from.spawnTokens = burst;
-  from.spawnTokens = std::min(burst, from.spawnTokens + perTick * static_cast<float>(m_tick - from.spawnTokensTick));
-  from.spawnTokensTick = m_tick == 0 ? 1 : m_tick;
-  if (from.spawnTokens < 1.0f) return "spawn rate limit exceeded";
-
-  int owned = 0;
-  m_group.forEach([&](const Entity& e) { owned += e.authority() == from.slot; });
-  if (owned >= m_config.maxEntitiesPerClient) return "entity count limit exceeded";
-
-  static thread_local std::string why;
-  why.clear();
-  if (type->validateSpawn && !type->validateSpawn(s.state, from.slot, m_group, why)) {
-    log::debug("peer {}: implausible spawn of {}: {}", from.slot, type->name, why);
-    return "implausible spawn state";
-  }
-  from.spawnTokens -= 1.0f;
-  return nullptr;
 }
 
 void NetManager::onEventMessage(Remote& from, const wire::EntityEvent& ev) {
@@ -406,7 +414,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   for (const auto& b : forward) blocks.push_back(&b);
   // Forward at once, keeping the owner's tick, instead of waiting for our next send;
   // the header says when on the server's timeline the owner sent it.
-  const uint32_t ownerTime = claimedServerTick(packet.header.senderTick);
+  const uint32_t ownerTime = Referee::claimedServerTick(packet.header.senderTick, m_tick);
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
     sendBlocks(*remote, from.slot, packet.header.originTick, ownerTime, blocks);
@@ -415,45 +423,21 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   m_transport.flush();
 }
 
-// When on the server's timeline a client's packet was sent: the client stamps its own
-// estimate; trusted only within the last kMaxClaimedAgeTicks, so a lying clock can
-// misplace nothing but its own entities, and by little.
-uint32_t NetManager::claimedServerTick(uint32_t stamped) const {
-  constexpr uint32_t kMaxClaimedAgeTicks = 60;
-  const uint32_t oldest = m_tick > kMaxClaimedAgeTicks ? m_tick - kMaxClaimedAgeTicks : 0;
-  return std::clamp(stamped, oldest, m_tick);
-}
-
-// The entity's controller judges a client's update (speed, teleports...); what it
-// finds implausible is clamped or dropped, per config, and counted either way.
-bool NetManager::checkClientBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
-                                  wire::StateBlock& block) {
-  // The owner's ticks between its two updates, but never more than our own clock saw
-  // pass (plus jitter): the owner stamps its ticks itself, and a jump of its clock
-  // must not make a teleport look like a long walk.
-  constexpr uint32_t kJitterTicks = 6;
-  uint32_t ticks = m_config.tickHz / m_config.sendHz;
-  if (net.hasTick) ticks = std::min(originTick - net.lastOriginTick, m_tick - net.lastAcceptedTick + kJitterTicks);
-  const float elapsed = static_cast<float>(ticks) / static_cast<float>(m_config.tickHz);
-  WriteStream corrected(wire::kMaxBlockBits / 8);
-  const ReadStream in(block.payload.data(), block.bits);
-  switch (entity.controller().checkRemoteState(in, elapsed, corrected)) {
-  case Controller::Verdict::Accept:
+// The referee's verdict on a client's block, counted and charged; a clamped state goes
+// back to its owner too, or it would keep simulating from a state nobody else sees.
+bool NetManager::refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
+                              wire::StateBlock& block) {
+  const BlockTiming timing{net.hasTick, net.lastOriginTick, net.lastAcceptedTick, originTick};
+  switch (m_referee->checkBlock(entity, timing, m_tick, block)) {
+  case Referee::BlockVerdict::Accept:
     return true;
-  case Controller::Verdict::Clamp:
-    if (!m_config.rejectImplausible && corrected.ok() && corrected.bits() > 0) {
-      ++from.stats.clamped;
-      violation(from, "implausible update (clamped)");
-      block.bits = static_cast<uint32_t>(corrected.bits());
-      block.payload = corrected.take();
-      // The owner learns the verdict too, or it would keep simulating from a state
-      // nobody else sees.
-      std::erase_if(from.corrections, [&](const wire::StateBlock& b) { return b.id == block.id; });
-      from.corrections.push_back(block);
-      return true;
-    }
-    [[fallthrough]];
-  case Controller::Verdict::Reject:
+  case Referee::BlockVerdict::Clamped:
+    ++from.stats.clamped;
+    violation(from, "implausible update (clamped)");
+    std::erase_if(from.corrections, [&](const wire::StateBlock& b) { return b.id == block.id; });
+    from.corrections.push_back(block);
+    return true;
+  case Referee::BlockVerdict::Rejected:
     break;
   }
   ++from.stats.rejected;
@@ -495,7 +479,7 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
       ++from.stats.stale;
       continue;
     }
-    if (isServer && !checkClientBlock(from, *e, net, packet.header.originTick, block)) continue;
+    if (isServer && !refereeBlock(from, *e, net, packet.header.originTick, block)) continue;
     net.hasTick = true;
     net.lastOriginTick = packet.header.originTick;
     net.lastAcceptedTick = m_tick;
@@ -503,7 +487,8 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     net.hasPending = true;
     // On the server's timeline: the header says when (the server's send tick, or the
     // owner's estimate of it for client-owned state, kept when forwarded).
-    const uint32_t when = isServer ? claimedServerTick(packet.header.senderTick) : packet.header.senderTick;
+    const uint32_t when =
+        isServer ? Referee::claimedServerTick(packet.header.senderTick, m_tick) : packet.header.senderTick;
     net.pendingTime = when * m_config.tickSeconds();
     if (forward) forward->push_back(block);
   }

@@ -1,7 +1,5 @@
 #include "ferrum/remote_view.h"
 
-#include "ferrum/entity.h"
-
 #include <algorithm>
 #include <cmath>
 
@@ -184,14 +182,6 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
     return true;
   }
   return true;
-}
-
-bool RemoteView::update(Entity& entity, const ViewContext& ctx, bool arrived) {
-  const bool known = update(entity.body(), ctx, arrived);
-  entity.setDisplayOffset(m_offset);
-  entity.setDisplayTime(known ? std::optional<double>(m_shownTime) : std::nullopt);
-  if (known) entity.setReceivedTransform(Transform{m_samples.back().state.position, m_samples.back().state.orientation});
-  return known;
 }
 
 } // namespace ferrum

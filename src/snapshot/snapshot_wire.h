@@ -10,6 +10,7 @@
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/snapshot_codec.h"
+#include "wire/exp_golomb.h"
 
 namespace ferrum::snapshot::wire {
 
@@ -18,52 +19,14 @@ constexpr uint32_t kPositionAbsolute = 15; ///< class that carries absolute coor
 constexpr uint32_t kOrientationClassBits = 4;
 constexpr uint32_t kOrientationAbsolute = 9; ///< deltas of 9+ bits cost as much as the value
 constexpr uint32_t kGapKBits = 4;
-constexpr int kMaxExpGolombPrefix = 24;
 
 inline uint32_t zigzag(int64_t v) { return static_cast<uint32_t>(v >= 0 ? 2 * v : -2 * v - 1); }
 inline int64_t unzigzag(uint32_t u) { return (u & 1) ? -static_cast<int64_t>(u >> 1) - 1 : static_cast<int64_t>(u >> 1); }
 inline uint32_t bitLength(uint32_t v) { return static_cast<uint32_t>(bitsRequired(v)); }
 
-/// Bits an Exp-Golomb code of order k takes for `v`.
-inline size_t expGolombBits(uint32_t v, uint32_t k) {
-  const uint64_t shifted = (uint64_t{v} >> k) + 1;
-  return 2 * static_cast<size_t>(bitsRequired(shifted) - 1) + 1 + k;
-}
-
-/// Exp-Golomb of order k: small values (gaps, mostly) cost few bits, large ones
-/// grow logarithmically. The prefix is bounded so garbage cannot spin the reader.
-template <class S>
-bool serializeExpGolomb(S& s, uint32_t& v, uint32_t k) {
-  uint64_t shifted = 0;
-  int prefix = 0;
-  if constexpr (S::kWriting) {
-    shifted = (uint64_t{v} >> k) + 1;
-    prefix = bitsRequired(shifted) - 1;
-    for (int i = 0; i < prefix; ++i) {
-      uint32_t zero = 0;
-      s.serializeBits(zero, 1);
-    }
-    uint32_t one = 1;
-    s.serializeBits(one, 1);
-    uint32_t rest = static_cast<uint32_t>(shifted & ((uint64_t{1} << prefix) - 1));
-    s.serializeBits(rest, prefix);
-    uint32_t low = v & ((1u << k) - 1);
-    s.serializeBits(low, static_cast<int>(k));
-  } else {
-    uint32_t bit = 0;
-    while (s.serializeBits(bit, 1) && bit == 0)
-      if (++prefix > kMaxExpGolombPrefix) return s.fail();
-    uint32_t rest = 0, low = 0;
-    s.serializeBits(rest, prefix);
-    s.serializeBits(low, static_cast<int>(k));
-    if (!s.ok()) return false;
-    shifted = ((uint64_t{1} << prefix) | rest) - 1;
-    const uint64_t value = (shifted << k) | low;
-    if (value > 0xFFFFFFFFull) return s.fail();
-    v = static_cast<uint32_t>(value);
-  }
-  return s.ok();
-}
+// The change list's gaps use the wire layer's Exp-Golomb code.
+using ferrum::wire::expGolombBits;
+using ferrum::wire::serializeExpGolomb;
 
 /// The baseline's orientation re-expressed with `largest` as the dropped component,
 /// so a cube crossing a "largest component" boundary still gets a small delta.

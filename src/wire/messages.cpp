@@ -1,6 +1,6 @@
 #include "wire/messages.h"
 
-#include "snapshot/snapshot_wire.h"
+#include "wire/exp_golomb.h"
 
 namespace ferrum::wire {
 
@@ -14,9 +14,12 @@ std::string describe(DisconnectReason reason) {
   case DisconnectReason::Kicked: return "kicked for repeated violations";
   case DisconnectReason::ServerShutdown: return "server shut down";
   case DisconnectReason::TooSlow: return "dropped: too far behind (backlog limit)";
+  case DisconnectReason::TypeTableMismatch: return "type table mismatch";
   }
   return "unknown reason";
 }
+
+static_assert(kMaxIdGapPrefix == kMaxExpGolombPrefix, "the id gap is read with the shared Exp-Golomb reader");
 
 namespace {
 
@@ -29,12 +32,12 @@ constexpr size_t kAbsoluteIdBits = 1 + 8 + 24;
 bool useGap(EntityId previous, EntityId id, uint32_t& gap) {
   if (id.creator() != previous.creator() || id.counter() <= previous.counter()) return false;
   gap = id.counter() - previous.counter() - 1;
-  return 1 + snapshot::wire::expGolombBits(gap, kIdGapOrder) <= kAbsoluteIdBits;
+  return 1 + expGolombBits(gap, kIdGapOrder) <= kAbsoluteIdBits;
 }
 
 size_t idBits(EntityId previous, EntityId id) {
   uint32_t gap = 0;
-  return useGap(previous, id, gap) ? 1 + snapshot::wire::expGolombBits(gap, kIdGapOrder) : kAbsoluteIdBits;
+  return useGap(previous, id, gap) ? 1 + expGolombBits(gap, kIdGapOrder) : kAbsoluteIdBits;
 }
 
 size_t lengthBits(uint32_t previousBits, uint32_t bits) {
@@ -54,7 +57,7 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
     out.serializeUint(slot, 0, kMaxClientPeer);
     out.serializeUint(counter, 1, kMaxCounter);
   } else {
-    snapshot::wire::serializeExpGolomb(out, gap, kIdGapOrder);
+    serializeExpGolomb(out, gap, kIdGapOrder);
   }
   bool same = shortForms && block.bits == context.previousBits;
   out.serializeBool(same);
@@ -76,7 +79,7 @@ bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
     block.id = EntityId::make(static_cast<PeerId>(slot), counter);
   } else {
     uint32_t gap = 0;
-    if (!snapshot::wire::serializeExpGolomb(in, gap, kIdGapOrder)) return false;
+    if (!serializeExpGolomb(in, gap, kIdGapOrder)) return false;
     const uint64_t counter = uint64_t{context.previous.counter()} + 1 + gap;
     if (counter > kMaxCounter) return false; // would leave the previous id's slot
     block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));

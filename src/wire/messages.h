@@ -2,18 +2,19 @@
 // Every message on the wire, each with one serialize() over write, read and measure.
 // docs/protocol.md describes the same layout; change both together.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "ferrum/bit_stream.h"
-#include "ferrum/entity_group.h"
 #include "ferrum/ids.h"
 #include "ferrum/quantize.h"
+#include "ferrum/spawn_state.h"
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 4;
+constexpr uint16_t kProtocolVersion = 5;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -21,7 +22,8 @@ constexpr uint16_t connectProtocol(uint32_t data) { return static_cast<uint16_t>
 constexpr uint16_t connectGame(uint32_t data) { return static_cast<uint16_t>(data & 0xFFFF); }
 
 /// Why a link was closed; travels in ENet's disconnect data as
-/// [detail:16][reason:8] (detail: the server's protocol version or game id on a mismatch).
+/// [detail:16][reason:8] (detail: the server's protocol version or game id on a mismatch,
+/// the low 16 bits of the server's type table fingerprint on a type table mismatch).
 enum class DisconnectReason : uint8_t {
   TimedOut = 0, ///< no reason given: ENet timed the peer out
   Leaving = 1,
@@ -31,6 +33,7 @@ enum class DisconnectReason : uint8_t {
   Kicked = 5,
   ServerShutdown = 6,
   TooSlow = 7, ///< the server's backlog to this client passed its limit
+  TypeTableMismatch = 8, ///< its hello's type table is not the server's (a TypeTable message says how)
 };
 constexpr uint32_t packDisconnect(DisconnectReason r, uint16_t detail = 0) {
   return (uint32_t{detail} << 8) | static_cast<uint8_t>(r);
@@ -49,6 +52,8 @@ enum class MessageType : uint8_t {
   PeerLeft = 5,
   EntityEvent = 6,
   SetAuthority = 7,
+  Hello = 8,     ///< client -> server, its first message: the type table it registered
+  TypeTable = 9, ///< server -> a client it refuses for its type table: the server's table
 };
 constexpr uint32_t kMaxMessageType = 15;
 
@@ -81,6 +86,87 @@ struct Welcome {
     return s.ok();
   }
 };
+
+/// One registered entity type as every peer must agree on it. OwnerLeave is the core's
+/// OwnerLeavePolicy as a number (0: despawn, 1: hand to the server).
+struct TypeEntry {
+  uint16_t id = 0;
+  std::string name; ///< at most kMaxTypeNameBytes (longer names are cut there)
+  bool clientMaySpawn = false;
+  uint8_t onOwnerLeave = 0;
+
+  friend bool operator==(const TypeEntry&, const TypeEntry&) = default;
+
+  template <class S>
+  bool serialize(S& s);
+};
+constexpr size_t kMaxTypeNameBytes = 64;
+/// Types a handshake names (the TypeTable message stays well under ENet's 64 KiB cap).
+constexpr uint32_t kMaxTypeEntries = 512;
+
+/// FNV-1a (64 bit) of a table's canonical bytes: per entry, in ascending id order,
+/// [id:16 big-endian][clientMaySpawn:8][onOwnerLeave:8][name length:8][name bytes].
+/// The same on every platform and build (no std::hash); docs/protocol.md has it too.
+uint64_t typeTableFingerprint(const std::vector<TypeEntry>& table);
+
+/// The client's first message: which type table it registered.
+struct Hello {
+  uint32_t typeCount = 0;
+  uint64_t fingerprint = 0;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t high = static_cast<uint32_t>(fingerprint >> 32), low = static_cast<uint32_t>(fingerprint);
+    s.serializeUint(typeCount, 0, kMaxTypeEntries);
+    s.serializeBits(high, 32);
+    s.serializeBits(low, 32);
+    if constexpr (S::kReading) fingerprint = (uint64_t{high} << 32) | low;
+    return s.ok();
+  }
+};
+
+/// The server's type table, sent to a client refused for its own, so that the
+/// client can say exactly what differs. Entries in ascending id order.
+struct TypeTable {
+  std::vector<TypeEntry> entries;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t count = static_cast<uint32_t>(entries.size());
+    s.serializeUint(count, 0, kMaxTypeEntries);
+    if constexpr (S::kReading) {
+      if (!s.ok()) return false;
+      entries.assign(count, TypeEntry{});
+    }
+    for (TypeEntry& e : entries)
+      if (!e.serialize(s)) return false;
+    return s.ok();
+  }
+};
+
+template <class S>
+bool TypeEntry::serialize(S& s) {
+  uint32_t idv = id, leave = onOwnerLeave;
+  uint32_t length = static_cast<uint32_t>(std::min(name.size(), kMaxTypeNameBytes));
+  s.serializeUint(idv, 1, 0xFFFF);
+  s.serializeBool(clientMaySpawn);
+  s.serializeUint(leave, 0, 3);
+  s.serializeUint(length, 0, kMaxTypeNameBytes);
+  if constexpr (S::kReading) {
+    if (!s.ok()) return false;
+    name.assign(length, '\0');
+  }
+  for (uint32_t i = 0; i < length; ++i) {
+    uint32_t c = static_cast<uint8_t>(name[i]);
+    s.serializeBits(c, 8);
+    if constexpr (S::kReading) name[i] = static_cast<char>(c);
+  }
+  if constexpr (S::kReading) {
+    id = static_cast<uint16_t>(idv);
+    onOwnerLeave = static_cast<uint8_t>(leave);
+  }
+  return s.ok();
+}
 
 /// True for ids a state block can name: slot 0..kMaxClientPeer, counter 1..2^24-1.
 /// Anything else is refused at the spawn, or it would be an entity whose state no
@@ -200,7 +286,9 @@ struct SetAuthority {
 /// Packs [type:4][message] into bytes for the reliable channel.
 template <class M>
 std::vector<uint8_t> encodeMessage(MessageType type, M message) {
-  WriteStream out(4096);
+  MeasureStream size;
+  message.serialize(size);
+  WriteStream out((size.bits() + 4 + 7) / 8 + 8);
   uint32_t t = static_cast<uint32_t>(type);
   out.serializeBits(t, 4);
   message.serialize(out);

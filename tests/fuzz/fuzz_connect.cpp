@@ -4,7 +4,8 @@
 // give (a refusal with any reason and detail, stray bytes before the welcome).
 //
 // Input: [mode:1] then operations [op:1][value:4, little endian]. mode bit 0: fuzz
-// the server; else the client.
+// the server; else the client. A connecting endpoint sends its hello at once, naming
+// the server's type table or (op bit 7) another one.
 //
 // Invariants checked: every connection the server sees is either joined or refused,
 // never both and never neither; it never holds more than maxClients.
@@ -69,6 +70,9 @@ void fuzzServer(const std::vector<Op>& ops) {
       if (clients.size() < kMaxEndpoints) {
         MemoryTransport& end = network.endpoint(static_cast<uint16_t>(2 + clients.size()));
         clients.push_back({&end, end.connect("127.0.0.1", 1, op.value)});
+        const ControllerRegistry& types = world().registry;
+        const wire::Hello hello{static_cast<uint32_t>(types.size()), types.fingerprint() ^ (op.code & 0x80 ? 1 : 0)};
+        end.send(clients.back().link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Hello, hello));
         ++connectsDelivered;
       }
       break;

@@ -62,6 +62,8 @@ void decodeAlone(std::span<const uint8_t> bytes) {
   case wire::MessageType::PeerLeft: return checkFixedPoint<wire::PeerNotice>(wire::MessageType::PeerLeft, in);
   case wire::MessageType::EntityEvent: return checkFixedPoint<wire::EntityEvent>(wire::MessageType::EntityEvent, in);
   case wire::MessageType::SetAuthority: return checkFixedPoint<wire::SetAuthority>(wire::MessageType::SetAuthority, in);
+  case wire::MessageType::Hello: return checkFixedPoint<wire::Hello>(wire::MessageType::Hello, in);
+  case wire::MessageType::TypeTable: return checkFixedPoint<wire::TypeTable>(wire::MessageType::TypeTable, in);
   }
 }
 
@@ -95,6 +97,8 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages) {
   NetManager server(NetConfig{}, serverEnd, group, world().effects);
   group.spawn(fuzzing::kCrateId, game::kCrateType, kServerPeer, fuzzing::restingAt({0, 2, 0}, 1));
   const LinkId link = clientEnd.connect("127.0.0.1", 1, wire::packConnectData(wire::kProtocolVersion, NetConfig{}.gameId));
+  const wire::Hello hello{static_cast<uint32_t>(world().registry.size()), world().registry.fingerprint()};
+  clientEnd.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Hello, hello));
   server.service(0);
   group.spawn(fuzzing::kPlayerId, game::kPlayerType, 1, fuzzing::restingAt({4, 1, 0}, 1));
   group.spawn(fuzzing::kGrenadeId, game::kGrenadeType, 1, fuzzing::restingAt({4.5f, 1.5f, 0}, 90));

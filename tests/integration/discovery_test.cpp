@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "apps/common/discovery.h"
+#include "ferrum/discovery.h"
 #include "tests/support/process.h"
 
 namespace fs = std::filesystem;
@@ -20,32 +20,32 @@ std::vector<uint8_t> bytes(const std::string& text) { return {text.begin(), text
 } // namespace
 
 TEST(Discovery, AnswerRoundTripsAndHostileAnswersAreRefused) {
-  app::ServerInfo info;
+  ferrum::ServerInfo info;
   info.name = "lan\nparty=1"; // newlines and '=' must not forge extra fields
   info.map = "arena";
   info.players = 3;
   info.maxPlayers = 32;
   info.protocol = 7;
   info.gamePort = 27960;
-  app::ServerInfo back;
-  ASSERT_TRUE(app::decodeServerInfo(app::encodeServerInfo(info), back));
+  ferrum::ServerInfo back;
+  ASSERT_TRUE(ferrum::decodeServerInfo(ferrum::encodeServerInfo(info), back));
   EXPECT_EQ(back.name, "lan party 1");
   EXPECT_EQ(back.players, 3);
   EXPECT_EQ(back.maxPlayers, 32);
   EXPECT_EQ(back.protocol, 7);
   EXPECT_EQ(back.gamePort, 27960);
 
-  EXPECT_FALSE(app::decodeServerInfo(bytes("FERRUM!1\nname=x\n"), back)) << "no game port";
-  EXPECT_FALSE(app::decodeServerInfo(bytes("FERRUM!1\nport=99999\n"), back)) << "port out of range";
-  EXPECT_FALSE(app::decodeServerInfo(bytes("FERRUM!1\nport=27960"), back)) << "unterminated line";
-  EXPECT_FALSE(app::decodeServerInfo(bytes("FERRUM!1\nplayers=-4\nport=1\n"), back));
-  EXPECT_FALSE(app::decodeServerInfo(bytes("HELLO\nport=1\n"), back));
-  EXPECT_FALSE(app::decodeServerInfo(std::vector<uint8_t>(4096, 'A'), back));
-  EXPECT_TRUE(app::decodeServerInfo(bytes("FERRUM!1\nfuture=yes\nport=1\n"), back)) << "unknown keys are skipped";
+  EXPECT_FALSE(ferrum::decodeServerInfo(bytes("FERRUM!1\nname=x\n"), back)) << "no game port";
+  EXPECT_FALSE(ferrum::decodeServerInfo(bytes("FERRUM!1\nport=99999\n"), back)) << "port out of range";
+  EXPECT_FALSE(ferrum::decodeServerInfo(bytes("FERRUM!1\nport=27960"), back)) << "unterminated line";
+  EXPECT_FALSE(ferrum::decodeServerInfo(bytes("FERRUM!1\nplayers=-4\nport=1\n"), back));
+  EXPECT_FALSE(ferrum::decodeServerInfo(bytes("HELLO\nport=1\n"), back));
+  EXPECT_FALSE(ferrum::decodeServerInfo(std::vector<uint8_t>(4096, 'A'), back));
+  EXPECT_TRUE(ferrum::decodeServerInfo(bytes("FERRUM!1\nfuture=yes\nport=1\n"), back)) << "unknown keys are skipped";
 
-  EXPECT_TRUE(app::isDiscoveryRequest(app::encodeDiscoveryRequest()));
-  const auto request = app::encodeDiscoveryRequest();
-  EXPECT_FALSE(app::isDiscoveryRequest({request.data(), 16})) << "short requests could amplify: ignored";
+  EXPECT_TRUE(ferrum::isDiscoveryRequest(ferrum::encodeDiscoveryRequest()));
+  const auto request = ferrum::encodeDiscoveryRequest();
+  EXPECT_FALSE(ferrum::isDiscoveryRequest({request.data(), 16})) << "short requests could amplify: ignored";
 }
 
 TEST(Discovery, FindListsAServerOverLoopback) {

@@ -38,6 +38,12 @@ struct MemPeer {
   ProbeController& probe(EntityId id) { return static_cast<ProbeController&>(group->find(id)->controller()); }
 };
 
+// What a NetManager client sends first: the type table it registered (here `registry`'s).
+void sendHello(MemoryTransport& from, LinkId link, const ControllerRegistry& registry) {
+  const wire::Hello hello{static_cast<uint32_t>(registry.size()), registry.fingerprint()};
+  from.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Hello, hello));
+}
+
 struct Net {
   MemoryNetwork network;
   MemoryTransport& serverT = network.endpoint(1);
@@ -140,6 +146,7 @@ TEST(NetManagerTrust, MalformedStatePacketIsDroppedAndCounted) {
   MemoryTransport& rogue = network.endpoint(2);
   MemPeer server{st, Role::Server};
   const LinkId link = rogue.connect("mem", 1, wire::packConnectData(protocolVersion(), NetConfig{}.gameId));
+  sendHello(rogue, link, server.host->types());
   server.net->frame(0.1);
   const EntityId id = server.net->spawn(kProbeType, {});
   const std::vector<uint8_t> junk{0xFF, 0x00, 0x13};
@@ -230,6 +237,7 @@ TEST(NetManagerTrust, SpawnsWithIdsNoPacketCanNameAreRefusedAndTheSlotStaysUsabl
   MemPeer server{st, Role::Server};
   MemoryTransport& rogue = network.endpoint(2);
   const LinkId link = rogue.connect("mem", 1, wire::packConnectData(protocolVersion(), NetConfig{}.gameId));
+  sendHello(rogue, link, server.host->types());
   double now = 0;
   auto run = [&](int ticks, MemPeer* client) {
     for (int i = 0; i < ticks; ++i) {
@@ -274,6 +282,7 @@ TEST(NetManagerAcks, TheServersOwnPacketsAreNumberedApartFromTheOnesItForwards) 
   MemPeer a{at, Role::Client};
   ASSERT_TRUE(a.net->connect("mem", 1));
   const LinkId link = observer.connect("mem", 1, wire::packConnectData(protocolVersion(), NetConfig{}.gameId));
+  sendHello(observer, link, server.host->types());
   double now = 0;
   std::map<PeerId, std::vector<uint16_t>> sequences; // by origin
   auto tick = [&](int n) {

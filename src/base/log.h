@@ -1,6 +1,7 @@
 #pragma once
-// The library's own logging calls: fmt formatting, done only when the game's level
-// wants the line, delivered to the game's sink (include/ferrum/log.h). Private: games
+// The library's own logging calls (base layer: every layer may log): fmt formatting,
+// done only when the game's level wants the line, delivered to the game's sink
+// (include/ferrum/log.h). Private: games
 // never see fmt through ferrum's headers.
 
 #include <fmt/format.h>

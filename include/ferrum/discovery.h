@@ -1,14 +1,14 @@
 #pragma once
-// LAN discovery: a server answers small UDP requests (default port 27961) with what a
-// server browser shows; a finder sends one request (to the LAN broadcast by default)
-// and collects the answers for a while. Built on ENet's socket API.
-//
-// Wire (text, so it is easy to inspect with tcpdump):
-//   request:  "FERRUM?1\n" then zero padding up to kDiscoveryRequestBytes. The padding
-//             makes a request at least as large as any answer, so a spoofed request
-//             cannot turn a server into an amplifier.
-//   answer:   "FERRUM!1\n" then "key=value\n" lines: name, map, players, max,
-//             protocol, port (the game's UDP port). Unknown keys are ignored.
+/// LAN discovery: a server answers small UDP requests (default port 27961) with what a
+/// server browser shows; a finder sends one request (to the LAN broadcast by default)
+/// and collects the answers for a while. Built on ENet's socket API.
+///
+/// Wire (text, so it is easy to inspect with tcpdump):
+///   request:  "FERRUM?1\n" then zero padding up to kDiscoveryRequestBytes. The padding
+///             makes a request at least as large as any answer, so a spoofed request
+///             cannot turn a server into an amplifier.
+///   answer:   "FERRUM!1\n" then "key=value\n" lines: name, map, players, max,
+///             protocol, port (the game's UDP port). Unknown keys are ignored.
 
 #include <cstdint>
 #include <functional>
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace app {
+namespace ferrum {
 
 constexpr uint16_t kDefaultDiscoveryPort = 27961;
 constexpr size_t kDiscoveryRequestBytes = 256;
@@ -88,4 +88,4 @@ private:
 bool findServers(const std::string& target, uint16_t port, double seconds, std::vector<ServerInfo>& found,
                  std::string& error);
 
-} // namespace app
+} // namespace ferrum

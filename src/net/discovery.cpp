@@ -1,4 +1,4 @@
-#include "apps/common/discovery.h"
+#include "ferrum/discovery.h"
 
 #include <enet/enet.h>
 
@@ -7,9 +7,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "ferrum/host.h"
+#include "ferrum/clock.h"
 
-namespace app {
+namespace ferrum {
 
 namespace {
 
@@ -222,4 +222,4 @@ bool findServers(const std::string& target, uint16_t port, double seconds, std::
   return true;
 }
 
-} // namespace app
+} // namespace ferrum
