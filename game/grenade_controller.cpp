@@ -120,8 +120,12 @@ ferrum::EntityType grenadeType() {
       why = "fuse out of range";
       return false;
     }
-    if (s.linearVelocity.length() > kMaxThrowSpeed) {
+    if (!(s.linearVelocity.length() <= kMaxThrowSpeed)) {
       why = "thrown too fast";
+      return false;
+    }
+    if (!(s.angularVelocity.length() <= kMaxThrowSpin)) {
+      why = "thrown spinning too fast";
       return false;
     }
     bool nearThrower = false;

@@ -17,6 +17,7 @@ constexpr float kBlastImpulse = 60.0f;   ///< N·s at the centre, falling to 0 a
 constexpr uint32_t kDefaultFuseTicks = 120; ///< 2 s at 60 Hz
 constexpr float kThrowReach = 3.0f;      ///< a grenade must appear this close to its thrower
 constexpr float kMaxThrowSpeed = 25.0f;  ///< m/s
+constexpr float kMaxThrowSpin = 50.0f;   ///< rad/s: a hand cannot spin it faster
 
 class GrenadeController final : public ferrum::RigidBodyController {
 public:

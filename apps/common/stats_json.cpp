@@ -29,7 +29,8 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
                      {"correctionsSent", c.correctionsSent}, {"correctionsApplied", c.correctionsApplied},
                      {"malformedBlocks", c.malformedBlocks}, {"eventsRaised", c.eventsRaised},
-                     {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers}};
+                     {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
+                     {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved}};
   nlohmann::json effects = nlohmann::json::object();
   for (int k = 0; k < ferrum::kEffectKindCount; ++k) {
     const auto kind = static_cast<ferrum::EffectKind>(k);

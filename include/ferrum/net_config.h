@@ -34,6 +34,12 @@ struct NetConfig {
   float maxSpawnsPerSecond = 4.0f; ///< sustained client spawn rate; more are rejected
   int spawnBurst = 8;              ///< spawns a client may make at once before the rate applies
   int maxEntitiesPerClient = 32;   ///< live entities one client may own
+  /// Bounds every client spawn meets before its type's own validateSpawn (floats are
+  /// already finite: decoding refuses the others). Past them physics could turn a body,
+  /// and what it touches, into NaN (a spin of 1e37 rad/s did).
+  float maxSpawnDistance = 10000.0f; ///< m from the world's origin
+  float maxSpawnSpeed = 200.0f;      ///< m/s
+  float maxSpawnSpin = 100.0f;       ///< rad/s
   /// What to do with a client update its controller finds implausible (too fast, a
   /// teleport): false = forward a clamped version, true = drop it. Counted either way.
   bool rejectImplausible = false;

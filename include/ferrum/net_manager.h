@@ -61,8 +61,8 @@ public:
   double nextTickTime() const { return m_nextTickTime; }
 
   /// Creates an entity this peer is authority for and announces it (reliably).
-  /// Returns the null id if this client has not joined yet, the type is unknown or a
-  /// client may not spawn it.
+  /// Returns the null id if this client has not joined yet, the type is unknown, a
+  /// client may not spawn it, or `state` holds a non-finite number.
   EntityId spawn(EntityTypeId type, const SpawnState& state);
   /// Removes an entity this peer is authority for (the server may remove any) and
   /// tells the others. False if there is no such entity or it is not ours.
@@ -108,6 +108,7 @@ private:
   uint32_t serverTickNow();
   double fractionalTick() const;
   void runTick();
+  void removeNonFinite();
   void buildLocalBlocks();
   void updateRemoteEntities();
   void sendState();

@@ -52,6 +52,11 @@ struct NetCounters {
   uint64_t eventsRaised = 0;    ///< events raised by entities this peer is authority for
   uint64_t eventsReceived = 0;  ///< events from other peers, handled here
   uint64_t authorityHandovers = 0;
+  /// Reliable messages this peer could not encode (a non-finite value in a spawn or
+  /// event), so did not send: a bug on this side, never sent cut short.
+  uint64_t unencodable = 0;
+  /// Entities whose state turned non-finite in physics and were removed (logged).
+  uint64_t nonFiniteRemoved = 0;
 };
 
 struct NetStats {

@@ -25,6 +25,9 @@ std::string NetConfig::validate() const {
   if (!(maxSpawnsPerSecond > 0)) return "maxSpawnsPerSecond must be positive";
   if (spawnBurst < 1) return "spawnBurst must be at least 1";
   if (maxEntitiesPerClient < 1) return "maxEntitiesPerClient must be at least 1";
+  if (!(maxSpawnDistance > 0 && maxSpawnDistance < 1e9f)) return "maxSpawnDistance must be positive and finite";
+  if (!(maxSpawnSpeed > 0 && maxSpawnSpeed < 1e9f)) return "maxSpawnSpeed must be positive and finite";
+  if (!(maxSpawnSpin > 0 && maxSpawnSpin < 1e9f)) return "maxSpawnSpin must be positive and finite";
   if (maxPacketsPerSecond < sendHz) return "maxPacketsPerSecond must be at least sendHz";
   if (maxQueuedBytes < 1024) return "maxQueuedBytes must be at least 1024";
   return {};

@@ -67,7 +67,26 @@ void NetManager::runTick() {
   updateRemoteEntities();
   applyDespawnRequests();
   m_group.step();
+  removeNonFinite();
   if (m_limiter->tick()) sendState();
+}
+
+// The last line of defence: whatever got past the referee and the types' checks, a
+// body of ours that physics turned non-finite is removed everywhere (and said), not
+// sent on as NaN or left to poison what it touches.
+void NetManager::removeNonFinite() {
+  auto finite = [](Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); };
+  std::vector<EntityId> broken;
+  m_group.forEach([&](const Entity& e) {
+    if (e.authority() != localPeer()) return;
+    const Body& b = e.body();
+    if (!finite(b.position()) || !finite(b.linearVelocity()) || !finite(b.angularVelocity())) broken.push_back(e.id());
+  });
+  for (EntityId id : broken) {
+    log::error("entity {:#x}: its physics state turned non-finite; removed", id.value);
+    ++m_counters.nonFiniteRemoved;
+    despawn(id);
+  }
 }
 
 // The seed's loopback: the authority packs its entities, then reads its own packet
@@ -258,6 +277,11 @@ void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {
+  if (bytes.empty()) { // encodeMessage refused it: a local bug, not the peer's
+    ++m_counters.unencodable;
+    log::error("a reliable message to peer {} could not be encoded (a non-finite value?); not sent", to.slot);
+    return;
+  }
   m_transport.send(to.link, Channel::Reliable, bytes);
   countSent(to, bytes.size());
 }
@@ -276,6 +300,13 @@ void NetManager::broadcastReliable(const std::vector<uint8_t>& bytes, PeerId exc
 
 EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
   if (!m_joined) return kNullEntity;
+  const auto finite = [](Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); };
+  const Quat& q = state.transform.orientation;
+  if (!finite(state.transform.position) || !finite(state.linearVelocity) || !finite(state.angularVelocity) ||
+      !std::isfinite(q.x + q.y + q.z + q.w)) {
+    log::error("spawn of type {} refused: its state is not finite", type);
+    return kNullEntity;
+  }
   const EntityType* info = m_group.registry().find(type);
   if (!info) return kNullEntity;
   if (m_config.role == Role::Client && !info->clientMaySpawn) {

@@ -51,6 +51,10 @@ const char* Referee::checkSpawn(RefereeRecord& client, const wire::Spawn& s, uin
   if (s.id.creator() != client.slot || s.authority != client.slot) return "spawn outside its own id range or authority";
   if (!client.mayCreate(s.id)) return "spawn outside the counters its welcome gave it";
   if (m_group.find(s.id)) return "spawn of an id already in use";
+  // Written as !(x <= limit) so that a NaN, had one got this far, fails too.
+  if (!(s.state.transform.position.length() <= m_config.maxSpawnDistance)) return "spawn too far from the world";
+  if (!(s.state.linearVelocity.length() <= m_config.maxSpawnSpeed)) return "spawn moving too fast";
+  if (!(s.state.angularVelocity.length() <= m_config.maxSpawnSpin)) return "spawn spinning too fast";
 
   client.spawns.refill(now);
   if (client.spawns.tokens() < 1.0f) return "spawn rate limit exceeded";

@@ -292,6 +292,10 @@ std::vector<uint8_t> encodeMessage(MessageType type, M message) {
   uint32_t t = static_cast<uint32_t>(type);
   out.serializeBits(t, 4);
   message.serialize(out);
+  // A field that could not be written (a non-finite float) fails the whole message:
+  // empty, never sent cut short (a receiver would drop it as malformed, or worse,
+  // read the next fields from the wrong bits).
+  if (!out.ok()) return {};
   return out.take();
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "game/grenade_controller.h"
 #include "game/types.h"
@@ -119,6 +120,26 @@ TEST(Trust, ImplausibleSpawnIsRejectedOnItsCreator) {
   EXPECT_EQ(m.server->group->find(id), nullptr);
   EXPECT_EQ(m.victim->group->find(id), nullptr);
   EXPECT_EQ(statsOf(m.server->net->stats(), m.cheat->net->localPeer()).spawnsRejected, 1u);
+}
+
+// A grenade spun at 1e37 rad/s (finite, so decoding took it) next to the server's
+// bodies: physics would turn it and what it touches into NaN. The referee refuses it.
+TEST(Trust, AnAbsurdSpinIsRefusedAndNothingTurnsToNaN) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  SpawnState spun = m.besideCheat();
+  spun.angularVelocity = {1e37f, 0, 0};
+  const EntityId id = m.cheat->net->spawn(game::kGrenadeType, spun);
+  ASSERT_FALSE(id.isNull());
+  const PeerId cheatSlot = m.cheat->net->localPeer();
+  ASSERT_TRUE(pumpUntil(m.all, [&] { return statsOf(m.server->net->stats(), cheatSlot).spawnsRejected == 1; }, 300));
+  EXPECT_EQ(m.server->group->find(id), nullptr);
+  testing_support::pumpTicks(m.all, 60);
+  for (TestPeer* p : m.all)
+    p->group->forEach([](const Entity& e) {
+      const Vec3 at = e.body().position();
+      EXPECT_TRUE(std::isfinite(at.x) && std::isfinite(at.y) && std::isfinite(at.z)) << "entity " << e.id().value;
+    });
 }
 
 TEST(Trust, RepeatedViolationsDisconnectThePeerWithAReason) {

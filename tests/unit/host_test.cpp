@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "ferrum/host.h"
 #include "tests/support/probe_controller.h"
 
@@ -108,4 +110,16 @@ TEST(Host, RunStopsWhenAskedAndCountsItsClock) {
   EXPECT_EQ(turns, 300);
   EXPECT_EQ(seconds, 4); // 299 turns of 1/60 s ran: just under 5 s, reported at 1, 2, 3 and 4
   EXPECT_NEAR(static_cast<double>(host->net().tick()), 299.0, 2.0) << "one tick per 1/60 s of the host's clock";
+}
+
+TEST(Host, ASpawnWithANonFiniteStateIsRefusedLocally) {
+  MemoryNetwork network;
+  std::string error;
+  auto server = Host::create(probeGame(Role::Server, network, 1), error);
+  ASSERT_TRUE(server) << error;
+  SpawnState bad;
+  bad.angularVelocity.x = std::numeric_limits<float>::infinity();
+  EXPECT_TRUE(server->net().spawn(kProbeType, bad).isNull());
+  EXPECT_EQ(server->group().size(), 0u);
+  EXPECT_FALSE(server->net().spawn(kProbeType, {}).isNull());
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 #include "ferrum/net_config.h"
@@ -278,4 +279,20 @@ TEST(StatePacket, OnlyZeroPaddingMayFollowTheEndMarker) {
   std::vector<uint8_t> dirty = bytes;
   dirty.back() |= 0x80;
   EXPECT_FALSE(readStatePacket(dirty, p));
+}
+
+// A spawn whose state holds a non-finite number cannot be written: the message comes
+// out empty (never sent), not cut short at the bad field. Late joiners used to get a
+// truncated Spawn ("malformed reliable message") for a body that had turned NaN.
+TEST(Messages, ANonFiniteFieldFailsTheWholeMessage) {
+  Spawn good{EntityId::make(0, 1), 1, kServerPeer, {}, 10};
+  EXPECT_FALSE(encodeMessage(MessageType::Spawn, good).empty());
+  for (int field = 0; field < 3; ++field) {
+    Spawn bad = good;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    if (field == 0) bad.state.transform.position.y = nan;
+    if (field == 1) bad.state.linearVelocity.x = std::numeric_limits<float>::infinity();
+    if (field == 2) bad.state.angularVelocity.z = nan;
+    EXPECT_TRUE(encodeMessage(MessageType::Spawn, bad).empty()) << "field " << field;
+  }
 }
