@@ -65,6 +65,7 @@ void NetManager::runTick() {
   applyDespawnRequests();
   m_group.step();
   if (m_limiter->tick()) sendState();
+  onTickEnd.emit(m_tick);
 }
 
 // The seed's loopback: the authority packs its entities, then reads its own packet
@@ -326,8 +327,9 @@ void NetManager::despawnLocal(EntityId id) {
 
 void NetManager::shutdown() {
   m_leaving = true;
-  const auto reason = m_config.role == Role::Server ? wire::DisconnectReason::ServerShutdown
-                                                    : wire::DisconnectReason::Leaving;
+  const auto reason = m_config.role == Role::Client ? wire::DisconnectReason::Leaving
+                      : m_draining                  ? wire::DisconnectReason::Draining
+                                                    : wire::DisconnectReason::ServerShutdown;
   for (auto& [link, remote] : m_remotes) m_transport.disconnect(link, wire::packDisconnect(reason));
   m_transport.flush();
   // Bounded: wait for the goodbyes to be acknowledged, then give up.

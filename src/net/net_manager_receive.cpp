@@ -73,6 +73,7 @@ void NetManager::onConnected(const TransportEvent& event) {
     ++m_counters.connectionsRefused;
     m_transport.disconnect(event.link, wire::packDisconnect(reason, detail));
   };
+  if (m_draining) return refuse(wire::DisconnectReason::Draining, 0, "the server is draining (shutting down)");
   if (proto != protocolVersion())
     return refuse(wire::DisconnectReason::ProtocolMismatch, protocolVersion(),
                   fmt::format("client speaks protocol {}, this server speaks {}", proto, protocolVersion()));

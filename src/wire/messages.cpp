@@ -14,6 +14,7 @@ std::string describe(DisconnectReason reason) {
   case DisconnectReason::Kicked: return "kicked for repeated violations";
   case DisconnectReason::ServerShutdown: return "server shut down";
   case DisconnectReason::TooSlow: return "dropped: too far behind (backlog limit)";
+  case DisconnectReason::Draining: return "server is shutting down (draining): join another server";
   }
   return "unknown reason";
 }
