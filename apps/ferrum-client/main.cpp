@@ -119,6 +119,8 @@ int main(int argc, char** argv) {
   if (!app::writePlayersJson(play.playersJson, tracker, writeError))
     std::fprintf(stderr, "ferrum-client: %s\n", writeError.c_str());
   if (!everJoined && error.empty()) error = reason.empty() ? "never joined" : reason;
+  // The server ended our game (its match is over, it is draining, we were dropped): say why.
+  if (everJoined && error.empty() && !reason.empty()) std::fprintf(stderr, "ferrum-client: %s\n", reason.c_str());
   if (!error.empty()) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());
     return 1;
