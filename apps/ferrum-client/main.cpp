@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
         timeline.poll();
         if (player && player->bot() && idleLast > 0 && duration > 0)
           player->bot()->setIdle(elapsed >= duration - idleLast);
-        if (!peer->net().joined() && elapsed > joinTimeout) {
+        // Never welcomed (not: no longer joined; a server that ended the match is not a join failure).
+        if (peer->net().localPeer() == ferrum::kNoPeer && elapsed > joinTimeout) {
           error = "not joined after " + std::to_string(joinTimeout) + " s";
           return true;
         }

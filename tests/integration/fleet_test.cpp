@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -72,7 +72,9 @@ std::map<std::string, double> parseMetrics(const std::string& text) {
   return out;
 }
 
-std::map<std::string, double> scrape(const std::string& port) { return parseMetrics(httpGet(port, "/metrics").body); }
+std::map<std::string, double> scrape(const std::string& port) {
+  return parseMetrics(httpGet(port, "/metrics").body);
+}
 
 double get(const std::map<std::string, double>& m, const std::string& key) {
   auto it = m.find(key);
@@ -146,10 +148,23 @@ struct Server {
   std::string port, httpPort;
 
   Server(const fs::path& scratch, std::vector<std::string> extra) : dir(scratch) {
-    std::vector<std::string> args = {(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0",
-                                     "--port-file", (dir / "port").string(), "--http", "127.0.0.1:0",
-                                     "--http-port-file", (dir / "http-port").string(), "--discovery-port", "0",
-                                     "--stats-json", (dir / "server.json").string(), "--log-level", "info"};
+    std::vector<std::string> args = {(kApps / "ferrum-server").string(),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--port",
+                                     "0",
+                                     "--port-file",
+                                     (dir / "port").string(),
+                                     "--http",
+                                     "127.0.0.1:0",
+                                     "--http-port-file",
+                                     (dir / "http-port").string(),
+                                     "--discovery-port",
+                                     "0",
+                                     "--stats-json",
+                                     (dir / "server.json").string(),
+                                     "--log-level",
+                                     "info"};
     args.insert(args.end(), extra.begin(), extra.end());
     process = std::make_unique<ChildProcess>(args, dir / "server.out", dir / "server.err");
     port = waitForWord(dir / "port", 30);
@@ -157,8 +172,9 @@ struct Server {
   }
   bool up() const { return process->started() && !port.empty() && !httpPort.empty(); }
   std::unique_ptr<ChildProcess> client(const std::string& name, std::vector<std::string> extra) const {
-    std::vector<std::string> args = {(kApps / "ferrum-client").string(), "--connect", "127.0.0.1:" + port,
-                                     "--log-level", "warn", "--stats-json", (dir / (name + ".json")).string()};
+    std::vector<std::string> args = {
+        (kApps / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--log-level", "warn", "--stats-json",
+        (dir / (name + ".json")).string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(args, dir / (name + ".out"), dir / (name + ".err"));
   }
@@ -207,18 +223,27 @@ TEST(Fleet, MetricsScrapedMidMatchAgreeWithTheStatsJson) {
   const nlohmann::json json = readJson(dir / "server.json");
   ASSERT_FALSE(json.is_discarded());
 
-  const std::pair<const char*, const char*> counters[] = {
-      {"ferrum_packets_sent_total", "packetsSent"},         {"ferrum_packets_received_total", "packetsReceived"},
-      {"ferrum_sent_bytes_total", "bytesSent"},             {"ferrum_received_bytes_total", "bytesReceived"},
-      {"ferrum_clients_joined_total", "clientsJoined"},     {"ferrum_clients_left_total", "clientsLeft"},
-      {"ferrum_clients_timed_out_total", "clientsTimedOut"}, {"ferrum_clients_kicked_total", "clientsKicked"},
-      {"ferrum_clients_too_slow_total", "clientsTooSlow"},  {"ferrum_connections_refused_total", "connectionsRefused"},
-      {"ferrum_spawns_sent_total", "spawnsSent"},           {"ferrum_spawns_received_total", "spawnsReceived"},
-      {"ferrum_despawns_received_total", "despawnsReceived"}, {"ferrum_blocks_applied_total", "blocksApplied"},
-      {"ferrum_blocks_forwarded_total", "blocksForwarded"}, {"ferrum_corrections_sent_total", "correctionsSent"},
-      {"ferrum_corrections_applied_total", "correctionsApplied"},
-      {"ferrum_malformed_blocks_total", "malformedBlocks"}, {"ferrum_events_raised_total", "eventsRaised"},
-      {"ferrum_events_received_total", "eventsReceived"},   {"ferrum_authority_handovers_total", "authorityHandovers"}};
+  const std::pair<const char*, const char*> counters[] = {{"ferrum_packets_sent_total", "packetsSent"},
+                                                          {"ferrum_packets_received_total", "packetsReceived"},
+                                                          {"ferrum_sent_bytes_total", "bytesSent"},
+                                                          {"ferrum_received_bytes_total", "bytesReceived"},
+                                                          {"ferrum_clients_joined_total", "clientsJoined"},
+                                                          {"ferrum_clients_left_total", "clientsLeft"},
+                                                          {"ferrum_clients_timed_out_total", "clientsTimedOut"},
+                                                          {"ferrum_clients_kicked_total", "clientsKicked"},
+                                                          {"ferrum_clients_too_slow_total", "clientsTooSlow"},
+                                                          {"ferrum_connections_refused_total", "connectionsRefused"},
+                                                          {"ferrum_spawns_sent_total", "spawnsSent"},
+                                                          {"ferrum_spawns_received_total", "spawnsReceived"},
+                                                          {"ferrum_despawns_received_total", "despawnsReceived"},
+                                                          {"ferrum_blocks_applied_total", "blocksApplied"},
+                                                          {"ferrum_blocks_forwarded_total", "blocksForwarded"},
+                                                          {"ferrum_corrections_sent_total", "correctionsSent"},
+                                                          {"ferrum_corrections_applied_total", "correctionsApplied"},
+                                                          {"ferrum_malformed_blocks_total", "malformedBlocks"},
+                                                          {"ferrum_events_raised_total", "eventsRaised"},
+                                                          {"ferrum_events_received_total", "eventsReceived"},
+                                                          {"ferrum_authority_handovers_total", "authorityHandovers"}};
   for (const auto& [metric, field] : counters) {
     const double final = json["counters"][field].get<double>();
     EXPECT_EQ(get(after, metric), final) << metric << " vs counters." << field;
@@ -240,7 +265,8 @@ TEST(Fleet, MetricsScrapedMidMatchAgreeWithTheStatsJson) {
     double sum = 0;
     for (const auto& p : json["peers"]) {
       sum += p[field].get<double>();
-      const std::string key = "ferrum_peer_" + std::string(metric) + "{peer=\"" + std::to_string(p["id"].get<int>()) + "\"}";
+      const std::string key =
+          "ferrum_peer_" + std::string(metric) + "{peer=\"" + std::to_string(p["id"].get<int>()) + "\"}";
       EXPECT_GE(get(mid, key), 0) << key << " missing mid-match";
       EXPECT_LE(get(mid, key), p[field].get<double>()) << key;
     }
@@ -253,7 +279,8 @@ TEST(Fleet, MetricsScrapedMidMatchAgreeWithTheStatsJson) {
                                                             {"rate_limited", "rateLimited"}};
   for (const auto& [kind, field] : violations) {
     double sum = 0;
-    for (const auto& p : json["peers"]) sum += p[field].get<double>();
+    for (const auto& p : json["peers"])
+      sum += p[field].get<double>();
     EXPECT_EQ(get(after, "ferrum_violations_total{kind=\"" + std::string(kind) + "\"}"), sum) << kind;
   }
   fs::remove_all(dir);
@@ -298,14 +325,16 @@ TEST(Fleet, AgonesSidecarSeesReadyHealthAndShutdownInOrderAndNoHealthWhileTheLoo
 
   const auto calls = sidecar.calls();
   std::string all;
-  for (const auto& c : calls) all += c + "\n";
+  for (const auto& c : calls)
+    all += c + "\n";
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls.front(), "POST /ready") << all;
   const size_t held = find(calls, "MARK held"), released = find(calls, "MARK released");
   ASSERT_LT(held, released) << all;
   EXPECT_LT(find(calls, "POST /health"), held) << all;
   EXPECT_EQ(find(calls, "POST /health", held), find(calls, "POST /health", released))
-      << "a Health call arrived while the loop was held:\n" << all;
+      << "a Health call arrived while the loop was held:\n"
+      << all;
   const size_t one = find(calls, R"(PUT /metadata/label {"key":"players","value":"1"})", released);
   const size_t zero = find(calls, R"(PUT /metadata/label {"key":"players","value":"0"})", one);
   EXPECT_NE(one, std::string::npos) << all;
@@ -338,7 +367,8 @@ TEST(Fleet, UnreachableSidecarIsLoggedOnceAndTheServerKeepsServing) {
   auto client = server.client("c", {"--duration", "2"});
   EXPECT_EQ(client->wait(60), 0) << readText(dir / "c.err");
   EXPECT_TRUE(readJson(dir / "c.json")["joined"].get<bool>());
-  ASSERT_TRUE(waitUntil([&] { return get(scrape(server.httpPort), "ferrum_agones_calls_total{result=\"failed\"}") >= 5; }));
+  ASSERT_TRUE(
+      waitUntil([&] { return get(scrape(server.httpPort), "ferrum_agones_calls_total{result=\"failed\"}") >= 5; }));
   ASSERT_TRUE(server.process->signal(SIGTERM));
   EXPECT_EQ(server.process->wait(60), 0) << readText(dir / "server.err");
   close(blocker);
@@ -355,14 +385,22 @@ TEST(Fleet, SigtermDrainsWithAReasonEveryClientPrintsAndExitsZero) {
   const fs::path dir = scratchDir("fleet-drain");
   Server server(dir, {"--crates", "10"});
   ASSERT_TRUE(server.up()) << readText(dir / "server.err");
-  auto a = server.client("a", {"--duration", "120", "--bot-seed", "1"});
-  auto b = server.client("b", {"--duration", "120", "--bot-seed", "2"});
-  ASSERT_TRUE(waitUntil([&] { return get(scrape(server.httpPort), "ferrum_clients") == 2; }));
+  // --join-timeout 2, and the drain only once each client has sent 100 state packets
+  // (over 3 s at 30 Hz): a client ended by its server after its join timeout passed
+  // must still report the reason, not "not joined".
+  auto a = server.client("a", {"--duration", "120", "--bot-seed", "1", "--join-timeout", "2"});
+  auto b = server.client("b", {"--duration", "120", "--bot-seed", "2", "--join-timeout", "2"});
+  ASSERT_TRUE(waitUntil([&] {
+    const auto m = scrape(server.httpPort);
+    return get(m, "ferrum_clients") == 2 && get(m, "ferrum_peer_packets_received_total{peer=\"1\"}") >= 100 &&
+           get(m, "ferrum_peer_packets_received_total{peer=\"2\"}") >= 100;
+  }));
   ASSERT_TRUE(server.process->signal(SIGTERM));
   EXPECT_EQ(server.process->wait(30), 0) << "a drain ends well within its bound\n" << readText(dir / "server.err");
   for (auto [client, name] : {std::pair{a.get(), "a"}, std::pair{b.get(), "b"}}) {
     EXPECT_EQ(client->wait(30), 0) << name;
-    EXPECT_NE(readText(dir / (std::string(name) + ".err")).find("server is shutting down (draining)"), std::string::npos)
+    EXPECT_NE(readText(dir / (std::string(name) + ".err")).find("server is shutting down (draining)"),
+              std::string::npos)
         << name << ": " << readText(dir / (std::string(name) + ".err"));
   }
   const auto json = readJson(dir / "server.json");
@@ -386,11 +424,13 @@ TEST(Fleet, DuringADrainJoinsAreRefusedAndASecondSigtermExitsAtOnce) {
 
   auto late = server.client("late", {"--duration", "5"});
   EXPECT_EQ(late->wait(60), 1);
-  EXPECT_NE(readText(dir / "late.err").find("server is shutting down"), std::string::npos) << readText(dir / "late.err");
+  EXPECT_NE(readText(dir / "late.err").find("server is shutting down"), std::string::npos)
+      << readText(dir / "late.err");
   EXPECT_EQ(get(scrape(server.httpPort), "ferrum_clients"), 1) << "the player already in plays on";
 
   ASSERT_TRUE(server.process->signal(SIGTERM));
-  EXPECT_EQ(server.process->wait(30), 128 + SIGTERM) << "the 600 s drain was cut short\n" << readText(dir / "server.err");
+  EXPECT_EQ(server.process->wait(30), 128 + SIGTERM) << "the 600 s drain was cut short\n"
+                                                     << readText(dir / "server.err");
   EXPECT_NE(readText(dir / "server.err").find("second stop signal"), std::string::npos);
   fs::remove_all(dir);
 }
