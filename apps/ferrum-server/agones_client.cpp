@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -44,9 +44,15 @@ AgonesClient::~AgonesClient() {
   m_worker.join();
 }
 
-void AgonesClient::ready() { enqueue({"POST", "/ready", "{}"}); }
-void AgonesClient::health() { enqueue({"POST", "/health", "{}", true}); }
-void AgonesClient::shutdown() { enqueue({"POST", "/shutdown", "{}"}); }
+void AgonesClient::ready() {
+  enqueue({"POST", "/ready", "{}"});
+}
+void AgonesClient::health() {
+  enqueue({"POST", "/health", "{}", true});
+}
+void AgonesClient::shutdown() {
+  enqueue({"POST", "/shutdown", "{}"});
+}
 void AgonesClient::setLabel(const std::string& key, const std::string& value) {
   enqueue({"PUT", "/metadata/label", nlohmann::json{{"key", key}, {"value", value}}.dump()});
 }
@@ -60,7 +66,9 @@ void AgonesClient::playerDisconnect(const std::string& id) {
   enqueue({"POST", "/alpha/player/disconnect", nlohmann::json{{"playerID", id}}.dump()});
 }
 
-AgonesCounts AgonesClient::counts() const { return {m_ok.load(), m_failed.load(), m_skipped.load()}; }
+AgonesCounts AgonesClient::counts() const {
+  return {m_ok.load(), m_failed.load(), m_skipped.load()};
+}
 
 void AgonesClient::enqueue(Call call) {
   {

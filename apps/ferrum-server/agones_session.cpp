@@ -5,7 +5,9 @@
 namespace app {
 
 namespace {
-std::string playerId(ferrum::PeerId slot) { return "slot-" + std::to_string(slot); }
+std::string playerId(ferrum::PeerId slot) {
+  return "slot-" + std::to_string(slot);
+}
 } // namespace
 
 AgonesSession::AgonesSession(AgonesClient& client, ferrum::Host& peer, const AgonesOptions& options,

@@ -35,7 +35,7 @@ private:
   AgonesOptions m_options;
   const LoopHeartbeat& m_heartbeat;
   double m_nextHealth = 0;
-  int m_players = 0;         ///< connected now (joins minus leaves)
+  int m_players = 0;          ///< connected now (joins minus leaves)
   int m_labelledPlayers = -1; ///< the count the label says
   ferrum::Subscription m_joined, m_left;
 };

@@ -58,7 +58,8 @@ std::unique_ptr<HttpSideDoor> HttpSideDoor::start(const std::string& host, uint1
   door->m_port = static_cast<uint16_t>(bound);
   door->m_thread = std::thread([&server] { server.listen_after_bind(); });
   // stop() is a no-op until the accept loop runs: wait for it, so the destructor can never hang.
-  for (int i = 0; i < 5000 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5000 && !server.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return door;
 }
 

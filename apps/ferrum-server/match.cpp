@@ -11,9 +11,12 @@ namespace app {
 
 const char* matchEndName(MatchEnd end) {
   switch (end) {
-  case MatchEnd::Duration: return "duration reached";
-  case MatchEnd::Empty: return "empty server timed out";
-  case MatchEnd::Drained: return "drained after a stop signal";
+  case MatchEnd::Duration:
+    return "duration reached";
+  case MatchEnd::Empty:
+    return "empty server timed out";
+  case MatchEnd::Drained:
+    return "drained after a stop signal";
   }
   return "?";
 }
@@ -22,7 +25,8 @@ namespace {
 
 size_t connectedClients(const ferrum::NetManager& net) {
   size_t n = 0;
-  for (const ferrum::PeerStats& p : net.stats().peers) n += p.connected;
+  for (const ferrum::PeerStats& p : net.stats().peers)
+    n += p.connected;
   return n;
 }
 
@@ -68,7 +72,8 @@ MatchEnd runMatch(ferrum::Host& peer, const MatchOptions& options, const MatchHo
     if (net.draining() && (clients == 0 || now >= drainDeadline)) return MatchEnd::Drained;
     if (!net.draining()) {
       if (options.durationSeconds > 0 && now - start >= options.durationSeconds) return MatchEnd::Duration;
-      if (options.emptyTimeoutSeconds > 0 && everJoined && clients == 0 && now - emptySince >= options.emptyTimeoutSeconds)
+      if (options.emptyTimeoutSeconds > 0 && everJoined && clients == 0 &&
+          now - emptySince >= options.emptyTimeoutSeconds)
         return MatchEnd::Empty;
     }
     peer.step();

@@ -22,7 +22,7 @@ enum class MatchEnd { Duration, Empty, Drained };
 const char* matchEndName(MatchEnd end);
 
 struct MatchHooks {
-  std::function<void()> everyTurn;  ///< after each loop turn (discovery, timeline, metrics, Agones)
+  std::function<void()> everyTurn; ///< after each loop turn (discovery, timeline, metrics, Agones)
   std::function<void()> everySecond;
   std::function<void()> drainStarted;
 };

@@ -33,7 +33,8 @@ void ServerMonitor::publish() {
   s.receivedBytesPerSecond = m_receivedRate;
   s.tickCpu = m_timer.histogram();
   s.maxClients = m_peer.net().config().maxClients;
-  for (const ferrum::PeerStats& p : s.stats.peers) s.clients += p.connected;
+  for (const ferrum::PeerStats& p : s.stats.peers)
+    s.clients += p.connected;
   s.tickHz = m_peer.net().config().tickHz;
   s.uptimeSeconds = m_peer.uptimeSeconds();
   s.draining = m_peer.net().draining();

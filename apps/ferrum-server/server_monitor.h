@@ -28,7 +28,7 @@ struct ServerSnapshot {
   size_t clients = 0; ///< connected and joined now
   double tickHz = 0;
   double uptimeSeconds = 0;
-  double sentBytesPerSecond = 0;     ///< application payload, over the newest whole second
+  double sentBytesPerSecond = 0; ///< application payload, over the newest whole second
   double receivedBytesPerSecond = 0;
   bool draining = false;
   std::optional<AgonesCounts> agones; ///< set when the server talks to an Agones sidecar

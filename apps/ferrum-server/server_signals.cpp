@@ -19,7 +19,9 @@ void onStop(int sig) {
   _exit(128 + sig);
 }
 
-void onUsr1(int) { g_stall = !g_stall; }
+void onUsr1(int) {
+  g_stall = !g_stall;
+}
 
 void handle(int sig, void (*handler)(int)) {
   struct sigaction action {};
@@ -37,7 +39,11 @@ void install(bool stallOnUsr1) {
   if (stallOnUsr1) handle(SIGUSR1, onUsr1);
 }
 
-bool stopRequested() { return g_stops > 0; }
-bool stallRequested() { return g_stall != 0; }
+bool stopRequested() {
+  return g_stops > 0;
+}
+bool stallRequested() {
+  return g_stall != 0;
+}
 
 } // namespace app::server_signals

@@ -8,7 +8,8 @@ namespace app {
 
 void TickHistogram::add(double seconds) {
   size_t bucket = 0;
-  while (bucket < kBounds.size() && seconds > kBounds[bucket]) ++bucket;
+  while (bucket < kBounds.size() && seconds > kBounds[bucket])
+    ++bucket;
   ++counts[bucket];
   sumSeconds += seconds;
   ++count;
