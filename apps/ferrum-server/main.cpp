@@ -18,6 +18,7 @@
 #include "apps/ferrum-server/http_side_door.h"
 #include "apps/ferrum-server/match.h"
 #include "apps/ferrum-server/server_monitor.h"
+#include "apps/ferrum-server/server_signals.h"
 #include "game/cubes_scenario.h"
 
 int main(int argc, char** argv) {
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
     return 2;
   }
+  // At once, not when the loop starts: a SIGTERM while starting up must drain, not kill.
+  app::server_signals::install(match.stallOnUsr1);
   options.enet.maxLinks = static_cast<size_t>(options.net.maxClients) + 8; // room to refuse politely
   auto peer = app::createHost(options, error);
   if (!peer) {

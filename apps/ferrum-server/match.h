@@ -27,7 +27,8 @@ struct MatchHooks {
   std::function<void()> drainStarted;
 };
 
-/// Runs the match on `peer` until one of its ends; installs the server's signals.
+/// Runs the match on `peer` until one of its ends; installs the server's signals (again:
+/// main installs them first thing, so a SIGTERM during start-up also drains).
 MatchEnd runMatch(ferrum::Host& peer, const MatchOptions& options, const MatchHooks& hooks);
 
 } // namespace app
