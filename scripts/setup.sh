@@ -12,6 +12,8 @@ packages=(
   libenet-dev libbullet-dev libsdl2-dev libimgui-dev libstb-dev libgl-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev zlib1g-dev nlohmann-json3-dev
+  # ferrum-server's HTTP side door (/healthz, /readyz, /metrics) and its tests
+  libcpp-httplib-dev
   # reports and headless rendering
   gnuplot-nox zstd xvfb xauth
   # Mesa software rendering for the viewer screenshot test (SDL_VIDEODRIVER=offscreen)

@@ -16,6 +16,8 @@
 //                   rejected, unknownEntity, stale, clamped, spawnsRejected
 //   grenadesThrown  client: grenades its player threw
 //   latencyProbe    client: send/arrival stamps of client-owned state (see latency_probe.h)
+//   matchEnd        ferrum-server: why its match ended ("duration reached", "empty server timed out",
+//                   "drained after a stop signal")
 //   crates[]        id and position [x, y, z] (m) of every crate at the end
 //   timeline[]      server and headless client: one sample per second of ticks (apps/common/timeline.h),
 //                   at most 3600 (the oldest dropped): t (s of uptime), tick, serverTick (client: origin

@@ -102,8 +102,9 @@ int main(int argc, char** argv) {
         timeline.poll();
         if (player && player->bot() && idleLast > 0 && duration > 0)
           player->bot()->setIdle(elapsed >= duration - idleLast);
-        if (peer->disconnected()) return true; // said below: refused, or the server lost
-        if (!peer->net().joined() && elapsed > joinTimeout) {
+        if (peer->disconnected()) return true; // said below: refused, lost, or the server ended the game
+        // Never welcomed (not: no longer joined; a server that ended the match is not a join failure).
+        if (peer->net().localPeer() == ferrum::kNoPeer && elapsed > joinTimeout) {
           error = "not joined after " + std::to_string(joinTimeout) + " s";
           return true;
         }
@@ -124,8 +125,12 @@ int main(int argc, char** argv) {
   std::string writeError;
   if (!statsPath.empty() && !app::writeJson(statsPath, doc, writeError) && error.empty()) error = writeError;
   if (!app::writePlayersJson(play.playersJson, tracker, writeError) && error.empty()) error = writeError;
-  // Exit codes (README): 1 whenever the run did not do what was asked.
-  if (error.empty() && lost) error = (everJoined ? "server lost: " : "could not join: ") + (reason.empty() ? "no reason given" : reason);
+  // Exit codes (README): 0 when the server itself ended the game (its match is over,
+  // it is draining) - say why; 1 whenever the run did not do what was asked.
+  if (error.empty() && lost && peer->net().serverEndedGame())
+    std::fprintf(stderr, "ferrum-client: the server ended the game: %s\n", reason.c_str());
+  else if (error.empty() && lost)
+    error = (everJoined ? "server lost: " : "could not join: ") + (reason.empty() ? "no reason given" : reason);
   if (error.empty() && !everJoined) error = "never joined";
   if (!error.empty()) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());

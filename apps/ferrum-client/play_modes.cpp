@@ -200,7 +200,9 @@ int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   hooks.stop = [&] { return stop || peer->net().disconnected(); };
   const std::string title = "client of " + basics.host + ":" + std::to_string(basics.port);
   bool ok = viewer::runViewer(viewerOptions(play, basics, title), hooks, error);
-  if (peer->net().disconnected()) { // losing the server is a failure, whatever the window did
+  if (peer->net().disconnected() && peer->net().serverEndedGame()) {
+    std::fprintf(stderr, "ferrum-client: the server ended the game: %s\n", peer->net().disconnectReason().c_str());
+  } else if (peer->net().disconnected()) { // losing the server is a failure, whatever the window did
     const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;
     std::fprintf(stderr, "ferrum-client: %s: %s\n", everJoined ? "server lost" : "could not join",
                  peer->net().disconnectReason().c_str());

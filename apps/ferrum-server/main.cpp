@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "apps/common/cli.h"
 #include "apps/common/discovery_service.h"
@@ -13,6 +14,11 @@
 #include "apps/common/stats_json.h"
 #include "apps/common/status_line.h"
 #include "apps/common/timeline.h"
+#include "apps/ferrum-server/agones_session.h"
+#include "apps/ferrum-server/http_side_door.h"
+#include "apps/ferrum-server/match.h"
+#include "apps/ferrum-server/server_monitor.h"
+#include "apps/ferrum-server/server_signals.h"
 #include "game/cubes_scenario.h"
 
 int main(int argc, char** argv) {
@@ -23,7 +29,7 @@ int main(int argc, char** argv) {
   options.net.role = ferrum::Role::Server;
   options.enet.bindHost = "0.0.0.0";
   options.enet.port = 27960;
-  double duration = 0;
+  app::MatchOptions match;
   int crates = 50;
   uint32_t seed = 1;
   bool status = false;
@@ -39,7 +45,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--max-clients", options.net.maxClients, "clients accepted at once")->capture_default_str();
   cli.add_option("--timeout-ms", options.enet.timeoutMs, "drop a silent client after this long")->capture_default_str();
-  cli.add_option("--duration", duration, "seconds to run, then exit (0: until Ctrl-C)")
+  cli.add_option("--duration", match.durationSeconds, "seconds the match lasts, then exit (0: until SIGTERM or Ctrl-C)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e7));
   cli.add_option("--crates", crates, "crates to drop into the arena")->capture_default_str()->check(CLI::Range(0, 2000));
@@ -59,6 +65,36 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--port-file", portFile, "write the bound UDP port to this file once listening");
   cli.add_flag("--status", status, "print a status line every second");
+  // Running under an orchestrator (docs/deploy.md).
+  std::string httpAddress, httpPortFile;
+  app::AgonesOptions agonesOptions;
+  double healthMaxGap = 1.0;
+  cli.add_option("--empty-timeout", match.emptyTimeoutSeconds,
+                 "end the match once the server has been empty this many seconds after its last client left "
+                 "(0: never; a server nobody joined yet waits)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--drain-seconds", match.drainSeconds,
+                 "after SIGTERM (joins refused at once), let connected clients play on this long before the "
+                 "goodbye; a second SIGTERM exits at once")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--http", httpAddress,
+                 "serve /healthz, /readyz and Prometheus /metrics on HOST:PORT (off by default; port 0: a free "
+                 "one, see --http-port-file); e.g. 127.0.0.1:9090");
+  cli.add_option("--http-port-file", httpPortFile, "write the bound HTTP port to this file once listening");
+  cli.add_option("--health-max-gap", healthMaxGap,
+                 "seconds without a finished tick after which /healthz fails and Agones Health calls stop")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--agones-health-seconds", agonesOptions.healthSeconds,
+                 "with AGONES_SDK_HTTP_PORT set (an Agones sidecar): seconds between Health calls")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cli.add_flag("--agones-player-tracking", agonesOptions.playerTracking,
+               "also report players with Agones' alpha player-tracking calls (needs its PlayerTracking gate)");
+  cli.add_flag("--debug-stall-signal", match.stallOnUsr1,
+               "testing: SIGUSR1 holds the game loop until the next SIGUSR1 (to see health checks fail)");
   app::addSimOptions(cli, options.sim);
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
@@ -71,6 +107,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
     return 2;
   }
+  // At once, not when the loop starts: a SIGTERM while starting up must drain, not kill.
+  app::server_signals::install(match.stallOnUsr1);
   options.enet.maxLinks = static_cast<size_t>(options.net.maxClients) + 8; // room to refuse politely
   auto peer = app::createHost(options, error);
   if (!peer) {
@@ -89,27 +127,65 @@ int main(int argc, char** argv) {
     game::spawnCrates(peer->net(), crates, seed);
   auto discovery = app::DiscoveryService::start(discoveryOptions, *peer, 0);
 
-  const volatile bool& stop = app::installStopSignals();
+  // The side door and the Agones sidecar see the loop only through the monitor.
+  app::ServerMonitor monitor(*peer, healthMaxGap);
+  std::unique_ptr<app::HttpSideDoor> http;
+  if (!httpAddress.empty()) {
+    std::string httpHost;
+    uint16_t httpPort = 0;
+    if (httpAddress.ends_with(":0")) { // parseHostPort refuses 0, which here means "pick one"
+      httpHost = httpAddress.substr(0, httpAddress.size() - 2);
+    } else if (!app::parseHostPort(httpAddress, httpHost, httpPort, error)) {
+      std::fprintf(stderr, "ferrum-server: --http: %s\n", error.c_str());
+      return 2;
+    }
+    http = app::HttpSideDoor::start(httpHost, httpPort, monitor, error);
+    if (!http) {
+      std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
+      return 1;
+    }
+    spdlog::info("HTTP side door on {}:{} (/healthz /readyz /metrics)", httpHost, http->port());
+    if (!httpPortFile.empty()) {
+      std::ofstream(httpPortFile + ".tmp") << http->port() << '\n';
+      std::rename((httpPortFile + ".tmp").c_str(), httpPortFile.c_str());
+    }
+  }
+  const app::LoopHeartbeat& heartbeat = monitor.heartbeat();
+  std::unique_ptr<app::AgonesClient> agones =
+      app::AgonesClient::fromEnvironment([&heartbeat] { return heartbeat.onTime(ferrum::steadySeconds()); });
+  std::optional<app::AgonesSession> agonesSession;
+  if (agones) {
+    monitor.setAgonesCounts([&agones] { return agones->counts(); });
+    agonesSession.emplace(*agones, *peer, agonesOptions, heartbeat);
+  }
+
   app::StatusLine line;
   app::Timeline timeline(*peer); // per-second samples for ferrum-demo's report
-  peer->run(
-      duration,
-      [&] {
-        if (discovery) discovery->poll(); // checked every loop turn, so answers go out within a tick
-        timeline.poll();
-        return stop;
-      },
-      [&] {
-        if (status) std::printf("%s\n", line.next(peer->net().stats(), peer->uptimeSeconds()).c_str()), std::fflush(stdout);
-      });
+  app::MatchHooks hooks;
+  hooks.everyTurn = [&] {
+    if (discovery) discovery->poll(); // checked every loop turn, so answers go out within a tick
+    timeline.poll();
+    monitor.poll();
+    if (agonesSession) agonesSession->poll();
+  };
+  hooks.everySecond = [&] {
+    if (status) std::printf("%s\n", line.next(peer->net().stats(), peer->uptimeSeconds()).c_str()), std::fflush(stdout);
+  };
+  hooks.drainStarted = [&] { monitor.publish(); }; // /readyz fails from now on
+  const app::MatchEnd end = app::runMatch(*peer, match, hooks);
+  spdlog::info("match over: {}", app::matchEndName(end));
 
   // Statistics first: they describe the run, not the goodbye.
+  monitor.publish();
   nlohmann::json doc = app::statsJson(*peer);
   doc["timeline"] = timeline.toJson();
-  peer->net().shutdown();
+  doc["matchEnd"] = app::matchEndName(end);
+  peer->net().shutdown(); // goodbye: "draining" after a stop signal, else "server shut down"
+  bool ok = true;
   if (!statsPath.empty() && !app::writeJson(statsPath, doc, error)) {
     std::fprintf(stderr, "ferrum-server: %s\n", error.c_str());
-    return 1;
+    ok = false;
   }
-  return 0;
+  if (agonesSession) agonesSession->matchEnded();
+  return ok ? 0 : 1;
 }

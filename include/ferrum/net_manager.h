@@ -70,12 +70,21 @@ public:
 
   /// Says goodbye to every link and waits (bounded by shutdownWaitMs) for delivery.
   void shutdown();
+  /// Server: the operator is stopping it. From now on new clients are refused, and
+  /// shutdown() tells connected ones the server is draining (a reason they can show,
+  /// and a hint to go elsewhere) instead of that the match ended. Clients already in
+  /// keep playing until then.
+  void drain() { m_draining = true; }
+  bool draining() const { return m_draining; }
 
   /// Client: true once the server's welcome arrived; server: always true.
   bool joined() const { return m_joined; }
   /// Client: true after the server closed the link or refused us.
   bool disconnected() const { return m_disconnected; }
   const std::string& disconnectReason() const { return m_disconnectReason; }
+  /// Client: the server ended the game itself (it shut down or is draining) after
+  /// welcoming us: a clean end, unlike a timeout, a kick or a refusal.
+  bool serverEndedGame() const { return m_serverEndedGame; }
   PeerId localPeer() const { return m_group.localPeer(); }
   uint32_t tick() const { return m_tick; }
   const NetConfig& config() const { return m_config; }
@@ -86,6 +95,9 @@ public:
   // detaches on destruction), called in the order they were added.
   /// At the start of every tick, before any controller runs: set inputs here.
   Signal<uint32_t> onTick;
+  /// At the end of every tick, after the physics step and any send: what ran between
+  /// onTick and onTickEnd is the tick's whole cost (a server's metrics time it).
+  Signal<uint32_t> onTickEnd;
   /// Client: once, when the server's welcome arrives (`self` is our slot).
   Signal<PeerId> onJoined;
   /// Server: a client joined or left (left includes timed out and kicked).
@@ -147,7 +159,9 @@ private:
   bool m_joined = false;
   bool m_disconnected = false;
   bool m_leaving = false;
+  bool m_draining = false;
   std::string m_disconnectReason;
+  bool m_serverEndedGame = false;
   std::string m_typeTableDifference; ///< client: how the server's type table differs, when it refuses ours
   uint32_t m_tick = 0;
   int64_t m_stampOffset = 0; ///< client: server tick minus ours, as stamped (sticky)

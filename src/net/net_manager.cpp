@@ -69,6 +69,7 @@ void NetManager::runTick() {
   m_group.step();
   removeNonFinite();
   if (m_limiter->tick()) sendState();
+  onTickEnd.emit(m_tick);
 }
 
 // The last line of defence: whatever got past the referee and the types' checks, a
@@ -362,8 +363,9 @@ void NetManager::despawnLocal(EntityId id) {
 
 void NetManager::shutdown() {
   m_leaving = true;
-  const auto reason = m_config.role == Role::Server ? wire::DisconnectReason::ServerShutdown
-                                                    : wire::DisconnectReason::Leaving;
+  const auto reason = m_config.role == Role::Client ? wire::DisconnectReason::Leaving
+                      : m_draining                  ? wire::DisconnectReason::Draining
+                                                    : wire::DisconnectReason::ServerShutdown;
   for (auto& [link, remote] : m_remotes) m_transport.disconnect(link, wire::packDisconnect(reason));
   m_transport.flush();
   // Bounded: wait for the goodbyes to be acknowledged, then give up.

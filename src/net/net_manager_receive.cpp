@@ -67,6 +67,7 @@ void NetManager::onConnected(const TransportEvent& event) {
     ++m_counters.connectionsRefused;
     m_transport.disconnect(event.link, wire::packDisconnect(reason, detail));
   };
+  if (m_draining) return refuse(wire::DisconnectReason::Draining, 0, "the server is draining (shutting down)");
   if (proto != protocolVersion())
     return refuse(wire::DisconnectReason::ProtocolMismatch, protocolVersion(),
                   fmt::format("client speaks protocol {}, this server speaks {}", proto, protocolVersion()));
@@ -170,6 +171,10 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     m_joined = false;
     if (m_leaving) return; // our own goodbye, acknowledged
     const uint16_t detail = wire::disconnectDetail(event.data);
+    // Welcomed once, then told goodbye because the server itself is ending (not lost,
+    // not kicked): the game is over, cleanly.
+    m_serverEndedGame = localPeer() != kNoPeer && (reason == wire::DisconnectReason::ServerShutdown ||
+                                                   reason == wire::DisconnectReason::Draining);
     switch (reason) {
     case wire::DisconnectReason::ProtocolMismatch:
       m_disconnectReason = fmt::format("server refused us: protocol version mismatch (server speaks {}, we speak {})",

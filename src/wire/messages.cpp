@@ -15,6 +15,7 @@ std::string describe(DisconnectReason reason) {
   case DisconnectReason::ServerShutdown: return "server shut down";
   case DisconnectReason::TooSlow: return "dropped: too far behind (backlog limit)";
   case DisconnectReason::TypeTableMismatch: return "type table mismatch";
+  case DisconnectReason::Draining: return "server is shutting down (draining): join another server";
   }
   return "unknown reason";
 }

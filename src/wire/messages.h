@@ -34,6 +34,7 @@ enum class DisconnectReason : uint8_t {
   ServerShutdown = 6,
   TooSlow = 7, ///< the server's backlog to this client passed its limit
   TypeTableMismatch = 8, ///< its hello's type table is not the server's (a TypeTable message says how)
+  Draining = 9, ///< the server is being stopped by its operator: no new joins, goodbye to the rest
 };
 constexpr uint32_t packDisconnect(DisconnectReason r, uint16_t detail = 0) {
   return (uint32_t{detail} << 8) | static_cast<uint8_t>(r);

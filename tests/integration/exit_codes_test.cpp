@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/process.h"
@@ -71,17 +73,36 @@ TEST(ExitCodes, AClientThatNeverJoinsFails) {
 TEST(ExitCodes, AClientThatLosesItsServerFailsAndSaysSo) {
   const fs::path dir = scratchDir("exit-server-lost");
   ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                       (dir / "port").string(), "--crates", "5"},
+                      "/dev/null", "/dev/null");
+  const std::string port = waitForWord(dir / "port", 20);
+  ASSERT_FALSE(port.empty());
+  // The server vanishes without a goodbye (SIGKILL) well inside the client's join
+  // timeout, which used to make the client exit 0.
+  ChildProcess client({(kApps / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration", "60",
+                       "--join-timeout", "30", "--stats-json", (dir / "client.json").string()},
+                      "/dev/null", dir / "err");
+  // Kill the server once the client has joined (its log says so on stderr).
+  for (int i = 0; i < 200 && readText(dir / "err").find("joined as client") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_NE(readText(dir / "err").find("joined as client"), std::string::npos) << readText(dir / "err");
+  server.wait(0); // SIGKILL
+  EXPECT_EQ(client.wait(60), 1);
+  EXPECT_NE(readText(dir / "err").find("server lost"), std::string::npos) << readText(dir / "err");
+  EXPECT_EQ(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
+}
+
+TEST(ExitCodes, AClientWhoseServerEndsTheGameIsDoneAndSaysWhy) {
+  const fs::path dir = scratchDir("exit-server-ended");
+  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
                        (dir / "port").string(), "--duration", "4", "--crates", "5"},
                       "/dev/null", "/dev/null");
   const std::string port = waitForWord(dir / "port", 20);
   ASSERT_FALSE(port.empty());
-  // The client would stay 60 s; the server leaves after 4 s, well inside the client's
-  // join timeout, which used to make the client exit 0.
   ChildProcess client({(kApps / "ferrum-client").string(), "--connect", "127.0.0.1:" + port, "--duration", "60",
                        "--join-timeout", "30"},
                       "/dev/null", dir / "err");
   EXPECT_EQ(server.wait(60), 0);
-  EXPECT_EQ(client.wait(60), 1);
-  EXPECT_NE(readText(dir / "err").find("server lost"), std::string::npos) << readText(dir / "err");
-  EXPECT_EQ(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
+  EXPECT_EQ(client.wait(60), 0) << readText(dir / "err");
+  EXPECT_NE(readText(dir / "err").find("the server ended the game"), std::string::npos) << readText(dir / "err");
 }

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "ferrum/host.h"
 #include "tests/support/probe_controller.h"
@@ -122,4 +125,65 @@ TEST(Host, ASpawnWithANonFiniteStateIsRefusedLocally) {
   EXPECT_TRUE(server->net().spawn(kProbeType, bad).isNull());
   EXPECT_EQ(server->group().size(), 0u);
   EXPECT_FALSE(server->net().spawn(kProbeType, {}).isNull());
+}
+
+// A draining server (its operator is stopping it) refuses newcomers and says goodbye
+// to the clients still in with a reason they can show.
+TEST(Host, DrainingServerRefusesJoinsAndTellsClientsWhy) {
+  MemoryNetwork network;
+  double now = 0;
+  std::string error;
+  HostDef serverDef = probeGame(Role::Server, network, 1), inDef = probeGame(Role::Client, network, 2),
+          lateDef = probeGame(Role::Client, network, 3);
+  serverDef.clock = inDef.clock = lateDef.clock = [&] { return now; };
+  auto server = Host::create(serverDef, error);
+  auto in = Host::create(inDef, error);
+  auto late = Host::create(lateDef, error);
+  ASSERT_TRUE(server && in && late) << error;
+  auto pump = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 600 && !done(); ++i) {
+      now += 1.0 / 60;
+      server->step(0);
+      in->step(0);
+      late->step(0);
+    }
+    return done();
+  };
+  ASSERT_TRUE(in->connect("mem", 1));
+  ASSERT_TRUE(pump([&] { return in->joined(); }));
+
+  server->net().drain();
+  EXPECT_TRUE(server->net().draining());
+  ASSERT_TRUE(late->connect("mem", 1));
+  ASSERT_TRUE(pump([&] { return late->disconnected(); }));
+  EXPECT_FALSE(late->joined());
+  EXPECT_NE(late->net().disconnectReason().find("shutting down"), std::string::npos) << late->net().disconnectReason();
+  EXPECT_EQ(server->net().stats().counters.connectionsRefused, 1u);
+  EXPECT_TRUE(in->joined()) << "clients already in keep playing until the goodbye";
+
+  server->shutdown();
+  ASSERT_TRUE(pump([&] { return in->disconnected(); }));
+  EXPECT_NE(in->net().disconnectReason().find("draining"), std::string::npos) << in->net().disconnectReason();
+}
+
+TEST(Host, TickEndFollowsEveryTickStart) {
+  MemoryNetwork network;
+  double now = 0;
+  HostDef def = probeGame(Role::Server, network, 1);
+  def.clock = [&] { return now; };
+  std::string error;
+  auto host = Host::create(def, error);
+  ASSERT_TRUE(host) << error;
+  std::vector<std::pair<char, uint32_t>> seen;
+  Subscription start = host->net().onTick.listen([&](uint32_t t) { seen.push_back({'s', t}); });
+  Subscription end = host->net().onTickEnd.listen([&](uint32_t t) { seen.push_back({'e', t}); });
+  for (int i = 0; i < 10; ++i) {
+    now += 1.0 / 60;
+    host->frame(now);
+  }
+  ASSERT_GE(seen.size(), 2u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].first, i % 2 == 0 ? 's' : 'e') << i;
+    EXPECT_EQ(seen[i].second, seen[i - i % 2].second) << i;
+  }
 }
