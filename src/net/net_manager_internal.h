@@ -48,6 +48,10 @@ inline float budgetBytesPerSend(const NetConfig& config) {
   return config.budgetKbps * 1000.0f / 8.0f / static_cast<float>(config.sendHz);
 }
 
+/// Server: how far ahead of its own tick a client's origin tick may be (clients are
+/// aligned at the welcome; this is room for their clock's drift and jitter, 4 s at 60 Hz).
+constexpr int32_t kMaxOriginLeadTicks = 240;
+
 struct NetManager::EntityNet {
   uint32_t lastOriginTick = 0;
   uint32_t lastAcceptedTick = 0; ///< server side: our tick when its last block was accepted

@@ -479,6 +479,14 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
       ++from.stats.stale;
       continue;
     }
+    // A client's ticks run on the server's count since its welcome: one far ahead of
+    // ours is a jumped clock, a flipped bit or a cheat. Kept, it would be the entity's
+    // newest clock and make every honest block after it look stale.
+    if (isServer && static_cast<int32_t>(packet.header.originTick - m_tick) > kMaxOriginLeadTicks) {
+      ++from.stats.rejected;
+      violation(from, "state stamped far ahead of the server's clock");
+      continue;
+    }
     EntityNet& net = m_entityNet[block.id];
     if (net.hasTick && static_cast<int32_t>(packet.header.originTick - net.lastOriginTick) <= 0) {
       ++from.stats.stale;

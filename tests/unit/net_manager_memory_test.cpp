@@ -24,7 +24,7 @@ struct MemPeer {
   EntityGroup* group = nullptr;
   NetManager* net = nullptr;
 
-  MemPeer(MemoryTransport& t, Role role) {
+  MemPeer(Transport& t, Role role) {
     HostDef def;
     def.types.add(kProbeType, probeType());
     def.net.role = role;
@@ -316,4 +316,83 @@ TEST(NetManagerAcks, TheServersOwnPacketsAreNumberedApartFromTheOnesItForwards) 
     for (size_t i = 1; i < seq.size(); ++i)
       EXPECT_EQ(static_cast<uint16_t>(seq[i] - seq[i - 1]), 1u) << "origin " << int(origin) << " at " << i;
   }
+}
+
+namespace {
+
+/// Passes everything through, except that while `forge` is set it stamps the state
+/// packets it sends with an origin tick 2^30 ahead: a client whose clock jumps (or a
+/// bit-flipping relay, or a cheat).
+class ClockForger final : public Transport {
+public:
+  explicit ClockForger(Transport& inner) : m_inner(inner) {}
+  bool forge = false;
+
+  bool service(TransportEvent& event, uint32_t timeoutMs) override { return m_inner.service(event, timeoutMs); }
+  void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) override {
+    wire::StatePacket packet;
+    if (!forge || channel != Channel::State || !wire::readStatePacket(bytes, packet)) {
+      m_inner.send(link, channel, bytes);
+      return;
+    }
+    packet.header.originTick += 1u << 30;
+    WriteStream out(bytes.size() + 64);
+    packet.header.serialize(out);
+    for (const wire::StateBlock& block : packet.blocks) wire::writeBlock(out, block);
+    wire::writeEnd(out);
+    const std::vector<uint8_t> forged = out.take();
+    m_inner.send(link, channel, forged);
+  }
+  LinkId connect(const std::string& host, uint16_t port, uint32_t data) override {
+    return m_inner.connect(host, port, data);
+  }
+  void disconnect(LinkId link, uint32_t reason) override { m_inner.disconnect(link, reason); }
+  void disconnectWhenSent(LinkId link, uint32_t reason) override { m_inner.disconnectWhenSent(link, reason); }
+  void flush() override { m_inner.flush(); }
+  LinkStats stats(LinkId link) const override { return m_inner.stats(link); }
+
+private:
+  Transport& m_inner;
+};
+
+} // namespace
+
+// One packet stamped far in the future must not become the entity's clock: it used to
+// be stored as the newest origin tick, after which every honest block was "stale" and
+// the owner's entity froze for everyone for the rest of the match.
+TEST(NetManagerTrust, AnOriginTickFromTheFutureIsRefusedAndNeverFreezesTheEntity) {
+  MemoryNetwork network;
+  MemoryTransport& serverT = network.endpoint(1);
+  ClockForger forger(network.endpoint(2));
+  MemPeer server{serverT, Role::Server};
+  MemPeer a{forger, Role::Client};
+  double now = 0;
+  auto tick = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      now += 1.0 / 60;
+      for (MemPeer* p : {&server, &a}) p->net->frame(now);
+      for (MemPeer* p : {&server, &a}) p->net->service(0);
+    }
+  };
+  ASSERT_TRUE(a.net->connect("mem", 1));
+  tick(3);
+  ASSERT_TRUE(a.net->joined());
+  const EntityId id = a.net->spawn(kProbeType, {});
+  a.probe(id).value = 1;
+  tick(4);
+  ASSERT_EQ(server.probe(id).received, 1u);
+
+  forger.forge = true;
+  a.probe(id).value = 2;
+  tick(4);
+  forger.forge = false;
+  EXPECT_EQ(server.probe(id).received, 1u) << "the forged blocks were not applied";
+  uint64_t rejected = 0;
+  for (const auto& p : server.net->stats().peers)
+    if (p.slot == a.net->localPeer()) rejected = p.rejected;
+  EXPECT_GT(rejected, 0u) << "counted as rejected";
+
+  a.probe(id).value = 3;
+  tick(4);
+  EXPECT_EQ(server.probe(id).received, 3u) << "honest blocks after it still count";
 }
