@@ -27,7 +27,12 @@ struct Explosion {
 } // namespace
 
 GrenadeController::GrenadeController(uint32_t fuseTicks)
-    : RigidBodyController(crateQuantization()), m_fuseTicks(fuseTicks) {}
+    : RigidBodyController(crateQuantization()), m_fuseTicks(fuseTicks) {
+  // A thrown grenade flies under 25 m/s plus what it gains falling; a blast can push
+  // it faster for a moment. The server refuses an owner's claims beyond that, and
+  // jumps (it used to forward a grenade moved between arena corners at 48 m/s).
+  setRemoteLimits(kMaxGrenadeClaimSpeed, 1.5f);
+}
 
 // The block: the body's state at crate precision, then the fuse in ticks (0..600).
 void GrenadeController::serializeExtra(ferrum::WriteStream& out) const {

@@ -18,6 +18,7 @@ constexpr uint32_t kDefaultFuseTicks = 120; ///< 2 s at 60 Hz
 constexpr float kThrowReach = 3.0f;      ///< a grenade must appear this close to its thrower
 constexpr float kMaxThrowSpeed = 25.0f;  ///< m/s
 constexpr float kMaxThrowSpin = 50.0f;   ///< rad/s: a hand cannot spin it faster
+constexpr float kMaxGrenadeClaimSpeed = 40.0f; ///< m/s the server accepts from a grenade's owner
 
 class GrenadeController final : public ferrum::RigidBodyController {
 public:

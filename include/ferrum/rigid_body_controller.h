@@ -41,6 +41,11 @@ public:
   /// RemoteBody::Kinematic; the authority's own body is always dynamic.
   void onAuthorityChanged() final;
 
+  /// Server, for a client-owned entity: with limits declared (setRemoteLimits), a
+  /// claim faster than the limit, or further from the owner's previous accepted claim
+  /// than limit x elapsed + slack (a teleport), is rejected. Without: accepted.
+  Verdict checkRemoteState(const ReadStream& block, float elapsedSeconds, WriteStream& corrected) override;
+
   const RigidQuantization& quantization() const { return m_quantization; }
   RemoteBody remoteBody() const { return m_remoteBody; }
 
@@ -64,6 +69,13 @@ protected:
     (void)effects;
   }
 
+  /// What the server lets a client owner claim for this entity (see checkRemoteState):
+  /// m/s, and m of slack per update. A type a client may spawn should declare them.
+  void setRemoteLimits(float maxSpeed, float slackMeters) {
+    m_maxRemoteSpeed = maxSpeed;
+    m_remoteSlack = slackMeters;
+  }
+
   /// How the remote view carries a state forward when extrapolating or predicting
   /// (unset: straight along its velocities). Set it once, e.g. in the constructor.
   void setAdvance(RemoteView::Advance advance) { m_view.setAdvance(std::move(advance)); }
@@ -76,6 +88,10 @@ private:
   const RigidQuantization& m_quantization;
   RemoteBody m_remoteBody;
   RemoteView m_view; ///< how a peer that does not simulate the entity shows it
+  float m_maxRemoteSpeed = 0; ///< 0: no limits declared
+  float m_remoteSlack = 0;
+  bool m_hasClaim = false;
+  Vec3 m_lastClaim; ///< server: the owner's last accepted position
 };
 
 } // namespace ferrum

@@ -47,6 +47,24 @@ void RigidBodyController::showThroughView(bool arrived) {
     e.setReceivedTransform(Transform{newest->position, newest->orientation});
 }
 
+Controller::Verdict RigidBodyController::checkRemoteState(const ReadStream& block, float elapsedSeconds,
+                                                          WriteStream& corrected) {
+  (void)corrected;
+  if (m_maxRemoteSpeed <= 0) return Verdict::Accept;
+  ReadStream in = block;
+  RigidState claim;
+  if (!serializeRigidState(in, claim, m_quantization)) return Verdict::Reject;
+  // From the owner's previous accepted claim, not from our copy (a remote view that
+  // lags): an honest owner's steps fit; a jump across the level does not.
+  const Vec3 from = m_hasClaim ? m_lastClaim : entity().body().position();
+  const float reach = m_maxRemoteSpeed * elapsedSeconds + m_remoteSlack;
+  if (!((claim.position - from).length() <= reach) || !(claim.linearVelocity.length() <= m_maxRemoteSpeed))
+    return Verdict::Reject;
+  m_lastClaim = claim.position;
+  m_hasClaim = true;
+  return Verdict::Accept;
+}
+
 void RigidBodyController::onAuthorityChanged() {
   entity().body().setKinematic(!isLocalAuthority() && m_remoteBody == RemoteBody::Kinematic);
 }

@@ -142,6 +142,28 @@ TEST(Trust, AnAbsurdSpinIsRefusedAndNothingTurnsToNaN) {
     });
 }
 
+// After a legal throw the owner simulates its grenade; the server used to check only
+// the spawn, so the owner could then move it anywhere. Jumps are refused now.
+TEST(Trust, AGrenadeMovedAcrossTheArenaAfterItsThrowIsRefused) {
+  Match m;
+  ASSERT_TRUE(m.ready());
+  SpawnState thrown = m.besideCheat();
+  thrown.variant = 600; // a long fuse: it must outlive the test
+  const EntityId id = m.cheat->net->spawn(game::kGrenadeType, thrown);
+  ASSERT_FALSE(id.isNull());
+  ASSERT_TRUE(pumpUntil(m.all, [&] { return m.server->group->find(id) != nullptr; }, 300));
+  testing_support::pumpTicks(m.all, 10);
+  const PeerId cheatSlot = m.cheat->net->localPeer();
+  const uint64_t rejectedBefore = statsOf(m.server->net->stats(), cheatSlot).rejected;
+  const Vec3 corner{18, 1, 18};
+  ASSERT_TRUE(pumpUntil(m.all, [&] {
+    if (Entity* g = m.cheat->group->find(id)) g->body().setTransform({corner, {}}); // the cheat's teleport
+    return statsOf(m.server->net->stats(), cheatSlot).rejected >= rejectedBefore + 5;
+  }, 300));
+  ASSERT_NE(m.server->group->find(id), nullptr);
+  EXPECT_GT(distance(m.server->group->find(id)->body().position(), corner), 5.0f) << "the server never took the jump";
+}
+
 TEST(Trust, RepeatedViolationsDisconnectThePeerWithAReason) {
   NetConfig strict;
   strict.maxViolations = 10;
