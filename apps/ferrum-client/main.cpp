@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.net.protocolOverride = protocol;
-  if (app::wantsPlayMode(play)) return app::runPlayMode(play, {options, host, port, duration, botSeed, statsPath});
+  if (app::wantsPlayMode(play)) return app::runPlayMode(play, {options, host, port, duration, botSeed, statsPath, joinTimeout});
   auto peer = app::createHost(options, error);
   if (!peer) {
     std::fprintf(stderr, "ferrum-client: %s\n", error.c_str());

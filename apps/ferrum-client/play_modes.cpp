@@ -197,10 +197,18 @@ int runViewClient(const PlayOptions& play, const ClientBasics& basics) {
   // A client's transport has one link, the server, and it is the first it made.
   hooks.lossRatio = [&] { return peer->transport().stats(1).lossRatio; };
   hooks.everyFrame = [&] { tracker.sample(peer->group()); };
-  hooks.stop = [&] { return stop || peer->net().disconnected(); };
+  bool gaveUp = false; // --join-timeout holds for the window too
+  hooks.stop = [&] {
+    if (!peer->joined() && peer->net().localPeer() == ferrum::kNoPeer && peer->uptimeSeconds() > basics.joinTimeout)
+      gaveUp = true;
+    return stop || gaveUp || peer->net().disconnected();
+  };
   const std::string title = "client of " + basics.host + ":" + std::to_string(basics.port);
   bool ok = viewer::runViewer(viewerOptions(play, basics, title), hooks, error);
-  if (peer->net().disconnected() && peer->net().serverEndedGame()) {
+  if (gaveUp) {
+    std::fprintf(stderr, "ferrum-client: not joined after %g s (--join-timeout)\n", basics.joinTimeout);
+    ok = false;
+  } else if (peer->net().disconnected() && peer->net().serverEndedGame()) {
     std::fprintf(stderr, "ferrum-client: the server ended the game: %s\n", peer->net().disconnectReason().c_str());
   } else if (peer->net().disconnected()) { // losing the server is a failure, whatever the window did
     const bool everJoined = peer->net().localPeer() != ferrum::kNoPeer;

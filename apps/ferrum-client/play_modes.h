@@ -50,6 +50,7 @@ struct ClientBasics {
   double duration = 0;
   uint32_t botSeed = 1;
   std::string statsPath;
+  double joinTimeout = 10; ///< s: a window still not welcomed after this gives up
 };
 
 /// Runs the chosen mode; returns the process exit code.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,4 +106,21 @@ TEST(ExitCodes, AClientWhoseServerEndsTheGameIsDoneAndSaysWhy) {
   EXPECT_EQ(server.wait(60), 0);
   EXPECT_EQ(client.wait(60), 0) << readText(dir / "err");
   EXPECT_NE(readText(dir / "err").find("the server ended the game"), std::string::npos) << readText(dir / "err");
+}
+
+// The window honours --join-timeout too: it used to show an empty arena forever.
+TEST(ExitCodes, AWindowThatNeverJoinsGivesUpAtItsJoinTimeout) {
+  const fs::path dir = scratchDir("exit-window-never-joined");
+  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                       (dir / "port").string(), "--duration", "0.5", "--crates", "0"},
+                      "/dev/null", "/dev/null");
+  const std::string port = waitForWord(dir / "port", 20);
+  ASSERT_FALSE(port.empty());
+  ASSERT_EQ(server.wait(30), 0);
+  setenv("SDL_VIDEODRIVER", "offscreen", 1);     // no display needed
+  setenv("ASAN_OPTIONS", "detect_leaks=0", 1);   // Mesa's unload leaks (see play_test.cpp)
+  EXPECT_EQ(exitCodeOf({"ferrum-client", "--view", "--mute", "--connect", "127.0.0.1:" + port, "--join-timeout", "1"},
+                       dir / "err", 60),
+            1);
+  EXPECT_NE(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
 }
