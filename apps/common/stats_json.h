@@ -8,7 +8,7 @@
 //   joined          client: the server's welcome arrived (server: true)
 //   disconnectReason  client: why the link closed ("" if it did not)
 //   liveEntities    entities alive at the end; entitiesByType: the same per type name
-//   entitiesSeen    distinct entities this peer ever had
+//   entitiesSeen    entities ever created on this peer (EntityGroup::spawnedCount)
 //   counters        NetCounters (clientsJoined, clientsLeft, clientsTimedOut, ...)
 //   effects         client-side effects shown, per kind
 //   peers[]         per remote peer: id, rttMs, packetsSent, packetsReceived,
