@@ -48,6 +48,9 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
       const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
       if (!refreshDue) continue; // the receiver has exactly this
     }
+    // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
+    // for it (up to m_resendTicks) before sending the same again.
+    if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += weight(b.id) * (unchanged ? 0.1f : 1.0f);
     m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr));

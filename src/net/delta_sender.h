@@ -55,6 +55,9 @@ public:
       : m_refreshTicks(refreshTicks), m_framing(framing) {}
 
   static constexpr uint32_t kMaxRefreshDoublings = 5;
+  /// An unchanged block already sent and not yet acknowledged is sent again only once
+  /// this many ticks passed since (0: in every packet until acknowledged).
+  void setResendTicks(uint32_t ticks) { m_resendTicks = ticks; }
 
   /// An entity's layout, or nullptr (always sent whole).
   using LayoutOf = std::function<const FieldLayout*(EntityId)>;
@@ -117,6 +120,7 @@ private:
                           const FieldLayout* layout) const;
 
   uint32_t m_refreshTicks;
+  uint32_t m_resendTicks = 0;
   Framing m_framing;
   std::unordered_map<EntityId, EntityState> m_entities;
   std::array<SentPacket, kRing> m_sent{};

@@ -185,6 +185,10 @@ void NetManager::sendState() {
       continue;
     }
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
+    // An ack takes a round trip plus the receiver's send interval to come back; a
+    // resend before that only repeats what is probably on its way.
+    remote->delta->setResendTicks(static_cast<uint32_t>(std::ceil(
+        (remote->stats.rttMs / 1000.0 * 1.25 + 2.0 / m_config.sendHz) * m_config.tickHz)));
     size_t budgetBytes = m_config.maxPacketBytes;
     if (bytesPerSend > 0) {
       remote->budget.refill(m_sends);
