@@ -4,7 +4,6 @@
 // delta + priority encoder with simulated acks.
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -46,11 +45,7 @@ public:
   }
   virtual ~Pipeline() = default;
   /// Called for every simulated frame; sends a packet on this pipeline's rate.
-  virtual void frame(const Frame& f, long index);
-  /// After the last frame (a pipeline that needs to drain or check does it here).
-  virtual void finish() {}
-  /// Adds this pipeline's own figures to its JSON row.
-  virtual void report(nlohmann::json& j) const { (void)j; }
+  void frame(const Frame& f, long index);
   const PipelineStats& stats() const { return m_stats; }
 
 protected:

@@ -42,11 +42,7 @@ size_t idBits(EntityId previous, EntityId id) {
 }
 
 size_t lengthBits(uint32_t previousBits, uint32_t bits) {
-  return bits == previousBits ? 1 : 1 + expGolombBits(bits, kLengthOrder);
-}
-
-size_t codingBits(uint16_t baselineAge) {
-  return baselineAge == 0 ? 1 : 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
+  return bits == previousBits ? 1 : 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits));
 }
 
 // Both forms of both codes, chosen by the caller (`shortForms` false: absolute id and
@@ -68,13 +64,7 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
   out.serializeBool(same);
   if (!same) {
     uint32_t bits = block.bits;
-    serializeExpGolomb(out, bits, kLengthOrder);
-  }
-  bool delta = block.baselineAge != 0;
-  out.serializeBool(delta);
-  if (delta) {
-    uint32_t age = block.baselineAge - 1u;
-    serializeExpGolomb(out, age, kAgeOrder);
+    out.serializeUint(bits, 0, kMaxBlockBits);
   }
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
@@ -98,16 +88,8 @@ bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
   bool same = false;
   if (!in.serializeBool(same)) return false;
   block.bits = context.previousBits;
-  if (!same && !serializeExpGolomb(in, block.bits, kLengthOrder)) return false;
+  if (!same && !in.serializeUint(block.bits, 0, kMaxBlockBits)) return false;
   if (block.bits > kMaxBlockBits) return false;
-  bool delta = false;
-  if (!in.serializeBool(delta)) return false;
-  block.baselineAge = 0;
-  if (delta) {
-    uint32_t age = 0;
-    if (!serializeExpGolomb(in, age, kAgeOrder) || age >= kMaxBaselineAge) return false;
-    block.baselineAge = static_cast<uint16_t>(age + 1);
-  }
   if (!extractBits(in, block.bits, block.payload)) return false;
   context = {block.id, block.bits};
   return true;
@@ -122,14 +104,13 @@ bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context
 }
 
 size_t measureBlock(const StateBlock& block, const BlockContext& context) {
-  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) +
-         codingBits(block.baselineAge) + block.bits;
+  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) + block.bits;
 }
 
 bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false); }
 
 size_t measureBlock(const StateBlock& block) {
-  return 1 + 1 + 8 + 24 + lengthBits(~block.bits, block.bits) + codingBits(block.baselineAge) + block.bits;
+  return 1 + 1 + 8 + 24 + 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits)) + block.bits;
 }
 
 bool writeEnd(WriteStream& out) {
