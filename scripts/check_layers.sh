@@ -46,6 +46,7 @@ FILES=(
   # wire: bits, quantization, the messages
   "include/ferrum/bit_stream.h      wire"
   "include/ferrum/quantize.h        wire"
+  "include/ferrum/field_layout.h    wire"
   "src/wire/*                       wire"
   # snapshot: the cube snapshot codec (benchmarks), on the wire layer only
   "include/ferrum/snapshot_codec.h  snapshot"

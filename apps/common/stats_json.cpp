@@ -28,7 +28,8 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
                      {"correctionsSent", c.correctionsSent}, {"correctionsApplied", c.correctionsApplied},
-                     {"malformedBlocks", c.malformedBlocks}, {"eventsRaised", c.eventsRaised},
+                     {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
+                     {"deltaBlocksReceived", c.deltaBlocksReceived}, {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
                      {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved}};
   nlohmann::json effects = nlohmann::json::object();

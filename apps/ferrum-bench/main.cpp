@@ -2,6 +2,8 @@
 //   ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
+// Rows: side encoders (seed, full, the snapshot codec) and "ferrum live": two real
+// NetManagers over the in-memory transport (live_pipeline.h), at 30 packets/s.
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
 
 #include <CLI/CLI.hpp>
@@ -16,6 +18,7 @@
 
 #include "apps/common/cli.h"
 #include "frame_source.h"
+#include "live_pipeline.h"
 #include "pipelines.h"
 #include "view_error_command.h"
 
@@ -106,6 +109,8 @@ int runBandwidth(const Options& o) {
     pipelines.push_back(makeSeedPipeline(pps, SeedVariant::ChangedOnly));
     pipelines.push_back(makeFullPipeline(pps));
     pipelines.push_back(makeFerrumPipeline(pps, acks, config));
+    // The product sends at most 30 state packets/s (NetConfig::sendHz, the seed's rule).
+    if (pps <= 30) pipelines.push_back(makeLivePipeline(pps, acks, o.maxPacketBytes));
   }
 
   Frame frame, previous;
@@ -123,6 +128,7 @@ int runBandwidth(const Options& o) {
     ++index;
     if (progress && index % 100 == 0) std::fprintf(stderr, "\rferrum-bench: frame %ld", index);
   }
+  for (auto& p : pipelines) p->finish();
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
   if (!source->error().empty()) {
     std::fprintf(stderr, "ferrum-bench: %s\n", source->error().c_str());
@@ -149,7 +155,8 @@ int runBandwidth(const Options& o) {
   std::printf("%-17s %4s %9s %9s %9s %9s %8s %8s %8s %9s %9s %6s %6s\n", "encoder", "pps", "kbps mean", "p50", "p95",
               "max", "bit/cube", "enc us", "dec us", "pos err m", "ori rad", "exact", "maxB");
   for (const auto& p : pipelines) {
-    const nlohmann::json j = summarize(p->stats());
+    nlohmann::json j = summarize(p->stats());
+    p->report(j);
     exact = exact && j["exact"].get<bool>();
     std::printf("%-17s %4d %9.1f %9.1f %9.1f %9.1f %8.3f %8.1f %8.1f %9.6f %9.6f %6s %6zu\n",
                 j["encoder"].get<std::string>().c_str(), j["packets_per_second"].get<int>(), j["kbps_mean"].get<double>(),
@@ -163,23 +170,31 @@ int runBandwidth(const Options& o) {
   std::printf("(errors: objects whose receiver copy is this frame's state; with stale ones see the JSON)\n");
   // Ratios against the baselines measured in this same run, and the published reference.
   for (int pps : {60, 30}) {
-    double seed = 0, seedChanged = 0, ours = 0;
+    double seed = 0, seedChanged = 0, ours = 0, live = 0;
     for (const auto& e : report["encoders"]) {
       if (e["packets_per_second"] != pps) continue;
       if (e["encoder"] == "seed (zlib)") seed = e["kbps_mean"];
       if (e["encoder"] == "seed changed-only") seedChanged = e["kbps_mean"];
       if (e["encoder"] == "ferrum delta") ours = e["kbps_mean"];
+      if (e["encoder"] == "ferrum live") live = e["kbps_mean"];
     }
+    if (live > 0) report["live_over_seed"][std::to_string(pps)] = seed > 0 ? live / seed : 0.0;
     const double overSeed = seed > 0 ? ours / seed : 0.0;
     const double overChanged = seedChanged > 0 ? ours / seedChanged : 0.0;
     report["ferrum_over_seed"][std::to_string(pps)] = overSeed;
     report["ferrum_over_seed_changed_only"][std::to_string(pps)] = overChanged;
     std::printf("\n%d pps: ferrum / seed = %.4f, ferrum / seed changed-only = %.4f", pps, overSeed, overChanged);
+    if (live > 0) std::printf(", live / seed = %.4f", seed > 0 ? live / seed : 0.0);
+    else std::printf(", live: none (NetConfig::sendHz is at most 30)");
     if (pps == 60 && !o.input.empty() && o.loss == 0 && kReferenceKbps.count(o.baselineAge)) {
       const double ref = kReferenceKbps.at(o.baselineAge);
       report["reference_kbps"] = ref;
       report["ferrum_over_reference"] = ours / ref;
       std::printf(", ferrum / reference (%.1f kbit/s) = %.4f", ref, ours / ref);
+      if (live > 0) {
+        report["live_over_reference"] = live / ref;
+        std::printf(", live / reference = %.4f", live / ref);
+      }
     }
   }
   std::printf("\n");

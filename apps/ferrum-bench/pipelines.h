@@ -4,6 +4,7 @@
 // delta + priority encoder with simulated acks.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,11 @@ public:
   }
   virtual ~Pipeline() = default;
   /// Called for every simulated frame; sends a packet on this pipeline's rate.
-  void frame(const Frame& f, long index);
+  virtual void frame(const Frame& f, long index);
+  /// After the last frame (a pipeline that needs to drain or check does it here).
+  virtual void finish() {}
+  /// Adds this pipeline's own figures to its JSON row.
+  virtual void report(nlohmann::json& j) const { (void)j; }
   const PipelineStats& stats() const { return m_stats; }
 
 protected:

@@ -16,6 +16,7 @@
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/effects.h"
+#include "ferrum/field_layout.h"
 #include "ferrum/ids.h"
 
 namespace ferrum {
@@ -74,6 +75,12 @@ public:
     (void)corrected;
     return true;
   }
+
+  /// The shape of this controller's block, field by field, so the live path can send
+  /// only what changed against what the receiver acknowledged; nullptr (the default):
+  /// the block is always sent whole. Must be the same on every peer for a type, and
+  /// every block serverUpdate writes must fit it.
+  virtual const FieldLayout* fieldLayout() const { return nullptr; }
 
   /// The view this controller shows its entity through when another peer simulates
   /// it, or nullptr (the default). NetManager feeds it the spawn state as the first

@@ -143,6 +143,9 @@ private:
   void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
   bool refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick, wire::StateBlock& block);
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
+  void rebuildDeltas(Remote& from, wire::StatePacket& packet, bool ownSeries);
+  void forgetBaselines(EntityId id);
+  static std::vector<EntityId> needFullFor(const Remote& to);
   void removePeerEntities(PeerId slot);
   /// Charges `from` with a violation (the referee keeps score) and kicks it when the
   /// referee says so.

@@ -49,6 +49,11 @@ struct NetCounters {
   uint64_t correctionsSent = 0;     ///< server: clamped states sent back to their owner
   uint64_t correctionsApplied = 0;  ///< client: such corrections reconciled by its controller
   uint64_t malformedBlocks = 0; ///< blocks a controller refused to decode
+  /// Delta blocks that could not be rebuilt here (their baseline is not held, or the
+  /// entity is unknown or malformed against it): dropped, never applied to another
+  /// state, and the sender is asked for whole state (repaired within a round trip).
+  uint64_t baselineMismatches = 0;
+  uint64_t deltaBlocksReceived = 0; ///< blocks rebuilt from a field delta
   uint64_t eventsRaised = 0;    ///< events raised by entities this peer is authority for
   uint64_t eventsReceived = 0;  ///< events from other peers, handled here
   uint64_t authorityHandovers = 0;

@@ -37,6 +37,9 @@ public:
   /// nothing and returns false), applies it as described above, then onStateApplied.
   bool clientUpdate(const ReadStream* data, const UpdateContext& ctx) final;
   RemoteView* remoteView() final { return &m_view; }
+  /// The RigidState's fields at the type's quantization; the game's own fields
+  /// (serializeExtra) are the layout's tail.
+  const FieldLayout* fieldLayout() const final { return &m_layout; }
   /// Makes a copy of what another peer simulates kinematic when built with
   /// RemoteBody::Kinematic; the authority's own body is always dynamic.
   void onAuthorityChanged() final;
@@ -87,6 +90,7 @@ private:
 
   const RigidQuantization& m_quantization;
   RemoteBody m_remoteBody;
+  FieldLayout m_layout; ///< derived from m_quantization
   RemoteView m_view; ///< how a peer that does not simulate the entity shows it
   float m_maxRemoteSpeed = 0; ///< 0: no limits declared
   float m_remoteSlack = 0;

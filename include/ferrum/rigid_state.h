@@ -4,6 +4,7 @@
 /// body sleeps. Each controller type declares its own precision (RigidQuantization).
 
 #include "ferrum/physics_world.h"
+#include "ferrum/field_layout.h"
 #include "ferrum/quantize.h"
 
 namespace ferrum {
@@ -51,6 +52,8 @@ void applyRigidState(Body& body, const RigidState& state);
 /// not wake a sleeping body or hold an awake one from sleep; without velocities on
 /// the wire only the pose is rounded.
 void applySentStateOnAuthority(Body& body, const RigidState& sent, const RigidQuantization& q);
+/// The fields serializeRigidState writes at `q`, in order (see FieldLayout).
+FieldLayout rigidStateLayout(const RigidQuantization& q);
 /// `state` as a receiver decodes it.
 RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& q);
 

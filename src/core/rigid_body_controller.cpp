@@ -6,7 +6,7 @@
 namespace ferrum {
 
 RigidBodyController::RigidBodyController(const RigidQuantization& quantization, RemoteBody remoteBody)
-    : m_quantization(quantization), m_remoteBody(remoteBody) {}
+    : m_quantization(quantization), m_remoteBody(remoteBody), m_layout(rigidStateLayout(quantization)) {}
 
 void RigidBodyController::serverUpdate(WriteStream& out) const {
   RigidState state = captureRigidState(entity().body());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wire/field_delta.h"
+
 namespace ferrum {
 
 void ReceiveHistory::onReceived(uint16_t sequence) {
@@ -28,12 +30,16 @@ void ReceiveHistory::onReceived(uint16_t sequence) {
 
 std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire::StateBlock>& blocks,
                                                          const std::function<float(EntityId)>& weight,
-                                                         size_t budgetBits, uint32_t tick) {
+                                                         size_t budgetBits, uint32_t tick, uint16_t sequence,
+                                                         const LayoutOf& layoutOf) {
   struct Candidate {
     const wire::StateBlock* block;
     float priority;
   };
   std::vector<Candidate> candidates;
+  m_wire.clear();
+  m_raw.clear();
+  m_wire.reserve(blocks.size()); // candidates point into it: no reallocation
   for (const wire::StateBlock& b : blocks) {
     EntityState& st = m_entities[b.id];
     const bool unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
@@ -42,9 +48,14 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
       const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
       if (!refreshDue) continue; // the receiver has exactly this
     }
+    // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
+    // for it (up to m_resendTicks) before sending the same again.
+    if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += weight(b.id) * (unchanged ? 0.1f : 1.0f);
-    candidates.push_back({&b, st.priority});
+    m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr));
+    m_raw.push_back(&b);
+    candidates.push_back({&m_wire.back(), st.priority});
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.priority > b.priority; });
@@ -80,14 +91,47 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   return chosen;
 }
 
-void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sent, uint32_t tick) {
+wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+                                     const FieldLayout* layout) const {
+  if (!layout || !st.hasBaseline) return raw;
+  const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
+  // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
+  if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
+  WriteStream delta(wire::kMaxBlockBits / 8);
+  if (!wire::writeFieldDelta(delta, *layout, st.baseline.payload.data(), st.baseline.bits, raw.payload.data(),
+                             raw.bits))
+    return raw;
+  wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), age};
+  // Whole state costs one coding bit; a delta, its baseline age besides.
+  if (wire::measureBlock(coded, {}) >= wire::measureBlock(raw, {})) return raw;
+  coded.payload = delta.take();
+  return coded;
+}
+
+void DeltaSender::onNeedFull(EntityId id) {
+  auto it = m_entities.find(id);
+  if (it == m_entities.end()) return;
+  EntityState& st = it->second;
+  st.hasBaseline = false;
+  st.inFlight.clear();
+  st.sentOnce = false; // counts as changed: sent at full priority
+  st.lastAcked = false;
+}
+
+void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sentWire, uint32_t tick) {
+  ++m_sends;
   SentPacket& p = m_sent[sequence % kRing];
   p.sequence = sequence;
   p.valid = true;
   p.acked = false;
   p.entities.clear();
-  for (const wire::StateBlock* b : sent) {
+  for (const wire::StateBlock* w : sentWire) {
+    const wire::StateBlock* b = w;
+    if (!m_wire.empty() && w >= m_wire.data() && w < m_wire.data() + m_wire.size())
+      b = m_raw[static_cast<size_t>(w - m_wire.data())];
     EntityState& st = m_entities[b->id];
+    st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
+    if (st.inFlight.size() > kMaxInFlight) st.inFlight.pop_front();
     const bool unchanged = st.sentOnce && st.lastBits == b->bits && st.lastPayload == b->payload;
     if (!unchanged) {
       st.refreshes = 0;
@@ -120,8 +164,18 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     // while the ack is on its way the same block is resent (it is not acked yet), and
     // demanding the ack of the newest resend would never be met when acks take two
     // sends or more. A packet from before the last change says nothing.
-    if (it != m_entities.end() && !wire::sequenceNewer(it->second.firstSequence, sequence))
-      it->second.lastAcked = true;
+    if (it == m_entities.end()) continue;
+    EntityState& st = it->second;
+    if (!wire::sequenceNewer(st.firstSequence, sequence)) st.lastAcked = true;
+    // The receiver holds this packet's block: the newest such is the baseline, and
+    // what was sent before it is never needed again.
+    auto sent = std::find_if(st.inFlight.begin(), st.inFlight.end(), [&](const Sent& s) { return s.sequence == sequence; });
+    if (sent == st.inFlight.end()) continue;
+    if (!st.hasBaseline || wire::sequenceNewer(sequence, st.baseline.sequence)) {
+      st.baseline = std::move(*sent);
+      st.hasBaseline = true;
+    }
+    st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
 }
 

@@ -1,17 +1,21 @@
 #pragma once
-// Delta against acknowledged state, per receiver, at the block level: an entity whose
-// block is bit-for-bit the one the receiver has acknowledged (and nothing newer was
-// sent since) is not sent again, except for a refresh that backs off while the entity
-// rests (see DeltaSender). What must go out is chosen by a priority accumulator when
-// it does not all fit: every tick an entity waits, its type's weight is added, so
-// starved entities rise until they are sent.
+// Delta against acknowledged state, per receiver. An entity whose block is bit-for-bit
+// the one the receiver has acknowledged (and nothing newer was sent since) is not sent
+// again, except for a refresh that backs off while the entity rests. One that goes out
+// is coded field by field (wire/field_delta.h) against the newest of its blocks the
+// receiver acknowledged, when its type has a FieldLayout and that is smaller; else
+// whole. What must go out is chosen by a priority accumulator when it does not all
+// fit: every tick an entity waits, its type's weight is added, so starved entities
+// rise until they are sent.
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <unordered_map>
 #include <vector>
 
+#include "ferrum/field_layout.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -51,20 +55,38 @@ public:
       : m_refreshTicks(refreshTicks), m_framing(framing) {}
 
   static constexpr uint32_t kMaxRefreshDoublings = 5;
+  /// An unchanged block already sent and not yet acknowledged is sent again only once
+  /// this many ticks passed since (0: in every packet until acknowledged).
+  void setResendTicks(uint32_t ticks) { m_resendTicks = ticks; }
 
-  /// Blocks for the next packet, sorted by id, within `budgetBits` as the caller's
-  /// framing will write them. When not everything fits, the highest priorities win.
+  /// An entity's layout, or nullptr (always sent whole).
+  using LayoutOf = std::function<const FieldLayout*(EntityId)>;
+
+  /// Blocks for the next packet, `sequence`, sorted by id, within `budgetBits` as the
+  /// caller's framing will write them, each as it goes on the wire (a delta where one
+  /// is possible and smaller). When not everything fits, the highest priorities win.
+  /// The pointers stay valid until the next select(); pass them to recordSent.
   std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks,
                                               const std::function<float(EntityId)>& weight, size_t budgetBits,
-                                              uint32_t tick);
-  /// The packet `sequence` carried `sent`.
+                                              uint32_t tick, uint16_t sequence = 0, const LayoutOf& layoutOf = {});
+  /// The packet `sequence` carried `sent` (as returned by the last select()).
   void recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sent, uint32_t tick);
+  /// The receiver could not rebuild a delta of this entity (it lacks the baseline):
+  /// forget every baseline of it and send it whole, at once.
+  void onNeedFull(EntityId id);
   /// The receiver reports `ack` and the 32 sequences before it (per `ackBits`) arrived.
   void onAck(uint16_t ack, uint32_t ackBits);
   /// The entity is gone: drop what is known about it.
   void forget(EntityId id) { m_entities.erase(id); }
 
 private:
+  /// One whole block of the entity as sent in packet `sequence`.
+  struct Sent {
+    uint16_t sequence = 0;
+    uint64_t sendIndex = 0; ///< m_sends when sent: an age that never wraps
+    uint32_t bits = 0;
+    std::vector<uint8_t> payload;
+  };
   struct EntityState {
     std::vector<uint8_t> lastPayload;
     uint32_t lastBits = 0;
@@ -77,7 +99,13 @@ private:
     uint32_t lastSentTick = 0;
     uint32_t refreshes = 0; ///< sends of this same block since it last changed
     float priority = 0;
+    /// The newest block the receiver acknowledged: what deltas are coded against.
+    bool hasBaseline = false;
+    Sent baseline;
+    /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight).
+    std::deque<Sent> inFlight;
   };
+  static constexpr size_t kMaxInFlight = 64;
   struct SentPacket {
     uint16_t sequence = 0;
     bool valid = false;
@@ -87,11 +115,18 @@ private:
   static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
 
   void acknowledge(uint16_t sequence);
+  /// `raw` as it goes on the wire in packet `sequence`: a delta if possible and smaller.
+  wire::StateBlock encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+                          const FieldLayout* layout) const;
 
   uint32_t m_refreshTicks;
+  uint32_t m_resendTicks = 0;
   Framing m_framing;
   std::unordered_map<EntityId, EntityState> m_entities;
   std::array<SentPacket, kRing> m_sent{};
+  uint64_t m_sends = 0; ///< recordSent calls so far
+  std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
+  std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
 };
 
 } // namespace ferrum

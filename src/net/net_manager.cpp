@@ -190,6 +190,10 @@ void NetManager::sendState() {
     const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
     return type ? type->priority : 1.0f;
   };
+  auto layoutOf = [this](EntityId id) -> const FieldLayout* {
+    const Entity* e = m_group.find(id);
+    return e ? e->controller().fieldLayout() : nullptr;
+  };
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->referee.kicked || remote->tooSlow) continue;
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
@@ -201,14 +205,20 @@ void NetManager::sendState() {
       continue;
     }
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
+    // An ack takes a round trip plus the receiver's send interval to come back; a
+    // resend before that only repeats what is probably on its way.
+    remote->delta->setResendTicks(static_cast<uint32_t>(std::ceil(
+        (remote->stats.rttMs / 1000.0 * 1.25 + 2.0 / m_config.sendHz) * m_config.tickHz)));
     size_t budgetBytes = m_config.maxPacketBytes;
     if (bytesPerSend > 0) {
       remote->budget.refill(m_sends);
       budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budget.tokens())));
     }
-    const size_t headerBits = [] {
+    const Remote& to = *remote; // a structured binding cannot be captured (clang)
+    const size_t headerBits = [&to] {
       MeasureStream m;
       wire::StateHeader h;
+      h.needFull = needFullFor(to);
       h.serialize(m);
       return m.bits() + 1; // and the end marker
     }();
@@ -225,7 +235,7 @@ void NetManager::sendState() {
       corrected.push_back(&c);
     }
     const size_t corrections = corrected.size();
-    auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick);
+    auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick, remote->nextSequence, layoutOf);
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
@@ -247,6 +257,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   header.senderTick = stateTick;
   header.origin = origin;
   header.originTick = originTick;
+  header.needFull = needFullFor(to);
 
   WriteStream out(m_config.maxPacketBytes);
   header.serialize(out);
@@ -268,6 +279,11 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   to.stats.largestStatePacket = std::max<uint64_t>(to.stats.largestStatePacket, bytes.size());
   if (m_config.budgetKbps > 0) to.budget.spend(static_cast<float>(bytes.size()));
   return header.sequence;
+}
+
+std::vector<EntityId> NetManager::needFullFor(const Remote& to) {
+  const size_t n = std::min<size_t>(to.needFull.size(), wire::kMaxNeedFull);
+  return {to.needFull.begin(), to.needFull.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
@@ -358,6 +374,7 @@ void NetManager::applyDespawnRequests() {
 void NetManager::despawnLocal(EntityId id) {
   m_group.despawn(id);
   m_entityNet.erase(id);
+  forgetBaselines(id);
   for (auto& [link, remote] : m_remotes) remote->delta->forget(id);
 }
 
@@ -390,6 +407,15 @@ NetStats NetManager::stats() const {
   }
   s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());
   return s;
+}
+
+// Its id may be reused, or its state may now come from another sender: nothing
+// received about it before may be a baseline again.
+void NetManager::forgetBaselines(EntityId id) {
+  for (auto& [link, remote] : m_remotes) {
+    remote->baselines.forget(id);
+    std::erase(remote->needFull, id);
+  }
 }
 
 NetManager::Remote* NetManager::remoteByLink(LinkId link) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "ferrum/net_manager.h"
+#include "net/baseline_store.h"
 #include "net/delta_sender.h"
 #include "net/referee.h"
 #include "net/tick_offset.h"
@@ -24,6 +25,12 @@ struct NetManager::Remote {
   ReceiveHistory received;        ///< its own state packets we got: our acks
   ReceiveHistory receivedForwarded; ///< client side: packets the server forwarded (loss only)
   std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
+  /// Whole blocks of its own packet series, what its deltas are rebuilt against.
+  BaselineStore baselines;
+  uint64_t ownPacketsReceived = 0; ///< of its own series: when to expire old baselines
+  /// Entities whose deltas from it we could not rebuild: it is asked (in every state
+  /// packet header to it, up to wire::kMaxNeedFull) for whole state until one arrives.
+  std::vector<EntityId> needFull;
   /// Bytes of state it may be sent (when NetConfig::budgetKbps > 0): one send's worth
   /// per send, up to two saved; refilled on NetManager's count of sends.
   TokenBucket budget;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/type_table.h"
+#include "wire/field_delta.h"
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
@@ -228,6 +229,7 @@ void NetManager::removePeerEntities(PeerId slot) {
     if (type && type->onOwnerLeave == OwnerLeavePolicy::HandToServer) {
       m_group.setAuthority(id, kServerPeer);
       m_entityNet.erase(id); // a new timeline starts with the new authority
+      forgetBaselines(id);
       ++m_counters.authorityHandovers;
       broadcastReliable(wire::encodeMessage(wire::MessageType::SetAuthority, wire::SetAuthority{id, kServerPeer}),
                         slot);
@@ -303,6 +305,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (isServer || !a.serialize(in)) return malformed();
     if (m_group.setAuthority(a.id, a.authority)) {
       m_entityNet.erase(a.id);
+      forgetBaselines(a.id);
       ++m_counters.authorityHandovers;
     }
     return;
@@ -405,13 +408,16 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
-  if (!packet.blocks.empty()) onStateArrived.emit(packet.header.origin, packet.header.originTick);
-  if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
-
-  if (packet.header.origin != from.slot) {
+  for (EntityId id : packet.header.needFull) from.delta->onNeedFull(id);
+  if (m_config.role == Role::Server && packet.header.origin != from.slot) {
     ++from.stats.rejected;
     return violation(from, "state packet claiming another peer's origin");
   }
+  // A client's own series comes from the server (origin 0); what it forwards is whole.
+  rebuildDeltas(from, packet, m_config.role == Role::Server || packet.header.origin == kServerPeer);
+  if (!packet.blocks.empty()) onStateArrived.emit(packet.header.origin, packet.header.originTick);
+  if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
+
   std::vector<wire::StateBlock> forward;
   acceptBlocks(from, packet, &forward);
   if (forward.empty()) return;
@@ -426,6 +432,52 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     m_counters.blocksForwarded += forward.size();
   }
   m_transport.flush();
+}
+
+// Every block becomes whole state before anyone reads it: a delta is rebuilt against
+// the very block its sender named (by packet sequence) or dropped; what is rebuilt or
+// arrived whole is kept as a baseline for later deltas, known entity or not (a block
+// may come before its spawn). Whatever cannot be rebuilt is counted and asked for whole.
+void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool ownSeries) {
+  const uint16_t sequence = packet.header.sequence;
+  if (ownSeries && ++from.ownPacketsReceived % BaselineStore::kExpireEvery == 0)
+    from.baselines.expire(from.received.newest());
+  std::erase_if(packet.blocks, [&](wire::StateBlock& block) {
+    // Late or replayed: older than what was taken in already. A whole block goes on
+    // (the tick order check counts it stale); a delta's baseline may be gone: stale too.
+    if (ownSeries && from.baselines.hasNewer(block.id, sequence)) {
+      if (block.baselineAge == 0) return false;
+      ++from.stats.stale;
+      return true;
+    }
+    if (block.baselineAge != 0) {
+      const uint16_t baseSequence = static_cast<uint16_t>(sequence - block.baselineAge);
+      const BaselineStore::Entry* base = ownSeries ? from.baselines.find(block.id, baseSequence) : nullptr;
+      const Entity* e = m_group.find(block.id);
+      const FieldLayout* layout = e ? e->controller().fieldLayout() : nullptr;
+      WriteStream full(wire::kMaxBlockBits / 8);
+      ReadStream delta(block.payload.data(), block.bits);
+      if (!base || !layout || !wire::readFieldDelta(delta, *layout, base->payload.data(), base->bits, full) ||
+          full.bits() > wire::kMaxBlockBits) {
+        ++m_counters.baselineMismatches;
+        // Whatever we hold of it may not be what the sender thinks: start over.
+        from.baselines.forget(block.id);
+        if (std::find(from.needFull.begin(), from.needFull.end(), block.id) == from.needFull.end() &&
+            from.needFull.size() < 4 * wire::kMaxNeedFull)
+          from.needFull.push_back(block.id);
+        return true;
+      }
+      from.baselines.dropOlderThan(block.id, baseSequence);
+      block.bits = static_cast<uint32_t>(full.bits());
+      block.payload = full.take();
+      block.baselineAge = 0;
+      ++m_counters.deltaBlocksReceived;
+    } else if (ownSeries) {
+      std::erase(from.needFull, block.id);
+    }
+    if (ownSeries) from.baselines.store(block.id, sequence, block.bits, block.payload);
+    return false;
+  });
 }
 
 // The referee's verdict on a client's block, counted and charged; a clamped state goes

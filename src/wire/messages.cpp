@@ -42,7 +42,11 @@ size_t idBits(EntityId previous, EntityId id) {
 }
 
 size_t lengthBits(uint32_t previousBits, uint32_t bits) {
-  return bits == previousBits ? 1 : 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits));
+  return bits == previousBits ? 1 : 1 + expGolombBits(bits, kLengthOrder);
+}
+
+size_t codingBits(uint16_t baselineAge) {
+  return baselineAge == 0 ? 1 : 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
 }
 
 // Both forms of both codes, chosen by the caller (`shortForms` false: absolute id and
@@ -64,7 +68,13 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
   out.serializeBool(same);
   if (!same) {
     uint32_t bits = block.bits;
-    out.serializeUint(bits, 0, kMaxBlockBits);
+    serializeExpGolomb(out, bits, kLengthOrder);
+  }
+  bool delta = block.baselineAge != 0;
+  out.serializeBool(delta);
+  if (delta) {
+    uint32_t age = block.baselineAge - 1u;
+    serializeExpGolomb(out, age, kAgeOrder);
   }
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
@@ -88,8 +98,16 @@ bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
   bool same = false;
   if (!in.serializeBool(same)) return false;
   block.bits = context.previousBits;
-  if (!same && !in.serializeUint(block.bits, 0, kMaxBlockBits)) return false;
+  if (!same && !serializeExpGolomb(in, block.bits, kLengthOrder)) return false;
   if (block.bits > kMaxBlockBits) return false;
+  bool delta = false;
+  if (!in.serializeBool(delta)) return false;
+  block.baselineAge = 0;
+  if (delta) {
+    uint32_t age = 0;
+    if (!serializeExpGolomb(in, age, kAgeOrder) || age >= kMaxBaselineAge) return false;
+    block.baselineAge = static_cast<uint16_t>(age + 1);
+  }
   if (!extractBits(in, block.bits, block.payload)) return false;
   context = {block.id, block.bits};
   return true;
@@ -104,13 +122,14 @@ bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context
 }
 
 size_t measureBlock(const StateBlock& block, const BlockContext& context) {
-  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) + block.bits;
+  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) +
+         codingBits(block.baselineAge) + block.bits;
 }
 
 bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false); }
 
 size_t measureBlock(const StateBlock& block) {
-  return 1 + 1 + 8 + 24 + 1 + static_cast<size_t>(bitsRequired(kMaxBlockBits)) + block.bits;
+  return 1 + 1 + 8 + 24 + lengthBits(~block.bits, block.bits) + codingBits(block.baselineAge) + block.bits;
 }
 
 bool writeEnd(WriteStream& out) {

@@ -14,7 +14,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 5;
+constexpr uint16_t kProtocolVersion = 6;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -304,6 +304,12 @@ std::vector<uint8_t> encodeMessage(MessageType type, M message) {
 
 /// Header of every state packet. `origin` is the peer whose simulation produced the
 /// blocks and `originTick` its tick: forwarded client state keeps its owner's time.
+/// At most this many entities asked for whole state in one packet header.
+constexpr uint32_t kMaxNeedFull = 16;
+/// A delta's baseline is at most this many of the sender's packets older than the
+/// packet carrying it (far from the 16-bit wrap; receivers keep no older baselines).
+constexpr uint32_t kMaxBaselineAge = 4095;
+
 struct StateHeader {
   uint16_t sequence = 0;
   uint16_t ack = 0;      ///< newest sequence received from the other side
@@ -312,6 +318,9 @@ struct StateHeader {
   uint32_t senderTick = 0;
   PeerId origin = kServerPeer;
   uint32_t originTick = 0;
+  /// Entities whose delta blocks from the other side we could not rebuild (no such
+  /// baseline here): send them whole. Repeated until a whole block arrives.
+  std::vector<EntityId> needFull;
 
   template <class S>
   bool serialize(S& s) {
@@ -323,6 +332,21 @@ struct StateHeader {
     s.serializeBits(senderTick, 32);
     s.serializeUint(o, 0, kMaxClientPeer);
     s.serializeBits(originTick, 32);
+    bool hasNeedFull = !needFull.empty();
+    s.serializeBool(hasNeedFull);
+    if (hasNeedFull) {
+      uint32_t count = static_cast<uint32_t>(needFull.size());
+      if (!s.serializeUint(count, 1, kMaxNeedFull)) return false;
+      if constexpr (S::kReading) needFull.assign(count, kNullEntity);
+      for (EntityId& id : needFull) {
+        uint32_t slot = id.creator(), counter = id.counter();
+        s.serializeUint(slot, 0, kMaxClientPeer);
+        s.serializeUint(counter, 1, 0xFFFFFF);
+        if constexpr (S::kReading) id = EntityId::make(static_cast<PeerId>(slot), counter);
+      }
+    } else if constexpr (S::kReading) {
+      needFull.clear();
+    }
     if constexpr (S::kReading) {
       sequence = static_cast<uint16_t>(seq);
       ack = static_cast<uint16_t>(a);
@@ -338,12 +362,18 @@ struct StateBlock {
   EntityId id;
   std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
   uint32_t bits = 0;
+  /// 0: the payload is the entity's whole state. 1..kMaxBaselineAge: the payload is a
+  /// field delta (wire/field_delta.h) against the entity's state in the sender's
+  /// packet `sequence - baselineAge` (same series).
+  uint16_t baselineAge = 0;
 };
 
 constexpr uint32_t kMaxBlockBits = 8 * 1024;
 /// Exp-Golomb order of the id gap; the gap's prefix is bounded (a longer one is malformed).
 constexpr uint32_t kIdGapOrder = 2;
 constexpr int kMaxIdGapPrefix = 24;
+constexpr uint32_t kLengthOrder = 5;
+constexpr uint32_t kAgeOrder = 1;
 
 /// What the blocks already in a packet leave for the next one: the previous block's id
 /// and payload length. Writer and reader each start a fresh one per packet and pass it
@@ -352,7 +382,9 @@ constexpr int kMaxIdGapPrefix = 24;
 /// Id code: [absolute:1]; 0: [gap: Exp-Golomb order kIdGapOrder], id = previous + 1 + gap
 /// within the previous id's slot; 1: [slot:0..254][counter:1..2^24-1]. The writer
 /// takes the shorter; sorted by id, a packet's ids cost a few bits each.
-/// Length code: [same:1]; 1: as the previous block; 0: [bits:0..kMaxBlockBits].
+/// Length code: [same:1]; 1: as the previous block; 0: [bits: Exp-Golomb order
+/// kLengthOrder], at most kMaxBlockBits. Then the coding: [delta:1]; 1: [baselineAge - 1:
+/// Exp-Golomb order kAgeOrder], at most kMaxBaselineAge.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
   uint32_t previousBits = 0;

@@ -39,6 +39,12 @@ public:
     ++withData;
     return true;
   }
+  // One 32-bit field: the live path codes it as a delta against what the receiver
+  // acknowledged, so every probe test runs through the field-delta codec.
+  const FieldLayout* fieldLayout() const override {
+    static const FieldLayout layout{{FieldLayout::Field{32, -1, 2}}};
+    return &layout;
+  }
 };
 
 inline EntityType probeType() {

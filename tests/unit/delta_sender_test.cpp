@@ -256,3 +256,16 @@ TEST(DeltaSender, PriorityDecidesWhatFitsAndStarvedEntitiesRise) {
   for (uint32_t i = 1; i <= 10; ++i) EXPECT_GE(sentCount[i], 1) << "entity " << i << " starved";
   EXPECT_GT(sentCount[7], sentCount[1]);
 }
+
+TEST(DeltaSender, AnUnchangedBlockInFlightWaitsForItsAckBeforeBeingSentAgain) {
+  DeltaSender d(0);
+  d.setResendTicks(6);
+  std::vector<wire::StateBlock> blocks{block(1, 5)};
+  d.recordSent(1, d.select(blocks, kEqualWeight, kRoomy, 0), 0);
+  EXPECT_TRUE(d.select(blocks, kEqualWeight, kRoomy, 2).empty()) << "its ack is probably on the way";
+  EXPECT_EQ(d.select(blocks, kEqualWeight, kRoomy, 6).size(), 1u) << "no ack in time: sent again";
+  std::vector<wire::StateBlock> changed{block(1, 6)};
+  d.recordSent(2, d.select(changed, kEqualWeight, kRoomy, 7), 7);
+  EXPECT_EQ(d.select(std::vector<wire::StateBlock>{block(1, 7)}, kEqualWeight, kRoomy, 8).size(), 1u)
+      << "a change goes at once";
+}

@@ -60,6 +60,16 @@ TEST(FerrumBench, RecordedStreamIsExactAndBeatsTheReference) {
   // (No comparison with the seed here: 300 frames are dominated by the start-up, where
   // ferrum spreads the first full state over several capped packets.)
   EXPECT_LT((*ours)["kbps_mean"].get<double>(), 172.5);
+
+  // The product itself: two NetManagers carried every object, exactly, with deltas.
+  const nlohmann::json* live = find(report, "ferrum live", 30);
+  ASSERT_NE(live, nullptr);
+  EXPECT_TRUE((*live)["exact"].get<bool>());
+  EXPECT_EQ((*live)["missing_baselines"], 0);
+  EXPECT_GT((*live)["join_burst_bytes"].get<int>(), 0);
+  EXPECT_GT((*live)["delta_blocks"].get<int>(), (*live)["blocks_applied"].get<int>() / 2);
+  EXPECT_LE((*live)["max_packet_bytes"].get<int>(), 1200);
+  EXPECT_EQ(find(report, "ferrum live", 60), nullptr) << "the product sends at most 30 state packets/s";
 }
 
 TEST(FerrumBench, CubeScenarioIsExactUnderTheCapAndATenthOfTheSeed) {

@@ -125,8 +125,9 @@ TEST(StatePacket, SortedNeighboursCostAFewBitsOfFraming) {
     framing += measureBlock(b, context) - b.bits;
     context = {b.id, b.bits};
   }
-  EXPECT_LE(framing, 30u * 13) << "more:1, a gap of 29 (1 + 9 bits), same length:1";
-  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 49u) << "the standalone form: 1 + 33 + 15";
+  EXPECT_LE(framing, 30u * 14) << "more:1, a gap of 29 (1 + 9 bits), same length:1, whole state:1";
+  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 42u)
+      << "the standalone form: more:1, absolute id 1 + 32, length 1 + 6 (Exp-Golomb order 5 of 29), whole state:1";
 }
 
 TEST(StatePacket, EveryTruncationIsRejected) {
@@ -197,10 +198,12 @@ TEST(StatePacket, GapsCountFromTheNullIdAtTheStartOfAPacket) {
   put(w, 0, 1);
   put(w, 0b001, 3); // Exp-Golomb order 2 of 0: [1][00] -> counter 1
   put(w, 1, 1);     // same length as "before the first block": 0 bits
+  put(w, 0, 1);     // whole state
   put(w, 1, 1);
   put(w, 0, 1);
   put(w, 0b111, 3); // gap 3 -> counter 5
   put(w, 1, 1);
+  put(w, 0, 1);     // whole state
   put(w, 0, 1);
   StatePacket p;
   ASSERT_TRUE(readStatePacket(w.buffer(), p));

@@ -1,0 +1,89 @@
+#pragma once
+// The receiving half of the field-delta codec: per link, the whole blocks received in
+// the other side's own packet series, per entity and sequence, so a delta naming
+// "your copy from packet S" is rebuilt against exactly that copy or not at all.
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <unordered_map>
+#include <vector>
+
+#include "ferrum/ids.h"
+#include "wire/messages.h"
+
+namespace ferrum {
+
+class BaselineStore {
+public:
+  struct Entry {
+    uint16_t sequence = 0;
+    uint32_t bits = 0;
+    std::vector<uint8_t> payload;
+  };
+  /// Per entity at most this many (the sender's unacknowledged sends); past it the
+  /// oldest goes, and a delta against it is a counted mismatch, repaired by whole state.
+  static constexpr size_t kMaxPerEntity = 96;
+
+  /// The entity's whole block from packet `sequence`. Entries too old for any delta
+  /// to name (wire::kMaxBaselineAge) go, so an old sequence can never alias a new one.
+  void store(EntityId id, uint16_t sequence, uint32_t bits, const std::vector<uint8_t>& payload) {
+    Newest& newest = m_newest[id];
+    if (!newest.any || wire::sequenceNewer(sequence, newest.sequence)) newest = {true, sequence};
+    std::vector<Entry>& list = m_entries[id];
+    std::erase_if(list, [&](const Entry& e) {
+      return e.sequence == sequence || (static_cast<uint16_t>(sequence - e.sequence) > wire::kMaxBaselineAge &&
+                                        wire::sequenceNewer(sequence, e.sequence));
+    });
+    list.push_back({sequence, bits, payload});
+    if (list.size() > kMaxPerEntity) list.erase(list.begin()); // stored in arrival order: the oldest first
+  }
+  const Entry* find(EntityId id, uint16_t sequence) const {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return nullptr;
+    for (const Entry& e : it->second)
+      if (e.sequence == sequence) return &e;
+    return nullptr;
+  }
+  /// A delta against `sequence` arrived: the sender's baseline only moves forward, so
+  /// older entries are never named again.
+  void dropOlderThan(EntityId id, uint16_t sequence) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return;
+    std::erase_if(it->second, [&](const Entry& e) { return wire::sequenceNewer(sequence, e.sequence); });
+  }
+  /// A block of the entity from a packet after `sequence` was already taken in: this
+  /// one is late (or replayed) and must not become a baseline or be applied.
+  bool hasNewer(EntityId id, uint16_t sequence) const {
+    auto it = m_newest.find(id);
+    return it != m_newest.end() && it->second.any && wire::sequenceNewer(it->second.sequence, sequence);
+  }
+  /// Drops what no delta can name any more, `newest` being the newest packet of the
+  /// series received. Run it every few hundred packets: an entity nobody sent for
+  /// 2^16 packets must not have an old entry alias a new sequence.
+  void expire(uint16_t newest) {
+    auto old = [&](uint16_t sequence) { return static_cast<uint16_t>(newest - sequence) > wire::kMaxBaselineAge; };
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+      std::erase_if(it->second, [&](const Entry& e) { return old(e.sequence); });
+      it = it->second.empty() ? m_entries.erase(it) : std::next(it);
+    }
+    for (auto it = m_newest.begin(); it != m_newest.end();) it = old(it->second.sequence) ? m_newest.erase(it) : std::next(it);
+  }
+  static constexpr uint32_t kExpireEvery = 256; ///< packets between expire() runs
+
+  void forget(EntityId id) {
+    m_entries.erase(id);
+    m_newest.erase(id);
+  }
+  size_t entities() const { return m_entries.size(); }
+
+private:
+  struct Newest {
+    bool any = false;
+    uint16_t sequence = 0;
+  };
+  std::unordered_map<EntityId, std::vector<Entry>> m_entries;
+  std::unordered_map<EntityId, Newest> m_newest;
+};
+
+} // namespace ferrum
