@@ -48,6 +48,9 @@ public:
 
   /// Teleports the body (wakes it).
   void setTransform(const Transform& t);
+  /// A kinematic body keeps the velocity given until the next step, and pushes what
+  /// it touches with it, however far setTransform moved it since the last step (set
+  /// it after setTransform). Without it Bullet takes that distance over the step.
   void setLinearVelocity(Vec3 v);
   void setAngularVelocity(Vec3 w);
   /// Moves the body onto a state very close to its own (its state rounded to the wire

@@ -1,5 +1,6 @@
 #include "ferrum/physics_world.h"
 
+#include <LinearMath/btTransformUtil.h>
 #include <btBulletDynamicsCommon.h>
 
 #include <cassert>
@@ -32,6 +33,7 @@ struct PhysicsWorld::Impl {
   btDbvtBroadphase broadphase;
   btSequentialImpulseConstraintSolver solver;
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
+  float stepSeconds = 1.0f / 60; ///< the last step's length: what a kinematic body's velocity is taken over
 };
 
 PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_unique<Impl>()) {
@@ -70,7 +72,10 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
   m_staticDescs.push_back(d);
 }
 
-void PhysicsWorld::step(float dt) { m_impl->world.stepSimulation(dt, 1, dt); }
+void PhysicsWorld::step(float dt) {
+  if (dt > 0) m_impl->stepSeconds = dt;
+  m_impl->world.stepSimulation(dt, 1, dt);
+}
 
 bool PhysicsWorld::raycast(Vec3 from, Vec3 to, Vec3* hitPoint) const {
   btCollisionWorld::ClosestRayResultCallback cb(toBt(from), toBt(to));
@@ -139,13 +144,30 @@ void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity)
   m_body->setAngularVelocity(toBt(angularVelocity));
 }
 
+// Bullet gives a kinematic body, at each step, the velocity that takes it from where
+// it was at the previous step to where it is now: a copy set down a metre away (news
+// that came late) would hit what it lands beside at 60 m/s. Where it "was" is made
+// what `v` and `w` say instead, so contacts see the velocity given.
 void Body::setLinearVelocity(Vec3 v) {
   m_body->setLinearVelocity(toBt(v));
+  if (kinematic()) {
+    btTransform was = m_body->getInterpolationWorldTransform();
+    was.setOrigin(m_body->getWorldTransform().getOrigin() - toBt(v) * m_world->m_impl->stepSeconds);
+    m_body->setInterpolationWorldTransform(was);
+  }
   if (v.length() > 0) m_body->activate(true);
 }
 
 void Body::setAngularVelocity(Vec3 w) {
   m_body->setAngularVelocity(toBt(w));
+  if (kinematic()) {
+    btTransform back;
+    btTransformUtil::integrateTransform(m_body->getWorldTransform(), btVector3(0, 0, 0), -toBt(w),
+                                        m_world->m_impl->stepSeconds, back);
+    btTransform was = m_body->getInterpolationWorldTransform();
+    was.setBasis(back.getBasis());
+    m_body->setInterpolationWorldTransform(was);
+  }
   if (w.length() > 0) m_body->activate(true);
 }
 

@@ -162,10 +162,17 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
   }
   switch (mode) {
   case ViewMode::Raw:
-    if (arrived) applyRigidState(body, newest);
     if (body.kinematic()) { // no physics carries it on: do what physics would in free flight
-      const Transform t = body.transform();
-      body.setTransform({t.position + newest.linearVelocity * tickSeconds, t.orientation});
+      RigidState carried = newest;
+      if (!arrived) {
+        const Transform t = body.transform();
+        carried.position = t.position;
+        carried.orientation = t.orientation;
+      }
+      carried.position = carried.position + newest.linearVelocity * tickSeconds;
+      applyRigidState(body, carried); // placed last: its velocity, not the step, is what it pushes with
+    } else if (arrived) {
+      applyRigidState(body, newest);
     }
     m_offset = {};
     return true;
