@@ -30,6 +30,16 @@ int exitCodeOf(std::vector<std::string> args, const fs::path& errFile = {}, doub
   return p.wait(seconds);
 }
 
+/// A UDP port nothing listens on any more: a server's, taken after it exited. Empty if
+/// the server did not start or did not exit cleanly.
+std::string portNobodyListensOn(const fs::path& dir) {
+  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
+                       (dir / "port").string(), "--duration", "0.5", "--crates", "0"},
+                      "/dev/null", "/dev/null");
+  const std::string port = waitForWord(dir / "port", 20);
+  return server.wait(30) == 0 ? port : std::string();
+}
+
 } // namespace
 
 TEST(ExitCodes, HelpAndVersionAreDone) {
@@ -59,14 +69,8 @@ TEST(ExitCodes, NumbersThatAreNotFiniteOrInRangeAreUsageErrors) {
 
 TEST(ExitCodes, AClientThatNeverJoinsFails) {
   const fs::path dir = scratchDir("exit-never-joined");
-  // Nothing listens on the relay's port once it is gone: take a free port from a
-  // server that exits at once, then knock on it.
-  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
-                       (dir / "port").string(), "--duration", "0.5", "--crates", "0"},
-                      "/dev/null", "/dev/null");
-  const std::string port = waitForWord(dir / "port", 20);
+  const std::string port = portNobodyListensOn(dir);
   ASSERT_FALSE(port.empty());
-  ASSERT_EQ(server.wait(30), 0);
   EXPECT_EQ(exitCodeOf({"ferrum-client", "--connect", "127.0.0.1:" + port, "--join-timeout", "1"}, dir / "err"), 1);
   EXPECT_NE(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
 }
@@ -111,12 +115,8 @@ TEST(ExitCodes, AClientWhoseServerEndsTheGameIsDoneAndSaysWhy) {
 // The window honours --join-timeout too: it used to show an empty arena forever.
 TEST(ExitCodes, AWindowThatNeverJoinsGivesUpAtItsJoinTimeout) {
   const fs::path dir = scratchDir("exit-window-never-joined");
-  ChildProcess server({(kApps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0", "--port-file",
-                       (dir / "port").string(), "--duration", "0.5", "--crates", "0"},
-                      "/dev/null", "/dev/null");
-  const std::string port = waitForWord(dir / "port", 20);
+  const std::string port = portNobodyListensOn(dir);
   ASSERT_FALSE(port.empty());
-  ASSERT_EQ(server.wait(30), 0);
   setenv("SDL_VIDEODRIVER", "offscreen", 1);     // no display needed
   setenv("ASAN_OPTIONS", "detect_leaks=0", 1);   // Mesa's unload leaks (see play_test.cpp)
   EXPECT_EQ(exitCodeOf({"ferrum-client", "--view", "--mute", "--connect", "127.0.0.1:" + port, "--join-timeout", "1"},
