@@ -26,6 +26,7 @@ ferrum::EntityType crateType() {
   ferrum::EntityType type;
   type.name = "crate";
   type.clientMaySpawn = false;
+  type.statePrecision = &crateQuantization(); // spawns at the blocks' precision
   type.build = [](const ferrum::SpawnState& s) {
     const float half = 0.3f + 0.1f * static_cast<float>(s.variant % 4);
     ferrum::EntityParts parts;

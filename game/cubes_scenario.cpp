@@ -49,6 +49,7 @@ ferrum::EntityType cubeType() {
   ferrum::EntityType type;
   type.name = "cube";
   type.clientMaySpawn = false;
+  type.statePrecision = &cubesQuantization(); // spawns at the blocks' precision
   type.build = [](const ferrum::SpawnState&) {
     const CubesParams p;
     ferrum::EntityParts parts;
@@ -64,6 +65,7 @@ ferrum::EntityType rollerType() {
   ferrum::EntityType type;
   type.name = "roller";
   type.clientMaySpawn = false;
+  type.statePrecision = &cubesQuantization();
   type.priority = 10.0f; // the player cube first when a packet cannot carry every change
   type.build = [](const ferrum::SpawnState& s) {
     const CubesParams p;

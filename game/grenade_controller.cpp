@@ -106,6 +106,7 @@ ferrum::EntityType grenadeType() {
   ferrum::EntityType type;
   type.name = "grenade";
   type.clientMaySpawn = true;
+  type.statePrecision = &crateQuantization(); // as its blocks (GrenadeController)
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
   type.priority = 5.0f;
   type.build = [](const ferrum::SpawnState& s) {

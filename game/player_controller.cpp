@@ -162,6 +162,7 @@ ferrum::EntityType playerType() {
   ferrum::EntityType type;
   type.name = "player";
   type.clientMaySpawn = true;
+  type.statePrecision = &playerQuantization(); // as its blocks (PlayerController)
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::Despawn;
   type.priority = 10.0f; // players first when a packet cannot carry everything
   type.build = [](const ferrum::SpawnState& s) {

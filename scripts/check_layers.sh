@@ -19,19 +19,18 @@ LAYERS=(
   # name     library  may use
   "base      any      -"
   "wire      any      base"
-  "snapshot  any      base wire"
   "net       any      base wire"
   "sim       any      base wire"
   "core      any      base wire net sim"
-  "game      public   base wire snapshot net sim core"
-  "viewer    public   base wire snapshot net sim core game"
-  "examples  public   base wire snapshot net sim core viewer"
-  "bench     any      base wire snapshot net sim core game"
-  "apps      any      base wire snapshot net sim core game viewer"
-  "tests     any      base wire snapshot net sim core game examples viewer bench apps"
+  "game      public   base wire net sim core"
+  "viewer    public   base wire net sim core game"
+  "examples  public   base wire net sim core viewer"
+  "bench     any      base wire net sim core game"
+  "apps      any      base wire net sim core game viewer"
+  "tests     any      base wire net sim core game examples viewer bench apps"
 )
 # Library layers: the ones whose files are include/ferrum and src/.
-LIBRARY_LAYERS="base wire snapshot net sim core"
+LIBRARY_LAYERS="base wire net sim core"
 
 # Which layer a file is in: the first glob (from the root) that matches.
 FILES=(
@@ -47,10 +46,8 @@ FILES=(
   "include/ferrum/bit_stream.h      wire"
   "include/ferrum/quantize.h        wire"
   "include/ferrum/field_layout.h    wire"
+  "include/ferrum/rigid_quantization.h wire"
   "src/wire/*                       wire"
-  # snapshot: the cube snapshot codec (benchmarks), on the wire layer only
-  "include/ferrum/snapshot_codec.h  snapshot"
-  "src/snapshot/*                   snapshot"
   # sim: Bullet, rigid states, remote views
   "include/ferrum/physics_world.h   sim"
   "include/ferrum/rigid_state.h     sim"

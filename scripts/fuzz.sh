@@ -13,7 +13,7 @@ rm -rf "$build/seeds"
 "$build/tests/fuzz/ferrum-fuzz-seeds" "$build/seeds" > /dev/null
 
 status=0
-for target in state_packet reliable connect snapshot; do
+for target in state_packet reliable connect; do
   seeds=$build/seeds/${target%_packet}
   corpus=$build/corpus/$target
   mkdir -p "$corpus"

@@ -43,7 +43,7 @@ public:
       const uint8_t* p = m_pending.data() + i * kIntsPerCube * 4;
       int32_t v[kIntsPerCube];
       for (size_t k = 0; k < kIntsPerCube; ++k) v[k] = readInt32Le(p + 4 * k);
-      snapshot::CubeState s;
+      CubeState s;
       s.largest = static_cast<uint32_t>(v[0]);
       s.a = static_cast<uint32_t>(v[1]);
       s.b = static_cast<uint32_t>(v[2]);
@@ -52,13 +52,13 @@ public:
       s.y = v[5];
       s.z = v[6];
       s.interacting = v[7] != 0;
-      if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[7] < 0 || v[7] > 1 || !snapshot::isValid(s)) {
+      if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[7] < 0 || v[7] > 1 || !isValid(s)) {
         m_error = "value out of the challenge layout's range in " + m_path;
         return false;
       }
       frame.states[i] = s;
       // The recording is already on the grid: its exact pose is the grid pose.
-      frame.poses[i] = snapshot::dequantizeCube(s);
+      frame.poses[i] = dequantizeCube(s);
     }
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(kFrameBytes));
     return true;
@@ -135,7 +135,7 @@ public:
       zUp.orientation = {-t.orientation.x, -t.orientation.z, -t.orientation.y, t.orientation.w};
       frame.poses[i] = zUp;
       // "Interacting": awake in Bullet's island sense (touching something moving).
-      frame.states[i] = snapshot::quantizeCube(zUp, !m_bodies[i].atRest());
+      frame.states[i] = quantizeCube(zUp, !m_bodies[i].atRest());
     }
     return true;
   }

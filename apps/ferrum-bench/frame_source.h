@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "ferrum/snapshot_codec.h"
+#include "cube_state.h"
 #include "game/cubes_params.h"
 
 namespace ferrum::bench {
 
 struct Frame {
-  std::vector<snapshot::CubeState> states; ///< what every encoder starts from
+  std::vector<CubeState> states;     ///< what every encoder starts from
   std::vector<Transform> poses;            ///< exact poses (z up, metres)
 };
 

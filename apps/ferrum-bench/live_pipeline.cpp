@@ -11,58 +11,57 @@ namespace {
 
 constexpr EntityTypeId kRecordedCube = 1;
 
+/// The challenge layout as a RigidQuantization (x, y in ±256 m and z in 0..32 m at
+/// 1/512 m, 9-bit smallest three, no velocities), so the join burst's spawns carry
+/// each cube at the precision of its blocks, as a game's types do.
+const RigidQuantization& recordedPrecision() {
+  static const RigidQuantization q = [] {
+    RigidQuantization p;
+    const float unit = 1.0f / kUnitsPerMetre;
+    p.positionX = {kPosXYMin * unit, kPosXYMax * unit, unit};
+    p.positionY = p.positionX;
+    p.positionZ = {kPosZMin * unit, kPosZMax * unit, unit};
+    p.orientationBits = kOrientationBits;
+    p.velocities = false;
+    return p;
+  }();
+  return q;
+}
+
 /// One object of the frame source. The authority packs the frame's quantized state as
 /// it is (the challenge layout, 80 bits) and declares the fields, so the live path
 /// codes it field by field; receivers keep what they read, to be checked.
 class RecordedCube final : public Controller {
 public:
-  RecordedCube(const std::vector<snapshot::CubeState>* frame, uint32_t index) : m_frame(frame), m_index(index) {}
+  RecordedCube(const std::vector<CubeState>* frame, uint32_t index) : m_frame(frame), m_index(index) {}
 
   void serverUpdate(WriteStream& out) const override {
-    snapshot::CubeState s = (*m_frame)[m_index];
-    serialize(out, s);
+    CubeState s = (*m_frame)[m_index];
+    serializeCube(out, s);
   }
   bool clientUpdate(const ReadStream* data, const UpdateContext&) override {
     if (!data) return true;
     ReadStream in = *data;
-    snapshot::CubeState s;
-    if (!serialize(in, s) || in.bitsRemaining() != 0) return false;
+    CubeState s;
+    if (!serializeCube(in, s) || in.bitsRemaining() != 0) return false;
     held = s;
     has = true;
     return true;
   }
-  const FieldLayout* fieldLayout() const override {
-    static const FieldLayout layout{{{2, -1, 0}, {9, -1, 2}, {9, -1, 2}, {9, -1, 2}, {18, -1, 3}, {18, -1, 3}, {14, -1, 3}, {1, -1, 0}}};
-    return &layout;
-  }
+  const FieldLayout* fieldLayout() const override { return &cubeLayout(); }
 
-  snapshot::CubeState held;
+  CubeState held;
   bool has = false;
 
 private:
-  template <class S>
-  static bool serialize(S& s, snapshot::CubeState& c) {
-    uint32_t x = static_cast<uint32_t>(c.x + 131072), y = static_cast<uint32_t>(c.y + 131072), z = static_cast<uint32_t>(c.z);
-    s.serializeBits(c.largest, 2);
-    s.serializeBits(c.a, 9);
-    s.serializeBits(c.b, 9);
-    s.serializeBits(c.c, 9);
-    s.serializeBits(x, 18);
-    s.serializeBits(y, 18);
-    s.serializeBits(z, 14);
-    s.serializeBool(c.interacting);
-    c.x = static_cast<int32_t>(x) - 131072;
-    c.y = static_cast<int32_t>(y) - 131072;
-    c.z = static_cast<int32_t>(z);
-    return s.ok();
-  }
-  const std::vector<snapshot::CubeState>* m_frame;
+  const std::vector<CubeState>* m_frame;
   uint32_t m_index;
 };
 
 class LivePipeline final : public Pipeline {
 public:
-  LivePipeline(int pps, const AckModel& acks, size_t maxPacketBytes) : Pipeline("ferrum live", pps) {
+  LivePipeline(int pps, const AckModel& acks, size_t maxPacketBytes, double budgetKbps)
+      : Pipeline("ferrum live", pps), m_budgetKbps(budgetKbps) {
     // A packet's ack comes back with the client's next state packet: about two
     // one-way trips. The latency makes the sender's baseline that many frames old.
     LinkConditions link;
@@ -80,7 +79,7 @@ public:
     if (!m_spawned && m_server->net().stats().peers.size() == 1) {
       for (uint32_t i = 0; i < f.states.size(); ++i) {
         SpawnState s;
-        s.transform = snapshot::dequantizeCube(f.states[i]);
+        s.transform = dequantizeCube(f.states[i]);
         s.variant = i;
         m_ids.push_back(m_server->net().spawn(kRecordedCube, s));
       }
@@ -147,6 +146,7 @@ private:
     def.net.role = role;
     def.net.sendHz = pps;
     def.net.maxPacketBytes = maxPacketBytes;
+    def.net.budgetKbps = static_cast<float>(m_budgetKbps);
     def.memoryNetwork = &m_network;
     def.memoryPort = port;
     def.outgoing = out;
@@ -155,7 +155,8 @@ private:
     def.clock = [this] { return m_now; };
     EntityType t;
     t.name = "recorded cube";
-    const std::vector<snapshot::CubeState>* states = &m_states;
+    t.statePrecision = &recordedPrecision();
+    const std::vector<CubeState>* states = &m_states;
     t.build = [states](const SpawnState& s) {
       EntityParts p;
       p.body.mass = 0; // the recording moves it, not physics
@@ -173,9 +174,10 @@ private:
     return e ? static_cast<RecordedCube*>(&e->controller()) : nullptr;
   }
 
+  double m_budgetKbps;
   MemoryNetwork m_network;
   double m_now = 0;
-  std::vector<snapshot::CubeState> m_states;
+  std::vector<CubeState> m_states;
   std::unique_ptr<Host> m_server, m_client;
   std::vector<EntityId> m_ids;
   bool m_spawned = false, m_started = false;
@@ -184,8 +186,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes) {
-  return std::make_unique<LivePipeline>(packetsPerSecond, acks, maxPacketBytes);
+std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes,
+                                           double budgetKbps) {
+  return std::make_unique<LivePipeline>(packetsPerSecond, acks, maxPacketBytes, budgetKbps);
 }
 
 } // namespace ferrum::bench

@@ -11,6 +11,7 @@
 
 namespace ferrum::bench {
 
-std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes);
+std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes,
+                                           double budgetKbps = 0);
 
 } // namespace ferrum::bench

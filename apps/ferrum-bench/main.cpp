@@ -1,8 +1,9 @@
-// ferrum-bench: measures snapshot encoders side by side on the same world states.
+// ferrum-bench: measures state encoders side by side on the same world states.
 //   ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
-// Rows: side encoders (seed, full, the snapshot codec) and "ferrum live": two real
+// Rows: the seed's format, full quantized, "ferrum fields" (the live codec alone:
+// DeltaSender, framing and field deltas, simulated acks) and "ferrum live": two real
 // NetManagers over the in-memory transport (live_pipeline.h), at 30 packets/s.
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
 
@@ -96,21 +97,17 @@ int runBandwidth(const Options& o) {
   }
   const long frameLimit = o.frames > 0 ? o.frames : (o.input.empty() ? 1800 : 0);
 
-  snapshot::SnapshotConfig config;
-  config.maxPacketBytes = o.maxPacketBytes;
-  config.budgetKbps = o.budgetKbps;
   AckModel acks;
   acks.baselineAgeFrames = o.baselineAge;
   acks.ackLoss = o.loss;
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   for (int pps : {60, 30}) {
-    config.sendHz = pps;
     pipelines.push_back(makeSeedPipeline(pps, SeedVariant::EveryObject));
     pipelines.push_back(makeSeedPipeline(pps, SeedVariant::ChangedOnly));
     pipelines.push_back(makeFullPipeline(pps));
-    pipelines.push_back(makeFerrumPipeline(pps, acks, config));
+    pipelines.push_back(makeFieldsPipeline(pps, acks, o.maxPacketBytes));
     // The product sends at most 30 state packets/s (NetConfig::sendHz, the seed's rule).
-    if (pps <= 30) pipelines.push_back(makeLivePipeline(pps, acks, o.maxPacketBytes));
+    if (pps <= 30) pipelines.push_back(makeLivePipeline(pps, acks, o.maxPacketBytes, o.budgetKbps));
   }
 
   Frame frame, previous;
@@ -175,7 +172,7 @@ int runBandwidth(const Options& o) {
       if (e["packets_per_second"] != pps) continue;
       if (e["encoder"] == "seed (zlib)") seed = e["kbps_mean"];
       if (e["encoder"] == "seed changed-only") seedChanged = e["kbps_mean"];
-      if (e["encoder"] == "ferrum delta") ours = e["kbps_mean"];
+      if (e["encoder"] == "ferrum fields") ours = e["kbps_mean"];
       if (e["encoder"] == "ferrum live") live = e["kbps_mean"];
     }
     if (live > 0) report["live_over_seed"][std::to_string(pps)] = seed > 0 ? live / seed : 0.0;
@@ -214,10 +211,10 @@ int runBandwidth(const Options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ferrum-bench: snapshot encoders compared on the same world states"};
+  CLI::App app{"ferrum-bench: state encoders compared on the same world states"};
   app.require_subcommand(1);
   Options o;
-  CLI::App* bw = app.add_subcommand("bandwidth", "seed format (and changed-only) vs full quantized vs ferrum delta+priority");
+  CLI::App* bw = app.add_subcommand("bandwidth", "seed format (and changed-only) vs full quantized vs the live codec alone vs two live NetManagers");
   auto* input = bw->add_option("--input", o.input, "recorded stream, challenge layout (zstd or raw)")->check(CLI::ExistingFile);
   bw->add_option("--scenario", o.scenario, "built-in scenario")->check(CLI::IsMember({"cubes"}))->excludes(input);
   bw->add_option("--baseline-age", o.baselineAge, "frames between a packet and its ack (baseline age)")
@@ -226,8 +223,8 @@ int main(int argc, char** argv) {
   bw->add_option("--frames", o.frames, "stop after N frames (scenario default 1800; recording: all)")
       ->check(CLI::Range(2L, 10000000L));
   bw->add_option("--json", o.json, "write the full report as JSON here");
-  bw->add_option("--max-packet-bytes", o.maxPacketBytes, "ferrum's payload cap")->check(CLI::Range(16, 65000));
-  bw->add_option("--budget-kbps", o.budgetKbps, "ferrum's per-receiver budget (0: cap only)")->check(app::finiteRange(0.0, 1e6));
+  bw->add_option("--max-packet-bytes", o.maxPacketBytes, "payload cap of the ferrum rows (NetConfig::maxPacketBytes)")->check(CLI::Range(16, 65000));
+  bw->add_option("--budget-kbps", o.budgetKbps, "the live row's per-receiver budget, NetConfig::budgetKbps (0: cap only)")->check(app::finiteRange(0.0, 1e6));
   bw->add_flag("--quiet", o.quiet, "no progress line");
   ViewErrorCommand ve;
   CLI::App* veApp = app.add_subcommand("view-error", "remote views against the server's truth, per link condition and mode");

@@ -10,7 +10,12 @@
 #include <deque>
 #include <random>
 
+#include "delta_symbols.h"
 #include "ferrum/bit_stream.h"
+#include "net/baseline_store.h"
+#include "net/delta_sender.h"
+#include "wire/field_delta.h"
+#include "wire/messages.h"
 
 namespace ferrum::bench {
 
@@ -104,11 +109,11 @@ private:
     return v;
   }
   SeedVariant m_variant;
-  std::vector<snapshot::CubeState> m_prev;
+  std::vector<CubeState> m_prev;
   std::vector<Transform> m_view;
 };
 
-// ------------------------------------------------------ (b) full quantized snapshots
+// ---------------------------------------------------------- (b) full quantized states
 
 class FullPipeline final : public Pipeline {
 public:
@@ -116,15 +121,14 @@ public:
 
 protected:
   void packet(const Frame& f, long) override {
-    namespace sw = snapshot;
     const auto t0 = Clock::now();
     WriteStream out(64 * 1024);
     uint32_t seq = m_sequence++ & 0xFFFF, count = static_cast<uint32_t>(f.states.size());
     out.serializeBits(seq, 16);
     out.serializeUint(count, 0, 4096);
-    for (const sw::CubeState& s : f.states) {
-      sw::CubeState c = s;
-      fullState(out, c);
+    for (const CubeState& s : f.states) {
+      CubeState c = s;
+      serializeCube(out, c);
     }
     const std::vector<uint8_t> bytes = out.take();
     m_stats.encodeUs.push_back(microsSince(t0));
@@ -133,94 +137,167 @@ protected:
     ReadStream in(bytes);
     in.serializeBits(seq, 16);
     in.serializeUint(count, 0, 4096);
-    std::vector<sw::CubeState> decoded(in.ok() ? count : 0);
-    for (sw::CubeState& s : decoded) fullState(in, s);
+    std::vector<CubeState> decoded(in.ok() ? count : 0);
+    for (CubeState& s : decoded) serializeCube(in, s);
     m_stats.decodeUs.push_back(microsSince(t1));
     if (!in.ok() || decoded != f.states) ++m_stats.mismatches;
     m_stats.bits.push_back(static_cast<double>(bytes.size() * 8));
     m_stats.maxBytes = std::max(m_stats.maxBytes, bytes.size());
     std::vector<Transform> view(decoded.size());
-    for (size_t i = 0; i < decoded.size(); ++i) view[i] = sw::dequantizeCube(decoded[i]);
+    for (size_t i = 0; i < decoded.size(); ++i) view[i] = dequantizeCube(decoded[i]);
     measureErrors(f, view, std::vector<uint8_t>(view.size(), 1));
   }
 
 private:
-  template <class S>
-  static void fullState(S& s, snapshot::CubeState& c) {
-    s.serializeUint(c.largest, 0, 3);
-    s.serializeUint(c.a, 0, snapshot::kOrientationMax);
-    s.serializeUint(c.b, 0, snapshot::kOrientationMax);
-    s.serializeUint(c.c, 0, snapshot::kOrientationMax);
-    s.serializeInt(c.x, snapshot::kPosXYMin, snapshot::kPosXYMax);
-    s.serializeInt(c.y, snapshot::kPosXYMin, snapshot::kPosXYMax);
-    s.serializeInt(c.z, snapshot::kPosZMin, snapshot::kPosZMax);
-    s.serializeBool(c.interacting);
-  }
   uint32_t m_sequence = 0;
 };
 
-// ------------------------------------------------------- (c) ferrum's delta encoder
+// ------------------------------------- (c) the live codec alone, without NetManager
 
-class FerrumPipeline final : public Pipeline {
+/// The live path's codec with nothing around it: DeltaSender::select (acks, field
+/// deltas against the acknowledged block, priority accumulator, byte cap), the state
+/// packet's real header and chained block framing (wire::writeBlock), and on the other
+/// side wire::readStatePacket plus wire::readFieldDelta against a BaselineStore, as
+/// NetManager does them. Acks come back after `--baseline-age` frames. What NetManager
+/// adds (join burst, refreshes, per-link header fields) is in the "ferrum live" row.
+class FieldsPipeline final : public Pipeline {
 public:
-  FerrumPipeline(int pps, const AckModel& acks, const snapshot::SnapshotConfig& config)
-      : Pipeline("ferrum delta", pps), m_acks(acks), m_rng(acks.seed), m_sender(config), m_receiver(config),
-        m_cap(config.maxPacketBytes) {}
+  FieldsPipeline(int pps, const AckModel& acks, size_t maxPacketBytes)
+      : Pipeline("ferrum fields", pps), m_acks(acks), m_rng(acks.seed), m_sender(0, DeltaSender::Framing::Chained),
+        m_cap(maxPacketBytes) {
+    // As NetManager: an unchanged block in flight waits about an ack's way (1.25 ×
+    // the ack age plus two send intervals) before it is sent again.
+    const long every = std::max(1, 60 / pps);
+    m_sender.setResendTicks(static_cast<uint32_t>(acks.baselineAgeFrames * 5 / 4 + 2 * every));
+  }
 
 protected:
   void packet(const Frame& f, long index) override {
     while (!m_inFlight.empty() && m_inFlight.front().arrival <= index) {
-      m_sender.onAck(m_inFlight.front().sequence);
+      m_sender.onAck(m_inFlight.front().sequence, 0);
       m_inFlight.pop_front();
     }
-    snapshot::EncodeInfo info;
-    const auto t0 = Clock::now();
-    const std::vector<uint8_t> bytes = m_sender.encode(f.states, &info);
-    m_stats.encodeUs.push_back(microsSince(t0));
-    if (bytes.empty()) { // budget could not pay for a header: nothing sent
-      m_stats.bits.push_back(0);
-      return;
+    const uint32_t count = static_cast<uint32_t>(f.states.size());
+    if (m_blocks.size() != count) {
+      m_blocks.assign(count, wire::StateBlock{});
+      m_held.assign(count, CubeState{});
+      m_has.assign(count, 0);
     }
+    for (uint32_t i = 0; i < count; ++i) { // what each entity's controller would pack
+      WriteStream w(16);
+      CubeState c = f.states[i];
+      serializeCube(w, c);
+      m_blocks[i].id = EntityId::make(kServerPeer, i + 1);
+      m_blocks[i].bits = static_cast<uint32_t>(w.bits());
+      m_blocks[i].payload = w.take();
+    }
+
+    const auto t0 = Clock::now();
+    const uint16_t sequence = m_sequence++;
+    wire::StateHeader header;
+    header.sequence = sequence;
+    header.senderTick = header.originTick = static_cast<uint32_t>(index);
+    WriteStream out(m_cap + 64);
+    header.serialize(out);
+    const size_t budget = m_cap * 8 - out.bits() - 1; // the end bit
+    const auto chosen = m_sender.select(
+        m_blocks, [](EntityId) { return 1.0f; }, budget, static_cast<uint32_t>(index), sequence,
+        [](EntityId) { return &cubeLayout(); });
+    wire::BlockContext context;
+    for (const wire::StateBlock* b : chosen) wire::writeBlock(out, *b, context);
+    wire::writeEnd(out);
+    m_sender.recordSent(sequence, chosen, static_cast<uint32_t>(index));
+    const std::vector<uint8_t> bytes = out.take();
+    m_stats.encodeUs.push_back(microsSince(t0));
+
     const auto t1 = Clock::now();
-    const snapshot::DecodeResult r = m_receiver.decode(bytes);
+    const bool ok = decode(bytes);
     m_stats.decodeUs.push_back(microsSince(t1));
     m_stats.bits.push_back(static_cast<double>(bytes.size() * 8));
     m_stats.maxBytes = std::max(m_stats.maxBytes, bytes.size());
     if (bytes.size() > m_cap) ++m_stats.overCap;
-    if (r.status == snapshot::DecodeStatus::MissingBaseline) ++m_stats.missingBaselines;
-    const snapshot::Snapshot* meant = m_sender.sentSnapshot(info.sequence);
-    if (r.status != snapshot::DecodeStatus::Ok || !meant || r.snapshot->objects != meant->objects ||
-        r.snapshot->known != meant->known) {
+    if (!ok) {
       ++m_stats.mismatches;
       return;
+    }
+    // What the receiver holds must be what the sender sent: every chosen block's
+    // entity now equals this frame's state.
+    for (const wire::StateBlock* b : chosen) {
+      const uint32_t i = b->id.counter() - 1;
+      if (!m_has[i] || !(m_held[i] == f.states[i])) ++m_stats.mismatches;
     }
     // The very first ack comes back at once, as in the reference figures ("the first
     // N frames against frame 0"); every later one after the baseline age.
     const long delay = m_first ? 1 : m_acks.baselineAgeFrames;
     m_first = false;
-    if (std::uniform_real_distribution<double>(0, 1)(m_rng) >= m_acks.ackLoss)
-      m_inFlight.push_back({index + delay, info.sequence});
-    std::vector<Transform> view(r.snapshot->size());
-    for (size_t i = 0; i < view.size(); ++i)
-      if (r.snapshot->has(i)) view[i] = snapshot::dequantizeCube(r.snapshot->objects[i]);
-    std::vector<uint8_t> fresh(f.states.size(), 0);
-    for (size_t i = 0; i < f.states.size(); ++i) {
-      fresh[i] = r.snapshot->has(i) && r.snapshot->objects[i] == f.states[i];
+    if (std::uniform_real_distribution<double>(0, 1)(m_rng) >= m_acks.ackLoss) m_inFlight.push_back({index + delay, sequence});
+    std::vector<Transform> view(count);
+    std::vector<uint8_t> fresh(count, 0);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (m_has[i]) view[i] = dequantizeCube(m_held[i]);
+      fresh[i] = m_has[i] && m_held[i] == f.states[i];
       if (!fresh[i]) m_stats.staleObjectsSum += 1;
     }
-    measureErrors(f, view, r.snapshot->known, &fresh);
+    measureErrors(f, view, m_has, &fresh);
   }
 
 private:
+  /// The receiving half, as NetManager reads a state packet. False on anything it
+  /// could not decode (a bench failure, never expected).
+  bool decode(const std::vector<uint8_t>& bytes) {
+    wire::StatePacket packet;
+    if (!wire::readStatePacket(bytes, packet)) return false;
+    const uint16_t sequence = packet.header.sequence;
+    for (const wire::StateBlock& b : packet.blocks) {
+      const uint32_t i = b.id.counter() - 1;
+      if (b.id.creator() != kServerPeer || i >= m_held.size()) return false;
+      std::vector<uint8_t> whole = b.payload;
+      uint32_t wholeBits = b.bits;
+      if (b.baselineAge != 0) {
+        const uint16_t baseSequence = static_cast<uint16_t>(sequence - b.baselineAge);
+        const BaselineStore::Entry* base = m_store.find(b.id, baseSequence);
+        if (!base) {
+          ++m_stats.missingBaselines;
+          return false;
+        }
+        ReadStream delta(b.payload.data(), b.bits);
+        WriteStream full(wire::kMaxBlockBits / 8);
+        if (!wire::readFieldDelta(delta, cubeLayout(), base->payload.data(), base->bits, full)) return false;
+        wholeBits = static_cast<uint32_t>(full.bits());
+        whole = full.take();
+        m_symbols.add(base->payload.data(), base->bits, whole.data(), wholeBits, b.bits);
+        m_store.dropOlderThan(b.id, baseSequence);
+      }
+      m_store.store(b.id, sequence, wholeBits, whole);
+      ReadStream in(whole.data(), wholeBits);
+      CubeState c;
+      if (!serializeCube(in, c) || in.bitsRemaining() != 0) return false;
+      m_held[i] = c;
+      m_has[i] = 1;
+    }
+    m_symbols.endPacket();
+    return true;
+  }
+
+public:
+  void report(nlohmann::json& j) const override { j["delta_symbols"] = m_symbols.report(); }
+
+private:
+
   struct InFlight {
     long arrival;
     uint16_t sequence;
   };
   AckModel m_acks;
   std::mt19937 m_rng;
-  snapshot::SnapshotSender m_sender;
-  snapshot::SnapshotReceiver m_receiver;
+  DeltaSender m_sender;
+  BaselineStore m_store;
+  DeltaSymbols m_symbols{cubeLayout()};
   size_t m_cap;
+  uint16_t m_sequence = 0;
+  std::vector<wire::StateBlock> m_blocks;
+  std::vector<CubeState> m_held;
+  std::vector<uint8_t> m_has;
   std::deque<InFlight> m_inFlight;
   bool m_first = true;
 };
@@ -251,8 +328,8 @@ std::unique_ptr<Pipeline> makeSeedPipeline(int pps, SeedVariant variant) {
   return std::make_unique<SeedPipeline>(pps, variant);
 }
 std::unique_ptr<Pipeline> makeFullPipeline(int pps) { return std::make_unique<FullPipeline>(pps); }
-std::unique_ptr<Pipeline> makeFerrumPipeline(int pps, const AckModel& acks, const snapshot::SnapshotConfig& config) {
-  return std::make_unique<FerrumPipeline>(pps, acks, config);
+std::unique_ptr<Pipeline> makeFieldsPipeline(int pps, const AckModel& acks, size_t maxPacketBytes) {
+  return std::make_unique<FieldsPipeline>(pps, acks, maxPacketBytes);
 }
 
 } // namespace ferrum::bench

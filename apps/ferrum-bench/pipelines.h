@@ -1,7 +1,9 @@
 #pragma once
 // The encoders ferrum-bench compares, each run as a sender + receiver pair over the
-// same frames: (a) the seed's format (and a stronger changed-only variant of it), (b) full quantized snapshots, (c) ferrum's
-// delta + priority encoder with simulated acks.
+// same frames: (a) the seed's format (and a stronger changed-only variant of it), (b) full
+// quantized states, (c) the live path's codec alone (DeltaSender, the state packet's
+// framing and field deltas) with simulated acks. The product itself, two NetManagers,
+// is live_pipeline.h.
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -66,7 +68,6 @@ protected:
 enum class SeedVariant : uint8_t { EveryObject, ChangedOnly };
 std::unique_ptr<Pipeline> makeSeedPipeline(int packetsPerSecond, SeedVariant variant);
 std::unique_ptr<Pipeline> makeFullPipeline(int packetsPerSecond);
-std::unique_ptr<Pipeline> makeFerrumPipeline(int packetsPerSecond, const AckModel& acks,
-                                             const snapshot::SnapshotConfig& config);
+std::unique_ptr<Pipeline> makeFieldsPipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes);
 
 } // namespace ferrum::bench

@@ -11,6 +11,7 @@
 #include "ferrum/entity.h"
 #include "ferrum/physics_world.h"
 #include "ferrum/remote_view.h"
+#include "ferrum/rigid_quantization.h"
 #include "ferrum/signal.h"
 #include "ferrum/spawn_state.h"
 
@@ -38,6 +39,12 @@ struct EntityType {
   /// controller's RemoteView), unless the run-time choice (ViewSettings::mode)
   /// overrides it for all types.
   ViewMode viewMode = ViewMode::Interpolate;
+  /// The precision its controller writes state at (a RigidBodyController's
+  /// RigidQuantization; must outlive the registry). Set, spawns of the type carry
+  /// their state at it, in about a third of the bits of raw floats, and every copy
+  /// starts on the grid its state blocks use; unset, as raw floats. Every peer must
+  /// name the same (it is part of the fingerprint).
+  const RigidQuantization* statePrecision = nullptr;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
@@ -65,7 +72,7 @@ public:
   /// Registered ids, ascending.
   std::vector<EntityTypeId> ids() const;
   /// FNV-1a 64 of what every peer of a game must register alike: each type's id,
-  /// name, clientMaySpawn and onOwnerLeave (docs/protocol.md, "Handshake"). A client
+  /// name, clientMaySpawn, onOwnerLeave and statePrecision (docs/protocol.md, "Handshake"). A client
   /// sends it when it connects; a server refuses one whose table differs. viewMode,
   /// remoteBody and priority are left out: each peer chooses those for itself. Covers
   /// the first 512 types, names cut at 64 bytes (what the handshake can carry).

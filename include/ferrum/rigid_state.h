@@ -6,34 +6,9 @@
 #include "ferrum/physics_world.h"
 #include "ferrum/field_layout.h"
 #include "ferrum/quantize.h"
+#include "ferrum/rigid_quantization.h"
 
 namespace ferrum {
-
-struct RigidQuantization {
-  QuantRange positionX{-64.0f, 64.0f, 1.0f / 512};
-  QuantRange positionY{-16.0f, 48.0f, 1.0f / 512};
-  QuantRange positionZ{-64.0f, 64.0f, 1.0f / 512};
-  /// Per "smallest three" component; 0: no orientation on the wire (a body physics
-  /// keeps upright; RigidBodyController then keeps the copy's own orientation).
-  int orientationBits = 11;
-  QuantRange linearVelocity{-48.0f, 48.0f, 1.0f / 64};  ///< m/s
-  QuantRange angularVelocity{-32.0f, 32.0f, 1.0f / 64}; ///< rad/s
-  /// False: no velocities on the wire (decoded as zero), for types whose receivers
-  /// only interpolate poses and never simulate the copy; about half the bits.
-  bool velocities = true;
-  /// True: the authority moves its own body onto the state it sends, every tick, so it
-  /// simulates from the very numbers receivers decode and a receiver simulating a copy
-  /// starts where the authority does. The cost: each tick's rounding (up to half a
-  /// step of position, orientation and velocity) is fed back into the simulation.
-  /// See docs/architecture.md, "Quantized state on the authority".
-  bool quantizeAuthority = false;
-  /// False: velocities without the angular one (decoded as zero), for bodies that do
-  /// not turn on their own (an upright player).
-  bool angularVelocities = true;
-  /// False: no at-rest flag; velocities are always sent (when `velocities`) and
-  /// `atRest` decodes as false. For bodies that are never left resting unsent.
-  bool restFlag = true;
-};
 
 struct RigidState {
   Vec3 position;

@@ -24,6 +24,7 @@ std::vector<wire::TypeEntry> typeTableOf(const ControllerRegistry& registry) {
     entry.name = type.name.substr(0, wire::kMaxTypeNameBytes);
     entry.clientMaySpawn = type.clientMaySpawn;
     entry.onOwnerLeave = static_cast<uint8_t>(type.onOwnerLeave);
+    entry.precision = wire::precisionDigest(type.statePrecision);
     table.push_back(std::move(entry));
   }
   return table;
@@ -72,6 +73,9 @@ std::string describeTypeTableDifference(const std::vector<wire::TypeEntry>& serv
     if (s->onOwnerLeave != m.onOwnerLeave)
       note(fmt::format("type {} '{}': when its owner leaves, the server {} and this peer {}", id,
                        printable(s->name), leaveName(s->onOwnerLeave), leaveName(m.onOwnerLeave)));
+    if (s->precision != m.precision)
+      note(fmt::format("type {} '{}': its spawns are coded at another precision ({})", id, printable(s->name),
+                       !s->precision ? "raw floats on the server" : !m.precision ? "raw floats here" : "other ranges or bits"));
   }
   for (const auto& [id, m] : mine)
     if (!theirs.contains(id)) note(fmt::format("type {} '{}' only here", id, printable(m->name)));

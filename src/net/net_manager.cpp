@@ -334,7 +334,7 @@ EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
   Entity* e = m_group.spawn(id, type, localPeer(), state);
   if (!e) return kNullEntity;
   wire::Spawn msg{id, type, localPeer(), m_group.spawnStateOf(*e), serverTickNow()};
-  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, msg), kNoPeer);
+  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, msg, spawnPrecisions(m_group.registry())), kNoPeer);
   ++m_counters.spawnsSent;
   return id;
 }

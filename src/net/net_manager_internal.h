@@ -13,6 +13,15 @@
 
 namespace ferrum {
 
+/// Spawns are coded at their type's declared precision (EntityType::statePrecision),
+/// looked up in `registry`, which the handshake proved the same on both sides.
+inline wire::PrecisionOf spawnPrecisions(const ControllerRegistry& registry) {
+  return [&registry](EntityTypeId type) -> const RigidQuantization* {
+    const EntityType* t = registry.find(type);
+    return t ? t->statePrecision : nullptr;
+  };
+}
+
 struct NetManager::Remote {
   LinkId link = kNoLink;
   PeerId slot = kNoPeer;

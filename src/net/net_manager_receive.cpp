@@ -140,7 +140,7 @@ void NetManager::welcome(Remote& r) {
   // Late joiner: every live entity, in its current state, before any state block.
   m_group.forEach([&](const Entity& e) {
     wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
-    sendReliable(r, wire::encodeMessage(wire::MessageType::Spawn, spawn));
+    sendReliable(r, wire::encodeMessage(wire::MessageType::Spawn, spawn, spawnPrecisions(m_group.registry())));
   });
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
   ++m_counters.clientsJoined;
@@ -271,7 +271,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
   }
   case wire::MessageType::Spawn: {
     wire::Spawn s;
-    if (!s.serialize(in)) return malformed();
+    if (!s.serialize(in, spawnPrecisions(m_group.registry()))) return malformed();
     ++m_counters.spawnsReceived;
     return onSpawnMessage(from, s);
   }
@@ -359,7 +359,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
     sendReliable(from, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{s.id, wire::DespawnReason::Rejected}));
     return;
   }
-  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s), from.slot);
+  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s, spawnPrecisions(m_group.registry())), from.slot);
 }
 
 // The spawn state is a remote entity's first news: stamped with the spawn's time, it

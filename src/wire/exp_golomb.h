@@ -1,7 +1,7 @@
 #pragma once
 // Exp-Golomb codes over the bit streams: small values (gaps, mostly) cost few bits,
-// large ones grow logarithmically. Shared by the state packet's id gaps and the
-// snapshot codec's change list, so it lives on the wire layer under both.
+// large ones grow logarithmically. The state packet's id gaps, block lengths and
+// baseline ages use it, and so do the field deltas (wire/field_delta.h).
 
 #include <cstddef>
 #include <cstdint>

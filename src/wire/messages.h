@@ -3,18 +3,21 @@
 // docs/protocol.md describes the same layout; change both together.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/ids.h"
 #include "ferrum/quantize.h"
+#include "ferrum/rigid_quantization.h"
 #include "ferrum/spawn_state.h"
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 6;
+constexpr uint16_t kProtocolVersion = 7;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -95,6 +98,8 @@ struct TypeEntry {
   std::string name; ///< at most kMaxTypeNameBytes (longer names are cut there)
   bool clientMaySpawn = false;
   uint8_t onOwnerLeave = 0;
+  /// precisionDigest() of the type's statePrecision (0: none): how its spawns are coded.
+  uint32_t precision = 0;
 
   friend bool operator==(const TypeEntry&, const TypeEntry&) = default;
 
@@ -106,7 +111,8 @@ constexpr size_t kMaxTypeNameBytes = 64;
 constexpr uint32_t kMaxTypeEntries = 512;
 
 /// FNV-1a (64 bit) of a table's canonical bytes: per entry, in ascending id order,
-/// [id:16 big-endian][clientMaySpawn:8][onOwnerLeave:8][name length:8][name bytes].
+/// [id:16 big-endian][clientMaySpawn:8][onOwnerLeave:8][name length:8][name bytes]
+/// [precision digest:32 big-endian].
 /// The same on every platform and build (no std::hash); docs/protocol.md has it too.
 uint64_t typeTableFingerprint(const std::vector<TypeEntry>& table);
 
@@ -162,6 +168,7 @@ bool TypeEntry::serialize(S& s) {
     s.serializeBits(c, 8);
     if constexpr (S::kReading) name[i] = static_cast<char>(c);
   }
+  s.serializeBits(precision, 32);
   if constexpr (S::kReading) {
     id = static_cast<uint16_t>(idv);
     onOwnerLeave = static_cast<uint8_t>(leave);
@@ -174,6 +181,52 @@ bool TypeEntry::serialize(S& s) {
 /// packet can carry.
 constexpr bool isNameable(EntityId id) { return id.creator() <= kMaxClientPeer && id.counter() != 0; }
 
+/// A type's declared precision (EntityType::statePrecision), looked up by type id
+/// while a Spawn is read or written; nullptr: the type has none.
+using PrecisionOf = std::function<const RigidQuantization*(EntityTypeId)>;
+
+/// The spawn state at a type's precision: position ranged per axis, orientation in
+/// "smallest three" (4 floats when the type sends none: a body physics keeps upright
+/// still has a heading to start from), velocities ranged when the type sends them
+/// (decoded as zero when it does not; the angular one likewise). The same fields,
+/// steps and ranges as the type's state blocks, so a copy starts exactly where the
+/// first state would put it; every read value is finite and inside the declared range.
+template <class S>
+bool serializeSpawnState(S& s, SpawnState& state, const RigidQuantization& q) {
+  if constexpr (S::kWriting) {
+    const auto finite = [](Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); };
+    const Quat& o = state.transform.orientation;
+    if (!finite(state.transform.position) || !finite(state.linearVelocity) || !finite(state.angularVelocity) ||
+        !std::isfinite(o.x + o.y + o.z + o.w)) {
+      int32_t invalid = 1; // quantizing would hide it: fail the stream, as a raw float does
+      s.serializeInt(invalid, 0, 0);
+      return false;
+    }
+  }
+  serializeQuantized(s, state.transform.position, q.positionX, q.positionY, q.positionZ);
+  if (q.orientationBits > 0) {
+    serializeQuatSmallestThree(s, state.transform.orientation, q.orientationBits);
+  } else {
+    serializeQuatRaw(s, state.transform.orientation);
+    if constexpr (S::kReading) {
+      const Quat& o = state.transform.orientation;
+      const float len2 = o.x * o.x + o.y * o.y + o.z * o.z + o.w * o.w;
+      if (!(len2 > 0.5f && len2 < 1.5f)) return s.fail(); // not a rotation
+      state.transform.orientation = canonicalQuat(o);
+    }
+  }
+  if (q.velocities) serializeQuantized(s, state.linearVelocity, q.linearVelocity);
+  else if constexpr (S::kReading) state.linearVelocity = {};
+  if (q.velocities && q.angularVelocities) serializeQuantized(s, state.angularVelocity, q.angularVelocity);
+  else if constexpr (S::kReading) state.angularVelocity = {};
+  return s.ok();
+}
+
+/// 32-bit FNV-1a of a precision's wire format (every range, bit count and flag), for
+/// the type table's fingerprint: peers that code a type's spawns differently must not
+/// meet. 0 is kept for "no precision".
+uint32_t precisionDigest(const RigidQuantization* q);
+
 struct Spawn {
   EntityId id;
   EntityTypeId type = 0;
@@ -183,27 +236,37 @@ struct Spawn {
   /// what it spawns): receivers show it as the entity's first news.
   uint32_t serverTick = 0;
 
+  /// `precisionOf` gives the type's precision (both sides look it up in their type
+  /// table, which the handshake proved equal); without one the state is raw floats.
   template <class S>
-  bool serialize(S& s) {
+  bool serialize(S& s, const PrecisionOf& precisionOf = {}) {
     uint32_t idv = id.value, typev = type, auth = authority;
     s.serializeBits(idv, 32);
     s.serializeUint(typev, 1, 0xFFFF);
     s.serializeUint(auth, 0, kMaxClientPeer);
-    serializeVec3(s, state.transform.position);
-    serializeQuatRaw(s, state.transform.orientation);
-    serializeVec3(s, state.linearVelocity);
-    serializeVec3(s, state.angularVelocity);
-    s.serializeBits(state.variant, 32);
+    if (!s.ok()) return false;
+    const RigidQuantization* q = precisionOf ? precisionOf(static_cast<EntityTypeId>(typev)) : nullptr;
+    if (q) {
+      if (!serializeSpawnState(s, state, *q)) return false;
+    } else {
+      serializeVec3(s, state.transform.position);
+      serializeQuatRaw(s, state.transform.orientation);
+      serializeVec3(s, state.linearVelocity);
+      serializeVec3(s, state.angularVelocity);
+    }
+    s.serializeVarUint(state.variant);
     s.serializeBits(serverTick, 32);
     if constexpr (S::kReading) {
       if (!isNameable(EntityId{idv})) return s.fail();
       id = EntityId{idv};
       type = static_cast<EntityTypeId>(typev);
       authority = static_cast<PeerId>(auth);
-      const Quat& q = state.transform.orientation;
-      const float len2 = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w;
-      if (!(len2 > 0.5f && len2 < 1.5f)) return s.fail(); // not a rotation
-      state.transform.orientation = canonicalQuat(q);
+      if (!q) {
+        const Quat& o = state.transform.orientation;
+        const float len2 = o.x * o.x + o.y * o.y + o.z * o.z + o.w * o.w;
+        if (!(len2 > 0.5f && len2 < 1.5f)) return s.fail(); // not a rotation
+        state.transform.orientation = canonicalQuat(o);
+      }
     }
     return s.ok();
   }
@@ -284,15 +347,16 @@ struct SetAuthority {
   }
 };
 
-/// Packs [type:4][message] into bytes for the reliable channel.
-template <class M>
-std::vector<uint8_t> encodeMessage(MessageType type, M message) {
+/// Packs [type:4][message] into bytes for the reliable channel. `context` goes on to
+/// the message's serialize (a Spawn's PrecisionOf).
+template <class M, class... Context>
+std::vector<uint8_t> encodeMessage(MessageType type, M message, const Context&... context) {
   MeasureStream size;
-  message.serialize(size);
+  message.serialize(size, context...);
   WriteStream out((size.bits() + 4 + 7) / 8 + 8);
   uint32_t t = static_cast<uint32_t>(type);
   out.serializeBits(t, 4);
-  message.serialize(out);
+  message.serialize(out, context...);
   // A field that could not be written (a non-finite float) fails the whole message:
   // empty, never sent cut short (a receiver would drop it as malformed, or worse,
   // read the next fields from the wrong bits).

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <bit>
 
 #include "wire/messages.h"
 
@@ -23,8 +24,28 @@ uint64_t typeTableFingerprint(const std::vector<TypeEntry>& table) {
     add(e->onOwnerLeave);
     add(static_cast<uint8_t>(length));
     for (size_t i = 0; i < length; ++i) add(static_cast<uint8_t>(e->name[i]));
+    for (int shift = 24; shift >= 0; shift -= 8) add(static_cast<uint8_t>(e->precision >> shift));
   }
   return hash;
+}
+
+uint32_t precisionDigest(const RigidQuantization* q) {
+  if (!q) return 0;
+  uint32_t hash = 0x811c9dc5u; // FNV-1a, 32 bit
+  auto add = [&](uint32_t word) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      hash ^= static_cast<uint8_t>(word >> shift);
+      hash *= 0x01000193u;
+    }
+  };
+  for (const QuantRange* r : {&q->positionX, &q->positionY, &q->positionZ, &q->linearVelocity, &q->angularVelocity}) {
+    add(std::bit_cast<uint32_t>(r->min));
+    add(std::bit_cast<uint32_t>(r->max));
+    add(std::bit_cast<uint32_t>(r->step));
+  }
+  add(static_cast<uint32_t>(q->orientationBits));
+  add((q->velocities ? 1u : 0u) | (q->angularVelocities ? 2u : 0u) | (q->restFlag ? 4u : 0u));
+  return hash == 0 ? 1 : hash;
 }
 
 } // namespace ferrum::wire

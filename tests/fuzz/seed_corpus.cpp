@@ -1,8 +1,8 @@
 // Writes the fuzz targets' seed corpora from real packets: an in-memory match (server,
-// crates, two bot clients throwing grenades) is recorded at every peer's transport,
-// and a real snapshot stream is encoded. Run at build/run time; nothing is committed.
+// crates, two bot clients throwing grenades) is recorded at every peer's transport.
+// Run at build/run time; nothing is committed.
 //
-// Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/ snapshot/)
+// Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/)
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +19,6 @@
 #include "ferrum/memory_transport.h"
 #include "game/demo_game.h"
 #include "tests/fuzz/fuzz_world.h"
-#include "tests/fuzz/snapshot_scene.h"
 #include "wire/messages.h"
 
 namespace {
@@ -173,16 +172,6 @@ void recordMatch(const fs::path& out) {
   std::printf("connect: %d seeds\n", connect.count());
 }
 
-void recordSnapshots(const fs::path& out) {
-  CorpusWriter writer(out / "snapshot");
-  snapshot::SnapshotSender sender;
-  const auto first = fuzzing::encodeScene(sender, 0, fuzzing::kPrimingFrames);
-  for (const auto& packet : first) writer.add(0, packet); // full state and early deltas, for a fresh receiver
-  for (const auto& packet : fuzzing::encodeScene(sender, fuzzing::kPrimingFrames, 24))
-    writer.add(1, packet); // deltas against baselines the primed receiver holds
-  std::printf("snapshot: %d seeds\n", writer.count());
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +182,5 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   ferrum::setLogLevel(ferrum::LogLevel::Warn);
   recordMatch(argv[1]);
-  recordSnapshots(argv[1]);
   return 0;
 }

@@ -1,5 +1,5 @@
 // Runs the real ferrum-bench on the recorded stream and on the cube scenario (a few
-// hundred frames each) and checks what issue 7 promises: exact reconstruction,
+// hundred frames each) and checks what the bench promises: exact reconstruction,
 // ferrum's encoder below the reference encoder's figure, and the scenario's budget
 // against the seed's format measured in the same run. No timing is asserted.
 
@@ -47,12 +47,12 @@ TEST(FerrumBench, RecordedStreamIsExactAndBeatsTheReference) {
   EXPECT_EQ(status, 0);
   EXPECT_EQ(report["frames"], 300);
   for (int pps : {60, 30})
-    for (const char* enc : {"seed (zlib)", "seed changed-only", "full quantized", "ferrum delta"}) {
+    for (const char* enc : {"seed (zlib)", "seed changed-only", "full quantized", "ferrum fields"}) {
       const nlohmann::json* e = find(report, enc, pps);
       ASSERT_NE(e, nullptr) << enc;
       EXPECT_TRUE((*e)["exact"].get<bool>()) << enc << " at " << pps;
     }
-  const nlohmann::json* ours = find(report, "ferrum delta", 60);
+  const nlohmann::json* ours = find(report, "ferrum fields", 60);
   EXPECT_EQ((*ours)["packets_over_cap"], 0);
   EXPECT_LE((*ours)["max_packet_bytes"].get<int>(), 1200);
   EXPECT_EQ((*ours)["max_fresh_position_error_m"].get<double>(), 0.0); // the recording is on the grid
@@ -78,7 +78,7 @@ TEST(FerrumBench, CubeScenarioIsExactUnderTheCapAndATenthOfTheSeed) {
   ASSERT_TRUE(report.is_object()) << "ferrum-bench wrote no JSON";
   EXPECT_EQ(status, 0);
   for (int pps : {60, 30}) {
-    const nlohmann::json* ours = find(report, "ferrum delta", pps);
+    const nlohmann::json* ours = find(report, "ferrum fields", pps);
     const nlohmann::json* seed = find(report, "seed (zlib)", pps);
     const nlohmann::json* changed = find(report, "seed changed-only", pps);
     ASSERT_TRUE(ours && seed && changed);

@@ -299,3 +299,127 @@ TEST(Messages, ANonFiniteFieldFailsTheWholeMessage) {
     EXPECT_TRUE(encodeMessage(MessageType::Spawn, bad).empty()) << "field " << field;
   }
 }
+
+// ------------------------------------------------- spawns at a type's precision
+
+namespace {
+/// The cube scenario's precision: ±48 / -4..28 / ±48 m at 1/512, 10-bit orientation,
+/// no velocities.
+RigidQuantization cubePrecision() {
+  RigidQuantization q;
+  q.positionX = {-48.0f, 48.0f, 1.0f / 512};
+  q.positionY = {-4.0f, 28.0f, 1.0f / 512};
+  q.positionZ = {-48.0f, 48.0f, 1.0f / 512};
+  q.orientationBits = 10;
+  q.velocities = false;
+  return q;
+}
+
+bool readSpawn(const std::vector<uint8_t>& bytes, Spawn& out, const PrecisionOf& of) {
+  ReadStream r(bytes);
+  uint32_t type = 0;
+  r.serializeBits(type, 4);
+  return out.serialize(r, of) && r.bitsRemaining() < 8;
+}
+} // namespace
+
+TEST(Messages, ASpawnOfATypeWithAPrecisionCarriesItsStateAtThatPrecision) {
+  const RigidQuantization q = cubePrecision();
+  const PrecisionOf of = [&q](EntityTypeId type) { return type == 7 ? &q : nullptr; };
+  Spawn s{EntityId::make(0, 42), 7, kServerPeer, {}, 1234};
+  s.state.transform.position = {3.1234567f, 0.2f, -12.00077f};
+  s.state.transform.orientation = canonicalQuat({0.1f, 0.7f, -0.2f, 0.6f});
+  s.state.linearVelocity = {1, 2, 3}; // not on the wire for this type: reads as zero
+  s.state.variant = 5;
+  const std::vector<uint8_t> bytes = encodeMessage(MessageType::Spawn, s, of);
+  const std::vector<uint8_t> raw = encodeMessage(MessageType::Spawn, s);
+  // type 4 + id 32 + type 16 + authority 8 + position 16+15+16 + orientation 2+30
+  // + variant 8 + tick 32 = 179 bits, against 540 in raw floats.
+  EXPECT_EQ(bytes.size(), (179u + 7) / 8);
+  EXPECT_EQ(raw.size(), (540u - 24 + 7) / 8); // raw floats, variant as var (8 bits)
+
+  Spawn back;
+  ASSERT_TRUE(readSpawn(bytes, back, of));
+  EXPECT_EQ(back.id, s.id);
+  EXPECT_EQ(back.type, 7);
+  EXPECT_EQ(back.serverTick, 1234u);
+  EXPECT_EQ(back.state.variant, 5u);
+  // Exactly where the type's state blocks would put it: on their grid.
+  EXPECT_EQ(back.state.transform.position.x, q.positionX.snap(s.state.transform.position.x));
+  EXPECT_EQ(back.state.transform.position.y, q.positionY.snap(s.state.transform.position.y));
+  EXPECT_EQ(back.state.transform.position.z, q.positionZ.snap(s.state.transform.position.z));
+  EXPECT_EQ(back.state.transform.orientation, snapQuat(s.state.transform.orientation, 10));
+  EXPECT_EQ(back.state.linearVelocity, Vec3{});
+  // Written again it is the same bytes (a relay re-encodes what it read).
+  EXPECT_EQ(encodeMessage(MessageType::Spawn, back, of), bytes);
+  // Read without the precision (another type table) it is garbage, not this spawn:
+  // the handshake's fingerprint keeps such peers apart.
+  Spawn wrong;
+  EXPECT_FALSE(readSpawn(bytes, wrong, {}) && wrong.state.transform.position == back.state.transform.position);
+}
+
+TEST(Messages, ASpawnPositionOutsideItsTypesRangeFailsTheMessage) {
+  const RigidQuantization q = cubePrecision();
+  const PrecisionOf of = [&q](EntityTypeId) { return &q; };
+  // x takes 16 bits for 0..49152: write an index past it by hand.
+  WriteStream w(64);
+  uint32_t type = static_cast<uint32_t>(MessageType::Spawn), id = EntityId::make(0, 1).value, t = 7, auth = 0;
+  w.serializeBits(type, 4);
+  w.serializeBits(id, 32);
+  w.serializeUint(t, 1, 0xFFFF);
+  w.serializeUint(auth, 0, kMaxClientPeer);
+  uint32_t x = 60000, y = 0, z = 0;
+  w.serializeBits(x, 16);
+  w.serializeBits(y, 15);
+  w.serializeBits(z, 16);
+  uint32_t orientation = 0, variant = 0, tick = 0;
+  w.serializeBits(orientation, 32);
+  w.serializeVarUint(variant);
+  w.serializeBits(tick, 32);
+  Spawn back;
+  EXPECT_FALSE(readSpawn(w.take(), back, of));
+}
+
+TEST(Messages, ANonFiniteSpawnStateFailsTheMessageAtAPrecisionToo) {
+  const RigidQuantization q = cubePrecision();
+  const PrecisionOf of = [&q](EntityTypeId) { return &q; };
+  Spawn good{EntityId::make(0, 1), 1, kServerPeer, {}, 10};
+  EXPECT_FALSE(encodeMessage(MessageType::Spawn, good, of).empty());
+  for (int field = 0; field < 3; ++field) {
+    Spawn bad = good;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    // Quantizing would clamp these onto the grid; the message must fail instead.
+    if (field == 0) bad.state.transform.position.y = nan;
+    if (field == 1) bad.state.linearVelocity.x = std::numeric_limits<float>::infinity(); // not even on the wire
+    if (field == 2) bad.state.transform.orientation.w = nan;
+    EXPECT_TRUE(encodeMessage(MessageType::Spawn, bad, of).empty()) << "field " << field;
+  }
+}
+
+TEST(TypeTable, APrecisionIsPartOfTheFingerprint) {
+  const RigidQuantization q = cubePrecision();
+  RigidQuantization finer = q;
+  finer.orientationBits = 11;
+  TypeEntry e{3, "cube", false, 0, 0};
+  const uint64_t none = typeTableFingerprint({e});
+  e.precision = precisionDigest(&q);
+  const uint64_t cubes = typeTableFingerprint({e});
+  e.precision = precisionDigest(&finer);
+  EXPECT_NE(none, cubes);
+  EXPECT_NE(typeTableFingerprint({e}), cubes);
+  EXPECT_EQ(precisionDigest(nullptr), 0u);
+  EXPECT_NE(precisionDigest(&q), 0u);
+  RigidQuantization same = q;
+  same.quantizeAuthority = true; // the authority's own business, not the wire's
+  EXPECT_EQ(precisionDigest(&same), precisionDigest(&q));
+  // And the TypeTable message carries it.
+  TypeTable table{{e}};
+  const std::vector<uint8_t> bytes = encodeMessage(MessageType::TypeTable, table);
+  ReadStream r(bytes);
+  uint32_t type = 0;
+  r.serializeBits(type, 4);
+  TypeTable back;
+  ASSERT_TRUE(back.serialize(r));
+  ASSERT_EQ(back.entries.size(), 1u);
+  EXPECT_EQ(back.entries[0], e);
+}
