@@ -10,8 +10,12 @@
 //     updated the same way on both sides (costs no side information);
 //   - range coder: an adaptive model per field (a binary model for "changed", counts
 //     over the Exp-Golomb prefix length, the suffix bits sent raw), cost -log2 p per
-//     symbol, i.e. an ideal arithmetic coder's output; a real range coder adds a few
-//     bits per packet.
+//     symbol, i.e. an ideal arithmetic coder's output plus 16 bits of flush per
+//     packet. Three ways to keep the models: adapting over the whole run (needs every
+//     packet: an upper bound on an unreliable channel), reset at every packet (what
+//     survives loss without more machinery), and static tables (the run's own final
+//     frequencies: the best any fixed table could do on this stream).
+// It also splits the packets' bits into header, framing, whole payloads and deltas.
 // Nothing here is on the wire; it only reports.
 
 #include <cstdint>
@@ -29,7 +33,12 @@ public:
   /// to, and the bits the live code spent on it.
   void add(const uint8_t* base, size_t baseBits, const uint8_t* current, size_t currentBits, size_t liveBits);
   /// Starts a new packet (the range coder's flush cost is counted per packet).
-  void endPacket() { ++m_packets; }
+  void endPacket(size_t packetBits, size_t headerBits);
+  /// A block sent whole, `bits` of payload.
+  void addWhole(size_t bits) {
+    ++m_wholeBlocks;
+    m_wholeBits += bits;
+  }
   nlohmann::json report() const;
 
 private:
@@ -40,14 +49,23 @@ private:
     std::vector<uint32_t> counts; ///< per prefix length 0..32, plus one (never 0)
     uint32_t total = 0;
     uint32_t changed[2] = {1, 1};
+    void reset();
+    /// Cost of the symbols under this model, then adapt.
+    double code(bool changed, bool hasValue, uint32_t prefix);
+  };
+  struct Static {
+    std::vector<uint64_t> prefixes = std::vector<uint64_t>(33, 0);
+    uint64_t changed[2] = {0, 0};
   };
   const FieldLayout& m_layout;
-  std::vector<Model> m_models;
+  std::vector<Model> m_models, m_packetModels;
+  std::vector<Static> m_static;
   std::vector<Adaptive> m_adaptive;
   std::vector<std::vector<uint64_t>> m_fixedOrderBits; ///< per field, per order 0..15
   uint64_t m_blocks = 0, m_packets = 0;
   uint64_t m_liveBits = 0, m_liveFieldBits = 0, m_adaptiveBits = 0, m_flagBits = 0;
-  double m_rangeBits = 0;
+  double m_rangeBits = 0, m_packetRangeBits = 0;
+  uint64_t m_suffixBits = 0, m_wholeBlocks = 0, m_wholeBits = 0, m_headerBits = 0, m_packetBits = 0;
 };
 
 } // namespace ferrum::bench

@@ -267,6 +267,8 @@ private:
         whole = full.take();
         m_symbols.add(base->payload.data(), base->bits, whole.data(), wholeBits, b.bits);
         m_store.dropOlderThan(b.id, baseSequence);
+      } else {
+        m_symbols.addWhole(b.bits);
       }
       m_store.store(b.id, sequence, wholeBits, whole);
       ReadStream in(whole.data(), wholeBits);
@@ -275,7 +277,9 @@ private:
       m_held[i] = c;
       m_has[i] = 1;
     }
-    m_symbols.endPacket();
+    MeasureStream header;
+    packet.header.serialize(header);
+    m_symbols.endPacket(bytes.size() * 8, header.bits());
     return true;
   }
 

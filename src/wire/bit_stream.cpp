@@ -13,20 +13,20 @@ uint32_t lowMask(int bits) { return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1
 
 // ---------------------------------------------------------------- WriteStream
 
-WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) {}
+// One allocation up front for the common small stream (a block, a message) instead
+// of a series of doublings; large ones still grow as they fill.
+WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) { m_bytes.reserve(std::min<size_t>(maxBytes, 256)); }
 
+// The value lands in at most 5 bytes: shifted into a 64-bit word once and OR-ed in
+// byte by byte (bytes past the write position are always zero), instead of a loop
+// over the bits of each byte.
 void WriteStream::put(uint32_t value, int bits) {
-  value &= lowMask(bits);
-  while (bits > 0) {
-    const size_t byte = m_bitPos >> 3;
-    const int offset = static_cast<int>(m_bitPos & 7);
-    if (offset == 0) m_bytes.push_back(0);
-    const int n = std::min(8 - offset, bits);
-    m_bytes[byte] = static_cast<uint8_t>(m_bytes[byte] | ((value & lowMask(n)) << offset));
-    value = n >= 32 ? 0 : value >> n;
-    bits -= n;
-    m_bitPos += static_cast<size_t>(n);
-  }
+  if (bits <= 0) return;
+  const size_t end = (m_bitPos + static_cast<size_t>(bits) + 7) >> 3;
+  while (m_bytes.size() < end) m_bytes.push_back(0); // at most 5; cheaper than resize
+  uint64_t word = uint64_t{value & lowMask(bits)} << (m_bitPos & 7);
+  for (size_t i = m_bitPos >> 3; i < end; ++i, word >>= 8) m_bytes[i] = static_cast<uint8_t>(m_bytes[i] | word);
+  m_bitPos += static_cast<size_t>(bits);
 }
 
 bool WriteStream::serializeBits(uint32_t& value, int bits) {
@@ -118,17 +118,13 @@ bool ReadStream::get(uint32_t& value, int bits) {
     m_ok = false;
     return false;
   }
-  int shift = 0;
-  while (bits > 0) {
-    const size_t byte = m_bitPos >> 3;
-    const int offset = static_cast<int>(m_bitPos & 7);
-    const int n = std::min(8 - offset, bits);
-    const uint32_t piece = (static_cast<uint32_t>(m_data[byte]) >> offset) & lowMask(n);
-    value |= piece << shift;
-    shift += n;
-    bits -= n;
-    m_bitPos += static_cast<size_t>(n);
-  }
+  if (bits == 0) return true;
+  // The bytes the field touches (at most 5, all within m_bitCount) into one word.
+  const size_t first = m_bitPos >> 3, last = (m_bitPos + static_cast<size_t>(bits) - 1) >> 3;
+  uint64_t word = 0;
+  for (size_t i = last + 1; i-- > first;) word = (word << 8) | m_data[i];
+  value = static_cast<uint32_t>(word >> (m_bitPos & 7)) & lowMask(bits);
+  m_bitPos += static_cast<size_t>(bits);
   return true;
 }
 

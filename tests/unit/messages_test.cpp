@@ -352,6 +352,20 @@ TEST(Messages, ASpawnOfATypeWithAPrecisionCarriesItsStateAtThatPrecision) {
   EXPECT_EQ(back.state.linearVelocity, Vec3{});
   // Written again it is the same bytes (a relay re-encodes what it read).
   EXPECT_EQ(encodeMessage(MessageType::Spawn, back, of), bytes);
+  // A type with velocities on the wire: they come on their grid too (the angular one
+  // only when the type sends it).
+  RigidQuantization moving = q;
+  moving.velocities = true;
+  moving.angularVelocities = false;
+  const PrecisionOf movingOf = [&moving](EntityTypeId) { return &moving; };
+  s.state.linearVelocity = {1.00001f, -2.3333f, 0.5f};
+  s.state.angularVelocity = {4, 5, 6};
+  Spawn fast;
+  ASSERT_TRUE(readSpawn(encodeMessage(MessageType::Spawn, s, movingOf), fast, movingOf));
+  EXPECT_EQ(fast.state.linearVelocity.x, moving.linearVelocity.snap(1.00001f));
+  EXPECT_EQ(fast.state.linearVelocity.y, moving.linearVelocity.snap(-2.3333f));
+  EXPECT_EQ(fast.state.linearVelocity.z, moving.linearVelocity.snap(0.5f));
+  EXPECT_EQ(fast.state.angularVelocity, Vec3{});
   // Read without the precision (another type table) it is garbage, not this spawn:
   // the handshake's fingerprint keeps such peers apart.
   Spawn wrong;
