@@ -103,7 +103,8 @@ nlohmann::json DeltaSymbols::report() const {
   }
   // A range coder flushes about 2 bytes per packet (counted) on top of its model cost.
   const double flush = 16.0 * static_cast<double>(m_packets);
-  const double range = m_rangeBits + flush;
+  const double suffixes = static_cast<double>(m_suffixBits); // sent raw by every coder
+  const double range = m_rangeBits + suffixes + flush;
   double entropy = 0; // static tables: the run's own frequencies
   auto cost = [&entropy](const uint64_t* n, size_t count) {
     uint64_t total = 0;
@@ -115,7 +116,7 @@ nlohmann::json DeltaSymbols::report() const {
     cost(st.changed, 2);
     cost(st.prefixes.data(), st.prefixes.size());
   }
-  const double staticTables = entropy + static_cast<double>(m_suffixBits) + static_cast<double>(m_blocks) + flush;
+  const double staticTables = entropy + suffixes + static_cast<double>(m_blocks) + flush;
   nlohmann::json j;
   j["delta_blocks"] = m_blocks;
   j["packets"] = m_packets;
@@ -126,7 +127,7 @@ nlohmann::json DeltaSymbols::report() const {
   j["best_fixed_orders"] = orders;
   j["adaptive_order_bits"] = m_adaptiveBits + m_flagBits;
   j["range_coder_bits"] = range;
-  j["range_coder_reset_per_packet_bits"] = m_packetRangeBits + flush;
+  j["range_coder_reset_per_packet_bits"] = m_packetRangeBits + suffixes + flush;
   j["static_tables_bits"] = staticTables;
   j["packet_bits"] = m_packetBits;
   j["header_bits"] = m_headerBits;
