@@ -320,14 +320,22 @@ void Rogue::attackForbiddenSpawns() {
   if (!self || victim.isNull()) return next(Phase::SpawnFlood);
   SpawnState s;
   s.transform.position = self->body().position() + Vec3{0, 2, 0};
+  // Coded as NetManager codes spawns (at each type's declared precision), so the
+  // server reads them and its referee, not the decoder, has to refuse them.
+  const wire::PrecisionOf precisionOf = [this](EntityTypeId type) -> const RigidQuantization* {
+    const EntityType* t = m_group->registry().find(type);
+    return t ? t->statePrecision : nullptr;
+  };
   // A crate: only the server may make those (NetManager::spawn would refuse locally).
-  m_tap.inject(Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn,
-                                                      wire::Spawn{m_group->allocateId(), game::kCrateType, slot(), s}));
+  m_tap.inject(Channel::Reliable,
+               wire::encodeMessage(wire::MessageType::Spawn, wire::Spawn{m_group->allocateId(), game::kCrateType, slot(), s},
+                                   precisionOf));
   // A grenade with an id from the victim's range.
   s.variant = game::kDefaultFuseTicks;
   m_tap.inject(Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn,
                                                       wire::Spawn{EntityId::make(victim.creator(), 0xABCDE),
-                                                                  game::kGrenadeType, slot(), s}));
+                                                                  game::kGrenadeType, slot(), s},
+                                                      precisionOf));
   m_report.forbiddenSpawnsSent += 2;
   next(Phase::SpawnFlood);
 }

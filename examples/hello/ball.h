@@ -11,12 +11,18 @@ namespace hello {
 
 constexpr ferrum::EntityTypeId kBallType = 1;
 
+// The precision the ball's state travels at: 1/512 m positions, 11-bit orientation.
+inline const ferrum::RigidQuantization& ballPrecision() {
+  static const ferrum::RigidQuantization q{};
+  return q;
+}
+
 // The library's rigid-body controller sends the ball's state, applies it on every peer
 // and shows it smoothly (interpolated) where another peer simulates it. The game adds
 // what is its own: a bounce sound.
 class BallController final : public ferrum::RigidBodyController {
 public:
-  BallController() : RigidBodyController(precision()) {}
+  BallController() : RigidBodyController(ballPrecision()) {}
 
 protected:
   // Every peer, once per tick; `received` is the state just read, nullptr if none came.
@@ -29,10 +35,6 @@ protected:
   // A game's own fields would go after the state: override serializeExtra / readExtra.
 
 private:
-  static const ferrum::RigidQuantization& precision() {
-    static const ferrum::RigidQuantization q{}; // 1/512 m positions, 11-bit orientation
-    return q;
-  }
   float m_lastVy = 0;
 };
 
@@ -40,6 +42,7 @@ inline ferrum::EntityType ballType() {
   ferrum::EntityType type;
   type.name = "ball";
   type.clientMaySpawn = true; // the server checks a client's ball, then forwards it
+  type.statePrecision = &ballPrecision(); // spawns travel at the blocks' precision too
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
   type.build = [](const ferrum::SpawnState&) {
     ferrum::EntityParts parts;

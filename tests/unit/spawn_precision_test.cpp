@@ -34,14 +34,17 @@ struct Peer {
   std::unique_ptr<Host> host;
   std::vector<SpawnState> built;
 
-  Peer(MemoryNetwork& network, uint16_t port, Role role, const RigidQuantization* q, double& now) {
+  /// `dynamic`: the probe gets a 1 kg body, so its spawn carries velocities.
+  Peer(MemoryNetwork& network, uint16_t port, Role role, const RigidQuantization* q, double& now, bool dynamic) {
     HostDef def;
     EntityType t = probeType();
     t.statePrecision = q;
     auto build = t.build;
-    t.build = [this, build](const SpawnState& s) {
+    t.build = [this, build, dynamic](const SpawnState& s) {
       built.push_back(s);
-      return build(s);
+      EntityParts parts = build(s);
+      if (dynamic) parts.body.mass = 1;
+      return parts;
     };
     def.types.add(kProbeType, t);
     def.net.role = role;
@@ -58,8 +61,8 @@ struct Pair {
   double now = 0;
   MemoryNetwork network;
   Peer server, client;
-  Pair(const RigidQuantization* serverQ, const RigidQuantization* clientQ)
-      : server(network, 1, Role::Server, serverQ, now), client(network, 2, Role::Client, clientQ, now) {}
+  Pair(const RigidQuantization* serverQ, const RigidQuantization* clientQ, bool dynamic = false)
+      : server(network, 1, Role::Server, serverQ, now, dynamic), client(network, 2, Role::Client, clientQ, now, dynamic) {}
 
   /// Ticks both until `done` or 600 ticks (10 simulated seconds) have passed.
   template <class F>
@@ -150,4 +153,34 @@ TEST(SpawnPrecision, PeersThatCodeATypesSpawnsDifferentlyAreRefusedAtTheHandshak
   EXPECT_FALSE(p.client.host->net().joined());
   EXPECT_NE(p.client.host->net().disconnectReason().find("precision"), std::string::npos)
       << p.client.host->net().disconnectReason();
+}
+
+// Without a precision the spawn is raw floats and an absurd (finite) spin reaches the
+// server; its referee refuses it (NetConfig::maxSpawnSpin). With one, the wire cannot
+// carry it: it arrives clamped into the type's range.
+TEST(SpawnPrecision, AnAbsurdSpinIsRefusedAsRawFloatsAndClampedAtAPrecision) {
+  SpawnState spun = offGrid();
+  spun.angularVelocity = {1e37f, 0, 0};
+  auto rejected = [](Pair& p) {
+    uint64_t n = 0;
+    for (const auto& remote : p.server.host->net().stats().peers) n += remote.spawnsRejected;
+    return n;
+  };
+  {
+    Pair raw(nullptr, nullptr, true);
+    ASSERT_TRUE(raw.client.host->net().connect("mem", 1));
+    ASSERT_TRUE(raw.tickUntil([&] { return raw.client.host->net().joined(); }));
+    ASSERT_NE(raw.client.host->net().spawn(kProbeType, spun), kNullEntity);
+    ASSERT_TRUE(raw.tickUntil([&] { return rejected(raw) == 1; })) << "the referee did not refuse it";
+    EXPECT_TRUE(raw.server.built.empty());
+  }
+  RigidQuantization q = precision();
+  q.angularVelocities = true; // ±32 rad/s at 1/64
+  Pair p(&q, &q, true);
+  ASSERT_TRUE(p.client.host->net().connect("mem", 1));
+  ASSERT_TRUE(p.tickUntil([&] { return p.client.host->net().joined(); }));
+  ASSERT_NE(p.client.host->net().spawn(kProbeType, spun), kNullEntity);
+  ASSERT_TRUE(p.tickUntil([&] { return !p.server.built.empty(); }));
+  EXPECT_EQ(p.server.built[0].angularVelocity.x, 32.0f);
+  EXPECT_EQ(rejected(p), 0u);
 }
