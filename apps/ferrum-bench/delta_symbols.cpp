@@ -13,9 +13,9 @@ namespace {
 constexpr uint32_t kOrders = 16;
 constexpr size_t kPrefixes = 33;
 
+/// The symbol the live code sends for a changed field (wire/field_delta.h).
 uint32_t zigzagMinusOne(uint32_t value, uint32_t base) {
-  const int64_t d = int64_t{value} - int64_t{base};
-  return static_cast<uint32_t>(d >= 0 ? 2 * d : -2 * d - 1) - 1; // value != base: never below 0
+  return wire::zigzag(int64_t{value} - int64_t{base}) - 1; // value != base: never below 0
 }
 } // namespace
 

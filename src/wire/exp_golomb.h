@@ -10,6 +10,10 @@
 
 namespace ferrum::wire {
 
+/// Signed deltas as unsigned codes: 0, -1, 1, -2, 2... -> 0, 1, 2, 3, 4...
+inline uint32_t zigzag(int64_t d) { return static_cast<uint32_t>(d >= 0 ? 2 * d : -2 * d - 1); }
+inline int64_t unzigzag(uint32_t z) { return (z & 1) ? -(int64_t{z} + 1) / 2 : int64_t{z} / 2; }
+
 /// Longest prefix a reader accepts: garbage cannot spin it, and no 32-bit value needs more.
 constexpr int kMaxExpGolombPrefix = 24;
 

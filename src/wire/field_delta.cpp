@@ -9,8 +9,6 @@ constexpr uint32_t kTailOrder = 4;
 
 uint32_t mask(int bits) { return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1); }
 
-uint32_t zigzag(int64_t d) { return static_cast<uint32_t>(d >= 0 ? 2 * d : -2 * d - 1); }
-int64_t unzigzag(uint32_t z) { return (z & 1) ? -(int64_t{z} + 1) / 2 : int64_t{z} / 2; }
 
 bool presentIn(const FieldLayout& layout, size_t i, const std::vector<uint32_t>& values) {
   const int gate = layout.fields[i].presentIfZero;
