@@ -33,7 +33,9 @@ bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, Fi
 
 bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const uint8_t* current, size_t currentBits) {
-  FieldValues base, cur;
+  // Scratch kept per thread: every block of every packet passes here, and four small
+  // vectors a call were a good share of a packet's encode time.
+  thread_local FieldValues base, cur;
   if (!splitFields(layout, baseline, baselineBits, base) || !splitFields(layout, current, currentBits, cur))
     return false;
   for (size_t i = 0; i < layout.fields.size(); ++i) {
@@ -83,10 +85,11 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                     WriteStream& full) {
-  FieldValues base;
+  thread_local FieldValues base; // scratch, as in writeFieldDelta
+  thread_local std::vector<uint32_t> values;
   if (!splitFields(layout, baseline, baselineBits, base)) return false;
   const size_t n = layout.fields.size();
-  std::vector<uint32_t> values(n, 0);
+  values.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     if (!presentIn(layout, i, values)) continue;
     const FieldLayout::Field& f = layout.fields[i];
