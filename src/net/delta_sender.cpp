@@ -41,6 +41,8 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   m_raw.clear();
   m_wire.reserve(blocks.size()); // candidates point into it: no reallocation
   for (const wire::StateBlock& b : blocks) {
+    const float w = weight(b.id);
+    if (!(w > 0)) continue; // not for this receiver (it does not hold the entity)
     EntityState& st = m_entities[b.id];
     const bool unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
     if (unchanged && st.lastAcked) {
@@ -52,7 +54,7 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
     // for it (up to m_resendTicks) before sending the same again.
     if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
     // Changed state matters more than a resend of something possibly still in flight.
-    st.priority += weight(b.id) * (unchanged ? 0.1f : 1.0f);
+    st.priority += w * (unchanged ? 0.1f : 1.0f);
     m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr));
     m_raw.push_back(&b);
     candidates.push_back({&m_wire.back(), st.priority});
