@@ -44,7 +44,8 @@ struct NetConfig {
   /// teleport): false = forward a clamped version, true = drop it. Counted either way.
   bool rejectImplausible = false;
   /// Packets a client may send per second (1 s burst); beyond it they are dropped and
-  /// count as violations. Honest clients send sendHz state packets plus a few events.
+  /// count as violations. Honest clients send sendHz state packets plus a few events
+  /// (and, while spawns arrive, a SpawnAck per state packet at most).
   int maxPacketsPerSecond = 240;
   /// Bytes queued to one client and not yet acknowledged; past this the client is too
   /// slow to keep up (or has stalled) and is disconnected rather than buffered forever.

@@ -228,6 +228,7 @@ private:
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived
   uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far
   uint32_t m_spawnsAcked = 0;    ///< client: ... and the count our last SpawnAck said
+  uint32_t m_spawnAckRepeats = 0; ///< client: once-a-second repeats of an unchanged count still due
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
   void updateViewTimeline();
 };

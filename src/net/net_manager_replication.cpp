@@ -195,8 +195,13 @@ void NetManager::forgetReplicated(EntityId id) {
   for (auto& [link, remote] : m_remotes) remote->replication.forget(id);
 }
 
+// When the count changed; then again once a second for a few seconds: a server whose
+// packet-rate limit dropped the last one must still learn the count, or the entities
+// it covers would never get state.
 void NetManager::sendSpawnAck() {
-  if (m_spawnsReceived == m_spawnsAcked) return;
+  if (m_spawnsReceived != m_spawnsAcked) m_spawnAckRepeats = 5;
+  else if (m_spawnAckRepeats == 0 || m_sends % static_cast<uint32_t>(m_config.sendHz) != 0) return;
+  else --m_spawnAckRepeats;
   for (auto& [link, remote] : m_remotes) {
     if (remote->slot != kServerPeer || !remote->joined) continue;
     sendReliable(*remote, wire::encodeMessage(wire::MessageType::SpawnAck, wire::SpawnAck{m_spawnsReceived}));
