@@ -187,6 +187,7 @@ private:
   void sendToHolders(EntityId id, const std::vector<uint8_t>& bytes, PeerId except);
   void forgetReplicated(EntityId id);
   void sendSpawnAck();
+  void forwardNewestTo(Remote& to, const std::vector<EntityId>& ids);
   void onLeave(const wire::Leave& leave);
   void onWorldCompleteMessage(const wire::WorldComplete& complete);
   Remote* remoteBySlot(PeerId slot);

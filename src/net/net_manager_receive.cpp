@@ -330,11 +330,12 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
   case wire::MessageType::SpawnAck: {
     wire::SpawnAck a;
     if (!isServer || !a.serialize(in)) return malformed();
-    if (!from.replication.onSpawnAck(a.count)) {
+    std::vector<EntityId> confirmed;
+    if (!from.replication.onSpawnAck(a.count, &confirmed)) {
       ++from.stats.rejected;
       violation(from, "spawn ack beyond the spawns it was sent");
     }
-    return;
+    return forwardNewestTo(from, confirmed);
   }
   case wire::MessageType::Hello:
     return malformed(); // a client's first message only, handled by onHello

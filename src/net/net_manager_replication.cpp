@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
@@ -206,6 +207,28 @@ void NetManager::sendSpawnAck() {
     if (remote->slot != kServerPeer || !remote->joined) continue;
     sendReliable(*remote, wire::encodeMessage(wire::MessageType::SpawnAck, wire::SpawnAck{m_spawnsReceived}));
     m_spawnsAcked = m_spawnsReceived;
+  }
+}
+
+// Client-owned state is forwarded as it arrives, to the clients that have confirmed
+// the entity then; one that confirms it later gets the newest block the server
+// accepted, at once, instead of waiting for the owner's next change or refresh.
+void NetManager::forwardNewestTo(Remote& to, const std::vector<EntityId>& ids) {
+  std::map<std::pair<PeerId, uint32_t>, std::vector<const wire::StateBlock*>> byOrigin; // (owner, origin tick)
+  std::map<std::pair<PeerId, uint32_t>, uint32_t> stateTicks;
+  for (EntityId id : ids) {
+    const Entity* e = m_group.find(id);
+    auto net = m_entityNet.find(id);
+    if (!e || e->authority() == kServerPeer || e->authority() == to.slot || net == m_entityNet.end() ||
+        !net->second.hasTick)
+      continue;
+    const std::pair<PeerId, uint32_t> key{e->authority(), net->second.lastOriginTick};
+    byOrigin[key].push_back(&net->second.pending);
+    stateTicks[key] = static_cast<uint32_t>(std::llround(net->second.pendingTime / m_config.tickSeconds()));
+  }
+  for (const auto& [key, blocks] : byOrigin) {
+    sendBlocks(to, key.first, key.second, stateTicks[key], blocks);
+    m_counters.blocksForwarded += blocks.size();
   }
 }
 

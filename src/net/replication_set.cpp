@@ -43,7 +43,7 @@ void ReplicationSet::markOwn(EntityId id) {
   m_held[id] = Held{0, true, 1.0f};
 }
 
-bool ReplicationSet::onSpawnAck(uint32_t count) {
+bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmedNow) {
   // Counts only grow, and never past what was sent (compared as distances: wraps safely).
   if (static_cast<int32_t>(count - m_spawnsSent) > 0 || static_cast<int32_t>(count - m_spawnsAcked) < 0) return false;
   m_spawnsAcked = count;
@@ -51,7 +51,10 @@ bool ReplicationSet::onSpawnAck(uint32_t count) {
     auto it = m_held.find(m_unconfirmed.front().second);
     // Only the spawn that made it held counts: after a leave and a new spawn, the
     // old spawn's ack says nothing about the new one.
-    if (it != m_held.end() && it->second.index == m_unconfirmed.front().first) it->second.confirmed = true;
+    if (it != m_held.end() && it->second.index == m_unconfirmed.front().first) {
+      it->second.confirmed = true;
+      if (confirmedNow) confirmedNow->push_back(it->first);
+    }
     m_unconfirmed.pop_front();
   }
   return true;

@@ -41,7 +41,8 @@ public:
   void markOwn(EntityId id);
   /// The client says it received `count` spawns in all. False (nothing changes) if
   /// that is more than were sent or fewer than it said before: a broken client.
-  bool onSpawnAck(uint32_t count);
+  /// What this confirms is appended to `confirmedNow` (when given).
+  bool onSpawnAck(uint32_t count, std::vector<EntityId>* confirmedNow = nullptr);
 
   /// It was sent a spawn of `id` (so despawns, events and leaves about it go to it).
   bool holds(EntityId id) const { return m_held.count(id) != 0; }
