@@ -195,11 +195,11 @@ void NetManager::sendState() {
   const Remote* receiver = nullptr;
   const bool isServer = m_config.role == Role::Server;
   auto weight = [this, &receiver, isServer](EntityId id) {
-    if (isServer && !receiver->replication.confirmed(id)) return 0.0f;
+    const float scale = isServer ? receiver->replication.confirmedScale(id) : 1.0f;
+    if (!(scale > 0)) return 0.0f;
     const Entity* e = m_group.find(id);
     const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
-    const float priority = type ? type->priority : 1.0f;
-    return isServer ? priority * receiver->replication.scale(id) : priority;
+    return (type ? type->priority : 1.0f) * scale;
   };
   auto layoutOf = [this](EntityId id) -> const FieldLayout* {
     const Entity* e = m_group.find(id);

@@ -51,6 +51,11 @@ public:
     auto it = m_held.find(id);
     return it != m_held.end() && it->second.confirmed;
   }
+  /// The relevance scale of a confirmed entity; 0 if it is not confirmed (one lookup).
+  float confirmedScale(EntityId id) const {
+    auto it = m_held.find(id);
+    return it != m_held.end() && it->second.confirmed ? it->second.scale : 0.0f;
+  }
   /// Relevance's priority scale for a held entity (1 unless set).
   float scale(EntityId id) const {
     auto it = m_held.find(id);
