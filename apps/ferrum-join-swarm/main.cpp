@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
     for (auto& p : peers) p->service(0);
     held = lost = 0;
     for (size_t i = 0; i < peers.size(); ++i) {
-      if (heldAt[i] < 0 && peers[i]->group().size() >= static_cast<size_t>(expect)) heldAt[i] = now - start;
+      // Timed when seen (one turn of this loop can be long: every client's frame).
+      if (heldAt[i] < 0 && peers[i]->group().size() >= static_cast<size_t>(expect))
+        heldAt[i] = ferrum::steadySeconds() - start;
       held += heldAt[i] >= 0;
       lost += heldAt[i] < 0 && peers[i]->disconnected();
     }
