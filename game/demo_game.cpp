@@ -44,6 +44,20 @@ void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
   }
 }
 
+void scatterCrates(ferrum::NetManager& net, int count, uint32_t seed, float halfSize) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> coord(-(halfSize - 2.0f), halfSize - 2.0f);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<uint32_t> size(0, 3);
+  for (int i = 0; i < count; ++i) {
+    ferrum::SpawnState s;
+    s.transform.position = {coord(rng), 1.0f + static_cast<float>(i % 5) * 0.8f, coord(rng)};
+    s.transform.orientation = ferrum::canonicalQuat({unit(rng), unit(rng), unit(rng), 1.5f});
+    s.variant = size(rng);
+    net.spawn(kCrateType, s);
+  }
+}
+
 LocalPlayer::LocalPlayer(ferrum::NetManager& net, std::optional<uint32_t> botSeed) : m_net(net) {
   if (botSeed) m_bot = std::make_unique<BotBrain>(*botSeed);
   m_tick = m_net.onTick.listen([this](uint32_t) { onTick(); });

@@ -27,6 +27,9 @@ ferrum::HostDef demoHostDef(Scenario scenario = Scenario::Arena);
 
 /// Server: drops `count` crates of mixed sizes over the arena (seeded layout).
 void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed);
+/// Server: drops `count` crates at random places (seeded) all over [-halfSize,
+/// halfSize] in x and z, keeping 2 m from the walls (the large arena).
+void scatterCrates(ferrum::NetManager& net, int count, uint32_t seed, float halfSize);
 
 /// This peer's own player: a client spawns it when it joins, a (listen) server at
 /// once, so it is the authority either way; each tick it feeds the player input from

@@ -15,22 +15,37 @@ bool parseScenario(const std::string& name, Scenario& out) {
     out = Scenario::Cubes;
     return true;
   }
+  if (name == "large") {
+    out = Scenario::Large;
+    return true;
+  }
   return false;
 }
 
 const char* scenarioName(Scenario scenario) {
-  return scenario == Scenario::Cubes ? "cubes" : "arena";
+  switch (scenario) {
+  case Scenario::Cubes: return "cubes";
+  case Scenario::Large: return "large";
+  case Scenario::Arena: break;
+  }
+  return "arena";
 }
 
 uint16_t scenarioGameId(Scenario scenario) {
-  return scenario == Scenario::Cubes ? kCubesGameId : ferrum::NetConfig{}.gameId;
+  switch (scenario) {
+  case Scenario::Cubes: return kCubesGameId;
+  case Scenario::Large: return kLargeArenaGameId;
+  case Scenario::Arena: break;
+  }
+  return ferrum::NetConfig{}.gameId;
 }
 
 void buildScenarioWorld(Scenario scenario, ferrum::PhysicsWorld& world) {
-  if (scenario == Scenario::Cubes)
-    buildCubesFloor(world);
-  else
-    buildArena(world);
+  switch (scenario) {
+  case Scenario::Cubes: return buildCubesFloor(world);
+  case Scenario::Large: return buildLargeArena(world);
+  case Scenario::Arena: return buildArena(world);
+  }
 }
 
 } // namespace game

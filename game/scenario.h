@@ -11,9 +11,11 @@
 
 namespace game {
 
-enum class Scenario : uint8_t { Arena, Cubes };
+/// Large: the arena's crates and players on a 120 x 120 m floor, crates spread all
+/// over it: a world where interest management (--relevance-radius) pays.
+enum class Scenario : uint8_t { Arena, Cubes, Large };
 
-/// "arena" or "cubes"; false for anything else.
+/// "arena", "cubes" or "large"; false for anything else.
 bool parseScenario(const std::string& name, Scenario& out);
 const char* scenarioName(Scenario scenario);
 
@@ -22,5 +24,8 @@ uint16_t scenarioGameId(Scenario scenario);
 
 /// Builds the scenario's static geometry (identically on every peer; never sent).
 void buildScenarioWorld(Scenario scenario, ferrum::PhysicsWorld& world);
+
+/// NetConfig::gameId of the large arena.
+constexpr uint16_t kLargeArenaGameId = 0xFE03;
 
 } // namespace game

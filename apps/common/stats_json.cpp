@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
+#include <utility>
 
 #include "game/types.h"
 
@@ -32,6 +34,12 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
                      {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved}};
+  // Paced joins and interest management (docs/protocol.md, "Replication sets").
+  const std::initializer_list<std::pair<const char*, uint64_t>> replication{
+      {"spawnsPaced", c.spawnsPaced},   {"maxSpawnsPacedInTick", c.maxSpawnsPacedInTick},
+      {"worldCompletesSent", c.worldCompletesSent}, {"leavesSent", c.leavesSent},
+      {"leavesReceived", c.leavesReceived}, {"worldCompleteTicks", c.worldCompleteTicks}};
+  for (const auto& [name, value] : replication) doc["counters"][name] = value;
   nlohmann::json effects = nlohmann::json::object();
   for (int k = 0; k < ferrum::kEffectKindCount; ++k) {
     const auto kind = static_cast<ferrum::EffectKind>(k);
@@ -56,6 +64,8 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"rateLimited", p.rateLimited},
                      {"largestStatePacket", p.largestStatePacket},
                      {"stateLost", p.stateLost}});
+    peers.back()["entitiesHeld"] = p.entitiesHeld;
+    peers.back()["spawnsQueued"] = p.spawnsQueued;
   }
   doc["peers"] = peers;
   nlohmann::json byType = nlohmann::json::object();

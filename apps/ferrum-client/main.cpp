@@ -47,9 +47,9 @@ int main(int argc, char** argv) {
   cli.add_option("--stats-json", statsPath, "write final statistics here (fields: see docs/architecture.md)");
   cli.add_option("--protocol-version", protocol, "claim this protocol version (for testing refusals)");
   cli.add_flag("--status", status, "print a status line every second");
-  cli.add_option("--scenario", scenario, "the server's scenario (arena or cubes): builds the same static world")
+  cli.add_option("--scenario", scenario, "the server's scenario (arena, cubes or large): builds the same static world")
       ->capture_default_str()
-      ->check(CLI::IsMember({"arena", "cubes"}));
+      ->check(CLI::IsMember({"arena", "cubes", "large"}));
   std::string viewMode = ferrum::viewModeChoiceName(options.viewMode);
   cli.add_option("--view-mode", viewMode,
                  "how remote entities are shown: default (each type's own: see docs/architecture.md), raw, "

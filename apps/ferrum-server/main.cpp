@@ -19,6 +19,7 @@
 #include "apps/ferrum-server/match.h"
 #include "apps/ferrum-server/server_monitor.h"
 #include "apps/ferrum-server/server_signals.h"
+#include "game/arena.h"
 #include "game/cubes_scenario.h"
 
 int main(int argc, char** argv) {
@@ -52,9 +53,19 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", seed, "seed of the crate layout")->capture_default_str();
   cli.add_option("--scenario", scenario,
                  "arena: the demo arena with crates; cubes: the published cube scenario (900 cubes and a roller, "
-                 "docs/benchmarks.md); clients must pass the same")
+                 "docs/benchmarks.md); large: a 120 x 120 m arena with the crates scattered all over it (see "
+                 "--relevance-radius); clients must pass the same")
       ->capture_default_str()
-      ->check(CLI::IsMember({"arena", "cubes"}));
+      ->check(CLI::IsMember({"arena", "cubes", "large"}));
+  cli.add_option("--relevance-radius", options.net.relevanceRadius,
+                 "interest management: send each client only entities within this many metres of its player "
+                 "(0: everything to everyone)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e6));
+  cli.add_option("--spawns-per-tick", options.net.spawnsPerTick,
+                 "spawns of existing entities sent per tick to all joining clients together (paces joins)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cli.add_option("--refresh-seconds", options.net.refreshSeconds,
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()
@@ -123,6 +134,8 @@ int main(int argc, char** argv) {
   }
   if (options.scenario == game::Scenario::Cubes)
     game::spawnCubesScenario(peer->net(), rollSeconds);
+  else if (options.scenario == game::Scenario::Large)
+    game::scatterCrates(peer->net(), crates, seed, game::kLargeArenaHalfSize);
   else
     game::spawnCrates(peer->net(), crates, seed);
   auto discovery = app::DiscoveryService::start(discoveryOptions, *peer, 0);

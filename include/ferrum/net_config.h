@@ -44,11 +44,25 @@ struct NetConfig {
   /// teleport): false = forward a clamped version, true = drop it. Counted either way.
   bool rejectImplausible = false;
   /// Packets a client may send per second (1 s burst); beyond it they are dropped and
-  /// count as violations. Honest clients send sendHz state packets plus a few events.
+  /// count as violations. Honest clients send sendHz state packets plus a few events
+  /// (and, while spawns arrive, a SpawnAck per state packet at most).
   int maxPacketsPerSecond = 240;
   /// Bytes queued to one client and not yet acknowledged; past this the client is too
   /// slow to keep up (or has stalled) and is disconnected rather than buffered forever.
   size_t maxQueuedBytes = 1 << 20;
+  /// Server: spawns of entities that already exist, sent per tick to every joining
+  /// client (and for every entity entering a client's interest) together. A join is
+  /// paced by it instead of sending the whole world at once; new entities are
+  /// announced at once and do not count. 128 costs a few ms per tick at most.
+  int spawnsPerTick = 128;
+  /// Server: interest management. A client is sent only entities within this many
+  /// metres of one of its own entities (its player); 0: every client gets everything.
+  /// A client with no entity of its own sees everything. NetManager::setRelevance
+  /// replaces this rule with the game's own.
+  float relevanceRadius = 0;
+  /// An entity a client holds leaves it only past relevanceRadius + this (m), so one
+  /// at the edge does not come and go.
+  float relevanceHysteresis = 5.0f;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;

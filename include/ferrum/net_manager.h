@@ -39,6 +39,8 @@ struct StateBlock;
 struct StatePacket;
 struct Spawn;
 struct EntityEvent;
+struct Leave;
+struct WorldComplete;
 } // namespace wire
 
 class NetManager final : private EntityGroupHooks {
@@ -91,6 +93,20 @@ public:
   EntityGroup& group() { return m_group; }
   NetStats stats() const;
 
+  /// Server: interest management. `relevance(viewer, entity, held)` says how much
+  /// client `viewer` cares about `entity`: 0 = not at all (it is not sent there, and
+  /// a copy it holds leaves it: see onEntityLeft), more = a priority scale for the
+  /// entity's state to it (1 = its type's priority as is). `held`: the viewer holds a
+  /// copy now (for hysteresis, so that an entity at the edge does not come and go).
+  /// Called every few ticks per client and entity, and when an entity is spawned;
+  /// never for the viewer's own entities (always relevant). Replaces the built-in rule
+  /// (NetConfig::relevanceRadius); an empty function restores it.
+  using Relevance = std::function<float(PeerId viewer, const Entity& entity, bool held)>;
+  void setRelevance(Relevance relevance) { m_relevance = std::move(relevance); }
+  /// Client: the server has sent every entity it queued for us at our join (the
+  /// whole world, or what our interest covers): from here on we hold it.
+  bool worldComplete() const { return m_worldComplete; }
+
   // Events: any number of listeners each (`listen` returns a Subscription that
   // detaches on destruction), called in the order they were added.
   /// At the start of every tick, before any controller runs: set inputs here.
@@ -107,6 +123,12 @@ public:
   Signal<uint32_t> onStateSent;
   /// A state packet arrived whose blocks come from `origin`'s tick `originTick`.
   Signal<PeerId, uint32_t> onStateArrived;
+  /// Client: once, when the server says we hold the whole world (see worldComplete()).
+  Signal<> onWorldComplete;
+  /// Client: an entity left our interest (it lives on at the server). Emitted just
+  /// before its copy is removed, quietly: no despawn of the game's (EntityGroup's
+  /// onDespawned still fires, as for any copy that goes). It may come back later.
+  Signal<EntityId> onEntityLeft;
 
 private:
   struct Remote;
@@ -152,6 +174,22 @@ private:
   void violation(Remote& from, const char* what);
   void despawnLocal(EntityId id);
   Remote* remoteByLink(LinkId link);
+  // Replication sets (server; net_manager_replication.cpp).
+  void queueWorld(Remote& to);
+  void paceSpawns();
+  void updateRelevance();
+  bool relevanceActive() const { return m_relevance || m_config.relevanceRadius > 0; }
+  float relevanceOf(const Remote& viewer, const Entity& e, bool held,
+                    const std::unordered_map<PeerId, std::vector<Vec3>>& points) const;
+  std::unordered_map<PeerId, std::vector<Vec3>> ownedPositions() const;
+  bool sendSpawnTo(Remote& to, const Entity& e);
+  void announceSpawn(const Entity& e, const std::vector<uint8_t>& bytes, PeerId except);
+  void sendToHolders(EntityId id, const std::vector<uint8_t>& bytes, PeerId except);
+  void forgetReplicated(EntityId id);
+  void sendSpawnAck();
+  void forwardNewestTo(Remote& to, const std::vector<EntityId>& ids);
+  void onLeave(const wire::Leave& leave);
+  void onWorldCompleteMessage(const wire::WorldComplete& complete);
   Remote* remoteBySlot(PeerId slot);
 
   NetConfig m_config;
@@ -185,6 +223,13 @@ private:
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;
+  Relevance m_relevance;
+  size_t m_paceCursor = 0; ///< server: the client the next tick's paced spawns start with
+  bool m_worldComplete = false;
+  uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived
+  uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far
+  uint32_t m_spawnsAcked = 0;    ///< client: ... and the count our last SpawnAck said
+  uint32_t m_spawnAckRepeats = 0; ///< client: once-a-second repeats of an unchanged count still due
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
   void updateViewTimeline();
 };

@@ -27,6 +27,9 @@ struct PeerStats {
   uint64_t rateLimited = 0;    ///< packets dropped for exceeding maxPacketsPerSecond
   uint64_t largestStatePacket = 0; ///< bytes of the largest state packet sent to it
   uint64_t stateLost = 0; ///< its state packets that never arrived (sequence gaps; late ones excluded)
+  // Server side: its replication set (what it was sent spawns of, what waits).
+  uint64_t entitiesHeld = 0;  ///< entities it holds: spawned there (or its own) and not since removed
+  uint64_t spawnsQueued = 0;  ///< spawns waiting for their turn (its join, or entities entering its interest)
 };
 
 /// Whole-peer counters.
@@ -62,6 +65,14 @@ struct NetCounters {
   uint64_t unencodable = 0;
   /// Entities whose state turned non-finite in physics and were removed (logged).
   uint64_t nonFiniteRemoved = 0;
+  // Paced joins and interest management (server side unless said).
+  uint64_t spawnsPaced = 0;          ///< spawns of existing entities taken from clients' queues
+  uint64_t maxSpawnsPacedInTick = 0; ///< the most in one tick (never above NetConfig::spawnsPerTick)
+  uint64_t worldCompletesSent = 0;   ///< joins whose whole queued world was sent
+  uint64_t leavesSent = 0;           ///< entities that left a client's interest
+  uint64_t leavesReceived = 0;       ///< client: copies dropped because they left our interest
+  /// Client: ticks from the server's welcome to its WorldComplete notice (0 until then).
+  uint64_t worldCompleteTicks = 0;
 };
 
 struct NetStats {

@@ -41,18 +41,26 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   m_raw.clear();
   m_wire.reserve(blocks.size()); // candidates point into it: no reallocation
   for (const wire::StateBlock& b : blocks) {
-    EntityState& st = m_entities[b.id];
-    const bool unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
-    if (unchanged && st.lastAcked) {
-      const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
-      const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
-      if (!refreshDue) continue; // the receiver has exactly this
+    auto known = m_entities.find(b.id);
+    bool unchanged = false;
+    if (known != m_entities.end()) {
+      const EntityState& st = known->second;
+      unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
+      if (unchanged && st.lastAcked) {
+        const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
+        const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
+        if (!refreshDue) continue; // the receiver has exactly this
+      }
+      // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
+      // for it (up to m_resendTicks) before sending the same again.
+      if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
     }
-    // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
-    // for it (up to m_resendTicks) before sending the same again.
-    if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
+    // Asked only now: most of a resting world stops above, at no cost.
+    const float w = weight(b.id);
+    if (!(w > 0)) continue; // not for this receiver (it does not hold the entity)
+    EntityState& st = known != m_entities.end() ? known->second : m_entities[b.id];
     // Changed state matters more than a resend of something possibly still in flight.
-    st.priority += weight(b.id) * (unchanged ? 0.1f : 1.0f);
+    st.priority += w * (unchanged ? 0.1f : 1.0f);
     m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr));
     m_raw.push_back(&b);
     candidates.push_back({&m_wire.back(), st.priority});

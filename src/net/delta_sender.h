@@ -66,6 +66,7 @@ public:
   /// caller's framing will write them, each as it goes on the wire (a delta where one
   /// is possible and smaller). When not everything fits, the highest priorities win.
   /// The pointers stay valid until the next select(); pass them to recordSent.
+  /// `weight`: the entity's priority for this receiver; 0 or less: not sent to it.
   std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks,
                                               const std::function<float(EntityId)>& weight, size_t budgetBits,
                                               uint32_t tick, uint16_t sequence = 0, const LayoutOf& layoutOf = {});

@@ -30,6 +30,11 @@ std::string NetConfig::validate() const {
   if (!(maxSpawnSpin > 0 && maxSpawnSpin < 1e9f)) return "maxSpawnSpin must be positive and finite";
   if (maxPacketsPerSecond < sendHz) return "maxPacketsPerSecond must be at least sendHz";
   if (maxQueuedBytes < 1024) return "maxQueuedBytes must be at least 1024";
+  if (spawnsPerTick < 1 || spawnsPerTick > 100000)
+    return fmt::format("spawnsPerTick must be in 1..100000 (got {})", spawnsPerTick);
+  if (!(relevanceRadius >= 0 && relevanceRadius < 1e9f)) return "relevanceRadius must be zero (off) or positive and finite";
+  if (!(relevanceHysteresis >= 0 && relevanceHysteresis < 1e9f))
+    return "relevanceHysteresis must not be negative and must be finite";
   return {};
 }
 

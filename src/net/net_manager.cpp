@@ -68,6 +68,10 @@ void NetManager::runTick() {
   applyDespawnRequests();
   m_group.step();
   removeNonFinite();
+  if (m_config.role == Role::Server) {
+    updateRelevance();
+    paceSpawns();
+  }
   if (m_limiter->tick()) sendState();
   onTickEnd.emit(m_tick);
 }
@@ -184,11 +188,18 @@ void NetManager::updateViewTimeline() {
 void NetManager::sendState() {
   if (!m_joined) return; // a client has no slot (no origin to claim) before its welcome
   ++m_sends;
+  if (m_config.role == Role::Client) sendSpawnAck();
   const float bytesPerSend = budgetBytesPerSend(m_config);
-  auto weight = [this](EntityId id) {
+  // A server sends state only of what the receiver has confirmed the spawn of, with
+  // its relevance to that receiver scaling the type's priority.
+  const Remote* receiver = nullptr;
+  const bool isServer = m_config.role == Role::Server;
+  auto weight = [this, &receiver, isServer](EntityId id) {
+    const float scale = isServer ? receiver->replication.confirmedScale(id) : 1.0f;
+    if (!(scale > 0)) return 0.0f;
     const Entity* e = m_group.find(id);
     const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
-    return type ? type->priority : 1.0f;
+    return (type ? type->priority : 1.0f) * scale;
   };
   auto layoutOf = [this](EntityId id) -> const FieldLayout* {
     const Entity* e = m_group.find(id);
@@ -204,6 +215,7 @@ void NetManager::sendState() {
       m_transport.disconnect(link, wire::packDisconnect(wire::DisconnectReason::TooSlow));
       continue;
     }
+    receiver = remote.get();
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     // An ack takes a round trip plus the receiver's send interval to come back; a
     // resend before that only repeats what is probably on its way.
@@ -334,7 +346,7 @@ EntityId NetManager::spawn(EntityTypeId type, const SpawnState& state) {
   Entity* e = m_group.spawn(id, type, localPeer(), state);
   if (!e) return kNullEntity;
   wire::Spawn msg{id, type, localPeer(), m_group.spawnStateOf(*e), serverTickNow()};
-  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, msg, spawnPrecisions(m_group.registry())), kNoPeer);
+  announceSpawn(*e, wire::encodeMessage(wire::MessageType::Spawn, msg, spawnPrecisions(m_group.registry())), kNoPeer);
   ++m_counters.spawnsSent;
   return id;
 }
@@ -343,9 +355,9 @@ bool NetManager::despawn(EntityId id) {
   const Entity* e = m_group.find(id);
   if (!e) return false;
   if (m_config.role == Role::Client && e->authority() != localPeer()) return false;
+  sendToHolders(id, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::Gone}),
+                kNoPeer);
   despawnLocal(id);
-  broadcastReliable(wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::Gone}),
-                    kNoPeer);
   return true;
 }
 
@@ -359,7 +371,7 @@ void NetManager::raiseEvent(EntityId source, const WriteStream& payload) {
   m_group.dispatchEvent(source, local, m_effects);
   ++m_counters.eventsRaised;
   wire::EntityEvent event{source, static_cast<uint32_t>(payload.bits()), payload.buffer()};
-  broadcastReliable(wire::encodeMessage(wire::MessageType::EntityEvent, event), kNoPeer);
+  sendToHolders(source, wire::encodeMessage(wire::MessageType::EntityEvent, event), kNoPeer);
 }
 
 void NetManager::requestDespawn(EntityId id) { m_despawnRequests.push_back(id); }
@@ -375,6 +387,7 @@ void NetManager::despawnLocal(EntityId id) {
   m_group.despawn(id);
   m_entityNet.erase(id);
   forgetBaselines(id);
+  forgetReplicated(id);
   for (auto& [link, remote] : m_remotes) remote->delta->forget(id);
 }
 
@@ -403,6 +416,8 @@ NetStats NetManager::stats() const {
     if (!remote->joined) continue;
     PeerStats p = remote->stats;
     p.stateLost = remote->stateLost();
+    p.entitiesHeld = remote->replication.held();
+    p.spawnsQueued = remote->replication.queued();
     s.peers.push_back(p);
   }
   s.peers.insert(s.peers.end(), m_departed.begin(), m_departed.end());

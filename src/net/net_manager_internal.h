@@ -7,6 +7,7 @@
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
 #include "net/referee.h"
+#include "net/replication_set.h"
 #include "net/tick_offset.h"
 #include "net/token_bucket.h"
 #include "wire/messages.h"
@@ -57,7 +58,13 @@ struct NetManager::Remote {
   /// back to it with the next state packet (newest per entity).
   std::vector<wire::StateBlock> corrections;
   PeerStats stats;
+  /// Server side: what it holds of our world and what waits to be spawned there.
+  ReplicationSet replication;
 };
+
+/// Server: how often (ticks) each client's interest is evaluated afresh; clients take
+/// turns, so a tick evaluates about 1/kRelevanceEveryTicks of them.
+constexpr uint32_t kRelevanceEveryTicks = 10;
 
 /// The state bandwidth budget's refill per send (0: no budget).
 inline float budgetBytesPerSend(const NetConfig& config) {

@@ -137,14 +137,12 @@ void NetManager::welcome(Remote& r) {
   msg.sendHz = static_cast<uint16_t>(m_config.sendHz);
   msg.firstCounter = r.referee.firstCounter;
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, msg));
-  // Late joiner: every live entity, in its current state, before any state block.
-  m_group.forEach([&](const Entity& e) {
-    wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
-    sendReliable(r, wire::encodeMessage(wire::MessageType::Spawn, spawn, spawnPrecisions(m_group.registry())));
-  });
+  // Late joiner: the world is queued, not sent: paceSpawns() sends it a budgeted
+  // number per tick (shared by every joiner), then says WorldComplete.
+  queueWorld(r);
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
   ++m_counters.clientsJoined;
-  log::info("client {} joined ({} entities sent)", slot, m_group.size());
+  log::info("client {} joined ({} of {} entities queued for it)", slot, r.replication.queued(), m_group.size());
   onPeerJoined.emit(slot);
 }
 
@@ -231,13 +229,13 @@ void NetManager::removePeerEntities(PeerId slot) {
       m_entityNet.erase(id); // a new timeline starts with the new authority
       forgetBaselines(id);
       ++m_counters.authorityHandovers;
-      broadcastReliable(wire::encodeMessage(wire::MessageType::SetAuthority, wire::SetAuthority{id, kServerPeer}),
-                        slot);
+      sendToHolders(id, wire::encodeMessage(wire::MessageType::SetAuthority, wire::SetAuthority{id, kServerPeer}),
+                    slot);
       continue;
     }
+    sendToHolders(id, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::OwnerLeft}),
+                  slot);
     despawnLocal(id);
-    broadcastReliable(
-        wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id, wire::DespawnReason::OwnerLeft}), slot);
   }
 }
 
@@ -264,12 +262,14 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     m_group.setNextCounter(w.firstCounter);
     m_joined = true;
     m_tick = w.serverTick;
+    m_welcomeTick = m_tick;
     log::info("joined as client {} (server tick {}, {} Hz, sending {} Hz)", w.yourSlot, w.serverTick, w.tickHz,
                  w.sendHz);
     onJoined.emit(w.yourSlot);
     return;
   }
   case wire::MessageType::Spawn: {
+    if (!isServer) ++m_spawnsReceived; // counted as the server counts it: every one, in order
     wire::Spawn s;
     if (!s.serialize(in, spawnPrecisions(m_group.registry()))) return malformed();
     ++m_counters.spawnsReceived;
@@ -286,8 +286,8 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
         ++from.stats.rejected;
         return violation(from, "despawn of an entity it does not own");
       }
+      sendToHolders(d.id, wire::encodeMessage(wire::MessageType::Despawn, d), from.slot);
       despawnLocal(d.id);
-      broadcastReliable(wire::encodeMessage(wire::MessageType::Despawn, d), from.slot);
       return;
     }
     if (d.reason == wire::DespawnReason::Rejected && e->authority() == localPeer())
@@ -316,6 +316,26 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (isServer || m_joined || !table.serialize(in)) return malformed();
     m_typeTableDifference = describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
     return;
+  }
+  case wire::MessageType::Leave: {
+    wire::Leave l;
+    if (isServer || !l.serialize(in)) return malformed();
+    return onLeave(l);
+  }
+  case wire::MessageType::WorldComplete: {
+    wire::WorldComplete c;
+    if (isServer || !m_joined || !c.serialize(in)) return malformed();
+    return onWorldCompleteMessage(c);
+  }
+  case wire::MessageType::SpawnAck: {
+    wire::SpawnAck a;
+    if (!isServer || !a.serialize(in)) return malformed();
+    std::vector<EntityId> confirmed;
+    if (!from.replication.onSpawnAck(a.count, &confirmed)) {
+      ++from.stats.rejected;
+      violation(from, "spawn ack beyond the spawns it was sent");
+    }
+    return forwardNewestTo(from, confirmed);
   }
   case wire::MessageType::Hello:
     return malformed(); // a client's first message only, handled by onHello
@@ -348,7 +368,10 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
   const char* problem = m_referee->checkSpawn(from.referee, s, m_tick);
   Entity* spawned = problem ? nullptr : m_group.spawn(s.id, s.type, s.authority, s.state);
   if (!problem && !spawned) problem = "spawn its factory refused";
-  if (spawned) showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
+  if (spawned) {
+    showSpawnAsFirstNews(*spawned, s.state, s.serverTick);
+    from.replication.markOwn(s.id); // its own: it holds it, always
+  }
   // Whatever the verdict, this counter is used: the slot's next owner starts after it.
   if (from.referee.mayCreate(s.id))
     m_slotCounters[from.slot] = std::max(m_slotCounters[from.slot], s.id.counter() + 1);
@@ -359,7 +382,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
     sendReliable(from, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{s.id, wire::DespawnReason::Rejected}));
     return;
   }
-  broadcastReliable(wire::encodeMessage(wire::MessageType::Spawn, s, spawnPrecisions(m_group.registry())), from.slot);
+  announceSpawn(*spawned, wire::encodeMessage(wire::MessageType::Spawn, s, spawnPrecisions(m_group.registry())), from.slot);
 }
 
 // The spawn state is a remote entity's first news: stamped with the spawn's time, it
@@ -392,7 +415,7 @@ void NetManager::onEventMessage(Remote& from, const wire::EntityEvent& ev) {
   m_group.dispatchEvent(ev.source, payload, m_effects);
   ++m_counters.eventsReceived;
   if (m_config.role == Role::Server)
-    broadcastReliable(wire::encodeMessage(wire::MessageType::EntityEvent, ev), from.slot);
+    sendToHolders(ev.source, wire::encodeMessage(wire::MessageType::EntityEvent, ev), from.slot);
 }
 
 void NetManager::onState(Remote& from, const TransportEvent& event) {
@@ -428,8 +451,13 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   const uint32_t ownerTime = Referee::claimedServerTick(packet.header.senderTick, m_tick);
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
-    sendBlocks(*remote, from.slot, packet.header.originTick, ownerTime, blocks);
-    m_counters.blocksForwarded += forward.size();
+    // Only what it holds, confirmed: a block must never come before its entity's spawn.
+    std::vector<const wire::StateBlock*> held;
+    for (const wire::StateBlock* b : blocks)
+      if (remote->replication.confirmed(b->id)) held.push_back(b);
+    if (held.empty()) continue;
+    sendBlocks(*remote, from.slot, packet.header.originTick, ownerTime, held);
+    m_counters.blocksForwarded += held.size();
   }
   m_transport.flush();
 }

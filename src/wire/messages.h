@@ -58,6 +58,9 @@ enum class MessageType : uint8_t {
   SetAuthority = 7,
   Hello = 8,     ///< client -> server, its first message: the type table it registered
   TypeTable = 9, ///< server -> a client it refuses for its type table: the server's table
+  Leave = 10,         ///< server -> client: an entity left its interest; drop the copy (not a despawn)
+  WorldComplete = 11, ///< server -> client: every spawn queued at its join has been sent before this
+  SpawnAck = 12,      ///< client -> server: how many spawns it has received so far
 };
 constexpr uint32_t kMaxMessageType = 15;
 
@@ -343,6 +346,49 @@ struct SetAuthority {
       id = EntityId{idv};
       authority = static_cast<PeerId>(a);
     }
+    return s.ok();
+  }
+};
+
+/// Server -> client: the entity left the client's interest (relevance). The client
+/// removes its copy quietly: the entity lives on at the server and may come back
+/// with a new Spawn.
+struct Leave {
+  EntityId id;
+
+  template <class S>
+  bool serialize(S& s) {
+    uint32_t idv = id.value;
+    s.serializeBits(idv, 32);
+    if constexpr (S::kReading) {
+      if (!isNameable(EntityId{idv})) return s.fail();
+      id = EntityId{idv};
+    }
+    return s.ok();
+  }
+};
+
+/// Server -> client, once: the spawns queued for it at its join have all been sent
+/// (before this, on the same ordered channel): it now holds the world it was given.
+struct WorldComplete {
+  uint32_t entities = 0; ///< how many spawns that join queue sent (for logs)
+
+  template <class S>
+  bool serialize(S& s) {
+    s.serializeBits(entities, 32);
+    return s.ok();
+  }
+};
+
+/// Client -> server: Spawn messages received from the server so far (all of them, in
+/// order on the reliable channel). The server sends an entity's state only once the
+/// client has counted its spawn, so no block arrives before the entity it is about.
+struct SpawnAck {
+  uint32_t count = 0;
+
+  template <class S>
+  bool serialize(S& s) {
+    s.serializeBits(count, 32);
     return s.ok();
   }
 };

@@ -64,6 +64,10 @@ void decodeAlone(std::span<const uint8_t> bytes) {
   case wire::MessageType::SetAuthority: return checkFixedPoint<wire::SetAuthority>(wire::MessageType::SetAuthority, in);
   case wire::MessageType::Hello: return checkFixedPoint<wire::Hello>(wire::MessageType::Hello, in);
   case wire::MessageType::TypeTable: return checkFixedPoint<wire::TypeTable>(wire::MessageType::TypeTable, in);
+  case wire::MessageType::Leave: return checkFixedPoint<wire::Leave>(wire::MessageType::Leave, in);
+  case wire::MessageType::WorldComplete:
+    return checkFixedPoint<wire::WorldComplete>(wire::MessageType::WorldComplete, in);
+  case wire::MessageType::SpawnAck: return checkFixedPoint<wire::SpawnAck>(wire::MessageType::SpawnAck, in);
   }
 }
 

@@ -78,6 +78,10 @@ TEST(NetManagerLoopback, ServerFeedsItsOwnPacketThroughTheClientPathEveryTick) {
   const EntityId id = n.server.net->spawn(kProbeType, {});
   ASSERT_FALSE(id.isNull());
   ProbeController& probe = n.server.probe(id);
+  // The clients acknowledge the spawn (SpawnAck) before its state may go to them.
+  n.tick(6);
+  const int packsBefore = probe.packs, withDataBefore = probe.withData, withoutDataBefore = probe.withoutData;
+  const int remoteWithDataBefore = n.a.probe(id).withData, remoteWithoutDataBefore = n.a.probe(id).withoutData;
   const uint64_t sentBefore = n.server.net->stats().counters.packetsSent;
   for (uint32_t i = 1; i <= 60; ++i) {
     probe.value = i;
@@ -85,20 +89,19 @@ TEST(NetManagerLoopback, ServerFeedsItsOwnPacketThroughTheClientPathEveryTick) {
     // The server read back exactly what it packed this tick, through clientUpdate.
     EXPECT_EQ(probe.received, i);
   }
-  EXPECT_EQ(probe.packs, 60);
-  EXPECT_EQ(probe.withData, 60) << "clientUpdate(&data) every tick on the server";
-  EXPECT_EQ(probe.withoutData, 0);
+  EXPECT_EQ(probe.packs - packsBefore, 60);
+  EXPECT_EQ(probe.withData - withDataBefore, 60) << "clientUpdate(&data) every tick on the server";
+  EXPECT_EQ(probe.withoutData - withoutDataBefore, 0);
   // ...but only 30 state packets per second leave for each of the two clients.
   EXPECT_EQ(n.server.net->stats().counters.packetsSent - sentBefore, 60u);
 
-  // Over 61 ticks the server sent on every other one (its ticks 4, 6, ..., 64); the
-  // client, framed right after the server, applies each block in the same tick and
-  // extrapolates on the other 30.
+  // Over 61 ticks the server sent on every other one; the client, framed right after
+  // the server, applies each block in the same tick and extrapolates on the other 30.
   n.tick();
   ProbeController& remote = n.a.probe(id);
   EXPECT_EQ(remote.packs, 0) << "a client never packs an entity it is not authority for";
-  EXPECT_EQ(remote.withData, 31);
-  EXPECT_EQ(remote.withoutData, 30) << "ticks without news extrapolate (clientUpdate(nullptr))";
+  EXPECT_EQ(remote.withData - remoteWithDataBefore, 31);
+  EXPECT_EQ(remote.withoutData - remoteWithoutDataBefore, 30) << "ticks without news extrapolate (clientUpdate(nullptr))";
   EXPECT_EQ(remote.received, 60u);
 }
 
@@ -110,7 +113,7 @@ TEST(NetManagerAuthority, ClientOwnedEntityRunsOnItsOwnerAndIsForwarded) {
   EXPECT_EQ(id.creator(), n.a.net->localPeer()) << "spawned in the client's own id range";
   ASSERT_NE(n.a.group->find(id), nullptr) << "exists on the owner at once, no round trip";
   n.a.probe(id).value = 42;
-  n.tick(4);
+  n.tick(8); // b acknowledges the spawn (SpawnAck) before the state is forwarded to it
   ASSERT_NE(n.server.group->find(id), nullptr);
   ASSERT_NE(n.b.group->find(id), nullptr);
   EXPECT_EQ(n.a.probe(id).received, 42u) << "the owner's loopback";
@@ -125,7 +128,7 @@ TEST(NetManagerTrust, ForgedUpdateForAnotherClientsEntityIsRejected) {
   n.join();
   const EntityId id = n.a.net->spawn(kProbeType, {});
   n.a.probe(id).value = 7;
-  n.tick(4);
+  n.tick(8); // b acknowledges the spawn (SpawnAck) before the state is forwarded to it
   ASSERT_EQ(n.b.probe(id).received, 7u);
 
   // B claims to be the authority of A's entity: flip it locally so B packs it.
@@ -285,6 +288,7 @@ TEST(NetManagerAcks, TheServersOwnPacketsAreNumberedApartFromTheOnesItForwards) 
   sendHello(observer, link, server.host->types());
   double now = 0;
   std::map<PeerId, std::vector<uint16_t>> sequences; // by origin
+  uint32_t spawns = 0; // the observer acknowledges the spawns it gets, as a client does
   auto tick = [&](int n) {
     for (int i = 0; i < n; ++i) {
       now += 1.0 / 60;
@@ -296,6 +300,10 @@ TEST(NetManagerAcks, TheServersOwnPacketsAreNumberedApartFromTheOnesItForwards) 
         if (e.link == link && e.type == TransportEvent::Type::Received && e.channel == Channel::State &&
             wire::readStatePacket(e.payload, p))
           sequences[p.header.origin].push_back(p.header.sequence);
+        if (e.link == link && e.type == TransportEvent::Type::Received && e.channel == Channel::Reliable &&
+            !e.payload.empty() && (e.payload[0] & 0xF) == static_cast<uint8_t>(wire::MessageType::Spawn))
+          observer.send(link, Channel::Reliable,
+                        wire::encodeMessage(wire::MessageType::SpawnAck, wire::SpawnAck{++spawns}));
       }
     }
   };

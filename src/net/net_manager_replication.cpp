@@ -1,0 +1,252 @@
+// NetManager and the clients' replication sets: paced joins (the world is spawned at
+// a joiner a budgeted number per tick, nearest or most important first), interest
+// management (relevance decides what each client holds), and the rule that a client
+// hears of an entity (state, events, despawns) only once it was sent its spawn.
+
+#include "base/log.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "ferrum/net_manager.h"
+#include "net/net_manager_internal.h"
+
+namespace ferrum {
+
+namespace {
+
+float nearestDistance(Vec3 at, const std::vector<Vec3>& points) {
+  float best = std::numeric_limits<float>::infinity();
+  for (Vec3 p : points) best = std::min(best, distance(at, p));
+  return best;
+}
+
+const std::vector<Vec3>* pointsOf(PeerId viewer, const std::unordered_map<PeerId, std::vector<Vec3>>& points) {
+  auto it = points.find(viewer);
+  return it == points.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+} // namespace
+
+// Where each client's own entities are (its player): what the built-in interest rule
+// and the spawn order measure distances from. One pass over the world for everyone.
+std::unordered_map<PeerId, std::vector<Vec3>> NetManager::ownedPositions() const {
+  std::unordered_map<PeerId, std::vector<Vec3>> points;
+  const EntityGroup& group = m_group;
+  group.forEach([&](const Entity& e) {
+    if (e.authority() != kServerPeer) points[e.authority()].push_back(e.body().position());
+  });
+  return points;
+}
+
+float NetManager::relevanceOf(const Remote& viewer, const Entity& e, bool held,
+                              const std::unordered_map<PeerId, std::vector<Vec3>>& points) const {
+  if (e.authority() == viewer.slot) return 1.0f; // its own: always
+  if (m_relevance) {
+    const float r = m_relevance(viewer.slot, e, held);
+    return std::isfinite(r) && r > 0 ? r : 0.0f;
+  }
+  const float radius = m_config.relevanceRadius;
+  if (radius <= 0) return 1.0f;
+  const std::vector<Vec3>* own = pointsOf(viewer.slot, points);
+  if (!own) return 1.0f; // nothing of its own to stand at: a spectator sees everything
+  const float d = nearestDistance(e.body().position(), *own);
+  if (d > radius + (held ? m_config.relevanceHysteresis : 0.0f)) return 0.0f;
+  return 2 * radius / (radius + d); // 2 at its feet, about 1 at the edge
+}
+
+namespace {
+// A queued spawn's turn: the type's priority times its relevance, and nearer first
+// when the viewer has a place in the world.
+float spawnScore(const EntityGroup& group, const Entity& e, float relevance, const std::vector<Vec3>* own) {
+  const EntityType* type = group.registry().find(e.type());
+  const float priority = (type ? type->priority : 1.0f) * relevance;
+  return own ? priority / (1.0f + nearestDistance(e.body().position(), *own)) : priority;
+}
+} // namespace
+
+void NetManager::queueWorld(Remote& to) {
+  const auto points = ownedPositions();
+  const std::vector<Vec3>* own = pointsOf(to.slot, points);
+  std::vector<std::pair<EntityId, float>> entries;
+  const EntityGroup& group = m_group;
+  group.forEach([&](const Entity& e) {
+    if (e.authority() == to.slot) return to.replication.markOwn(e.id());
+    const float relevance = relevanceOf(to, e, false, points);
+    if (relevance > 0) entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
+  });
+  to.replication.setQueue(entries);
+  to.replication.joinPending = true;
+}
+
+bool NetManager::sendSpawnTo(Remote& to, const Entity& e) {
+  const wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
+  const std::vector<uint8_t> bytes = wire::encodeMessage(wire::MessageType::Spawn, spawn, spawnPrecisions(m_group.registry()));
+  sendReliable(to, bytes); // counts an unencodable one
+  if (bytes.empty()) return false;
+  to.replication.markSent(e.id());
+  return true;
+}
+
+// The budget is shared: clients take one spawn each in turn (starting with a
+// different one every tick), so simultaneous joiners all progress, and the server's
+// tick never pays for more than spawnsPerTick spawns however many join at once.
+void NetManager::paceSpawns() {
+  std::vector<Remote*> ready;
+  for (auto& [link, remote] : m_remotes)
+    if (remote->joined && !remote->referee.kicked && !remote->tooSlow) ready.push_back(remote.get());
+  if (ready.empty()) return;
+  int budget = m_config.spawnsPerTick;
+  uint64_t paced = 0;
+  const size_t start = m_paceCursor++ % ready.size();
+  for (bool progress = true; progress && budget > 0;) {
+    progress = false;
+    for (size_t k = 0; k < ready.size() && budget > 0; ++k) {
+      Remote& to = *ready[(start + k) % ready.size()];
+      for (EntityId id = to.replication.popNext(); !id.isNull(); id = to.replication.popNext()) {
+        const Entity* e = m_group.find(id);
+        if (!e) continue; // despawned while it waited
+        if (sendSpawnTo(to, *e)) {
+          --budget;
+          ++paced;
+          progress = true;
+        }
+        break;
+      }
+    }
+  }
+  m_counters.spawnsPaced += paced;
+  m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, paced);
+  for (Remote* to : ready) {
+    if (!to->replication.joinPending || to->replication.queued() > 0) continue;
+    to->replication.joinPending = false;
+    sendReliable(*to, wire::encodeMessage(wire::MessageType::WorldComplete,
+                                          wire::WorldComplete{to->replication.spawnsSent()}));
+    ++m_counters.worldCompletesSent;
+    log::info("client {} holds the world ({} spawns sent)", to->slot, to->replication.spawnsSent());
+  }
+}
+
+// Clients take turns: each is evaluated every kRelevanceEveryTicks ticks. What became
+// relevant joins its queue (re-scored from where its player is now); what it holds
+// and is no longer relevant leaves it; what waits and is no longer relevant leaves
+// the queue. Without relevance this still re-orders a join's queue once the joiner's
+// player appears, so the world arrives from the player outwards.
+void NetManager::updateRelevance() {
+  std::unordered_map<PeerId, std::vector<Vec3>> points;
+  bool havePoints = false;
+  const EntityGroup& group = m_group;
+  for (auto& [link, remote] : m_remotes) {
+    Remote& to = *remote;
+    if (!to.joined || to.referee.kicked || to.tooSlow) continue;
+    if ((to.slot + m_tick) % kRelevanceEveryTicks != 0) continue;
+    if (!relevanceActive() && to.replication.queued() == 0) continue;
+    if (!havePoints) {
+      points = ownedPositions();
+      havePoints = true;
+    }
+    const std::vector<Vec3>* own = pointsOf(to.slot, points);
+    std::vector<std::pair<EntityId, float>> entries;
+    std::vector<EntityId> leaving;
+    group.forEach([&](const Entity& e) {
+      if (e.authority() == to.slot) {
+        if (!to.replication.holds(e.id())) to.replication.markOwn(e.id());
+        return;
+      }
+      const bool held = to.replication.holds(e.id());
+      const float relevance = relevanceOf(to, e, held, points);
+      if (held) {
+        if (relevance > 0) to.replication.setScale(e.id(), relevance);
+        else leaving.push_back(e.id());
+      } else if (relevance > 0) {
+        entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
+      }
+    });
+    to.replication.setQueue(entries);
+    for (EntityId id : leaving) {
+      sendReliable(to, wire::encodeMessage(wire::MessageType::Leave, wire::Leave{id}));
+      to.replication.forget(id);
+      to.delta->forget(id); // what it acknowledged of it is gone with its copy
+      ++m_counters.leavesSent;
+    }
+  }
+}
+
+void NetManager::announceSpawn(const Entity& e, const std::vector<uint8_t>& bytes, PeerId except) {
+  if (m_config.role == Role::Client) return broadcastReliable(bytes, except);
+  std::unordered_map<PeerId, std::vector<Vec3>> points;
+  if (relevanceActive() && !m_relevance) points = ownedPositions();
+  for (auto& [link, remote] : m_remotes) {
+    if (!remote->joined || remote->slot == except) continue;
+    if (relevanceOf(*remote, e, false, points) <= 0) continue; // it may enter its interest later
+    sendReliable(*remote, bytes);
+    if (!bytes.empty()) remote->replication.markSent(e.id());
+  }
+}
+
+void NetManager::sendToHolders(EntityId id, const std::vector<uint8_t>& bytes, PeerId except) {
+  if (m_config.role == Role::Client) return broadcastReliable(bytes, except);
+  for (auto& [link, remote] : m_remotes)
+    if (remote->joined && remote->slot != except && remote->replication.holds(id)) sendReliable(*remote, bytes);
+}
+
+void NetManager::forgetReplicated(EntityId id) {
+  for (auto& [link, remote] : m_remotes) remote->replication.forget(id);
+}
+
+// When the count changed; then again once a second for a few seconds: a server whose
+// packet-rate limit dropped the last one must still learn the count, or the entities
+// it covers would never get state.
+void NetManager::sendSpawnAck() {
+  if (m_spawnsReceived != m_spawnsAcked) m_spawnAckRepeats = 5;
+  else if (m_spawnAckRepeats == 0 || m_sends % static_cast<uint32_t>(m_config.sendHz) != 0) return;
+  else --m_spawnAckRepeats;
+  for (auto& [link, remote] : m_remotes) {
+    if (remote->slot != kServerPeer || !remote->joined) continue;
+    sendReliable(*remote, wire::encodeMessage(wire::MessageType::SpawnAck, wire::SpawnAck{m_spawnsReceived}));
+    m_spawnsAcked = m_spawnsReceived;
+  }
+}
+
+// Client-owned state is forwarded as it arrives, to the clients that have confirmed
+// the entity then; one that confirms it later gets the newest block the server
+// accepted, at once, instead of waiting for the owner's next change or refresh.
+void NetManager::forwardNewestTo(Remote& to, const std::vector<EntityId>& ids) {
+  std::map<std::pair<PeerId, uint32_t>, std::vector<const wire::StateBlock*>> byOrigin; // (owner, origin tick)
+  std::map<std::pair<PeerId, uint32_t>, uint32_t> stateTicks;
+  for (EntityId id : ids) {
+    const Entity* e = m_group.find(id);
+    auto net = m_entityNet.find(id);
+    if (!e || e->authority() == kServerPeer || e->authority() == to.slot || net == m_entityNet.end() ||
+        !net->second.hasTick)
+      continue;
+    const std::pair<PeerId, uint32_t> key{e->authority(), net->second.lastOriginTick};
+    byOrigin[key].push_back(&net->second.pending);
+    stateTicks[key] = static_cast<uint32_t>(std::llround(net->second.pendingTime / m_config.tickSeconds()));
+  }
+  for (const auto& [key, blocks] : byOrigin) {
+    sendBlocks(to, key.first, key.second, stateTicks[key], blocks);
+    m_counters.blocksForwarded += blocks.size();
+  }
+}
+
+void NetManager::onLeave(const wire::Leave& leave) {
+  const Entity* e = m_group.find(leave.id);
+  if (!e || e->authority() == localPeer()) return; // ours never leave us
+  ++m_counters.leavesReceived;
+  onEntityLeft.emit(leave.id);
+  despawnLocal(leave.id);
+}
+
+void NetManager::onWorldCompleteMessage(const wire::WorldComplete& complete) {
+  if (m_worldComplete) return;
+  m_worldComplete = true;
+  m_counters.worldCompleteTicks = m_tick - m_welcomeTick;
+  log::info("holding the whole world: {} spawns, {} ticks after the welcome", complete.entities,
+            m_counters.worldCompleteTicks);
+  onWorldComplete.emit();
+}
+
+} // namespace ferrum

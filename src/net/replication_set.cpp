@@ -1,0 +1,68 @@
+#include "net/replication_set.h"
+
+#include <algorithm>
+
+namespace ferrum {
+
+void ReplicationSet::queue(EntityId id, float score) {
+  if (holds(id) || !m_queued.insert(id).second) return;
+  m_heap.push_back({score, id});
+  std::push_heap(m_heap.begin(), m_heap.end(), lower);
+}
+
+void ReplicationSet::setQueue(const std::vector<std::pair<EntityId, float>>& entries) {
+  m_queued.clear();
+  m_heap.clear();
+  for (const auto& [id, score] : entries) {
+    if (holds(id) || !m_queued.insert(id).second) continue;
+    m_heap.push_back({score, id});
+  }
+  std::make_heap(m_heap.begin(), m_heap.end(), lower);
+}
+
+EntityId ReplicationSet::popNext() {
+  while (!m_heap.empty()) {
+    std::pop_heap(m_heap.begin(), m_heap.end(), lower);
+    const EntityId id = m_heap.back().id;
+    m_heap.pop_back();
+    // Entries whose entity was forgotten (or re-queued) since stay in the heap: skipped here.
+    if (m_queued.erase(id)) return id;
+  }
+  return kNullEntity;
+}
+
+void ReplicationSet::markSent(EntityId id) {
+  m_queued.erase(id);
+  ++m_spawnsSent;
+  m_held[id] = Held{m_spawnsSent, false, 1.0f};
+  m_unconfirmed.emplace_back(m_spawnsSent, id);
+}
+
+void ReplicationSet::markOwn(EntityId id) {
+  m_queued.erase(id);
+  m_held[id] = Held{0, true, 1.0f};
+}
+
+bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmedNow) {
+  // Counts only grow, and never past what was sent (compared as distances: wraps safely).
+  if (static_cast<int32_t>(count - m_spawnsSent) > 0 || static_cast<int32_t>(count - m_spawnsAcked) < 0) return false;
+  m_spawnsAcked = count;
+  while (!m_unconfirmed.empty() && static_cast<int32_t>(m_unconfirmed.front().first - count) <= 0) {
+    auto it = m_held.find(m_unconfirmed.front().second);
+    // Only the spawn that made it held counts: after a leave and a new spawn, the
+    // old spawn's ack says nothing about the new one.
+    if (it != m_held.end() && it->second.index == m_unconfirmed.front().first) {
+      it->second.confirmed = true;
+      if (confirmedNow) confirmedNow->push_back(it->first);
+    }
+    m_unconfirmed.pop_front();
+  }
+  return true;
+}
+
+bool ReplicationSet::forget(EntityId id) {
+  m_queued.erase(id);
+  return m_held.erase(id) != 0;
+}
+
+} // namespace ferrum
