@@ -25,11 +25,31 @@ std::unique_ptr<btCollisionShape> makeShape(const BodyDesc& d) {
   }
   return std::make_unique<btBoxShape>(toBt(d.size));
 }
+
+constexpr int kPlacedByView = 1; ///< btCollisionObject user index 2: see Body::setPlacedByView
+
+bool placedByView(const btCollisionObject* o) { return o->getUserIndex2() == kPlacedByView; }
+
+// Two copies that remote views place every tick need no contacts between them: each
+// is put back on its authority's state next tick, whatever physics made of the
+// touch, and in a pile those contacts are most of a client's physics (solving
+// interpolated poses that overlap a little costs more than the authority's settled
+// pile). Decided each step, so a view that changes mode changes this at once.
+class CopyAwareDispatcher : public btCollisionDispatcher {
+public:
+  using btCollisionDispatcher::btCollisionDispatcher;
+  bool needsCollision(const btCollisionObject* a, const btCollisionObject* b) override {
+    return !(placedByView(a) && placedByView(b)) && btCollisionDispatcher::needsCollision(a, b);
+  }
+  bool needsResponse(const btCollisionObject* a, const btCollisionObject* b) override {
+    return !(placedByView(a) && placedByView(b)) && btCollisionDispatcher::needsResponse(a, b);
+  }
+};
 } // namespace
 
 struct PhysicsWorld::Impl {
   btDefaultCollisionConfiguration collisionConfig;
-  btCollisionDispatcher dispatcher{&collisionConfig};
+  CopyAwareDispatcher dispatcher{&collisionConfig};
   btDbvtBroadphase broadphase;
   btSequentialImpulseConstraintSolver solver;
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
@@ -38,6 +58,10 @@ struct PhysicsWorld::Impl {
 
 PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_unique<Impl>()) {
   m_impl->world.setGravity(toBt(config.gravity));
+  // Bullet recomputes every body's bounds each step by default; a sleeping body has
+  // not moved, and a client holds thousands of resting copies. What moves a body
+  // without waking it (snapTo, sleep) updates its bounds itself.
+  m_impl->world.setForceUpdateAllAabbs(false);
 }
 
 PhysicsWorld::~PhysicsWorld() {
@@ -116,6 +140,8 @@ void Body::release() {
   m_world = nullptr;
 }
 
+Vec3 Body::position() const { return fromBt(m_body->getWorldTransform().getOrigin()); }
+
 Transform Body::transform() const {
   const btTransform& t = m_body->getWorldTransform();
   return {fromBt(t.getOrigin()), fromBt(t.getRotation())};
@@ -142,6 +168,7 @@ void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity)
   m_body->getMotionState()->setWorldTransform(bt);
   m_body->setLinearVelocity(toBt(linearVelocity));
   m_body->setAngularVelocity(toBt(angularVelocity));
+  if (!m_body->isActive()) m_world->m_impl->world.updateSingleAabb(m_body); // the step skips it
 }
 
 // Bullet gives a kinematic body, at each step, the velocity that takes it from where
@@ -182,7 +209,11 @@ void Body::sleep() {
   // A lone sleeping body stays asleep; one in an island with awake bodies is woken by
   // Bullet's island pass, as a body that fell asleep by itself would be.
   m_body->setActivationState(ISLAND_SLEEPING);
+  // The step no longer updates its bounds: they must be where it was just put.
+  m_world->m_impl->world.updateSingleAabb(m_body);
 }
+
+void Body::setPlacedByView(bool placed) { m_body->setUserIndex2(placed ? kPlacedByView : 0); }
 
 bool Body::kinematic() const { return m_body->isKinematicObject(); }
 

@@ -130,6 +130,26 @@ void RemoteView::correct(Body& body, const RigidState& target, const ViewContext
   }
 }
 
+// Puts the body on `target`, except a dynamic copy whose target stands still: once
+// it stood still for two ticks the copy is put to sleep there, and from then on
+// neither the view nor local physics does anything for it (no solver, no bounds
+// update, no narrow phase against its sleeping neighbours) until its target moves or
+// something awake of our own wakes it (a local player pushing it: then it is put back
+// and to sleep again, as it was put back every tick before). Most copies of a busy
+// level rest: this is what keeps a client's cost per copy below the authority's.
+void RemoteView::show(Body& body, const RigidState& target, const ViewContext& ctx, bool hide) {
+  const bool still = !body.kinematic() && (target.atRest || (target.linearVelocity.length() < kStillSpeed &&
+                                                             target.angularVelocity.length() < kStillSpeed));
+  const bool sameAsLastTick = m_hasLastTarget && target.position == m_lastTarget.position &&
+                              target.orientation == m_lastTarget.orientation;
+  if (still && sameAsLastTick && m_settled && body.atRest()) return; // correct() would change nothing
+  correct(body, target, ctx, hide);
+  m_settled = still && sameAsLastTick;
+  if (m_settled) body.sleep();
+  m_lastTarget = target;
+  m_hasLastTarget = true;
+}
+
 double RemoteView::interpolationDelay(const ViewTimeline& timeline) const {
   return m_age + 2 * m_ageJitter + timeline.interpolationDelay;
 }
@@ -154,6 +174,9 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
                                          newest.angularVelocity.length() < kStillSpeed);
   const bool strayedFromRest = resting && !body.kinematic() && (mode == ViewMode::Raw || mode == ViewMode::Predict) &&
                                distance(body.position(), newest.position) > kRestTolerance;
+  const bool placedEveryTick = mode == ViewMode::Interpolate || mode == ViewMode::Extrapolate;
+  if (!placedEveryTick) m_settled = false; // only show() settles
+  body.setPlacedByView(placedEveryTick && !body.kinematic());
   if (strayedFromRest && !arrived) {
     correct(body, newest, ctx, mode == ViewMode::Predict);
     if (mode == ViewMode::Raw) m_offset = {};
@@ -182,10 +205,10 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
     if (arrived || body.kinematic()) correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Extrapolate:
-    correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
+    show(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Interpolate:
-    correct(body, interpolated(target), ctx, false);
+    show(body, interpolated(target), ctx, false);
     return true;
   }
   return true;
