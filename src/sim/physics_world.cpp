@@ -32,24 +32,24 @@ bool placedByView(const btCollisionObject* o) { return o->getUserIndex2() == kPl
 
 // Two copies that remote views place every tick need no contacts between them: each
 // is put back on its authority's state next tick, whatever physics made of the
-// touch, and in a pile those contacts are most of a client's physics (solving
-// interpolated poses that overlap a little costs more than the authority's settled
-// pile). Decided each step, so a view that changes mode changes this at once.
-class CopyAwareDispatcher : public btCollisionDispatcher {
-public:
-  using btCollisionDispatcher::btCollisionDispatcher;
-  bool needsCollision(const btCollisionObject* a, const btCollisionObject* b) override {
-    return !(placedByView(a) && placedByView(b)) && btCollisionDispatcher::needsCollision(a, b);
-  }
-  bool needsResponse(const btCollisionObject* a, const btCollisionObject* b) override {
-    return !(placedByView(a) && placedByView(b)) && btCollisionDispatcher::needsResponse(a, b);
+// touch. Left to Bullet, a client's pile of copies is one island that any moving
+// copy keeps awake, and its pairs are most of the client's physics. Filtered where
+// pairs are made, so they are never looked up, solved, or merged into islands; a
+// body whose mark changes is added again (Body::setPlacedByView) so the filter sees it.
+struct CopyPairFilter : btOverlapFilterCallback {
+  bool needBroadphaseCollision(btBroadphaseProxy* a, btBroadphaseProxy* b) const override {
+    const bool filtersMatch = (a->m_collisionFilterGroup & b->m_collisionFilterMask) != 0 &&
+                              (b->m_collisionFilterGroup & a->m_collisionFilterMask) != 0; // Bullet's own test
+    return filtersMatch && !(placedByView(static_cast<const btCollisionObject*>(a->m_clientObject)) &&
+                             placedByView(static_cast<const btCollisionObject*>(b->m_clientObject)));
   }
 };
 } // namespace
 
 struct PhysicsWorld::Impl {
+  CopyPairFilter copyPairFilter; ///< first: outlives the pair cache that points at it
   btDefaultCollisionConfiguration collisionConfig;
-  CopyAwareDispatcher dispatcher{&collisionConfig};
+  btCollisionDispatcher dispatcher{&collisionConfig};
   btDbvtBroadphase broadphase;
   btSequentialImpulseConstraintSolver solver;
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
@@ -62,6 +62,7 @@ PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_uniqu
   // not moved, and a client holds thousands of resting copies. What moves a body
   // without waking it (snapTo, sleep) updates its bounds itself.
   m_impl->world.setForceUpdateAllAabbs(false);
+  m_impl->world.getPairCache()->setOverlapFilterCallback(&m_impl->copyPairFilter);
 }
 
 PhysicsWorld::~PhysicsWorld() {
@@ -213,7 +214,15 @@ void Body::sleep() {
   m_world->m_impl->world.updateSingleAabb(m_body);
 }
 
-void Body::setPlacedByView(bool placed) { m_body->setUserIndex2(placed ? kPlacedByView : 0); }
+void Body::setPlacedByView(bool placed) {
+  if (placed == placedByView(m_body)) return;
+  m_body->setUserIndex2(placed ? kPlacedByView : 0);
+  // Pairs are filtered when made: out and in again drops the pairs the mark now
+  // refuses and makes the ones it now allows.
+  btDiscreteDynamicsWorld& world = m_world->m_impl->world;
+  world.removeRigidBody(m_body);
+  world.addRigidBody(m_body);
+}
 
 bool Body::kinematic() const { return m_body->isKinematicObject(); }
 
