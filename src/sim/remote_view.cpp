@@ -92,19 +92,21 @@ bool RemoteView::heldStill() const {
 
 RigidState RemoteView::interpolated(double time) const {
   if (time <= m_samples.front().time) return m_samples.front().state;
-  for (size_t i = 1; i < m_samples.size(); ++i) {
-    const Sample& a = m_samples[i - 1];
-    const Sample& b = m_samples[i];
-    if (time > b.time) continue;
-    const float t = static_cast<float>((time - a.time) / (b.time - a.time));
-    RigidState s = b.state;
-    s.position = lerp(a.state.position, b.state.position, t);
-    s.orientation = nlerp(a.state.orientation, b.state.orientation, t);
-    s.linearVelocity = lerp(a.state.linearVelocity, b.state.linearVelocity, t);
-    s.angularVelocity = lerp(a.state.angularVelocity, b.state.angularVelocity, t);
-    return s;
-  }
-  return extrapolated(time, 0.1); // the buffer ran dry: carry on briefly from the newest
+  if (time > m_samples.back().time) return extrapolated(time, 0.1); // the buffer ran dry: carry on briefly from the newest
+  // The first sample at or after `time`. Searched from the newest: the time shown
+  // trails the newest news by a few samples, and a client does this for every copy
+  // every tick.
+  size_t i = m_samples.size() - 1;
+  while (i > 1 && m_samples[i - 1].time >= time) --i;
+  const Sample& a = m_samples[i - 1];
+  const Sample& b = m_samples[i];
+  const float t = static_cast<float>((time - a.time) / (b.time - a.time));
+  RigidState s = b.state;
+  s.position = lerp(a.state.position, b.state.position, t);
+  s.orientation = nlerp(a.state.orientation, b.state.orientation, t);
+  s.linearVelocity = lerp(a.state.linearVelocity, b.state.linearVelocity, t);
+  s.angularVelocity = lerp(a.state.angularVelocity, b.state.angularVelocity, t);
+  return s;
 }
 
 RigidState RemoteView::extrapolated(double time, double cap) const {
