@@ -39,7 +39,7 @@ public:
 
   bool valid() const { return m_body != nullptr; }
   Transform transform() const;
-  Vec3 position() const { return transform().position; }
+  Vec3 position() const;
   Vec3 linearVelocity() const;
   Vec3 angularVelocity() const;
   float mass() const;
@@ -62,6 +62,10 @@ public:
   /// Stops the body and puts it to sleep where it is: Bullet no longer moves it until
   /// something awake touches it. For receivers holding a state their sender says is at rest.
   void sleep();
+  /// Marks a body that a remote view puts on its authority's state every tick: two
+  /// such bodies do not collide with each other (whatever physics made of the touch
+  /// would be undone next tick); they still collide with everything else.
+  void setPlacedByView(bool placed);
   /// Kinematic: moved only by setTransform, never by forces or contacts, while it
   /// still pushes dynamic bodies (infinite mass). Back to dynamic restores its mass.
   /// For copies of entities another peer simulates, when their type asks for it.

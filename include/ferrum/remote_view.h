@@ -114,6 +114,7 @@ private:
   RigidState interpolated(double time) const;
   RigidState extrapolated(double time, double cap) const;
   void correct(Body& body, const RigidState& target, const ViewContext& ctx, bool hide);
+  void show(Body& body, const RigidState& target, const ViewContext& ctx, bool hide);
 
   std::deque<Sample> m_samples; ///< oldest first, at most kMaxSamples
   Advance m_advance;
@@ -122,6 +123,9 @@ private:
   double m_age = 0;       ///< s: filtered age of states when they arrive
   double m_ageJitter = 0; ///< s: their mean deviation from it
   bool m_hasAge = false;
+  RigidState m_lastTarget; ///< what show() put the body on last tick (interpolate, extrapolate)
+  bool m_hasLastTarget = false;
+  bool m_settled = false; ///< show() put the body to sleep on m_lastTarget, a target standing still
   static constexpr size_t kMaxSamples = 32;
   static constexpr float kRestTolerance = 0.002f; ///< m a resting copy may drift before it is put back
   static constexpr float kStillSpeed = 0.05f;     ///< m/s (and rad/s): slower counts as standing still

@@ -25,9 +25,29 @@ std::unique_ptr<btCollisionShape> makeShape(const BodyDesc& d) {
   }
   return std::make_unique<btBoxShape>(toBt(d.size));
 }
+
+constexpr int kPlacedByView = 1; ///< btCollisionObject user index 2: see Body::setPlacedByView
+
+bool placedByView(const btCollisionObject* o) { return o->getUserIndex2() == kPlacedByView; }
+
+// Two copies that remote views place every tick need no contacts between them: each
+// is put back on its authority's state next tick, whatever physics made of the
+// touch. Left to Bullet, a client's pile of copies is one island that any moving
+// copy keeps awake, and its pairs are most of the client's physics. Filtered where
+// pairs are made, so they are never looked up, solved, or merged into islands; a
+// body whose mark changes is added again (Body::setPlacedByView) so the filter sees it.
+struct CopyPairFilter : btOverlapFilterCallback {
+  bool needBroadphaseCollision(btBroadphaseProxy* a, btBroadphaseProxy* b) const override {
+    const bool filtersMatch = (a->m_collisionFilterGroup & b->m_collisionFilterMask) != 0 &&
+                              (b->m_collisionFilterGroup & a->m_collisionFilterMask) != 0; // Bullet's own test
+    return filtersMatch && !(placedByView(static_cast<const btCollisionObject*>(a->m_clientObject)) &&
+                             placedByView(static_cast<const btCollisionObject*>(b->m_clientObject)));
+  }
+};
 } // namespace
 
 struct PhysicsWorld::Impl {
+  CopyPairFilter copyPairFilter; ///< first: outlives the pair cache that points at it
   btDefaultCollisionConfiguration collisionConfig;
   btCollisionDispatcher dispatcher{&collisionConfig};
   btDbvtBroadphase broadphase;
@@ -38,6 +58,11 @@ struct PhysicsWorld::Impl {
 
 PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_unique<Impl>()) {
   m_impl->world.setGravity(toBt(config.gravity));
+  // Bullet recomputes every body's bounds each step by default; a sleeping body has
+  // not moved, and a client holds thousands of resting copies. What moves a body
+  // without waking it (snapTo, sleep) updates its bounds itself.
+  m_impl->world.setForceUpdateAllAabbs(false);
+  m_impl->world.getPairCache()->setOverlapFilterCallback(&m_impl->copyPairFilter);
 }
 
 PhysicsWorld::~PhysicsWorld() {
@@ -116,6 +141,8 @@ void Body::release() {
   m_world = nullptr;
 }
 
+Vec3 Body::position() const { return fromBt(m_body->getWorldTransform().getOrigin()); }
+
 Transform Body::transform() const {
   const btTransform& t = m_body->getWorldTransform();
   return {fromBt(t.getOrigin()), fromBt(t.getRotation())};
@@ -142,6 +169,7 @@ void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity)
   m_body->getMotionState()->setWorldTransform(bt);
   m_body->setLinearVelocity(toBt(linearVelocity));
   m_body->setAngularVelocity(toBt(angularVelocity));
+  if (!m_body->isActive()) m_world->m_impl->world.updateSingleAabb(m_body); // the step skips it
 }
 
 // Bullet gives a kinematic body, at each step, the velocity that takes it from where
@@ -182,6 +210,18 @@ void Body::sleep() {
   // A lone sleeping body stays asleep; one in an island with awake bodies is woken by
   // Bullet's island pass, as a body that fell asleep by itself would be.
   m_body->setActivationState(ISLAND_SLEEPING);
+  // The step no longer updates its bounds: they must be where it was just put.
+  m_world->m_impl->world.updateSingleAabb(m_body);
+}
+
+void Body::setPlacedByView(bool placed) {
+  if (placed == placedByView(m_body)) return;
+  m_body->setUserIndex2(placed ? kPlacedByView : 0);
+  // Pairs are filtered when made: out and in again drops the pairs the mark now
+  // refuses and makes the ones it now allows.
+  btDiscreteDynamicsWorld& world = m_world->m_impl->world;
+  world.removeRigidBody(m_body);
+  world.addRigidBody(m_body);
 }
 
 bool Body::kinematic() const { return m_body->isKinematicObject(); }

@@ -92,19 +92,21 @@ bool RemoteView::heldStill() const {
 
 RigidState RemoteView::interpolated(double time) const {
   if (time <= m_samples.front().time) return m_samples.front().state;
-  for (size_t i = 1; i < m_samples.size(); ++i) {
-    const Sample& a = m_samples[i - 1];
-    const Sample& b = m_samples[i];
-    if (time > b.time) continue;
-    const float t = static_cast<float>((time - a.time) / (b.time - a.time));
-    RigidState s = b.state;
-    s.position = lerp(a.state.position, b.state.position, t);
-    s.orientation = nlerp(a.state.orientation, b.state.orientation, t);
-    s.linearVelocity = lerp(a.state.linearVelocity, b.state.linearVelocity, t);
-    s.angularVelocity = lerp(a.state.angularVelocity, b.state.angularVelocity, t);
-    return s;
-  }
-  return extrapolated(time, 0.1); // the buffer ran dry: carry on briefly from the newest
+  if (time > m_samples.back().time) return extrapolated(time, 0.1); // the buffer ran dry: carry on briefly from the newest
+  // The first sample at or after `time`. Searched from the newest: the time shown
+  // trails the newest news by a few samples, and a client does this for every copy
+  // every tick.
+  size_t i = m_samples.size() - 1;
+  while (i > 1 && m_samples[i - 1].time >= time) --i;
+  const Sample& a = m_samples[i - 1];
+  const Sample& b = m_samples[i];
+  const float t = static_cast<float>((time - a.time) / (b.time - a.time));
+  RigidState s = b.state;
+  s.position = lerp(a.state.position, b.state.position, t);
+  s.orientation = nlerp(a.state.orientation, b.state.orientation, t);
+  s.linearVelocity = lerp(a.state.linearVelocity, b.state.linearVelocity, t);
+  s.angularVelocity = lerp(a.state.angularVelocity, b.state.angularVelocity, t);
+  return s;
 }
 
 RigidState RemoteView::extrapolated(double time, double cap) const {
@@ -128,6 +130,26 @@ void RemoteView::correct(Body& body, const RigidState& target, const ViewContext
   } else if (hide) {
     m_offset = error; // keep showing where it was, then let the difference fade
   }
+}
+
+// Puts the body on `target`, except a dynamic copy whose target stands still: once
+// it stood still for two ticks the copy is put to sleep there, and from then on
+// neither the view nor local physics does anything for it (no solver, no bounds
+// update, no narrow phase against its sleeping neighbours) until its target moves or
+// something awake of our own wakes it (a local player pushing it: then it is put back
+// and to sleep again, as it was put back every tick before). Most copies of a busy
+// level rest: this is what keeps a client's cost per copy below the authority's.
+void RemoteView::show(Body& body, const RigidState& target, const ViewContext& ctx, bool hide) {
+  const bool still = !body.kinematic() && (target.atRest || (target.linearVelocity.length() < kStillSpeed &&
+                                                             target.angularVelocity.length() < kStillSpeed));
+  const bool sameAsLastTick = m_hasLastTarget && target.position == m_lastTarget.position &&
+                              target.orientation == m_lastTarget.orientation;
+  if (still && sameAsLastTick && m_settled && body.atRest()) return; // correct() would change nothing
+  correct(body, target, ctx, hide);
+  m_settled = still && sameAsLastTick;
+  if (m_settled) body.sleep();
+  m_lastTarget = target;
+  m_hasLastTarget = true;
 }
 
 double RemoteView::interpolationDelay(const ViewTimeline& timeline) const {
@@ -154,6 +176,9 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
                                          newest.angularVelocity.length() < kStillSpeed);
   const bool strayedFromRest = resting && !body.kinematic() && (mode == ViewMode::Raw || mode == ViewMode::Predict) &&
                                distance(body.position(), newest.position) > kRestTolerance;
+  const bool placedEveryTick = mode == ViewMode::Interpolate || mode == ViewMode::Extrapolate;
+  if (!placedEveryTick) m_settled = false; // only show() settles
+  body.setPlacedByView(placedEveryTick && !body.kinematic());
   if (strayedFromRest && !arrived) {
     correct(body, newest, ctx, mode == ViewMode::Predict);
     if (mode == ViewMode::Raw) m_offset = {};
@@ -182,10 +207,10 @@ bool RemoteView::update(Body& body, const ViewContext& ctx, bool arrived) {
     if (arrived || body.kinematic()) correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Extrapolate:
-    correct(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
+    show(body, extrapolated(target, ctx.settings.extrapolationCap), ctx, arrived);
     return true;
   case ViewMode::Interpolate:
-    correct(body, interpolated(target), ctx, false);
+    show(body, interpolated(target), ctx, false);
     return true;
   }
   return true;
