@@ -31,7 +31,11 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
-                     {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved}};
+                     {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved},
+                     {"helloTimeouts", c.helloTimeouts},     {"refusedCoolingOff", c.refusedCoolingOff},
+                     {"garbageDatagrams", c.garbageDatagrams}, {"handshakesRefused", c.handshakesRefused},
+                     {"halfOpenReaped", c.halfOpenReaped},   {"hoardersDropped", c.hoardersDropped},
+                     {"hoardedBytes", c.hoardedBytes}};
   nlohmann::json effects = nlohmann::json::object();
   for (int k = 0; k < ferrum::kEffectKindCount; ++k) {
     const auto kind = static_cast<ferrum::EffectKind>(k);

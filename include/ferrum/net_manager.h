@@ -153,6 +153,14 @@ private:
   void despawnLocal(EntityId id);
   Remote* remoteByLink(LinkId link);
   Remote* remoteBySlot(PeerId slot);
+  // Admission (net_manager_admission.cpp): who may hold a slot, and for how long.
+  /// Server: closes connections whose hello is overdue (they hold a slot meanwhile).
+  void closeSilentConnections();
+  /// Server: starts the cooling-off of a client being kicked.
+  void startCoolOff(const Remote& kicked);
+  /// Server: seconds left of the cooling-off covering `link`'s address (0: none).
+  double coolOffLeft(LinkId link);
+  std::string coolOffKey(LinkId link) const;
 
   NetConfig m_config;
   Transport& m_transport;
@@ -185,6 +193,7 @@ private:
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
   NetCounters m_counters;
+  std::map<std::string, double> m_coolOffUntil; ///< server: kicked address (or address:port) → frame time it ends
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
   void updateViewTimeline();
 };

@@ -62,6 +62,15 @@ struct NetCounters {
   uint64_t unencodable = 0;
   /// Entities whose state turned non-finite in physics and were removed (logged).
   uint64_t nonFiniteRemoved = 0;
+  // Server: connections closed or refused before they were clients.
+  uint64_t helloTimeouts = 0;     ///< connected but sent no hello within NetConfig::helloTimeoutSeconds
+  uint64_t refusedCoolingOff = 0; ///< refused: its address was kicked within kickCoolOffSeconds (also in connectionsRefused)
+  // What the transport dropped before NetManager saw it (TransportCounters).
+  uint64_t garbageDatagrams = 0;  ///< datagrams that are not the transport's protocol
+  uint64_t handshakesRefused = 0; ///< connect requests dropped: too many half-open from one address, no free slot
+  uint64_t halfOpenReaped = 0;    ///< handshakes never completed in time, reset
+  uint64_t hoardersDropped = 0;   ///< links dropped for holding data behind a gap that never filled
+  uint64_t hoardedBytes = 0;      ///< bytes those links held
 };
 
 struct NetStats {

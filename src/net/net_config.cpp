@@ -30,6 +30,8 @@ std::string NetConfig::validate() const {
   if (!(maxSpawnSpin > 0 && maxSpawnSpin < 1e9f)) return "maxSpawnSpin must be positive and finite";
   if (maxPacketsPerSecond < sendHz) return "maxPacketsPerSecond must be at least sendHz";
   if (maxQueuedBytes < 1024) return "maxQueuedBytes must be at least 1024";
+  if (!(helloTimeoutSeconds > 0 && helloTimeoutSeconds <= 3600)) return "helloTimeoutSeconds must be in (0, 3600]";
+  if (!(kickCoolOffSeconds >= 0 && kickCoolOffSeconds <= 86400)) return "kickCoolOffSeconds must be in 0..86400";
   return {};
 }
 
