@@ -36,8 +36,9 @@ struct EnetConfig {
   size_t maxPeersPerAddress = 0;
   /// An incoming handshake not completed within this long is reset and counted.
   uint32_t handshakeTimeoutMs = 3000;
-  /// A connected peer whose data has waited behind the same gap this long is dropped
-  /// and counted: an honest sender resends a lost packet and gives up after timeoutMs.
+  /// A connected peer whose data has waited behind the same gap this long (or that
+  /// has more than 8,192 packets waiting) is dropped and counted: an honest sender
+  /// resends a lost packet and gives up after timeoutMs.
   uint32_t stuckGapTimeoutMs = 6000;
 };
 
@@ -75,6 +76,8 @@ private:
   int screenConnect(size_t headerBytes);
   /// Resets handshakes that never complete and drops peers hoarding data behind a gap.
   void reap();
+  struct PeerWatch;
+  void dropHoarder(ENetPeer& peer, PeerWatch& watch, const char* why);
 
   /// What the reaper remembers of one ENet peer slot (indexed like ENetHost::peers).
   struct PeerWatch {

@@ -27,6 +27,10 @@ bool ensureEnet() {
 constexpr size_t kMaxMessageBytes = 64 * 1024;
 // The reaper's pace: often enough that its timeouts are met to a tenth of a second.
 constexpr uint32_t kReapIntervalMs = 100;
+// Packets one peer may have waiting behind a gap. ENet's waiting-data limit counts
+// bytes, so empty packets pass it while each costs ~150 bytes of bookkeeping; an
+// honest burst behind one lost packet (a late joiner's spawns) is ~1,000.
+constexpr size_t kMaxWaitingPackets = 8192;
 
 // The transport whose host is being serviced on this thread: ENet's intercept
 // callback carries no user pointer, and only enet_host_service calls it.
@@ -37,6 +41,12 @@ LinkId linkOf(const ENetPeer* peer) { return static_cast<LinkId>(reinterpret_cas
 bool inIncomingHandshake(const ENetPeer& peer) {
   return peer.data == nullptr && (peer.state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT ||
                                   peer.state == ENET_PEER_STATE_CONNECTION_PENDING);
+}
+
+size_t countUpTo(const ENetList& list, size_t cap) {
+  size_t n = 0;
+  for (const ENetListNode* it = list.sentinel.next; it != &list.sentinel && n <= cap; it = it->next) ++n;
+  return n;
 }
 
 bool isHalfOpen(const ENetPeer& peer) {
@@ -213,16 +223,20 @@ void EnetTransport::reap() {
     if (peer.state != ENET_PEER_STATE_CONNECTED) continue;
     // Data that waits behind a gap: reliable commands after a missing one, or
     // unreliable ones stamped with a reliable sequence not yet reached.
-    bool waiting = false;
+    size_t waitingPackets = 0;
     bool progressed = watch.nextReliable.size() != peer.channelCount;
     for (size_t c = 0; c < peer.channelCount; ++c) {
       const ENetChannel& channel = peer.channels[c];
-      waiting |= !enet_list_empty(&channel.incomingReliableCommands) ||
-                 !enet_list_empty(&channel.incomingUnreliableCommands);
+      waitingPackets += countUpTo(channel.incomingReliableCommands, kMaxWaitingPackets) +
+                        countUpTo(channel.incomingUnreliableCommands, kMaxWaitingPackets);
       if (!progressed && watch.nextReliable[c] != channel.incomingReliableSequenceNumber) progressed = true;
     }
-    if (!waiting) {
+    if (waitingPackets == 0) {
       watch.stuckSinceMs = 0;
+      continue;
+    }
+    if (waitingPackets > kMaxWaitingPackets) {
+      dropHoarder(peer, watch, "packets waiting behind a gap");
       continue;
     }
     if (watch.stuckSinceMs == 0 || progressed) {
@@ -231,21 +245,26 @@ void EnetTransport::reap() {
       for (size_t c = 0; c < peer.channelCount; ++c) watch.nextReliable[c] = peer.channels[c].incomingReliableSequenceNumber;
       continue;
     }
-    if (now - watch.stuckSinceMs < m_config.stuckGapTimeoutMs) continue;
-    ++m_counters.hoardersDropped;
-    m_counters.hoardedBytes += peer.totalWaitingData;
-    log::warn("dropped a peer holding {} bytes behind a gap for {} ms", peer.totalWaitingData, now - watch.stuckSinceMs);
-    if (peer.data) {
-      TransportEvent gone;
-      gone.type = TransportEvent::Type::Disconnected;
-      gone.link = linkOf(&peer);
-      m_links.erase(gone.link);
-      m_pending.push_back(std::move(gone));
-      peer.data = nullptr;
-    }
-    enet_peer_disconnect_now(&peer, 0);
-    watch = PeerWatch{};
+    if (now - watch.stuckSinceMs >= m_config.stuckGapTimeoutMs) dropHoarder(peer, watch, "a gap that never filled");
   }
+}
+
+// Drops a peer now (its link's Disconnected event is made here: ENet reports none
+// for a reset), counting what it held.
+void EnetTransport::dropHoarder(ENetPeer& peer, PeerWatch& watch, const char* why) {
+  ++m_counters.hoardersDropped;
+  m_counters.hoardedBytes += peer.totalWaitingData;
+  log::warn("dropped a peer holding {} bytes: {}", peer.totalWaitingData, why);
+  if (peer.data) {
+    TransportEvent gone;
+    gone.type = TransportEvent::Type::Disconnected;
+    gone.link = linkOf(&peer);
+    m_links.erase(gone.link);
+    m_pending.push_back(std::move(gone));
+    peer.data = nullptr;
+  }
+  enet_peer_disconnect_now(&peer, 0);
+  watch = PeerWatch{};
 }
 
 bool EnetTransport::service(TransportEvent& event, uint32_t timeoutMs) {

@@ -103,9 +103,9 @@ struct RawEnetClient {
   RawEnetClient(const RawEnetClient&) = delete;
   RawEnetClient& operator=(const RawEnetClient&) = delete;
   bool ok() const { return host && peer; }
-  void send(const std::vector<uint8_t>& bytes) {
-    ENetPacket* packet = enet_packet_create(bytes.data(), bytes.size(), ENET_PACKET_FLAG_RELIABLE);
-    if (enet_peer_send(peer, 1, packet) != 0) enet_packet_destroy(packet);
+  void send(const std::vector<uint8_t>& bytes, uint8_t channel = 1, bool reliable = true) {
+    ENetPacket* packet = enet_packet_create(bytes.data(), bytes.size(), reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+    if (enet_peer_send(peer, channel, packet) != 0) enet_packet_destroy(packet);
   }
   /// Handles what arrived; `hello`, if not empty, is sent once the link is up.
   void pump(const std::vector<uint8_t>& hello) {
@@ -266,11 +266,18 @@ TEST(EnetAttack, AKickedClientIsRefusedWhileItCoolsOff) {
   EXPECT_EQ(server->net->stats().counters.refusedCoolingOff, 1u);
 }
 
-// Eight clients join, then leave a gap in their reliable sequence and send 64 KiB
-// reliable messages behind it, which ENet must hold until the gap fills (never).
-// ferrum-server as a process, so that its own memory is what is measured.
-TEST(EnetAttack, ReliableGapHoardersAreBoundedAndDropped) {
-  const fs::path dir = testing_support::scratchDir("enet-hoard");
+namespace {
+
+enum class Hoard {
+  BigReliable,        ///< 64 KiB reliable messages on the reliable channel
+  EmptyUnreliable,    ///< empty unreliable packets on the state channel, stamped past the gap
+};
+
+// Eight clients join, then leave a gap in a channel's reliable sequence and send
+// behind it what ENet must hold until the gap fills (never). ferrum-server runs as
+// a process, so that its own memory is what is measured.
+void hoardAttack(Hoard kind) {
+  const fs::path dir = testing_support::scratchDir(kind == Hoard::BigReliable ? "enet-hoard" : "enet-hoard-empty");
   const fs::path apps = FERRUM_APPS_DIR;
   testing_support::ChildProcess server({(apps / "ferrum-server").string(), "--bind", "127.0.0.1", "--port", "0",
                                         "--port-file", (dir / "port").string(), "--crates", "0", "--stats-json",
@@ -310,11 +317,16 @@ TEST(EnetAttack, ReliableGapHoardersAreBoundedAndDropped) {
       h.pump(hello);
       closed += h.closed;
       if (h.closed || !h.welcomed) continue;
+      const uint8_t channel = kind == Hoard::BigReliable ? 1 : 0;
       if (!gapped[i]) { // the gap: a reliable sequence number that is never sent
-        ++h.peer->channels[1].outgoingReliableSequenceNumber;
+        ++h.peer->channels[channel].outgoingReliableSequenceNumber;
         gapped[i] = true;
       }
-      for (int k = 0; k < 8 && enet_list_size(&h.peer->outgoingCommands) < 200; ++k, ++sent) h.send(big);
+      if (kind == Hoard::BigReliable) {
+        for (int k = 0; k < 8 && enet_list_size(&h.peer->outgoingCommands) < 200; ++k, ++sent) h.send(big);
+      } else {
+        for (int k = 0; k < 4000 && enet_list_size(&h.peer->outgoingCommands) < 4000; ++k, ++sent) h.send({}, 0, false);
+      }
       enet_host_flush(h.host);
     }
     rssPeak = std::max(rssPeak, rssKiB(server.pid()));
@@ -356,12 +368,22 @@ TEST(EnetAttack, ReliableGapHoardersAreBoundedAndDropped) {
   nlohmann::json json;
   std::ifstream(dir / "server.json") >> json;
   const auto& c = json["counters"];
-  std::printf("hoard: %d hoarders, %d messages of 64 KiB sent, %.1f s; server RSS %ld -> peak %ld -> %ld KiB; "
+  std::printf("hoard (%s): %d hoarders, %d messages sent, %.1f s; server RSS %ld -> peak %ld -> %ld KiB; "
               "newcomer joined in %.2f s; hoardersDropped %llu, hoardedBytes %llu\n",
-              kHoarders, sent, attackSeconds, rssBefore, rssPeak, rssAfter, joinSeconds,
+              kind == Hoard::BigReliable ? "64 KiB reliable" : "empty unreliable", kHoarders, sent, attackSeconds, rssBefore, rssPeak, rssAfter, joinSeconds,
               (unsigned long long)c.value("hoardersDropped", 0ull), (unsigned long long)c.value("hoardedBytes", 0ull));
   // ENet's own default let each hoarder park 32 MiB; the limit is 256 KiB a peer.
   EXPECT_LT(rssPeak - rssBefore, 32 * 1024) << "KiB the server grew by under the attack";
   EXPECT_EQ(c.value("hoardersDropped", 0ull), static_cast<unsigned long long>(kHoarders));
-  EXPECT_GT(c.value("hoardedBytes", 0ull), 0ull);
+  if (kind == Hoard::BigReliable) {
+    EXPECT_GT(c.value("hoardedBytes", 0ull), 0ull);
+  }
 }
+
+} // namespace
+
+TEST(EnetAttack, ReliableGapHoardersAreBoundedAndDropped) { hoardAttack(Hoard::BigReliable); }
+
+// Empty packets count nothing against ENet's waiting-data limit, yet each costs the
+// server its bookkeeping.
+TEST(EnetAttack, EmptyPacketsBehindAGapAreBoundedAndDropped) { hoardAttack(Hoard::EmptyUnreliable); }
