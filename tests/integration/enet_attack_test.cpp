@@ -37,6 +37,15 @@ using testing_support::TestPeer;
 
 namespace {
 
+// Under AddressSanitizer (make test-asan builds the server with it too) freed memory
+// sits in a quarantine on purpose and every allocation carries redzones: RSS then
+// says nothing about what ENet holds, and that build checks the drops only.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+
 double wallSeconds() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
@@ -373,7 +382,9 @@ void hoardAttack(Hoard kind) {
               kind == Hoard::BigReliable ? "64 KiB reliable" : "empty unreliable", kHoarders, sent, attackSeconds, rssBefore, rssPeak, rssAfter, joinSeconds,
               (unsigned long long)c.value("hoardersDropped", 0ull), (unsigned long long)c.value("hoardedBytes", 0ull));
   // ENet's own default let each hoarder park 32 MiB; the limit is 256 KiB a peer.
-  EXPECT_LT(rssPeak - rssBefore, 32 * 1024) << "KiB the server grew by under the attack";
+  if (kRssIsMeaningful) {
+    EXPECT_LT(rssPeak - rssBefore, 32 * 1024) << "KiB the server grew by under the attack";
+  }
   EXPECT_EQ(c.value("hoardersDropped", 0ull), static_cast<unsigned long long>(kHoarders));
   if (kind == Hoard::BigReliable) {
     EXPECT_GT(c.value("hoardedBytes", 0ull), 0ull);
