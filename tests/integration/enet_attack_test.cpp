@@ -191,6 +191,28 @@ TEST(EnetAttack, AHalfOpenStormDoesNotLockOutAnHonestClient) {
   EXPECT_TRUE(honest->net->joined());
 }
 
+// EnetConfig::maxPeersPerAddress (off by default) caps every peer of one address:
+// the third client from 127.0.0.1 gets no answer until one of the two leaves.
+TEST(EnetAttack, PeersPerAddressAreCappedWhenAsked) {
+  EnetConfig enet;
+  enet.maxPeersPerAddress = 2;
+  auto server = serverWith({}, enet);
+  ASSERT_TRUE(server);
+  auto first = TestPeer::enetClient(server->port, false);
+  auto second = TestPeer::enetClient(server->port, false);
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(pumpUntil({server.get(), first.get(), second.get()},
+                        [&] { return first->net->joined() && second->net->joined(); }, 600));
+  auto third = TestPeer::enetClient(server->port, false);
+  ASSERT_TRUE(third);
+  ASSERT_TRUE(pumpUntil({server.get(), first.get(), second.get(), third.get()},
+                        [&] { return server->net->stats().counters.handshakesRefused > 0; }, 100000, 20));
+  EXPECT_FALSE(third->net->joined());
+  first->net->shutdown();
+  EXPECT_TRUE(pumpUntil({server.get(), second.get(), third.get()}, [&] { return third->net->joined(); }, 100000, 20))
+      << third->net->disconnectReason();
+}
+
 // Bytes that are not ENet are counted, and honest traffic alongside counts as none.
 TEST(EnetAttack, GarbageDatagramsAreCountedAndHonestTrafficIsNot) {
   auto server = TestPeer::enetServer();
