@@ -27,9 +27,10 @@ struct EnetConfig {
   /// received and not yet read); past it ENet stops acknowledging that peer's data,
   /// so the sender resends later. ENet's own default is 32 MiB per peer.
   size_t maxWaitingBytes = 256 * 1024;
-  /// Handshakes from one IP address that may be in progress at once; further connect
-  /// requests from it are dropped (and counted) until one completes or is reaped.
-  /// Loopback tests start many honest clients at once from 127.0.0.1: keep room.
+  /// Handshakes from one IP address that may be in progress at once once half the
+  /// peer slots are taken; further connect requests from it are then dropped (and
+  /// counted) until one completes or is reaped. With slots to spare it does not
+  /// apply: tests and bots start many honest clients at once from 127.0.0.1.
   int maxHalfOpenPerAddress = 8;
   /// Peers (of any state) one IP address may hold; 0: no cap beyond maxLinks. Off by
   /// default: bots, tests and several players may share one machine (or one NAT).

@@ -163,10 +163,13 @@ int EnetTransport::screenDatagram() {
   return 0;
 }
 
-// A connect request: dropped (and counted) when this host takes no calls, when the
-// sender's address already has maxHalfOpenPerAddress handshakes (or maxPeersPerAddress
-// peers) here, or when no peer slot is free; otherwise ENet handles it. A repeat of a
-// request ENet already holds is left to ENet, which ignores it.
+// A connect request: dropped (and counted) when this host takes no calls, when no
+// peer slot is free, when the sender's address has maxPeersPerAddress peers here, or
+// when it already has maxHalfOpenPerAddress handshakes in progress while half the
+// slots or more are taken (with slots to spare, a burst of honest joins from one
+// machine all go through: a handshake holds its slot for a round trip, or until
+// reaped); otherwise ENet handles it. A repeat of a request ENet already holds is
+// left to ENet, which ignores it.
 int EnetTransport::screenConnect(size_t headerBytes) {
   const size_t size = m_host->receivedDataLength;
   if (size < headerBytes + sizeof(ENetProtocolConnect)) {
@@ -182,11 +185,11 @@ int EnetTransport::screenConnect(size_t headerBytes) {
   const ENetAddress& from = m_host->receivedAddress;
   int halfOpen = 0;
   size_t fromAddress = 0;
-  bool freeSlot = false;
+  size_t freeSlots = 0;
   for (size_t i = 0; i < m_host->peerCount; ++i) {
     const ENetPeer& peer = m_host->peers[i];
     if (peer.state == ENET_PEER_STATE_DISCONNECTED) {
-      freeSlot = true;
+      ++freeSlots;
       continue;
     }
     if (peer.address.host != from.host) continue;
@@ -194,7 +197,8 @@ int EnetTransport::screenConnect(size_t headerBytes) {
     ++fromAddress;
     halfOpen += isHalfOpen(peer);
   }
-  if (!freeSlot || halfOpen >= m_config.maxHalfOpenPerAddress) return refuse();
+  const bool crowded = freeSlots * 2 <= m_host->peerCount;
+  if (freeSlots == 0 || (crowded && halfOpen >= m_config.maxHalfOpenPerAddress)) return refuse();
   if (m_config.maxPeersPerAddress > 0 && fromAddress >= m_config.maxPeersPerAddress) return refuse();
   return 0;
 }
