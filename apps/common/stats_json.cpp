@@ -33,7 +33,11 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
-                     {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved}};
+                     {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved},
+                     {"helloTimeouts", c.helloTimeouts},     {"refusedCoolingOff", c.refusedCoolingOff},
+                     {"garbageDatagrams", c.garbageDatagrams}, {"handshakesRefused", c.handshakesRefused},
+                     {"halfOpenReaped", c.halfOpenReaped},   {"hoardersDropped", c.hoardersDropped},
+                     {"hoardedBytes", c.hoardedBytes}};
   // Paced joins and interest management (docs/protocol.md, "Replication sets").
   const std::initializer_list<std::pair<const char*, uint64_t>> replication{
       {"spawnsPaced", c.spawnsPaced},   {"maxSpawnsPacedInTick", c.maxSpawnsPacedInTick},

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--max-clients", options.net.maxClients, "clients accepted at once")->capture_default_str();
   cli.add_option("--timeout-ms", options.enet.timeoutMs, "drop a silent client after this long")->capture_default_str();
+  cli.add_option("--kick-cool-off", options.net.kickCoolOffSeconds,
+                 "seconds a kicked client's IP address is refused (0: off)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 86400));
   cli.add_option("--duration", match.durationSeconds, "seconds the match lasts, then exit (0: until SIGTERM or Ctrl-C)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e7));

@@ -88,6 +88,16 @@ constexpr CounterField kCounters[] = {
      &ferrum::NetCounters::eventsRaised},
     {"ferrum_events_received_total", "Events from other peers handled here", &ferrum::NetCounters::eventsReceived},
     {"ferrum_authority_handovers_total", "Entities whose authority changed", &ferrum::NetCounters::authorityHandovers},
+    {"ferrum_hello_timeouts_total", "Connections closed for sending no hello in time", &ferrum::NetCounters::helloTimeouts},
+    {"ferrum_refused_cooling_off_total", "Connections refused: the address was kicked recently",
+     &ferrum::NetCounters::refusedCoolingOff},
+    {"ferrum_garbage_datagrams_total", "Datagrams that are not ENet", &ferrum::NetCounters::garbageDatagrams},
+    {"ferrum_handshakes_refused_total", "Connect requests dropped: too many half-open from one address, or no free slot",
+     &ferrum::NetCounters::handshakesRefused},
+    {"ferrum_half_open_reaped_total", "Handshakes never completed in time, reset", &ferrum::NetCounters::halfOpenReaped},
+    {"ferrum_hoarders_dropped_total", "Links dropped for holding data behind a gap that never filled",
+     &ferrum::NetCounters::hoardersDropped},
+    {"ferrum_hoarded_bytes_total", "Bytes those links held when dropped", &ferrum::NetCounters::hoardedBytes},
 };
 
 struct PeerField {

@@ -63,6 +63,16 @@ struct NetConfig {
   /// An entity a client holds leaves it only past relevanceRadius + this (m), so one
   /// at the edge does not come and go.
   float relevanceHysteresis = 5.0f;
+  /// Server: a client whose hello has not arrived this long after its connection is
+  /// closed and counted (helloTimeouts); until then it holds a client slot.
+  float helloTimeoutSeconds = 5.0f;
+  /// Server: a kicked client's address is refused (counted in refusedCoolingOff) for
+  /// this long; 0: off. Keyed on the IP address alone by default, because a kicked
+  /// program that restarts comes back from a new port (see coolOffIncludesPort).
+  float kickCoolOffSeconds = 10.0f;
+  /// true: the cooling-off covers only the kicked client's address and port, so other
+  /// programs on the same machine or behind the same NAT may still join.
+  bool coolOffIncludesPort = false;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;

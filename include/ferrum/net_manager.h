@@ -191,6 +191,14 @@ private:
   void onLeave(const wire::Leave& leave);
   void onWorldCompleteMessage(const wire::WorldComplete& complete);
   Remote* remoteBySlot(PeerId slot);
+  // Admission (net_manager_admission.cpp): who may hold a slot, and for how long.
+  /// Server: closes connections whose hello is overdue (they hold a slot meanwhile).
+  void closeSilentConnections();
+  /// Server: starts the cooling-off of a client being kicked.
+  void startCoolOff(const Remote& kicked);
+  /// Server: seconds left of the cooling-off covering `link`'s address (0: none).
+  double coolOffLeft(LinkId link);
+  std::string coolOffKey(LinkId link) const;
 
   NetConfig m_config;
   Transport& m_transport;
@@ -230,6 +238,7 @@ private:
   uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far
   uint32_t m_spawnsAcked = 0;    ///< client: ... and the count our last SpawnAck said
   uint32_t m_spawnAckRepeats = 0; ///< client: once-a-second repeats of an unchanged count still due
+  std::map<std::string, double> m_coolOffUntil; ///< server: kicked address (or address:port) → frame time it ends
   // Client: the server's tick minus ours, filtered, and how much it jitters (ticks).
   void updateViewTimeline();
 };

@@ -73,6 +73,15 @@ struct NetCounters {
   uint64_t leavesReceived = 0;       ///< client: copies dropped because they left our interest
   /// Client: ticks from the server's welcome to its WorldComplete notice (0 until then).
   uint64_t worldCompleteTicks = 0;
+  // Server: connections closed or refused before they were clients.
+  uint64_t helloTimeouts = 0;     ///< connected but sent no hello within NetConfig::helloTimeoutSeconds
+  uint64_t refusedCoolingOff = 0; ///< refused: its address was kicked within kickCoolOffSeconds (also in connectionsRefused)
+  // What the transport dropped before NetManager saw it (TransportCounters).
+  uint64_t garbageDatagrams = 0;  ///< datagrams that are not the transport's protocol
+  uint64_t handshakesRefused = 0; ///< connect requests dropped: too many half-open from one address, no free slot
+  uint64_t halfOpenReaped = 0;    ///< handshakes never completed in time, reset
+  uint64_t hoardersDropped = 0;   ///< links dropped for holding data behind a gap that never filled
+  uint64_t hoardedBytes = 0;      ///< bytes those links held
 };
 
 struct NetStats {

@@ -30,6 +30,22 @@ struct TransportEvent {
   std::vector<uint8_t> payload;
 };
 
+/// What a transport dropped or closed before the application saw it (hostile or broken
+/// traffic), totals since it started. All zero for transports that cannot tell.
+struct TransportCounters {
+  uint64_t garbageDatagrams = 0;  ///< datagrams that are not the transport's protocol (dropped)
+  uint64_t connectsRefused = 0;   ///< connection attempts dropped: too many half-open from that address
+  uint64_t halfOpenReaped = 0;    ///< connections whose handshake never completed in time (reset)
+  uint64_t hoardersDropped = 0;   ///< links dropped for holding data behind a gap that never filled
+  uint64_t hoardedBytes = 0;      ///< bytes those links held when dropped
+};
+
+/// Where a link's datagrams come from (empty host if the transport cannot tell).
+struct RemoteAddress {
+  std::string host; ///< e.g. "192.168.1.20"
+  uint16_t port = 0;
+};
+
 struct LinkStats {
   float rttMs = 0;
   float rttVarianceMs = 0;
@@ -61,6 +77,13 @@ public:
     (void)link;
     return 0;
   }
+  /// The remote end of `link`, for per-address policies such as a kicked client's
+  /// cooling-off.
+  virtual RemoteAddress remoteAddress(LinkId link) const {
+    (void)link;
+    return {};
+  }
+  virtual TransportCounters counters() const { return {}; }
 };
 
 } // namespace ferrum

@@ -35,6 +35,8 @@ std::string NetConfig::validate() const {
   if (!(relevanceRadius >= 0 && relevanceRadius < 1e9f)) return "relevanceRadius must be zero (off) or positive and finite";
   if (!(relevanceHysteresis >= 0 && relevanceHysteresis < 1e9f))
     return "relevanceHysteresis must not be negative and must be finite";
+  if (!(helloTimeoutSeconds > 0 && helloTimeoutSeconds <= 3600)) return "helloTimeoutSeconds must be in (0, 3600]";
+  if (!(kickCoolOffSeconds >= 0 && kickCoolOffSeconds <= 86400)) return "kickCoolOffSeconds must be in 0..86400";
   return {};
 }
 

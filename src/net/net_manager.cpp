@@ -45,6 +45,7 @@ void NetManager::frame(double nowSeconds) {
   m_catchingUp = true;
   service(0);
   m_catchingUp = false;
+  closeSilentConnections();
   if (!m_started) {
     m_started = true;
     m_nextTickTime = nowSeconds;
@@ -412,6 +413,12 @@ NetStats NetManager::stats() const {
   s.tick = m_tick;
   s.liveEntities = m_group.size();
   s.counters = m_counters;
+  const TransportCounters t = m_transport.counters();
+  s.counters.garbageDatagrams = t.garbageDatagrams;
+  s.counters.handshakesRefused = t.connectsRefused;
+  s.counters.halfOpenReaped = t.halfOpenReaped;
+  s.counters.hoardersDropped = t.hoardersDropped;
+  s.counters.hoardedBytes = t.hoardedBytes;
   for (const auto& [link, remote] : m_remotes) {
     if (!remote->joined) continue;
     PeerStats p = remote->stats;

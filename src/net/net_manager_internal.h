@@ -49,6 +49,8 @@ struct NetManager::Remote {
   /// Server side: its hello named another type table; it was sent ours and its link
   /// closes once that is delivered.
   bool refused = false;
+  /// Server side: the frame time by which its hello must have come (<0: not yet set).
+  double helloDeadline = -1;
   /// Its state packets that never arrived, in both series.
   uint64_t stateLost() const { return received.lost() + receivedForwarded.lost(); }
   /// Client side, the server link: the server's tick counter against ours, which

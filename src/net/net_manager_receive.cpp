@@ -75,6 +75,11 @@ void NetManager::onConnected(const TransportEvent& event) {
   if (game != m_config.gameId)
     return refuse(wire::DisconnectReason::GameMismatch, m_config.gameId,
                   fmt::format("client runs game id {:#06x}, this server runs {:#06x}", game, m_config.gameId));
+  if (const double left = coolOffLeft(event.link); left > 0) {
+    ++m_counters.refusedCoolingOff;
+    return refuse(wire::DisconnectReason::Kicked, static_cast<uint16_t>(std::ceil(left)),
+                  fmt::format("{} was kicked; cooling off for {:.1f} s more", coolOffKey(event.link), left));
+  }
   PeerId slot = kNoPeer;
   for (int candidate = 1; candidate <= m_config.maxClients; ++candidate) {
     if (!remoteBySlot(static_cast<PeerId>(candidate))) {
@@ -194,6 +199,12 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     case wire::DisconnectReason::TimedOut:
       m_disconnectReason = "no answer from the server (timed out or unreachable)";
       break;
+    case wire::DisconnectReason::Kicked:
+      // Before a welcome: refused at the door, this address being in its cooling-off.
+      m_disconnectReason = localPeer() == kNoPeer && detail > 0
+                               ? fmt::format("server refused us: this address was kicked; try again in {} s", detail)
+                               : "disconnected: " + wire::describe(reason);
+      break;
     default:
       m_disconnectReason = "disconnected: " + wire::describe(reason);
     }
@@ -240,8 +251,10 @@ void NetManager::removePeerEntities(PeerId slot) {
 }
 
 void NetManager::violation(Remote& from, const char* what) {
-  if (m_referee->violation(from.referee, what, m_tick))
+  if (m_referee->violation(from.referee, what, m_tick)) {
+    startCoolOff(from);
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
+  }
 }
 
 void NetManager::onReliable(Remote& from, const TransportEvent& event) {

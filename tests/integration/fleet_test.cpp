@@ -243,7 +243,14 @@ TEST(Fleet, MetricsScrapedMidMatchAgreeWithTheStatsJson) {
                                                           {"ferrum_malformed_blocks_total", "malformedBlocks"},
                                                           {"ferrum_events_raised_total", "eventsRaised"},
                                                           {"ferrum_events_received_total", "eventsReceived"},
-                                                          {"ferrum_authority_handovers_total", "authorityHandovers"}};
+                                                          {"ferrum_authority_handovers_total", "authorityHandovers"},
+                                                          {"ferrum_hello_timeouts_total", "helloTimeouts"},
+                                                          {"ferrum_refused_cooling_off_total", "refusedCoolingOff"},
+                                                          {"ferrum_garbage_datagrams_total", "garbageDatagrams"},
+                                                          {"ferrum_handshakes_refused_total", "handshakesRefused"},
+                                                          {"ferrum_half_open_reaped_total", "halfOpenReaped"},
+                                                          {"ferrum_hoarders_dropped_total", "hoardersDropped"},
+                                                          {"ferrum_hoarded_bytes_total", "hoardedBytes"}};
   for (const auto& [metric, field] : counters) {
     const double final = json["counters"][field].get<double>();
     EXPECT_EQ(get(after, metric), final) << metric << " vs counters." << field;

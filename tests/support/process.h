@@ -43,6 +43,8 @@ public:
   }
 
   bool started() const { return m_pid > 0; }
+  /// The child's process id while it runs (-1 once waited for).
+  pid_t pid() const { return m_pid; }
   /// Sends `sig` to the child while it runs; false if it is not running.
   bool signal(int sig) { return m_pid > 0 && ::kill(m_pid, sig) == 0; }
   /// Exit code; -1 if it had to be killed after `seconds`.
