@@ -2,6 +2,7 @@
 //   ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
+//   ferrum-bench scale --clients 4,16 --bodies 50,500 --seconds 20 --json out/bench/scale.json
 // Rows: side encoders (seed, full, the snapshot codec) and "ferrum live": two real
 // NetManagers over the in-memory transport (live_pipeline.h), at 30 packets/s.
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
@@ -20,6 +21,7 @@
 #include "frame_source.h"
 #include "live_pipeline.h"
 #include "pipelines.h"
+#include "scale_command.h"
 #include "view_error_command.h"
 
 using namespace ferrum;
@@ -241,6 +243,23 @@ int main(int argc, char** argv) {
   veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
   veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
   veApp->add_flag("--quiet", ve.quiet, "no progress line");
+  ScaleCommand sc;
+  CLI::App* scApp = app.add_subcommand(
+      "scale", "a real server (demo arena, loopback ENet) and N light bot clients: tick rate, server CPU per tick, "
+               "join time, per-client traffic, forwarding delay, per cell of clients x bodies");
+  scApp->add_option("--clients", sc.clients, "bot clients per cell (list)")->capture_default_str()
+      ->check(CLI::Range(1, 254))->delimiter(',');
+  scApp->add_option("--bodies", sc.bodies, "crates per cell (list)")->capture_default_str()
+      ->check(CLI::Range(0, 5000))->delimiter(',');
+  scApp->add_option("--seconds", sc.cell.seconds, "measured seconds per cell")->capture_default_str()
+      ->check(app::finiteRange(1.0, 3600.0));
+  scApp->add_option("--join-spread-seconds", sc.cell.joinSpreadSeconds,
+                    "bots connect evenly over this long (0: all at once)")->capture_default_str()
+      ->check(app::finiteRange(0.0, 600.0));
+  scApp->add_option("--settle-seconds", sc.cell.settleSeconds, "crates settle this long before the first join")
+      ->capture_default_str()->check(app::finiteRange(0.0, 600.0));
+  scApp->add_option("--seed", sc.cell.seed, "crate layout seed")->capture_default_str();
+  scApp->add_option("--json", sc.json, "write every cell's figures as JSON here");
   std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
   if (int code = 0; !app::parseCommandLine(app, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
@@ -248,6 +267,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (veApp->parsed()) return runViewErrorCommand(ve);
+  if (scApp->parsed()) return runScaleCommand(sc);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");
     return 2;
