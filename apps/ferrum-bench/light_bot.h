@@ -61,6 +61,7 @@ struct LightBotConfig {
   double leaveAt = 0;      ///< say goodbye and return
   uint32_t timeoutMs = 5000;
   size_t maxSamples = 200000; ///< bound on sent + arrival samples kept
+  int niceness = 10;          ///< the bot thread's nice value (0: the server's own priority)
 };
 
 class LightBot {

@@ -3,6 +3,7 @@
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
 //   ferrum-bench scale --clients 4,16 --bodies 50,500 --seconds 20 --json out/bench/scale.json
+//   ferrum-bench client-cost --crates 50,500,2000 --json out/bench/client_cost.json
 // Rows: side encoders (seed, full, the snapshot codec) and "ferrum live": two real
 // NetManagers over the in-memory transport (live_pipeline.h), at 30 packets/s.
 // Exit status: 0 when every packet of every encoder decoded exactly, 1 otherwise, 2 on usage errors.
@@ -22,6 +23,7 @@
 #include "live_pipeline.h"
 #include "pipelines.h"
 #include "scale_command.h"
+#include "client_cost_command.h"
 #include "view_error_command.h"
 
 using namespace ferrum;
@@ -259,7 +261,24 @@ int main(int argc, char** argv) {
   scApp->add_option("--settle-seconds", sc.cell.settleSeconds, "crates settle this long before the first join")
       ->capture_default_str()->check(app::finiteRange(0.0, 600.0));
   scApp->add_option("--seed", sc.cell.seed, "crate layout seed")->capture_default_str();
+  scApp->add_option("--forward-window-ms", sc.cell.forwardWindowMs,
+                    "the server's forward window (NetConfig::forwardWindowMs; default: its own default)")
+      ->check(app::finiteRange(0.0, 1000.0));
+  scApp->add_option("--bot-nice", sc.cell.botNiceness,
+                    "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
+      ->capture_default_str()->check(CLI::Range(0, 19));
   scApp->add_option("--json", sc.json, "write every cell's figures as JSON here");
+  ClientCostCommand cc;
+  CLI::App* ccApp = app.add_subcommand(
+      "client-cost", "one real ferrum-client process (--no-player) against ferrum-server --crates N: its CPU per "
+                     "remote entity and ticks/s (runs the executables beside ferrum-bench)");
+  ccApp->add_option("--crates", cc.crates, "crate counts (list)")->capture_default_str()->check(CLI::Range(0, 2000))
+      ->delimiter(',');
+  ccApp->add_option("--seconds", cc.seconds, "measured seconds per count")->capture_default_str()
+      ->check(app::finiteRange(1.0, 3600.0));
+  ccApp->add_option("--settle-seconds", cc.settleSeconds, "seconds after the client starts before measuring")
+      ->capture_default_str()->check(app::finiteRange(1.0, 600.0));
+  ccApp->add_option("--json", cc.json, "write the figures as JSON here");
   std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
   if (int code = 0; !app::parseCommandLine(app, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
@@ -268,6 +287,7 @@ int main(int argc, char** argv) {
   }
   if (veApp->parsed()) return runViewErrorCommand(ve);
   if (scApp->parsed()) return runScaleCommand(sc);
+  if (ccApp->parsed()) return runClientCostCommand(cc);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");
     return 2;

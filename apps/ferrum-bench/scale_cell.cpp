@@ -105,6 +105,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.tickHz = o.tickHz;
   def.net.sendHz = o.sendHz;
   def.net.maxClients = std::max(o.clients, 1);
+  if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
+  const float forwardWindowMs = def.net.forwardWindowMs;
   def.enet.bindHost = "127.0.0.1";
   def.enet.port = 0;
   def.enet.maxLinks = static_cast<size_t>(o.clients) + 8;
@@ -136,6 +138,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
     c.windowStart = windowStart;
     c.windowEnd = windowEnd;
     c.leaveAt = leaveAt;
+    c.niceness = o.botNiceness;
     auto bot = LightBot::create(c, error);
     if (!bot) return {};
     bots.push_back(std::move(bot));
@@ -214,6 +217,9 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["join_spread_seconds"] = o.joinSpreadSeconds;
   j["tick_hz"] = o.tickHz;
   j["send_hz"] = o.sendHz;
+  j["bot_niceness"] = o.botNiceness;
+  j["forward_window_ms"] = forwardWindowMs;
+  j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;
   j["worst_second_ticks"] = worstSecond;

@@ -25,6 +25,8 @@ struct ScaleCellOptions {
   int tickHz = 60;
   int sendHz = 30;
   uint32_t seed = 1;
+  float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
+  int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread
 };
 
 /// Runs one cell; its figures as JSON (see docs/benchmarks.md "Scale" for the fields).

@@ -35,6 +35,7 @@ void printRow(const nlohmann::json& j) {
 int runScaleCommand(const ScaleCommand& cmd) {
   nlohmann::json report;
   report["protocol"] = protocolVersion();
+  report["forward_window_ms"] = cmd.cell.forwardWindowMs >= 0 ? cmd.cell.forwardWindowMs : NetConfig{}.forwardWindowMs;
   report["cells"] = nlohmann::json::array();
   const size_t total = cmd.clients.size() * cmd.bodies.size();
   size_t index = 0;

@@ -30,6 +30,7 @@ std::string NetConfig::validate() const {
   if (!(maxSpawnSpin > 0 && maxSpawnSpin < 1e9f)) return "maxSpawnSpin must be positive and finite";
   if (maxPacketsPerSecond < sendHz) return "maxPacketsPerSecond must be at least sendHz";
   if (maxQueuedBytes < 1024) return "maxQueuedBytes must be at least 1024";
+  if (!(forwardWindowMs >= 0 && forwardWindowMs <= 1000)) return "forwardWindowMs must be in 0..1000";
   return {};
 }
 
