@@ -268,6 +268,9 @@ int main(int argc, char** argv) {
                     "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
       ->capture_default_str()->check(CLI::Range(0, 19));
   scApp->add_option("--json", sc.json, "write every cell's figures as JSON here");
+  scApp->add_option("--from-json", sc.fromJson, "run nothing: print the table (and --plots) of an earlier --json")
+      ->check(CLI::ExistingFile);
+  scApp->add_option("--plots", sc.plotsDir, "write gnuplot PNGs against the client count (one curve per body count) here");
   ClientCostCommand cc;
   CLI::App* ccApp = app.add_subcommand(
       "client-cost", "one real ferrum-client process (--no-player) against ferrum-server --crates N: its CPU per "

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "ferrum/net_config.h"
+#include "scale_plots.h"
 
 namespace ferrum::bench {
 
@@ -33,6 +34,17 @@ void printRow(const nlohmann::json& j) {
 } // namespace
 
 int runScaleCommand(const ScaleCommand& cmd) {
+  if (!cmd.fromJson.empty()) {
+    std::ifstream in(cmd.fromJson);
+    const nlohmann::json saved = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    if (!saved.is_object() || !saved.contains("cells")) {
+      std::fprintf(stderr, "ferrum-bench scale: %s is not a scale report\n", cmd.fromJson.c_str());
+      return 2;
+    }
+    printHeader();
+    for (const auto& cell : saved["cells"]) printRow(cell);
+    return cmd.plotsDir.empty() || writeScalePlots(saved["cells"], cmd.plotsDir) ? 0 : 2;
+  }
   nlohmann::json report;
   report["protocol"] = protocolVersion();
   report["forward_window_ms"] = cmd.cell.forwardWindowMs >= 0 ? cmd.cell.forwardWindowMs : NetConfig{}.forwardWindowMs;
@@ -65,6 +77,7 @@ int runScaleCommand(const ScaleCommand& cmd) {
               " median and p99; srvCPU / botCPU: share of one core used by the server thread / all bot threads;"
               " world s: slowest client's connect-to-whole-world time; per-client kbit/s and packets/s of payload;"
               " fwd pps: forwarded state packets per client per second; fwd ms: owner -> server -> other client median)\n");
+  if (!cmd.plotsDir.empty() && !writeScalePlots(report["cells"], cmd.plotsDir)) return 2;
   if (!cmd.json.empty()) {
     const std::filesystem::path path(cmd.json);
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());

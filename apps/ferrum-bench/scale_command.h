@@ -14,6 +14,8 @@ struct ScaleCommand {
   std::vector<int> bodies{50, 500, 2000};
   ScaleCellOptions cell; ///< clients and bodies are overwritten per cell
   std::string json;
+  std::string plotsDir; ///< gnuplot PNGs of the cells here (scale_plots.h)
+  std::string fromJson; ///< no run: the table and plots of an earlier run's --json
 };
 
 /// 0: every cell ran (whatever it measured); 1: a cell could not start; 2: I/O error.

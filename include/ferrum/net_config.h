@@ -49,10 +49,11 @@ struct NetConfig {
   /// Bytes queued to one client and not yet acknowledged; past this the client is too
   /// slow to keep up (or has stalled) and is disconnected rather than buffered forever.
   size_t maxQueuedBytes = 1 << 20;
-  /// Server: client-owned state due to one client is held at most this long and goes
-  /// out together, several owners' blocks in one packet, instead of one packet per
-  /// owner's update (with 64 clients: ~63 x 30 packets/s into each). 0: forward each
-  /// update the moment it arrives.
+  /// Server: each client gets at most one packet of forwarded (client-owned) state per
+  /// this many ms. An update for a client sent nothing within the last window goes at
+  /// once; sooner ones wait for the window's end and go together, several owners'
+  /// blocks in one packet, instead of one packet per owner's update (with 64 clients:
+  /// ~63 x 30 packets/s into each). 0: forward each update the moment it arrives.
   float forwardWindowMs = 4.0f;
 
   /// Empty if the config is usable, else a message naming the bad field.

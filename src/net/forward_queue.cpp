@@ -6,7 +6,10 @@ namespace ferrum {
 
 void ForwardQueue::add(LinkId to, ForwardSectionPtr section, double now) {
   auto [it, fresh] = m_pending.try_emplace(to);
-  if (fresh || it->second.sections.empty()) it->second.due = now + m_window;
+  if (fresh || it->second.sections.empty()) {
+    const auto last = m_lastSent.find(to);
+    it->second.due = last == m_lastSent.end() ? now : std::max(now, last->second + m_window);
+  }
   it->second.sections.push_back(std::move(section));
 }
 
@@ -15,11 +18,15 @@ std::vector<std::pair<LinkId, std::vector<ForwardSectionPtr>>> ForwardQueue::tak
   for (auto it = m_pending.begin(); it != m_pending.end();) {
     if (all || it->second.due <= now) {
       due.emplace_back(it->first, std::move(it->second.sections));
+      m_lastSent[it->first] = now;
       it = m_pending.erase(it);
     } else {
       ++it;
     }
   }
+  // A receiver whose last packet is a window old is due at once again: forget it (and
+  // so any link that closed meanwhile).
+  std::erase_if(m_lastSent, [&](const auto& entry) { return entry.second + m_window <= now; });
   return due;
 }
 

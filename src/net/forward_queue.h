@@ -1,9 +1,11 @@
 #pragma once
-// Server side: client-owned state waiting to be forwarded, per receiving link. What
-// arrives for a receiver within NetConfig::forwardWindowMs of the first item queued
-// for it leaves together: one packet carrying several owners' sections (wire::
-// StateSection) instead of one packet per owner's update. A window of 0 sends each
-// section as it comes, as its own packet.
+// Server side: client-owned state waiting to be forwarded, per receiving link. A
+// receiver gets at most one forwarded packet per NetConfig::forwardWindowMs: state for
+// a receiver that got none within the last window leaves at once (no added delay
+// while traffic is sparse); what comes sooner waits until the window since that
+// packet has passed and then leaves together, one packet carrying several owners'
+// sections (wire::StateSection) instead of one packet per owner's update. A window of
+// 0 sends each section as it comes, as its own packet.
 
 #include <map>
 #include <memory>
@@ -28,14 +30,18 @@ class ForwardQueue {
 public:
   explicit ForwardQueue(double windowSeconds) : m_window(windowSeconds) {}
 
-  /// Queues `section` for `to`; its window opens now if nothing is queued for it yet.
+  /// Queues `section` for `to`: due at once if `to` was sent nothing within the last
+  /// window, else when that window ends (or with what is already queued for it).
   void add(LinkId to, ForwardSectionPtr section, double now);
   /// Removes and returns, per receiver, what is due at `now` (everything if `all`), in
   /// arrival order.
   std::vector<std::pair<LinkId, std::vector<ForwardSectionPtr>>> takeDue(double now, bool all = false);
   /// Seconds from `now` until the earliest window closes; negative when nothing waits.
   double secondsUntilDue(double now) const;
-  void drop(LinkId link) { m_pending.erase(link); }
+  void drop(LinkId link) {
+    m_pending.erase(link);
+    m_lastSent.erase(link);
+  }
   bool empty() const { return m_pending.empty(); }
 
 private:
@@ -45,6 +51,7 @@ private:
   };
   double m_window;
   std::map<LinkId, Pending> m_pending;
+  std::map<LinkId, double> m_lastSent; ///< when each receiver's newest packet was taken; pruned after a window
 };
 
 /// Writes sections[first...] into `out` (which already holds the packet's header, whose

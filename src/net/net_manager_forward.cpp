@@ -29,7 +29,10 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
     m_forwards->add(link, section, now);
     m_counters.blocksForwarded += section->blocks.size();
   }
-  flushForwards(false); // a window of 0: out at once, as it came
+  // A window of 0: out at once, each update as its own packet, as it came. Otherwise
+  // service() flushes once it has drained what already arrived, so the owners'
+  // updates read in one go share a packet even when it leaves at once.
+  if (m_config.forwardWindowMs <= 0) flushForwards(false);
 }
 
 void NetManager::flushForwards(bool all) {

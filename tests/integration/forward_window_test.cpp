@@ -169,8 +169,8 @@ MatchCounts runMatch(float windowMs, int steps) {
 TEST(ForwardWindow, CoalescedForwardsDeliverEveryOwnersStateInFewerPackets) {
   const int steps = 240; // 4 s of ticks; every client sends 120 times
   const MatchCounts run = runMatch(4.0f, steps);
-  // At most one forwarded packet per receiver per frame: the window (4 ms) is shorter
-  // than a frame on this clock, and what arrives after a flush waits for the next.
+  // At most one forwarded packet per receiver per window, and the window (4 ms) is
+  // shorter than a frame on this clock: at most one per frame.
   EXPECT_LE(run.maxForwardPackets, static_cast<uint64_t>(steps));
   EXPECT_GT(run.minForwardPackets, 0u);
 }
