@@ -30,6 +30,15 @@ class ForwardQueue {
 public:
   explicit ForwardQueue(double windowSeconds) : m_window(windowSeconds) {}
 
+  /// Windows run on the time frame() is given (which may be a caller's simulated clock)
+  /// plus, between frames, what `clockNow` (NetManager's clock) says has passed since.
+  void onFrame(double frameTime, double clockNow) {
+    m_frameTime = frameTime;
+    m_clockAtFrame = clockNow;
+    m_framed = true;
+  }
+  double now(double clockNow) const { return m_framed ? m_frameTime + (clockNow - m_clockAtFrame) : clockNow; }
+
   /// Queues `section` for `to`: due at once if `to` was sent nothing within the last
   /// window, else when that window ends (or with what is already queued for it).
   void add(LinkId to, ForwardSectionPtr section, double now);
@@ -50,6 +59,8 @@ private:
     std::vector<ForwardSectionPtr> sections;
   };
   double m_window;
+  double m_frameTime = 0, m_clockAtFrame = 0;
+  bool m_framed = false;
   std::map<LinkId, Pending> m_pending;
   std::map<LinkId, double> m_lastSent; ///< when each receiver's newest packet was taken; pruned after a window
 };

@@ -45,6 +45,7 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
 
 void NetManager::frame(double nowSeconds) {
   m_frameTime = nowSeconds;
+  m_forwards->onFrame(nowSeconds, m_clock());
   m_catchingUp = true;
   service(0);
   m_catchingUp = false;

@@ -23,7 +23,7 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
   // Keeping the owner's tick: the header says when on the server's timeline it sent it.
   section->senderTick = Referee::claimedServerTick(packet.header.senderTick, m_tick);
   section->blocks = std::move(blocks);
-  const double now = m_clock();
+  const double now = m_forwards->now(m_clock());
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
     m_forwards->add(link, section, now);
@@ -38,7 +38,7 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
 void NetManager::flushForwards(bool all) {
   if (m_forwards->empty()) return;
   bool sent = false;
-  for (auto& [link, sections] : m_forwards->takeDue(m_clock(), all)) {
+  for (auto& [link, sections] : m_forwards->takeDue(m_forwards->now(m_clock()), all)) {
     Remote* to = remoteByLink(link);
     if (!to || !to->joined || to->referee.kicked || to->tooSlow) continue; // gone meanwhile
     sendForwards(*to, sections);
@@ -50,7 +50,7 @@ void NetManager::flushForwards(bool all) {
 // How long service() may wait for the transport: no longer than until the earliest
 // forward window closes.
 uint32_t NetManager::forwardWaitMs(uint32_t waitMs) const {
-  const double due = m_forwards->secondsUntilDue(m_clock());
+  const double due = m_forwards->secondsUntilDue(m_forwards->now(m_clock()));
   if (due < 0) return waitMs;
   return std::min(waitMs, static_cast<uint32_t>(std::ceil(due * 1000.0)));
 }
