@@ -29,6 +29,7 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"connectionsRefused", c.connectionsRefused}, {"spawnsSent", c.spawnsSent},
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
+                     {"forwardPackets", c.forwardPackets},
                      {"correctionsSent", c.correctionsSent}, {"correctionsApplied", c.correctionsApplied},
                      {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"eventsRaised", c.eventsRaised},

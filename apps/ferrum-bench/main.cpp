@@ -2,6 +2,8 @@
 //   ferrum-bench bandwidth --input bench/data/gdc2015-cubes-60hz.bin.zst --baseline-age 6
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
+//   ferrum-bench scale --clients 4,16 --bodies 50,500 --seconds 20 --json out/bench/scale.json
+//   ferrum-bench client-cost --crates 50,500,2000 --json out/bench/client_cost.json
 // Rows: the seed's format, full quantized, "ferrum fields" (the live codec alone:
 // DeltaSender, framing and field deltas, simulated acks) and "ferrum live": two real
 // NetManagers over the in-memory transport (live_pipeline.h), at 30 packets/s.
@@ -21,6 +23,8 @@
 #include "frame_source.h"
 #include "live_pipeline.h"
 #include "pipelines.h"
+#include "scale_command.h"
+#include "client_cost_command.h"
 #include "view_error_command.h"
 
 using namespace ferrum;
@@ -238,6 +242,43 @@ int main(int argc, char** argv) {
   veApp->add_option("--seed", ve.run.seed, "link simulator and bot seed")->capture_default_str();
   veApp->add_option("--threads", ve.threads, "runs in parallel")->capture_default_str()->check(CLI::Range(1u, 64u));
   veApp->add_flag("--quiet", ve.quiet, "no progress line");
+  ScaleCommand sc;
+  CLI::App* scApp = app.add_subcommand(
+      "scale", "a real server (demo arena, loopback ENet) and N light bot clients: tick rate, server CPU per tick, "
+               "join time, per-client traffic, forwarding delay, per cell of clients x bodies");
+  scApp->add_option("--clients", sc.clients, "bot clients per cell (list)")->capture_default_str()
+      ->check(CLI::Range(1, 254))->delimiter(',');
+  scApp->add_option("--bodies", sc.bodies, "crates per cell (list)")->capture_default_str()
+      ->check(CLI::Range(0, 5000))->delimiter(',');
+  scApp->add_option("--seconds", sc.cell.seconds, "measured seconds per cell")->capture_default_str()
+      ->check(app::finiteRange(1.0, 3600.0));
+  scApp->add_option("--join-spread-seconds", sc.cell.joinSpreadSeconds,
+                    "bots connect evenly over this long (0: all at once)")->capture_default_str()
+      ->check(app::finiteRange(0.0, 600.0));
+  scApp->add_option("--settle-seconds", sc.cell.settleSeconds, "crates settle this long before the first join")
+      ->capture_default_str()->check(app::finiteRange(0.0, 600.0));
+  scApp->add_option("--seed", sc.cell.seed, "crate layout seed")->capture_default_str();
+  scApp->add_option("--forward-window-ms", sc.cell.forwardWindowMs,
+                    "the server's forward window (NetConfig::forwardWindowMs; default: its own default)")
+      ->check(app::finiteRange(0.0, 1000.0));
+  scApp->add_option("--bot-nice", sc.cell.botNiceness,
+                    "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
+      ->capture_default_str()->check(CLI::Range(0, 19));
+  scApp->add_option("--json", sc.json, "write every cell's figures as JSON here");
+  scApp->add_option("--from-json", sc.fromJson, "run nothing: print the table (and --plots) of an earlier --json")
+      ->check(CLI::ExistingFile);
+  scApp->add_option("--plots", sc.plotsDir, "write gnuplot PNGs against the client count (one curve per body count) here");
+  ClientCostCommand cc;
+  CLI::App* ccApp = app.add_subcommand(
+      "client-cost", "one real ferrum-client process (--no-player) against ferrum-server --crates N: its CPU per "
+                     "remote entity and ticks/s (runs the executables beside ferrum-bench)");
+  ccApp->add_option("--crates", cc.crates, "crate counts (list)")->capture_default_str()->check(CLI::Range(0, 2000))
+      ->delimiter(',');
+  ccApp->add_option("--seconds", cc.seconds, "measured seconds per count")->capture_default_str()
+      ->check(app::finiteRange(1.0, 3600.0));
+  ccApp->add_option("--settle-seconds", cc.settleSeconds, "seconds after the client starts before measuring")
+      ->capture_default_str()->check(app::finiteRange(1.0, 600.0));
+  ccApp->add_option("--json", cc.json, "write the figures as JSON here");
   std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
   if (int code = 0; !app::parseCommandLine(app, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
@@ -245,6 +286,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (veApp->parsed()) return runViewErrorCommand(ve);
+  if (scApp->parsed()) return runScaleCommand(sc);
+  if (ccApp->parsed()) return runClientCostCommand(cc);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");
     return 2;

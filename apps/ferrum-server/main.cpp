@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 3600));
+  cli.add_option("--forward-window-ms", options.net.forwardWindowMs,
+                 "hold client-owned state due to one client at most this long and send it together (0: one "
+                 "packet per update, at once)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1000));
   cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e7));

@@ -10,7 +10,8 @@
 ///  4. physics step.
 ///  5. send, at most sendHz times a second: the server sends its blocks to every client,
 ///     a client sends the blocks of what it owns to the server. The server forwards
-///     client-owned blocks to the other clients the moment they arrive.
+///     client-owned blocks to the other clients as they arrive, what is due to one
+///     client within NetConfig::forwardWindowMs in one packet.
 ///
 /// The caller owns time: frame(now) runs the ticks that are due, service(ms) waits on
 /// the transport until the next one (handling packets meanwhile).
@@ -33,6 +34,8 @@ namespace ferrum {
 
 class SendLimiter;
 class Referee;
+class ForwardQueue;
+struct ForwardSection;
 
 namespace wire {
 struct StateBlock;
@@ -61,6 +64,9 @@ public:
   void service(uint32_t waitMs);
   /// When the next tick is due, on the clock given to frame().
   double nextTickTime() const { return m_nextTickTime; }
+  /// The clock frame() is given (Host passes its own); the server times its forward
+  /// window on it between frames. Default: steadySeconds.
+  void setClock(std::function<double()> clock) { m_clock = std::move(clock); }
 
   /// Creates an entity this peer is authority for and announces it (reliably).
   /// Returns the null id if this client has not joined yet, the type is unknown, a
@@ -161,6 +167,12 @@ private:
   void onDisconnected(const TransportEvent& event);
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
+  // Forwarding client-owned state (net_manager_forward.cpp).
+  void forward(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock> blocks);
+  void flushForwards(bool all);
+  uint32_t forwardWaitMs(uint32_t waitMs) const;
+  void sendForwards(Remote& to, const std::vector<std::shared_ptr<const ForwardSection>>& sections);
+  void acceptForwardedSections(Remote& from, wire::StatePacket& packet);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
   void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
   bool refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick, wire::StateBlock& block);
@@ -223,6 +235,9 @@ private:
   uint32_t m_sends = 0; ///< state sends so far: the clock the bandwidth budgets refill on
   /// Server: judges what clients send (rate, spawns, blocks, violations, clocks).
   std::unique_ptr<Referee> m_referee;
+  /// Server: forwarded state waiting for its receiver's window to close.
+  std::unique_ptr<ForwardQueue> m_forwards;
+  std::function<double()> m_clock;
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;

@@ -49,6 +49,9 @@ struct NetCounters {
   uint64_t despawnsReceived = 0;
   uint64_t blocksApplied = 0;   ///< remote blocks fed to clientUpdate
   uint64_t blocksForwarded = 0; ///< server: client blocks passed on to other clients
+  /// Server: state packets carrying forwarded blocks (several owners' each when
+  /// NetConfig::forwardWindowMs > 0). Client: such packets received from the server.
+  uint64_t forwardPackets = 0;
   uint64_t correctionsSent = 0;     ///< server: clamped states sent back to their owner
   uint64_t correctionsApplied = 0;  ///< client: such corrections reconciled by its controller
   uint64_t malformedBlocks = 0; ///< blocks a controller refused to decode

@@ -37,6 +37,7 @@ std::string NetConfig::validate() const {
     return "relevanceHysteresis must not be negative and must be finite";
   if (!(helloTimeoutSeconds > 0 && helloTimeoutSeconds <= 3600)) return "helloTimeoutSeconds must be in (0, 3600]";
   if (!(kickCoolOffSeconds >= 0 && kickCoolOffSeconds <= 86400)) return "kickCoolOffSeconds must be in 0..86400";
+  if (!(forwardWindowMs >= 0 && forwardWindowMs <= 1000)) return "forwardWindowMs must be in 0..1000";
   return {};
 }
 

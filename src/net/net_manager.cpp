@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "ferrum/clock.h"
+#include "net/forward_queue.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
 #include "net/send_limiter.h"
@@ -15,7 +17,8 @@ namespace ferrum {
 NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGroup& group, Effects& effects)
     : m_config(config), m_transport(transport), m_group(group), m_effects(effects),
       m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)),
-      m_referee(std::make_unique<Referee>(m_config, group)) {
+      m_referee(std::make_unique<Referee>(m_config, group)),
+      m_forwards(std::make_unique<ForwardQueue>(config.forwardWindowMs / 1000.0)), m_clock(steadySeconds) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
@@ -42,6 +45,7 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
 
 void NetManager::frame(double nowSeconds) {
   m_frameTime = nowSeconds;
+  m_forwards->onFrame(nowSeconds, m_clock());
   m_catchingUp = true;
   service(0);
   m_catchingUp = false;

@@ -15,10 +15,12 @@ namespace ferrum {
 
 void NetManager::service(uint32_t waitMs) {
   TransportEvent event;
-  if (!m_transport.service(event, waitMs)) return;
-  handle(event);
-  // Drain whatever else is already here without waiting (bounded: a flood cannot pin us).
-  for (int i = 0; i < 10000 && m_transport.service(event, 0); ++i) handle(event);
+  if (m_transport.service(event, forwardWaitMs(waitMs))) {
+    handle(event);
+    // Drain whatever else is already here without waiting (bounded: a flood cannot pin us).
+    for (int i = 0; i < 10000 && m_transport.service(event, 0); ++i) handle(event);
+  }
+  flushForwards(false);
 }
 
 void NetManager::handle(TransportEvent& event) {
@@ -445,34 +447,21 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
   for (EntityId id : packet.header.needFull) from.delta->onNeedFull(id);
-  if (m_config.role == Role::Server && packet.header.origin != from.slot) {
+  if (m_config.role == Role::Server && (packet.header.origin != from.slot || !packet.sections.empty())) {
     ++from.stats.rejected;
     return violation(from, "state packet claiming another peer's origin");
   }
   // A client's own series comes from the server (origin 0); what it forwards is whole.
   rebuildDeltas(from, packet, m_config.role == Role::Server || packet.header.origin == kServerPeer);
   if (!packet.blocks.empty()) onStateArrived.emit(packet.header.origin, packet.header.originTick);
-  if (m_config.role == Role::Client) return acceptBlocks(from, packet, nullptr);
+  if (m_config.role == Role::Client) {
+    acceptBlocks(from, packet, nullptr);
+    return acceptForwardedSections(from, packet);
+  }
 
   std::vector<wire::StateBlock> forward;
   acceptBlocks(from, packet, &forward);
-  if (forward.empty()) return;
-  std::vector<const wire::StateBlock*> blocks;
-  for (const auto& b : forward) blocks.push_back(&b);
-  // Forward at once, keeping the owner's tick, instead of waiting for our next send;
-  // the header says when on the server's timeline the owner sent it.
-  const uint32_t ownerTime = Referee::claimedServerTick(packet.header.senderTick, m_tick);
-  for (auto& [link, remote] : m_remotes) {
-    if (!remote->joined || remote->slot == from.slot) continue;
-    // Only what it holds, confirmed: a block must never come before its entity's spawn.
-    std::vector<const wire::StateBlock*> held;
-    for (const wire::StateBlock* b : blocks)
-      if (remote->replication.confirmed(b->id)) held.push_back(b);
-    if (held.empty()) continue;
-    sendBlocks(*remote, from.slot, packet.header.originTick, ownerTime, held);
-    m_counters.blocksForwarded += held.size();
-  }
-  m_transport.flush();
+  if (!forward.empty()) this->forward(from, packet, std::move(forward));
 }
 
 // Every block becomes whole state before anyone reads it: a delta is rebuilt against

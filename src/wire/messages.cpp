@@ -137,19 +137,59 @@ bool writeEnd(WriteStream& out) {
   return out.serializeBool(more);
 }
 
-bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks) {
-  out.blocks.clear();
-  ReadStream in(bytes);
-  if (!out.header.serialize(in)) return false;
+bool writeSectionStart(WriteStream& out, uint32_t senderTick, PeerId origin, uint32_t originTick) {
+  bool section = true;
+  uint32_t o = origin;
+  out.serializeBool(section);
+  out.serializeBits(senderTick, 32);
+  out.serializeUint(o, 1, kMaxClientPeer);
+  out.serializeBits(originTick, 32);
+  return out.ok();
+}
+
+namespace {
+
+// One section's blocks up to and including its end marker; `count` counts blocks over
+// the whole packet against `maxBlocks`.
+bool readBlocks(ReadStream& in, std::vector<StateBlock>& blocks, size_t& count, size_t maxBlocks) {
   BlockContext context;
   for (;;) {
     bool more = false;
     if (!in.serializeBool(more)) return false;
-    if (!more) break;
-    if (out.blocks.size() >= maxBlocks) return false;
+    if (!more) return true;
+    if (count >= maxBlocks) return false;
     StateBlock block;
     if (!readBlock(in, context, block)) return false;
-    out.blocks.push_back(std::move(block));
+    blocks.push_back(std::move(block));
+    ++count;
+  }
+}
+
+} // namespace
+
+bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks) {
+  out.blocks.clear();
+  out.sections.clear();
+  ReadStream in(bytes);
+  if (!out.header.serialize(in)) return false;
+  size_t count = 0;
+  if (!readBlocks(in, out.blocks, count, maxBlocks)) return false;
+  // Further origins' sections: each announced by a 1 bit; a 0 bit (or no bits left,
+  // when the end marker closed the last byte) ends the packet.
+  for (;;) {
+    bool section = false;
+    if (in.bitsRemaining() > 0 && !in.serializeBool(section)) return false;
+    if (!section) break;
+    if (out.sections.size() >= kMaxExtraSections) return false;
+    StateSection s;
+    uint32_t origin = 0;
+    in.serializeBits(s.senderTick, 32);
+    in.serializeUint(origin, 1, kMaxClientPeer);
+    in.serializeBits(s.originTick, 32);
+    if (!in.ok()) return false;
+    s.origin = static_cast<PeerId>(origin);
+    if (!readBlocks(in, s.blocks, count, maxBlocks)) return false;
+    out.sections.push_back(std::move(s));
   }
   // Only zero padding may follow the end marker.
   if (in.bitsRemaining() >= 8) return false;

@@ -514,11 +514,29 @@ size_t measureBlock(const StateBlock& block);
 /// Ends the block list.
 bool writeEnd(WriteStream& out);
 
+/// A further origin's blocks in the same state packet (a server coalescing what it
+/// forwards): after the first section's end marker, [section:1 = 1][senderTick:32]
+/// [origin:1..254][originTick:32], then blocks (a fresh BlockContext) and an end
+/// marker; a 0 bit or the end of the packet's bits means no further section.
+struct StateSection {
+  uint32_t senderTick = 0;
+  PeerId origin = kNoPeer;
+  uint32_t originTick = 0;
+  std::vector<StateBlock> blocks;
+};
+/// At most this many sections follow the header's own in one packet.
+constexpr size_t kMaxExtraSections = kMaxClientPeer;
+
 /// A decoded state packet. Decoding validates everything before anyone acts on it.
 struct StatePacket {
   StateHeader header;
   std::vector<StateBlock> blocks;
+  std::vector<StateSection> sections; ///< further origins' blocks (forwarded state only)
 };
+/// Starts a further section after the previous section's end marker.
+bool writeSectionStart(WriteStream& out, uint32_t senderTick, PeerId origin, uint32_t originTick);
+/// Bits writeSectionStart adds.
+constexpr size_t kSectionStartBits = 1 + 32 + 8 + 32;
 /// Returns false on any malformed, truncated or oversized field.
 bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks = 4096);
 

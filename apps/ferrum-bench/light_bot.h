@@ -1,0 +1,106 @@
+#pragma once
+// A light bot client for `ferrum-bench scale`: a real ENet client speaking ferrum's
+// protocol (connect data, hello, welcome, reliable spawns, state packets with acks),
+// whose player walks a circle computed in closed form. It keeps no physics world and
+// no entity copies beyond a set of ids, so one process can hold 64 of them without
+// the load generator, rather than the server, being what runs out of CPU. It
+// acknowledges every server packet it gets (so the server's delta coding behaves as
+// with a full client) but does not decode the blocks' payloads.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "ferrum/enet_transport.h"
+#include "ferrum/ids.h"
+#include "net/delta_sender.h"
+
+namespace ferrum::bench {
+
+/// What a bot counted over the measured window [windowStart, windowEnd) (seconds on
+/// steadySeconds()), and what it saw of its join.
+struct LightBotReport {
+  bool joined = false;
+  PeerId slot = kNoPeer;         ///< the server's name for it (its welcome)
+  bool timedOut = false;        ///< the server went silent on it (ENet timeout)
+  bool kicked = false;          ///< the server's referee threw it out
+  std::string disconnectReason; ///< empty while connected to the end
+  double connectAt = -1;        ///< when it started connecting
+  double joinedAt = -1;         ///< welcome received
+  double completeAt = -1;       ///< first moment it held as many entities as the server
+  size_t entitiesAtEnd = 0;
+  uint64_t packetsDown = 0, bytesDown = 0;     ///< in the window, every packet from the server
+  uint64_t forwardedDown = 0;                  ///< ... of which state packets of another client's origin
+  uint64_t blocksForwardedDown = 0;            ///< blocks in those
+  uint64_t packetsUp = 0, bytesUp = 0;         ///< in the window
+  double cpuSeconds = 0;                       ///< its thread's CPU time, whole run
+  /// Owner side: when it sent the state packet of its tick `tick` (window only).
+  std::vector<std::pair<uint32_t, double>> sent;
+  /// Observer side: forwarded state of (origin, origin tick) arrived at (window only).
+  struct Arrival {
+    PeerId origin;
+    uint32_t tick;
+    double seconds;
+  };
+  std::vector<Arrival> arrivals;
+};
+
+struct LightBotConfig {
+  uint16_t serverPort = 0;
+  uint16_t gameId = 0;
+  uint32_t typeCount = 0;  ///< the demo game's type table, as the hello names it
+  uint64_t fingerprint = 0;
+  int tickHz = 60;
+  int sendHz = 30;
+  double connectAt = 0;    ///< steadySeconds() at which to connect
+  double windowStart = 0;  ///< counters and samples cover [windowStart, windowEnd)
+  double windowEnd = 0;
+  double leaveAt = 0;      ///< say goodbye and return
+  uint32_t timeoutMs = 5000;
+  size_t maxSamples = 200000; ///< bound on sent + arrival samples kept
+  int niceness = 10;          ///< the bot thread's nice value (0: the server's own priority)
+};
+
+class LightBot {
+public:
+  /// Its ENet host is made here, on the caller's thread (ENet's start-up is not
+  /// thread-safe); nullptr and `error` on failure.
+  static std::unique_ptr<LightBot> create(const LightBotConfig& config, std::string& error);
+
+  /// The bot's whole life: waits for connectAt, joins, plays until leaveAt. Run it on
+  /// a thread of its own. `serverEntities` is the server's live entity count.
+  void run(const std::atomic<size_t>& serverEntities);
+  const LightBotReport& report() const { return m_report; }
+
+private:
+  explicit LightBot(const LightBotConfig& config, std::unique_ptr<EnetTransport> transport);
+  void handle(TransportEvent& event, double now, const std::atomic<size_t>& serverEntities);
+  void onReliable(const TransportEvent& event, double now);
+  void onState(const TransportEvent& event, double now);
+  void tick(double now);
+  std::vector<uint8_t> playerBlockPacket(double now);
+  bool inWindow(double now) const { return now >= m_config.windowStart && now < m_config.windowEnd; }
+
+  LightBotConfig m_config;
+  std::unique_ptr<EnetTransport> m_transport;
+  LinkId m_link = kNoLink;
+  bool m_connected = false;
+  bool m_done = false;
+  PeerId m_slot = kNoPeer;
+  uint32_t m_tick = 0;       ///< on the server's count since the welcome
+  uint32_t m_firstTick = 0;  ///< the welcome's tick: the circle's phase starts there
+  /// The server's clock as its own packets tell it (their senderTick, and when the
+  /// newest arrived): what our packets' senderTick estimates, as a full client's does.
+  uint32_t m_serverTick = 0;
+  double m_serverTickAt = 0;
+  EntityId m_player;
+  uint16_t m_sequence = 0;
+  ReceiveHistory m_received; ///< the server's own series: what we acknowledge
+  std::unordered_set<uint32_t> m_entities;
+  LightBotReport m_report;
+};
+
+} // namespace ferrum::bench

@@ -1,0 +1,257 @@
+#include "scale_cell.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "ferrum/clock.h"
+#include "ferrum/host.h"
+#include "game/demo_game.h"
+#include "game/types.h"
+#include "light_bot.h"
+
+namespace ferrum::bench {
+
+namespace {
+
+double threadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+long processRssKiB() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+// What the server thread records: per tick, its CPU time and when it ended.
+struct ServerRecord {
+  std::vector<double> tickCpuUs;  ///< ticks that ended inside the window
+  std::vector<double> tickEnds;   ///< steadySeconds() at each such tick's end
+  double cpuInWindow = 0;         ///< the thread's CPU time inside the window, ticks and waits alike
+  size_t entitiesAtWindowEnd = 0; ///< crates and players on the server as the window closed
+};
+
+void runServer(Host& host, double windowStart, double windowEnd, double stopAt, std::atomic<size_t>& entities,
+               ServerRecord& record) {
+  double tickCpuStart = 0;
+  auto begin = host.net().onTick.listen([&](uint32_t) { tickCpuStart = threadCpuSeconds(); });
+  auto end = host.net().onTickEnd.listen([&](uint32_t) {
+    const double now = steadySeconds();
+    const double cpu = threadCpuSeconds() - tickCpuStart;
+    entities.store(host.group().size());
+    if (now >= windowStart && now < windowEnd) {
+      record.tickCpuUs.push_back(cpu * 1e6);
+      record.tickEnds.push_back(now);
+    }
+  });
+  bool inWindow = false;
+  double cpuAtStart = 0;
+  while (steadySeconds() < stopAt) {
+    host.step(5);
+    const double now = steadySeconds();
+    if (!inWindow && now >= windowStart) {
+      inWindow = true;
+      cpuAtStart = threadCpuSeconds();
+    }
+    if (inWindow && now >= windowEnd && record.cpuInWindow == 0) {
+      record.cpuInWindow = threadCpuSeconds() - cpuAtStart;
+      record.entitiesAtWindowEnd = host.group().size();
+    }
+  }
+}
+
+} // namespace
+
+void spawnBenchCrates(NetManager& net, int count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> jitter(-0.1f, 0.1f);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::uniform_int_distribution<uint32_t> size(0, 3);
+  constexpr int kPerRow = 25;          // 25 x 25 per layer, 1.4 m apart: within +-16.8 m
+  constexpr float kSpacing = 1.4f;
+  for (int i = 0; i < count; ++i) {
+    const int layer = i / (kPerRow * kPerRow);
+    const int cell = i % (kPerRow * kPerRow);
+    SpawnState s;
+    s.transform.position = {(static_cast<float>(cell % kPerRow) - (kPerRow - 1) / 2.0f) * kSpacing + jitter(rng),
+                            0.8f + static_cast<float>(layer) * 1.4f,
+                            (static_cast<float>(cell / kPerRow) - (kPerRow - 1) / 2.0f) * kSpacing + jitter(rng)};
+    s.transform.orientation = canonicalQuat({0.1f * unit(rng), unit(rng), 0.1f * unit(rng), 1.0f});
+    s.variant = size(rng);
+    net.spawn(game::kCrateType, s);
+  }
+}
+
+nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
+  HostDef def = game::demoHostDef(game::Scenario::Arena);
+  def.net.role = Role::Server;
+  def.net.tickHz = o.tickHz;
+  def.net.sendHz = o.sendHz;
+  def.net.maxClients = std::max(o.clients, 1);
+  if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
+  const float forwardWindowMs = def.net.forwardWindowMs;
+  def.enet.bindHost = "127.0.0.1";
+  def.enet.port = 0;
+  def.enet.maxLinks = static_cast<size_t>(o.clients) + 8;
+  const uint16_t gameId = def.net.gameId;
+  const uint32_t typeCount = static_cast<uint32_t>(def.types.size());
+  const uint64_t fingerprint = def.types.fingerprint();
+  auto server = Host::create(std::move(def), error);
+  if (!server) return {};
+  spawnBenchCrates(server->net(), o.bodies, o.seed);
+  const long rssServerOnly = processRssKiB();
+
+  const double start = steadySeconds();
+  const double botsStart = start + o.settleSeconds;
+  const double windowStart = botsStart + o.joinSpreadSeconds + 1.0; // every bot had 1 s to get in
+  const double windowEnd = windowStart + o.seconds;
+  const double leaveAt = windowEnd + 0.2;
+  const double serverStop = leaveAt + 0.5;
+
+  std::vector<std::unique_ptr<LightBot>> bots;
+  for (int i = 0; i < o.clients; ++i) {
+    LightBotConfig c;
+    c.serverPort = server->port();
+    c.gameId = gameId;
+    c.typeCount = typeCount;
+    c.fingerprint = fingerprint;
+    c.tickHz = o.tickHz;
+    c.sendHz = o.sendHz;
+    c.connectAt = botsStart + (o.clients > 1 ? o.joinSpreadSeconds * i / (o.clients - 1) : 0.0);
+    c.windowStart = windowStart;
+    c.windowEnd = windowEnd;
+    c.leaveAt = leaveAt;
+    c.niceness = o.botNiceness;
+    auto bot = LightBot::create(c, error);
+    if (!bot) return {};
+    bots.push_back(std::move(bot));
+  }
+
+  std::atomic<size_t> serverEntities{server->group().size()};
+  ServerRecord record;
+  std::thread serverThread(
+      [&] { runServer(*server, windowStart, windowEnd, serverStop, serverEntities, record); });
+  std::vector<std::thread> botThreads;
+  for (auto& bot : bots) botThreads.emplace_back([&bot, &serverEntities] { bot->run(serverEntities); });
+  for (auto& t : botThreads) t.join();
+  const long rssEnd = processRssKiB();
+  serverThread.join();
+  const NetStats stats = server->net().stats();
+  server->net().shutdown();
+
+  // Tick rate: ticks that ended in the window, and the worst whole second of it.
+  const double expected = o.seconds * o.tickHz;
+  std::vector<int> perSecond(static_cast<size_t>(std::max(1.0, std::floor(o.seconds))), 0);
+  for (double t : record.tickEnds) {
+    const auto s = static_cast<size_t>((t - windowStart));
+    if (s < perSecond.size()) ++perSecond[s];
+  }
+  const int worstSecond = *std::min_element(perSecond.begin(), perSecond.end());
+
+  // The bots' side.
+  int joined = 0, timeouts = 0, kicked = 0, disconnected = 0, complete = 0;
+  std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps;
+  double botCpu = 0;
+  std::map<std::pair<PeerId, uint32_t>, double> sentAt;
+  for (auto& bot : bots) {
+    const LightBotReport& r = bot->report();
+    botCpu += r.cpuSeconds;
+    joined += r.joined;
+    timeouts += r.timedOut;
+    kicked += r.kicked;
+    disconnected += !r.disconnectReason.empty();
+    if (r.completeAt >= 0) {
+      ++complete;
+      completeSeconds.push_back(r.completeAt - r.connectAt);
+    }
+    downKbps.push_back(static_cast<double>(r.bytesDown) * 8 / 1000 / o.seconds);
+    downPps.push_back(static_cast<double>(r.packetsDown) / o.seconds);
+    upKbps.push_back(static_cast<double>(r.bytesUp) * 8 / 1000 / o.seconds);
+    upPps.push_back(static_cast<double>(r.packetsUp) / o.seconds);
+    fwdPps.push_back(static_cast<double>(r.forwardedDown) / o.seconds);
+  }
+  // Forwarding delay: an owner's send of its tick T to another bot's arrival of (owner
+  // slot, T), both on steadySeconds() in this one process.
+  std::vector<double> delaysMs;
+  for (auto& bot : bots) {
+    const LightBotReport& r = bot->report();
+    for (const auto& [tick, seconds] : r.sent) sentAt[{r.slot, tick}] = seconds;
+  }
+  for (auto& bot : bots)
+    for (const auto& a : bot->report().arrivals) {
+      auto it = sentAt.find({a.origin, a.tick});
+      if (it != sentAt.end()) delaysMs.push_back((a.seconds - it->second) * 1000.0);
+    }
+
+  uint64_t clamped = 0, rejected = 0;
+  for (const PeerStats& p : stats.peers) {
+    clamped += p.clamped;
+    rejected += p.rejected;
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+  };
+  nlohmann::json j;
+  j["clients"] = o.clients;
+  j["bodies"] = o.bodies;
+  j["seconds"] = o.seconds;
+  j["join_spread_seconds"] = o.joinSpreadSeconds;
+  j["tick_hz"] = o.tickHz;
+  j["send_hz"] = o.sendHz;
+  j["bot_niceness"] = o.botNiceness;
+  j["forward_window_ms"] = forwardWindowMs;
+  j["forward_packets"] = stats.counters.forwardPackets;
+  j["ticks"] = record.tickEnds.size();
+  j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;
+  j["worst_second_ticks"] = worstSecond;
+  j["worst_second_ratio"] = static_cast<double>(worstSecond) / o.tickHz;
+  j["server_tick_cpu_us_median"] = quantile(record.tickCpuUs, 0.5);
+  j["server_tick_cpu_us_p99"] = quantile(record.tickCpuUs, 0.99);
+  j["server_thread_cpu_share"] = record.cpuInWindow / o.seconds;
+  j["bots_cpu_share"] = botCpu / (leaveAt - botsStart); // every bot thread, their whole lives
+  j["joined"] = joined;
+  j["timeouts"] = timeouts;
+  j["server_timeouts"] = stats.counters.clientsTimedOut;
+  j["kicked"] = kicked;
+  j["disconnected"] = disconnected;
+  j["world_complete_clients"] = complete;
+  j["world_complete_s_median"] = quantile(completeSeconds, 0.5);
+  j["world_complete_s_max"] = quantile(completeSeconds, 1.0);
+  j["down_kbps"] = mean(downKbps);
+  j["down_pps"] = mean(downPps);
+  j["forwarded_pps"] = mean(fwdPps);
+  j["up_kbps"] = mean(upKbps);
+  j["up_pps"] = mean(upPps);
+  j["server_out_mbps"] = mean(downKbps) * o.clients / 1000.0;
+  j["forward_latency_samples"] = delaysMs.size();
+  j["forward_latency_ms_median"] = quantile(delaysMs, 0.5);
+  j["forward_latency_ms_p99"] = quantile(delaysMs, 0.99);
+  j["server_entities"] = record.entitiesAtWindowEnd;
+  j["rss_kib_server_only"] = rssServerOnly;
+  j["rss_kib_end"] = rssEnd;
+  j["clamped"] = clamped;
+  j["rejected"] = rejected;
+  j["blocks_forwarded"] = stats.counters.blocksForwarded;
+  return j;
+}
+
+} // namespace ferrum::bench

@@ -1,0 +1,40 @@
+#pragma once
+// One cell of `ferrum-bench scale`: the demo arena's real server (game::demoHostDef,
+// ENet on an ephemeral loopback port) on a thread of its own, `bodies` crates on it,
+// and `clients` light bots (light_bot.h), each a real ENet client on a thread of its
+// own. The server's tick is timed on its thread's CPU clock between NetManager's
+// onTick and onTickEnd; everything else is counted by the bots over a measured window
+// that starts once every bot had its chance to connect.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ferrum {
+class NetManager;
+}
+
+namespace ferrum::bench {
+
+struct ScaleCellOptions {
+  int clients = 4;
+  int bodies = 50;
+  double seconds = 20;           ///< measured window
+  double joinSpreadSeconds = 0;  ///< 0: every bot connects at once; else evenly over this long
+  double settleSeconds = 3;      ///< the crates fall and settle before anyone joins (not measured)
+  int tickHz = 60;
+  int sendHz = 30;
+  uint32_t seed = 1;
+  float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
+  int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread
+};
+
+/// Runs one cell; its figures as JSON (see docs/benchmarks.md "Scale" for the fields).
+/// `error` is set (and the JSON empty) when the server or a bot cannot be created.
+nlohmann::json runScaleCell(const ScaleCellOptions& options, std::string& error);
+
+/// The crate layout of the bench: `count` crates on a grid inside the arena's walls,
+/// in layers, so every body stays in the world and comes to rest.
+void spawnBenchCrates(NetManager& net, int count, uint32_t seed);
+
+} // namespace ferrum::bench
