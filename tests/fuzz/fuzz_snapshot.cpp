@@ -18,8 +18,8 @@ namespace {
 using namespace ferrum::snapshot;
 
 SnapshotReceiver primedReceiver() {
-  SnapshotSender sender;
-  SnapshotReceiver receiver;
+  SnapshotSender sender(fuzzing::sceneConfig());
+  SnapshotReceiver receiver(fuzzing::sceneConfig());
   for (const auto& packet : fuzzing::encodeScene(sender, 0, fuzzing::kPrimingFrames)) receiver.decode(packet);
   return receiver;
 }
@@ -37,8 +37,9 @@ void checkDecoded(const DecodeResult& r) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const SnapshotReceiver primed = primedReceiver();
+  static const SnapshotReceiver fresh(fuzzing::sceneConfig());
   if (size < 1) return 0;
-  SnapshotReceiver receiver = (data[0] & 1) ? primed : SnapshotReceiver{};
+  SnapshotReceiver receiver = (data[0] & 1) ? primed : fresh;
   const std::span<const uint8_t> bytes(data + 1, size - 1);
   checkDecoded(receiver.decode(bytes));
   checkDecoded(receiver.decode(bytes));

@@ -175,7 +175,7 @@ void recordMatch(const fs::path& out) {
 
 void recordSnapshots(const fs::path& out) {
   CorpusWriter writer(out / "snapshot");
-  snapshot::SnapshotSender sender;
+  snapshot::SnapshotSender sender(fuzzing::sceneConfig());
   const auto first = fuzzing::encodeScene(sender, 0, fuzzing::kPrimingFrames);
   for (const auto& packet : first) writer.add(0, packet); // full state and early deltas, for a fresh receiver
   for (const auto& packet : fuzzing::encodeScene(sender, fuzzing::kPrimingFrames, 24))
