@@ -13,6 +13,7 @@ seconds=${2:?seconds per target}
 runs=${3:-0}
 targets=${FUZZ_TARGETS:-state_packet reliable connect snapshot}
 case "$seconds$runs" in *[!0-9]*) echo "fuzz.sh: seconds and executions are whole numbers" >&2; exit 2 ;; esac
+repo=$(cd "$(dirname "$0")/.." && pwd)
 out=out/fuzz
 mkdir -p "$out" "$build/crashes"
 
@@ -22,7 +23,7 @@ rm -rf "$build/seeds"
 status=0
 for target in $targets; do
   seeds=$build/seeds/${target%_packet}
-  kept=tests/fuzz/corpus/$target
+  kept=$repo/tests/fuzz/corpus/$target
   corpus=$build/corpus/$target
   mkdir -p "$corpus"
   log=$out/$target.log
