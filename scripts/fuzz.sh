@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target for a bounded time on seeds recorded from a real match
-# (written fresh by ferrum-fuzz-seeds; nothing binary is committed), keeps what each
-# run learned in <build>/corpus/<target>, and fails if any target finds a crash.
-# Usage: scripts/fuzz.sh <fuzz-build-dir> <seconds-per-target>
+# Runs every libFuzzer target on seeds recorded from a real match (written fresh by
+# ferrum-fuzz-seeds) plus the minimized corpus kept in tests/fuzz/corpus/<target>,
+# keeps what each run learned in <build>/corpus/<target>, and fails if any target
+# finds a crash (or, with a run count, falls short of it).
+# Usage: scripts/fuzz.sh <fuzz-build-dir> <seconds-per-target> [executions-per-target]
+#   seconds: a time budget per target (make fuzz, the smoke in make test);
+#   executions: run each target exactly this many inputs instead (make fuzz-long),
+#   however long it takes. FUZZ_TARGETS="reliable connect" picks targets.
 set -euo pipefail
 build=${1:?fuzz build dir}
 seconds=${2:?seconds per target}
+runs=${3:-0}
+targets=${FUZZ_TARGETS:-state_packet reliable connect}
+case "$seconds$runs" in *[!0-9]*) echo "fuzz.sh: seconds and executions are whole numbers" >&2; exit 2 ;; esac
+repo=$(cd "$(dirname "$0")/.." && pwd)
 out=out/fuzz
 mkdir -p "$out" "$build/crashes"
 
@@ -13,14 +21,18 @@ rm -rf "$build/seeds"
 "$build/tests/fuzz/ferrum-fuzz-seeds" "$build/seeds" > /dev/null
 
 status=0
-for target in state_packet reliable connect; do
+for target in $targets; do
   seeds=$build/seeds/${target%_packet}
+  kept=$repo/tests/fuzz/corpus/$target
   corpus=$build/corpus/$target
   mkdir -p "$corpus"
   log=$out/$target.log
-  # -rss_limit_mb/-timeout: a slow or hungry input is a finding too.
-  if ! "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
-      -rss_limit_mb=2048 -artifact_prefix="$build/crashes/$target-" "$corpus" "$seeds" > "$log" 2>&1; then
+  if [ "$runs" -gt 0 ]; then budget=(-runs="$runs"); else budget=(-max_total_time="$seconds"); fi
+  # -rss_limit_mb/-timeout: a slow or hungry input is a finding too. New inputs go to
+  # the first directory only: the kept corpus changes only by a deliberate merge.
+  if ! "$build/tests/fuzz/fuzz_$target" "${budget[@]}" -print_final_stats=1 -timeout=10 \
+      -rss_limit_mb=2048 -artifact_prefix="$build/crashes/$target-" "$corpus" "$seeds" $( [ -d "$kept" ] && echo "$kept" ) \
+      > "$log" 2>&1; then
     echo "fuzz: $target FAILED (see $log and $build/crashes/)" >&2
     grep -E "ERROR|SUMMARY|Test unit written" "$log" >&2 || true
     status=1
@@ -28,6 +40,11 @@ for target in state_packet reliable connect; do
   fi
   done_line=$(grep -E "^#[0-9]+[[:space:]]+DONE" "$log" | tail -1)
   execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  echo "fuzz: $target ${seconds}s: ${execs} exec/s, ${done_line#*DONE }"
+  units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  echo "fuzz: $target: ${units} inputs, ${execs} exec/s, ${done_line#*DONE }"
+  if [ "$runs" -gt 0 ] && [ "${units:-0}" -lt "$runs" ]; then
+    echo "fuzz: $target ran ${units:-0} of $runs inputs" >&2
+    status=1
+  fi
 done
 exit $status

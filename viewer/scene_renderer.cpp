@@ -25,8 +25,28 @@ bool SceneRenderer::init(std::string& error) {
   return true;
 }
 
-void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& effects, const Camera& camera, int width,
-                         int height, bool ghosts) {
+SceneFrame captureScene(const ferrum::EntityGroup& group, bool ghosts) {
+  SceneFrame scene;
+  scene.level = group.physics().staticBodies();
+  scene.entities.reserve(group.size());
+  group.forEach([&](const ferrum::Entity& e) {
+    scene.entities.push_back({e.visual(), e.displayTransform(), unpackRgba(e.visual().rgba)});
+    if (!ghosts) return;
+    // Where the ghost and the body coincide (at rest) it would only flicker in the body.
+    const auto pose = e.receivedTransform();
+    if (pose && ferrum::distance(pose->position, e.displayTransform().position) > 0.03f)
+      scene.ghosts.push_back({e.visual(), *pose, {0.85f, 0.95f, 1.0f, 0.35f}});
+  });
+  return scene;
+}
+
+void SceneRenderer::setView(const Camera& camera, int width, int height) {
+  const float aspect = static_cast<float>(width) / static_cast<float>(std::max(height, 1));
+  m_viewProj = camera.projection(aspect) * camera.view();
+}
+
+void SceneRenderer::draw(const SceneFrame& scene, const EffectsView& effects, const Camera& camera, int width,
+                         int height) {
   glViewport(0, 0, width, height);
   glClearColor(kSky.r, kSky.g, kSky.b, 1);
   glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
@@ -34,8 +54,6 @@ void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& ef
   glDisable(GL_CULL_FACE);
   glDisable(GL_BLEND);
 
-  const float aspect = static_cast<float>(width) / static_cast<float>(std::max(height, 1));
-  m_viewProj = camera.projection(aspect) * camera.view();
   m_shader.use();
   glUniformMatrix4fv(m_shader.uniform("uViewProj"), 1, GL_FALSE, m_viewProj.data());
   const ferrum::Vec3 eye = camera.eye();
@@ -52,21 +70,15 @@ void SceneRenderer::draw(const ferrum::EntityGroup& group, const EffectsView& ef
     glUniform1f(m_shader.uniform(("uLightRadius" + index).c_str()), l.radius);
   }
 
-  drawLevel(group.physics());
-  group.forEach([this](const ferrum::Entity& e) { drawEntity(e, e.displayTransform(), unpackRgba(e.visual().rgba)); });
+  drawLevel(scene.level);
+  for (const EntityDraw& e : scene.entities) drawEntity(e);
 
   // Translucent things last, without writing depth, so they never hide what is behind.
   glEnable(GL_BLEND);
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glDepthMask(GL_FALSE);
-  group.forEach([this](const ferrum::Entity& e) { drawShadow(e); });
-  if (ghosts)
-    group.forEach([this](const ferrum::Entity& e) {
-      // Where the ghost and the body coincide (at rest) it would only flicker in the body.
-      const auto pose = e.receivedTransform();
-      if (pose && ferrum::distance(pose->position, e.displayTransform().position) > 0.03f)
-        drawEntity(e, *pose, {0.85f, 0.95f, 1.0f, 0.35f});
-    });
+  for (const EntityDraw& e : scene.entities) drawShadow(e);
+  for (const EntityDraw& e : scene.ghosts) drawEntity(e);
   drawEffects(effects);
   glDepthMask(GL_TRUE);
   glDisable(GL_BLEND);
@@ -84,17 +96,17 @@ void SceneRenderer::drawMesh(const Mesh& mesh, const Mat4& model, Rgba colour, f
 // The level is whatever static geometry the game built into the physics world. A
 // flat, wide box is drawn as floor (checker shading); a ground far below the lowest
 // floor keeps a level from floating in the sky.
-void SceneRenderer::drawLevel(const ferrum::PhysicsWorld& world) {
+void SceneRenderer::drawLevel(const std::vector<ferrum::BodyDesc>& level) {
   float groundY = 0;
   bool any = false;
-  for (const ferrum::BodyDesc& d : world.staticBodies()) {
+  for (const ferrum::BodyDesc& d : level) {
     const float bottom = d.transform.position.y - d.size.y;
     groundY = any ? std::min(groundY, bottom) : bottom;
     any = true;
   }
   drawMesh(m_meshes.cube, placed({0, groundY - 0.6f, 0}, {150, 0.5f, 150}), {0.36f, 0.42f, 0.33f, 1});
   const Rgba floorColour{0.62f, 0.64f, 0.66f, 1}, wallColour{0.46f, 0.5f, 0.58f, 1};
-  for (const ferrum::BodyDesc& d : world.staticBodies()) {
+  for (const ferrum::BodyDesc& d : level) {
     const Mat4 body = modelMatrix(d.transform, {1, 1, 1});
     if (d.shape == ferrum::Shape::Sphere) {
       drawMesh(m_meshes.sphere, body * placed({}, {d.size.x, d.size.x, d.size.x}), wallColour);
@@ -107,9 +119,10 @@ void SceneRenderer::drawLevel(const ferrum::PhysicsWorld& world) {
 
 // Entities are shown where the remote view says (body plus the fading correction),
 // not at the raw body; ghosts at the newest received pose.
-void SceneRenderer::drawEntity(const ferrum::Entity& entity, const ferrum::Transform& pose, Rgba colour) {
-  const ferrum::Visual& v = entity.visual();
-  const Mat4 body = modelMatrix(pose, {1, 1, 1});
+void SceneRenderer::drawEntity(const EntityDraw& entity) {
+  const ferrum::Visual& v = entity.visual;
+  const Rgba colour = entity.colour;
+  const Mat4 body = modelMatrix(entity.pose, {1, 1, 1});
   switch (v.shape) {
   case ferrum::Shape::Box:
     drawMesh(m_meshes.cube, body * placed({}, v.size), colour);
@@ -127,9 +140,9 @@ void SceneRenderer::drawEntity(const ferrum::Entity& entity, const ferrum::Trans
   }
 }
 
-void SceneRenderer::drawShadow(const ferrum::Entity& entity) {
-  const ferrum::Visual& v = entity.visual();
-  const ferrum::Vec3 p = entity.displayTransform().position;
+void SceneRenderer::drawShadow(const EntityDraw& entity) {
+  const ferrum::Visual& v = entity.visual;
+  const ferrum::Vec3 p = entity.pose.position;
   const float radius = v.shape == ferrum::Shape::Box ? std::max(v.size.x, v.size.z) * 1.2f : v.size.x * 1.1f;
   const float height = std::max(0.0f, p.y);
   const float strength = std::clamp(0.45f - height * 0.05f, 0.0f, 0.45f); // fades as the body rises

@@ -7,13 +7,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "ferrum/host.h"
 #include "viewer/camera.h"
 #include "viewer/audio_output.h"
 #include "viewer/effects_view.h"
 #include "viewer/net_history.h"
+#include "viewer/net_thread.h"
 #include "viewer/overlay.h"
 #include "viewer/scene_renderer.h"
 #include "viewer/screenshot.h"
@@ -85,6 +88,7 @@ public:
     ImGui::GetStyle().FrameRounding = 3;
     ImGui_ImplSDL2_InitForOpenGL(m_window, m_context);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    ImGui_ImplOpenGL3_CreateDeviceObjects(); // now, not in the first frame's locked part
     spdlog::info("viewer: {} on {}", reinterpret_cast<const char*>(glGetString(GL_VERSION)),
                  reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
     return true;
@@ -185,6 +189,10 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   if (std::string why; options.sound && !audio.open(why)) spdlog::warn("viewer: silent ({})", why);
   ServerList servers(options.discoveryTarget, options.discoveryPort);
 
+  // From here on the host runs on its own thread (viewer/net_thread.h says why);
+  // every touch of it below holds its lock. Declared last: stopped first on return.
+  NetThread network(host);
+
   const double start = ferrum::steadySeconds();
   double shotDue = start; // when the screenshot's frame count was reached
   double lastFrame = start;
@@ -194,7 +202,6 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
   for (int frame = 1;; ++frame) {
     const double now = ferrum::steadySeconds();
     if (options.durationSeconds > 0 && now - start >= options.durationSeconds) break;
-    if (hooks.stop && hooks.stop()) break;
     const float dt = static_cast<float>(std::min(0.1, now - lastFrame));
     if (++framesThisSecond, now - secondStart >= 1.0) {
       fps = static_cast<float>(framesThisSecond / (now - secondStart));
@@ -203,47 +210,56 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
     }
     lastFrame = now;
 
-    SDL_Event event;
-    bool quit = false;
-    while (SDL_PollEvent(&event))
-      if (!controls.handle(event, camera, overlayState, hooks)) quit = true;
-    if (quit) break;
-    const ferrum::EntityId self = hooks.localPlayer ? hooks.localPlayer() : ferrum::kNullEntity;
-    if (hooks.setInput) hooks.setInput(controls.input(camera));
-
-    net.frame(now);
-    audio.setMuted(!overlayState.sound);
-    audio.play(peerEffects.pending(), listenerAt(camera));
-    effects.absorb(peerEffects.pending());
-    peerEffects.clearPending();
-    effects.advance(dt);
-    if (hooks.everyFrame) hooks.everyFrame();
-    const ferrum::NetStats stats = net.stats();
-    history.update(stats, now);
-    servers.poll();
-
-    if (const ferrum::Entity* me = self.isNull() ? nullptr : net.group().find(self)) {
-      camera.setDistance(9);
-      camera.follow(me->displayTransform().position, dt);
-    } else {
-      camera.setDistance(34); // nobody to follow: look over the whole level
-      camera.follow({0, 0, 0}, dt);
-    }
-
     int width = 0, height = 0;
     SDL_GL_GetDrawableSize(window.window(), &width, &height);
-    renderer.draw(net.group(), effects, camera, width, height, overlayState.showGhosts);
-
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
-    ImGui::NewFrame();
-    overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), hooks.label, overlayState);
-    overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
-                  &net.group(), &hooks.controlsLegend, connectionState(host)},
-                 overlayState);
-    servers.draw(overlayState.showServerList);
-    ImGui::Render();
+    SceneFrame scene;
+    {
+      // Building the frame: brief, and the only part of it that reads the host.
+      std::lock_guard<std::mutex> hostLock(network.mutex());
+      if (hooks.stop && hooks.stop()) break;
+      SDL_Event event;
+      bool quit = false;
+      while (SDL_PollEvent(&event))
+        if (!controls.handle(event, camera, overlayState, hooks)) quit = true;
+      if (quit) break;
+      const ferrum::EntityId self = hooks.localPlayer ? hooks.localPlayer() : ferrum::kNullEntity;
+      if (hooks.setInput) hooks.setInput(controls.input(camera));
+
+      audio.setMuted(!overlayState.sound);
+      audio.play(peerEffects.pending(), listenerAt(camera));
+      effects.absorb(peerEffects.pending());
+      peerEffects.clearPending();
+      effects.advance(dt);
+      if (hooks.everyFrame) hooks.everyFrame();
+      const ferrum::NetStats stats = net.stats();
+      history.update(stats, now);
+      servers.poll();
+
+      if (const ferrum::Entity* me = self.isNull() ? nullptr : net.group().find(self)) {
+        camera.setDistance(9);
+        camera.follow(me->displayTransform().position, dt);
+      } else {
+        camera.setDistance(34); // nobody to follow: look over the whole level
+        camera.follow({0, 0, 0}, dt);
+      }
+      scene = captureScene(net.group(), overlayState.showGhosts);
+      renderer.setView(camera, width, height);
+
+      ImGui::NewFrame();
+      overlay.drawWorldLabels(net.group(), effects, renderer.viewProj(), hooks.label, overlayState);
+      overlay.draw({stats, history, hooks.lossRatio ? hooks.lossRatio() : -1.0f, options.title, self, fps,
+                    &net.group(), &hooks.controlsLegend, connectionState(host)},
+                   overlayState);
+      servers.draw(overlayState.showServerList);
+      ImGui::Render(); // the draw data is ImGui's own copy
+    }
+
+    // Drawing, unlocked: the network thread keeps ticking and acknowledging meanwhile.
+    renderer.draw(scene, effects, camera, width, height);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (options.slowFrameMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.slowFrameMs));
 
     const bool waitedEnough = options.explosionWaitSeconds <= 0 || effects.explosionShowing() ||
                               now - shotDue >= options.explosionWaitSeconds;
@@ -254,11 +270,11 @@ bool runViewer(const ViewerOptions& options, const ViewerHooks& hooks, std::stri
       return true;
     }
     SDL_GL_SwapWindow(window.window());
-    // Handle packets until the next frame is due: never a plain sleep.
+    // Without vsync (screenshots, some drivers) the swap returns at once: hold to the
+    // frame rate rather than spin, the network being another thread's business.
     const double due = lastFrame + kFrameSeconds;
-    net.service(0);
-    for (double left = due - ferrum::steadySeconds(); left > 0; left = due - ferrum::steadySeconds())
-      net.service(static_cast<uint32_t>(std::ceil(left * 1000.0)));
+    if (const double left = due - ferrum::steadySeconds(); left > 0)
+      std::this_thread::sleep_for(std::chrono::duration<double>(left));
   }
   // Stopped (window closed, signal, server lost) before a requested screenshot: that
   // run did not do what it was asked.

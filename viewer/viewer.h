@@ -11,8 +11,12 @@
 //     std::string error;
 //     viewer::runViewer({}, hooks, error);
 //
-// It drives the host itself (frame(now), then waits on the transport until the next
-// frame is due) so one thread does all.
+// It drives the host itself, on a thread of its own (viewer/net_thread.h): ticks run
+// and packets are read and acknowledged at their own pace however slowly the window
+// draws. The hooks run on the caller's thread, once per frame, holding the host's lock,
+// so they may touch the host and the game freely; the host's signals (onTick...) run on
+// the network thread, also under that lock. Nothing else may touch the host while
+// runViewer runs.
 
 #include <functional>
 #include <string>
@@ -34,6 +38,9 @@ struct ViewerOptions {
   double durationSeconds = 0; ///< 0: until the window closes
   bool ghosts = false;         ///< start with ghosts (newest received poses) shown
   bool sound = true;           ///< play effects' sounds (needs an audio device; else silent)
+  /// Test hook: every frame's drawing takes this many ms longer (blocks, as software GL
+  /// on a loaded machine does), to check the link survives a slow frame rate.
+  int slowFrameMs = 0;
   std::string discoveryTarget = "255.255.255.255";
   uint16_t discoveryPort = 27961;
 };

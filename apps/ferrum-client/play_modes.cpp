@@ -23,6 +23,10 @@ void addPlayOptions(CLI::App& cli, PlayOptions& o) {
       ->check(finiteRange(0, 3600));
   cli.add_option("--width", o.width, "window width (pixels)")->capture_default_str()->check(CLI::Range(64, 16384));
   cli.add_option("--height", o.height, "window height (pixels)")->capture_default_str()->check(CLI::Range(64, 16384));
+  cli.add_option("--slow-frame-ms", o.slowFrameMs,
+                 "with --view, for testing: every frame blocks this many ms longer (as slow software GL does)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
   cli.add_flag("--bot", o.bot, "with --view: a bot drives the player (watch it play)");
   cli.add_flag("--ghosts", o.ghosts,
                "with --view: also draw each remote entity where its newest state says (translucent), to see "
@@ -89,6 +93,7 @@ viewer::ViewerOptions viewerOptions(const PlayOptions& play, const ClientBasics&
   v.frames = play.frames;
   v.explosionWaitSeconds = play.explosionWait;
   v.ghosts = play.ghosts;
+  v.slowFrameMs = play.slowFrameMs;
   v.sound = !play.mute;
   v.durationSeconds = basics.duration;
   v.discoveryTarget = play.findAddress;

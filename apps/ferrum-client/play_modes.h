@@ -27,6 +27,7 @@ struct PlayOptions {
   int frames = 120;
   double explosionWait = 0;
   int width = 1280, height = 720;
+  int slowFrameMs = 0; ///< test hook: each frame takes this much longer
   std::string findAddress = "255.255.255.255";
   int findPort = ferrum::kDefaultDiscoveryPort;
   double findTimeout = 1.0;
