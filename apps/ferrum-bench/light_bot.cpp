@@ -82,7 +82,7 @@ LightBot::LightBot(const LightBotConfig& config, std::unique_ptr<EnetTransport> 
   m_report.sent.reserve(1024);
 }
 
-void LightBot::run(const std::atomic<size_t>& serverEntities) {
+void LightBot::run() {
   // The kernel shares a busy CPU between runnable threads, not processes: 64 bot
   // threads at the server's priority would take 64 shares to its one however little
   // each needs. Niced (a thread's own nice value, Linux), they yield to the server.
@@ -108,9 +108,9 @@ void LightBot::run(const std::atomic<size_t>& serverEntities) {
     const double wait = std::min(nextTick, m_config.leaveAt) - now;
     const auto waitMs = static_cast<uint32_t>(wait > 0 ? std::ceil(wait * 1000.0) : 0);
     if (m_transport->service(event, waitMs)) {
-      handle(event, steadySeconds(), serverEntities);
+      handle(event, steadySeconds());
       for (int i = 0; i < 10000 && !m_done && m_transport->service(event, 0); ++i)
-        handle(event, steadySeconds(), serverEntities);
+        handle(event, steadySeconds());
     }
     now = steadySeconds();
     for (int ran = 0; now >= nextTick && ran < 5; ++ran) {
@@ -130,7 +130,7 @@ void LightBot::run(const std::atomic<size_t>& serverEntities) {
   m_report.cpuSeconds = threadCpuSeconds() - cpuStart;
 }
 
-void LightBot::handle(TransportEvent& event, double now, const std::atomic<size_t>& serverEntities) {
+void LightBot::handle(TransportEvent& event, double now) {
   switch (event.type) {
   case TransportEvent::Type::Connected: {
     m_connected = true;
@@ -158,8 +158,6 @@ void LightBot::handle(TransportEvent& event, double now, const std::atomic<size_
     onReliable(event, now);
   else
     onState(event, now);
-  if (m_report.completeAt < 0 && m_report.joined && m_entities.size() >= serverEntities.load())
-    m_report.completeAt = now;
 }
 
 void LightBot::onReliable(const TransportEvent& event, double now) {
@@ -190,15 +188,19 @@ void LightBot::onReliable(const TransportEvent& event, double now) {
     spawn.state.linearVelocity = pose.velocity;
     spawn.state.variant = m_slot;
     spawn.serverTick = m_tick;
-    m_transport->send(m_link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn, spawn));
+    m_transport->send(m_link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn, spawn, m_config.precisions));
     m_entities.insert(m_player.value);
     return;
   }
   case wire::MessageType::Spawn: {
+    ++m_spawnsReceived; // every one, in order, as the server counts what it sent
     wire::Spawn s;
-    if (s.serialize(in)) m_entities.insert(s.id.value);
+    if (s.serialize(in, m_config.precisions)) m_entities.insert(s.id.value);
     return;
   }
+  case wire::MessageType::WorldComplete:
+    if (m_report.completeAt < 0) m_report.completeAt = now;
+    return;
   case wire::MessageType::Despawn: {
     wire::Despawn d;
     if (d.serialize(in)) m_entities.erase(d.id.value);
@@ -239,6 +241,7 @@ void LightBot::tick(double now) {
   ++m_tick;
   const int every = std::max(1, m_config.tickHz / m_config.sendHz);
   if ((m_tick - m_firstTick) % static_cast<uint32_t>(every) != 0) return;
+  sendSpawnAck();
   const std::vector<uint8_t> bytes = playerBlockPacket(now);
   m_transport->send(m_link, Channel::State, bytes);
   m_transport->flush();
@@ -271,6 +274,17 @@ std::vector<uint8_t> LightBot::playerBlockPacket(double now) {
   wire::writeBlock(out, block, context);
   wire::writeEnd(out);
   return out.take();
+}
+
+// As a NetManager client acknowledges spawns: when the count changed, then once a
+// second for five more seconds.
+void LightBot::sendSpawnAck() {
+  if (m_spawnsReceived != m_spawnsAcked) m_spawnAckRepeats = 5;
+  else if (m_spawnAckRepeats == 0 || (m_tick - m_firstTick) % static_cast<uint32_t>(m_config.tickHz) != 0) return;
+  else --m_spawnAckRepeats;
+  m_transport->send(m_link, Channel::Reliable,
+                    wire::encodeMessage(wire::MessageType::SpawnAck, wire::SpawnAck{m_spawnsReceived}));
+  m_spawnsAcked = m_spawnsReceived;
 }
 
 } // namespace ferrum::bench

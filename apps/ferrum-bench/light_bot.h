@@ -30,7 +30,7 @@ struct LightBotReport {
   std::string disconnectReason; ///< empty while connected to the end
   double connectAt = -1;        ///< when it started connecting
   double joinedAt = -1;         ///< welcome received
-  double completeAt = -1;       ///< first moment it held as many entities as the server
+  double completeAt = -1;       ///< when the server's WorldComplete arrived: it holds every entity queued at its join
   size_t entitiesAtEnd = 0;
   uint64_t packetsDown = 0, bytesDown = 0;     ///< in the window, every packet from the server
   uint64_t forwardedDown = 0;                  ///< ... of which state packets of another client's origin
@@ -53,6 +53,9 @@ struct LightBotConfig {
   uint16_t gameId = 0;
   uint32_t typeCount = 0;  ///< the demo game's type table, as the hello names it
   uint64_t fingerprint = 0;
+  /// The game's spawn precisions (wire::Spawn codes a type's state at them); must
+  /// outlive the bot.
+  wire::PrecisionOf precisions;
   int tickHz = 60;
   int sendHz = 30;
   double connectAt = 0;    ///< steadySeconds() at which to connect
@@ -71,13 +74,13 @@ public:
   static std::unique_ptr<LightBot> create(const LightBotConfig& config, std::string& error);
 
   /// The bot's whole life: waits for connectAt, joins, plays until leaveAt. Run it on
-  /// a thread of its own. `serverEntities` is the server's live entity count.
-  void run(const std::atomic<size_t>& serverEntities);
+  /// a thread of its own.
+  void run();
   const LightBotReport& report() const { return m_report; }
 
 private:
   explicit LightBot(const LightBotConfig& config, std::unique_ptr<EnetTransport> transport);
-  void handle(TransportEvent& event, double now, const std::atomic<size_t>& serverEntities);
+  void handle(TransportEvent& event, double now);
   void onReliable(const TransportEvent& event, double now);
   void onState(const TransportEvent& event, double now);
   void tick(double now);
@@ -100,6 +103,12 @@ private:
   uint16_t m_sequence = 0;
   ReceiveHistory m_received; ///< the server's own series: what we acknowledge
   std::unordered_set<uint32_t> m_entities;
+  /// Spawn messages from the server so far, and the count last acknowledged: the
+  /// server sends an entity's state only once a SpawnAck covers its spawn.
+  uint32_t m_spawnsReceived = 0;
+  uint32_t m_spawnsAcked = 0;
+  int m_spawnAckRepeats = 0; ///< more acks once a second (one may be dropped by the rate limit)
+  void sendSpawnAck();
   LightBotReport m_report;
 };
 

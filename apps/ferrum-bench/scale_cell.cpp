@@ -132,6 +132,10 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
     c.gameId = gameId;
     c.typeCount = typeCount;
     c.fingerprint = fingerprint;
+    c.precisions = [&types = server->types()](EntityTypeId type) -> const RigidQuantization* {
+      const EntityType* t = types.find(type);
+      return t ? t->statePrecision : nullptr;
+    };
     c.tickHz = o.tickHz;
     c.sendHz = o.sendHz;
     c.connectAt = botsStart + (o.clients > 1 ? o.joinSpreadSeconds * i / (o.clients - 1) : 0.0);
@@ -149,7 +153,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   std::thread serverThread(
       [&] { runServer(*server, windowStart, windowEnd, serverStop, serverEntities, record); });
   std::vector<std::thread> botThreads;
-  for (auto& bot : bots) botThreads.emplace_back([&bot, &serverEntities] { bot->run(serverEntities); });
+  for (auto& bot : bots) botThreads.emplace_back([&bot] { bot->run(); });
   for (auto& t : botThreads) t.join();
   const long rssEnd = processRssKiB();
   serverThread.join();
