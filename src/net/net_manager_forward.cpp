@@ -29,7 +29,8 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
     // Only what it holds, confirmed: a block must never come before its entity's
     // spawn (net_manager_replication.cpp). Usually that is all of it, and the section
     // is shared; otherwise this receiver gets a copy with the rest left out.
-    const auto held = [&remote](const wire::StateBlock& b) { return remote->replication.confirmed(b.id); };
+    const Remote& to = *remote; // a structured binding cannot be captured (clang)
+    const auto held = [&to](const wire::StateBlock& b) { return to.replication.confirmed(b.id); };
     ForwardSectionPtr forThem = section;
     if (!std::all_of(section->blocks.begin(), section->blocks.end(), held)) {
       auto part = std::make_shared<ForwardSection>(*section);
