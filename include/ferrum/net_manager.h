@@ -225,6 +225,9 @@ private:
   bool m_serverEndedGame = false;
   std::string m_typeTableDifference; ///< client: how the server's type table differs, when it refuses ours
   uint32_t m_tick = 0;
+  uint32_t m_droppedTicks = 0; ///< backlog ticks frame() dropped (never run) so far
+  /// Our clock in ticks: those run plus those dropped (what the referee measures time by).
+  uint32_t clockTick() const { return m_tick + m_droppedTicks; }
   int64_t m_stampOffset = 0; ///< client: server tick minus ours, as stamped (sticky)
   bool m_hasStampOffset = false;
   double m_nextTickTime = 0;

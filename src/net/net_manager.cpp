@@ -61,7 +61,15 @@ void NetManager::frame(double nowSeconds) {
     m_nextTickTime += dt;
     ++ran;
   }
-  if (nowSeconds >= m_nextTickTime) m_nextTickTime = nowSeconds + dt; // too far behind: drop the backlog
+  if (nowSeconds >= m_nextTickTime) { // too far behind: drop the backlog
+    // Counted, because m_tick then lags the wall clock while the clients' ticks,
+    // counted on their own clocks from the welcome, do not: the referee's clock
+    // checks must measure time (clockTick()), or an overloaded server would take
+    // every honest client for one whose clock runs ahead.
+    const double behind = std::min((nowSeconds - m_nextTickTime) / dt + 1.0, 1e9);
+    m_droppedTicks += static_cast<uint32_t>(behind);
+    m_nextTickTime = nowSeconds + dt;
+  }
 }
 
 void NetManager::runTick() {

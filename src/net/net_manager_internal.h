@@ -45,6 +45,9 @@ struct NetManager::Remote {
   /// per send, up to two saved; refilled on NetManager's count of sends.
   TokenBucket budget;
   RefereeRecord referee; ///< server side: what the referee knows of this client
+  /// Server side: our dropped ticks when it was welcomed; its ticks count from our
+  /// m_tick then, so the ones we drop later are ticks it has and we do not.
+  uint32_t droppedTicksAtWelcome = 0;
   bool tooSlow = false;
   /// Server side: its hello named another type table; it was sent ours and its link
   /// closes once that is delivered.
@@ -79,7 +82,7 @@ constexpr int32_t kMaxOriginLeadTicks = 240;
 
 struct NetManager::EntityNet {
   uint32_t lastOriginTick = 0;
-  uint32_t lastAcceptedTick = 0; ///< server side: our tick when its last block was accepted
+  uint32_t lastAcceptedTick = 0; ///< server side: our clockTick() when its last block was accepted
   bool hasTick = false;
   bool hasPending = false;
   wire::StateBlock pending;

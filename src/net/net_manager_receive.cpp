@@ -36,7 +36,7 @@ void NetManager::handle(TransportEvent& event) {
   }
   Remote* from = remoteByLink(event.link);
   if (!from || from->referee.kicked || from->tooSlow) return;
-  if (m_config.role == Role::Server && !m_referee->withinPacketRate(from->referee, m_tick)) {
+  if (m_config.role == Role::Server && !m_referee->withinPacketRate(from->referee, clockTick())) {
     ++from->stats.rateLimited;
     return violation(*from, "packet rate limit exceeded");
   }
@@ -98,7 +98,7 @@ void NetManager::onConnected(const TransportEvent& event) {
   remote->link = event.link;
   remote->slot = slot;
   remote->stats.slot = slot;
-  remote->referee = m_referee->admit(slot, m_slotCounters.count(slot) ? m_slotCounters[slot] : 1, m_tick);
+  remote->referee = m_referee->admit(slot, m_slotCounters.count(slot) ? m_slotCounters[slot] : 1, clockTick());
   m_remotes[event.link] = std::move(remote);
   log::debug("client in slot {} connected, waiting for its hello", slot);
 }
@@ -140,6 +140,7 @@ void NetManager::welcome(Remote& r) {
   wire::Welcome msg;
   msg.yourSlot = slot;
   msg.serverTick = m_tick;
+  r.droppedTicksAtWelcome = m_droppedTicks;
   msg.tickHz = static_cast<uint16_t>(m_config.tickHz);
   msg.sendHz = static_cast<uint16_t>(m_config.sendHz);
   msg.firstCounter = r.referee.firstCounter;
@@ -253,7 +254,7 @@ void NetManager::removePeerEntities(PeerId slot) {
 }
 
 void NetManager::violation(Remote& from, const char* what) {
-  if (m_referee->violation(from.referee, what, m_tick)) {
+  if (m_referee->violation(from.referee, what, clockTick())) {
     startCoolOff(from);
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
   }
@@ -380,7 +381,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
   }
   // Server: a client announces something it spawned, stamped with its clock.
   s.serverTick = Referee::claimedServerTick(s.serverTick, m_tick);
-  const char* problem = m_referee->checkSpawn(from.referee, s, m_tick);
+  const char* problem = m_referee->checkSpawn(from.referee, s, clockTick());
   Entity* spawned = problem ? nullptr : m_group.spawn(s.id, s.type, s.authority, s.state);
   if (!problem && !spawned) problem = "spawn its factory refused";
   if (spawned) {
@@ -515,7 +516,7 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
 bool NetManager::refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick,
                               wire::StateBlock& block) {
   const BlockTiming timing{net.hasTick, net.lastOriginTick, net.lastAcceptedTick, originTick};
-  switch (m_referee->checkBlock(entity, timing, m_tick, block)) {
+  switch (m_referee->checkBlock(entity, timing, clockTick(), block)) { // time passed, dropped ticks too
   case Referee::BlockVerdict::Accept:
     return true;
   case Referee::BlockVerdict::Clamped:
@@ -563,8 +564,11 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     }
     // A client's ticks run on the server's count since its welcome: one far ahead of
     // ours is a jumped clock, a flipped bit or a cheat. Kept, it would be the entity's
-    // newest clock and make every honest block after it look stale.
-    if (isServer && static_cast<int32_t>(packet.header.originTick - m_tick) > kMaxOriginLeadTicks) {
+    // newest clock and make every honest block after it look stale. "Ours" is our
+    // clock in time: the ticks we dropped since its welcome (overloaded) are ticks it
+    // ran, and left out they would push every honest client past the bound.
+    const uint32_t ourTick = m_tick + (m_droppedTicks - from.droppedTicksAtWelcome);
+    if (isServer && static_cast<int32_t>(packet.header.originTick - ourTick) > kMaxOriginLeadTicks) {
       ++from.stats.rejected;
       violation(from, "state stamped far ahead of the server's clock");
       continue;
@@ -577,7 +581,7 @@ void NetManager::acceptBlocks(Remote& from, wire::StatePacket& packet, std::vect
     if (isServer && !refereeBlock(from, *e, net, packet.header.originTick, block)) continue;
     net.hasTick = true;
     net.lastOriginTick = packet.header.originTick;
-    net.lastAcceptedTick = m_tick;
+    net.lastAcceptedTick = clockTick();
     net.pending = block;
     net.hasPending = true;
     // On the server's timeline: the header says when (the server's send tick, or the

@@ -39,7 +39,7 @@ struct RefereeRecord {
 struct BlockTiming {
   bool known = false;            ///< an update of it was accepted before
   uint32_t lastOriginTick = 0;   ///< the owner's tick of that update
-  uint32_t lastAcceptedTick = 0; ///< our tick when we accepted it
+  uint32_t lastAcceptedTick = 0; ///< our clock (ticks run and dropped) when we accepted it
   uint32_t originTick = 0;       ///< the owner's tick of this one
 };
 

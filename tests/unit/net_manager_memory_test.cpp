@@ -404,3 +404,80 @@ TEST(NetManagerTrust, AnOriginTickFromTheFutureIsRefusedAndNeverFreezesTheEntity
   tick(4);
   EXPECT_EQ(server.probe(id).received, 3u) << "honest blocks after it still count";
 }
+
+// An overloaded server drops the backlog of ticks it cannot run (maxCatchUpTicks), so
+// its tick count falls behind time; a client counts its ticks on its own steady clock
+// from the welcome. The referee's "stamped far ahead of the server's clock" check used
+// to compare against the count, so after a few stalls every honest client's state was
+// refused, counted as violations and (with enough entities) the client kicked.
+TEST(NetManagerTrust, AnOverloadedServerThatDropsTicksStillTrustsAnHonestClientsClock) {
+  MemoryNetwork network;
+  MemoryTransport& serverT = network.endpoint(1);
+  MemoryTransport& clientT = network.endpoint(2);
+  MemPeer server{serverT, Role::Server};
+  MemPeer a{clientT, Role::Client};
+  double now = 0;
+  // One step of the shared clock: the client runs every tick; the server only when
+  // it is not stalled (an overloaded frame that took that long).
+  auto step = [&](bool serverRuns) {
+    now += 1.0 / 60;
+    a.net->frame(now);
+    if (serverRuns) server.net->frame(now);
+    a.net->service(0);
+    if (serverRuns) server.net->service(0);
+  };
+  ASSERT_TRUE(a.net->connect("mem", 1));
+  for (int i = 0; i < 3; ++i) step(true);
+  ASSERT_TRUE(a.net->joined());
+  const EntityId id = a.net->spawn(kProbeType, {});
+  ASSERT_FALSE(id.isNull());
+  uint32_t value = 1;
+  a.probe(id).value = value;
+  for (int i = 0; i < 6; ++i) step(true);
+  ASSERT_EQ(server.probe(id).received, 1u);
+
+  // 20 stalls of half a second: each drops about 30 - maxCatchUpTicks ticks, well
+  // over kMaxOriginLeadTicks in all. The client's entity keeps moving throughout.
+  const int ticksPerStall = 30;
+  ASSERT_GT(ticksPerStall, server.net->config().maxCatchUpTicks);
+  const uint32_t serverTickBefore = server.net->tick();
+  uint32_t clientTicks = 0;
+  for (int stall = 0; stall < 20 && !a.net->disconnected(); ++stall) {
+    for (int i = 0; i < ticksPerStall && !a.net->disconnected(); ++i) {
+      a.probe(id).value = ++value;
+      step(i == ticksPerStall - 1);
+      ++clientTicks;
+    }
+    for (int i = 0; i < 6 && !a.net->disconnected(); ++i) {
+      a.probe(id).value = ++value;
+      step(true);
+      ++clientTicks;
+    }
+  }
+  ASSERT_FALSE(a.net->disconnected()) << "an honest client is never kicked";
+  // The stalls really dropped ticks: the server ran far fewer than the client did.
+  ASSERT_GT(clientTicks - (server.net->tick() - serverTickBefore), 300u);
+
+  ASSERT_NE(server.group->find(id), nullptr);
+  const uint32_t before = server.probe(id).received;
+  for (int i = 0; i < 10 && !a.net->disconnected(); ++i) {
+    a.probe(id).value = ++value;
+    step(true);
+  }
+  ASSERT_FALSE(a.net->disconnected()) << "an honest client is never kicked";
+  EXPECT_TRUE(a.net->joined());
+  uint64_t rejected = 0, clamped = 0;
+  bool found = false;
+  for (const auto& p : server.net->stats().peers)
+    if (p.slot == a.net->localPeer()) {
+      found = p.connected;
+      rejected = p.rejected;
+      clamped = p.clamped;
+    }
+  EXPECT_TRUE(found) << "still connected on the server";
+  EXPECT_EQ(rejected, 0u) << "none of its honest state was refused";
+  EXPECT_EQ(clamped, 0u);
+  ASSERT_NE(server.group->find(id), nullptr);
+  EXPECT_GT(server.probe(id).received, before) << "the server still accepts its state";
+  EXPECT_GE(server.probe(id).received + 10, value) << "and is close to the owner's newest";
+}
