@@ -1,4 +1,5 @@
 #include "light_bot.h"
+#include "thread_cpu.h"
 
 #include <cmath>
 #include <thread>
@@ -18,12 +19,6 @@
 namespace ferrum::bench {
 
 namespace {
-
-double threadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // The circle a bot's player walks: around its slot's place on the spawn ring (as the
 // demo's LocalPlayer places players), 2.5 m radius, 1.2 rad/s = 3 m/s, on the floor.

@@ -16,16 +16,11 @@
 #include "game/demo_game.h"
 #include "game/types.h"
 #include "light_bot.h"
+#include "thread_cpu.h"
 
 namespace ferrum::bench {
 
 namespace {
-
-double threadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 long processRssKiB() {
   std::ifstream statm("/proc/self/statm");
