@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apps/common/stats_json.h"
 #include "ferrum/clock.h"
 
 namespace ferrum::bench {
@@ -148,10 +149,9 @@ int runClientCostCommand(const ClientCostCommand& cmd) {
               "client t/s: its ticks per second from its stats timeline; us/entity/s: client CPU microseconds per "
               "second per entity it holds)\n");
   if (!cmd.json.empty()) {
-    std::ofstream out(cmd.json);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "ferrum-bench client-cost: cannot write %s\n", cmd.json.c_str());
+    std::string error;
+    if (!app::writeJson(cmd.json, report, error)) {
+      std::fprintf(stderr, "ferrum-bench client-cost: %s\n", error.c_str());
       return 2;
     }
   }

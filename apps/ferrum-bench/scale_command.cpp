@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "apps/common/stats_json.h"
 #include "ferrum/net_config.h"
 #include "scale_plots.h"
 
@@ -81,10 +82,9 @@ int runScaleCommand(const ScaleCommand& cmd) {
   if (!cmd.json.empty()) {
     const std::filesystem::path path(cmd.json);
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    std::ofstream out(path);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "ferrum-bench scale: cannot write %s\n", cmd.json.c_str());
+    std::string error;
+    if (!app::writeJson(cmd.json, report, error)) {
+      std::fprintf(stderr, "ferrum-bench scale: %s\n", error.c_str());
       return 2;
     }
   }
