@@ -20,29 +20,11 @@ namespace ferrum::bench {
 
 namespace {
 
-// The circle a bot's player walks: around its slot's place on the spawn ring (as the
-// demo's LocalPlayer places players), 2.5 m radius, 1.2 rad/s = 3 m/s, on the floor.
-constexpr float kCircleRadius = 2.5f;
-constexpr float kCircleRate = 1.2f;
-
-struct Pose {
-  Vec3 position, velocity;
-};
-
-Pose circlePose(PeerId slot, float seconds) {
-  const float ring = static_cast<float>(slot) * 2.39996f;
-  const Vec3 centre{std::cos(ring) * 8.0f, game::kPlayerHalfHeight + game::kPlayerRadius + 0.05f,
-                    std::sin(ring) * 8.0f};
-  const float a = seconds * kCircleRate + ring;
-  Pose p;
-  p.position = {centre.x + std::cos(a) * kCircleRadius, centre.y, centre.z + std::sin(a) * kCircleRadius};
-  p.velocity = {-std::sin(a) * kCircleRadius * kCircleRate, 0, std::cos(a) * kCircleRadius * kCircleRate};
-  return p;
-}
+constexpr float kWalkSpeed = 3.0f; // m/s, as the circle: half the demo player's running speed
 
 // The demo player's block (game/player_controller.cpp, docs/protocol.md "Block
 // payloads"): its RigidState at the player's precision, then the input it steers by.
-std::vector<uint8_t> playerPayload(const Pose& pose, uint32_t& bits) {
+std::vector<uint8_t> playerPayload(const BotPose& pose, uint32_t& bits) {
   RigidState state;
   state.position = pose.position;
   state.linearVelocity = pose.velocity;
@@ -174,13 +156,16 @@ void LightBot::onReliable(const TransportEvent& event, double now) {
     // Our player, spawned where its circle starts (the referee judges its first step
     // from here), stamped with the server's tick as we know it.
     m_player = EntityId::make(m_slot, w.firstCounter);
-    const Pose pose = circlePose(m_slot, 0);
+    if (m_config.arenaHalfSize > 0)
+      m_walk = std::make_unique<WaypointWalk>(m_slot, m_config.arenaHalfSize, m_config.regionHalfSize,
+                                              kWalkSpeed, m_config.walkSeed);
+    const BotPose start = pose();
     wire::Spawn spawn;
     spawn.id = m_player;
     spawn.type = game::kPlayerType;
     spawn.authority = m_slot;
-    spawn.state.transform.position = pose.position;
-    spawn.state.linearVelocity = pose.velocity;
+    spawn.state.transform.position = start.position;
+    spawn.state.linearVelocity = start.velocity;
     spawn.state.variant = m_slot;
     spawn.serverTick = m_tick;
     m_transport->send(m_link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Spawn, spawn, m_config.precisions));
@@ -189,8 +174,22 @@ void LightBot::onReliable(const TransportEvent& event, double now) {
   }
   case wire::MessageType::Spawn: {
     ++m_spawnsReceived; // every one, in order, as the server counts what it sent
+    ++m_report.spawnsReceived;
     wire::Spawn s;
-    if (s.serialize(in, m_config.precisions)) m_entities.insert(s.id.value);
+    if (!s.serialize(in, m_config.precisions)) return;
+    m_entities.insert(s.id.value);
+    if (m_report.joined && s.id != m_player) {
+      const Vec3 at = s.state.transform.position, me = pose().position;
+      const double away = std::hypot(at.x - me.x, at.z - me.z);
+      m_report.farthestSpawn = std::max(m_report.farthestSpawn, away);
+    }
+    return;
+  }
+  case wire::MessageType::Leave: {
+    wire::Leave l;
+    if (!l.serialize(in)) return;
+    ++m_report.leavesReceived;
+    m_entities.erase(l.id.value);
     return;
   }
   case wire::MessageType::WorldComplete:
@@ -261,14 +260,18 @@ std::vector<uint8_t> LightBot::playerBlockPacket(double now) {
   header.originTick = m_tick;
   wire::StateBlock block;
   block.id = m_player;
-  const float seconds = static_cast<float>(m_tick - m_firstTick) / static_cast<float>(m_config.tickHz);
-  block.payload = playerPayload(circlePose(m_slot, seconds), block.bits);
+  block.payload = playerPayload(pose(), block.bits);
   WriteStream out(256);
   header.serialize(out);
   wire::BlockContext context;
   wire::writeBlock(out, block, context);
   wire::writeEnd(out);
   return out.take();
+}
+
+BotPose LightBot::pose() const {
+  const float seconds = static_cast<float>(m_tick - m_firstTick) / static_cast<float>(m_config.tickHz);
+  return m_walk ? m_walk->at(seconds) : circlePose(m_slot, seconds);
 }
 
 // As a NetManager client acknowledges spawns: when the count changed, then once a

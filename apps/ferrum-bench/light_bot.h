@@ -1,7 +1,7 @@
 #pragma once
 // A light bot client for `ferrum-bench scale`: a real ENet client speaking ferrum's
-// protocol (connect data, hello, welcome, reliable spawns, state packets with acks),
-// whose player walks a circle computed in closed form. It keeps no physics world and
+// protocol (connect data, hello, welcome, reliable spawns and leaves, state packets
+// with acks), whose player walks a path computed in closed form (scale_walks.h). It keeps no physics world and
 // no entity copies beyond a set of ids, so one process can hold 64 of them without
 // the load generator, rather than the server, being what runs out of CPU. It
 // acknowledges every server packet it gets (so the server's delta coding behaves as
@@ -17,6 +17,7 @@
 #include "ferrum/enet_transport.h"
 #include "ferrum/ids.h"
 #include "net/delta_sender.h"
+#include "scale_walks.h"
 
 namespace ferrum::bench {
 
@@ -32,6 +33,11 @@ struct LightBotReport {
   double joinedAt = -1;         ///< welcome received
   double completeAt = -1;       ///< when the server's WorldComplete arrived: it holds every entity queued at its join
   size_t entitiesAtEnd = 0;
+  uint64_t spawnsReceived = 0;  ///< whole run, join and interest alike
+  uint64_t leavesReceived = 0;  ///< entities that left its interest (whole run)
+  /// The farthest (horizontally) any other entity was from its player when that
+  /// entity's spawn arrived, whole run: with interest management, about the radius.
+  double farthestSpawn = 0;
   uint64_t packetsDown = 0, bytesDown = 0;     ///< in the window, every packet from the server
   uint64_t forwardedDown = 0;                  ///< ... of which state packets of another client's origin
   uint64_t blocksForwardedDown = 0;            ///< blocks in those
@@ -65,6 +71,11 @@ struct LightBotConfig {
   uint32_t timeoutMs = 5000;
   size_t maxSamples = 200000; ///< bound on sent + arrival samples kept
   int niceness = 10;          ///< the bot thread's nice value (0: the server's own priority)
+  /// 0: the demo arena's circle walk; > 0: a WaypointWalk on a floor of this half
+  /// size (the large arena), in a region of regionHalfSize around its slot's centre.
+  float arenaHalfSize = 0;
+  float regionHalfSize = 10;
+  uint32_t walkSeed = 1;
 };
 
 class LightBot {
@@ -85,6 +96,8 @@ private:
   void onState(const TransportEvent& event, double now);
   void tick(double now);
   std::vector<uint8_t> playerBlockPacket(double now);
+  /// Its player's pose at its current tick (the walk's time counts ticks since the welcome).
+  BotPose pose() const;
   bool inWindow(double now) const { return now >= m_config.windowStart && now < m_config.windowEnd; }
 
   LightBotConfig m_config;
@@ -100,6 +113,7 @@ private:
   uint32_t m_serverTick = 0;
   double m_serverTickAt = 0;
   EntityId m_player;
+  std::unique_ptr<WaypointWalk> m_walk; ///< made at the welcome (it needs the slot); null: the circle
   uint16_t m_sequence = 0;
   ReceiveHistory m_received; ///< the server's own series: what we acknowledge
   std::unordered_set<uint32_t> m_entities;

@@ -264,6 +264,18 @@ int main(int argc, char** argv) {
   scApp->add_option("--bot-nice", sc.cell.botNiceness,
                     "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
       ->capture_default_str()->check(CLI::Range(0, 19));
+  std::string arena = "demo";
+  scApp->add_option("--arena", arena,
+                    "demo: the 40 x 40 m demo arena, crates in a pile, bots on circles near the centre; large: the "
+                    "120 x 120 m large arena, crates scattered all over, each bot walking random waypoints in a "
+                    "region of its own, interest management on")
+      ->capture_default_str()->check(CLI::IsMember({"demo", "large"}));
+  scApp->add_option("--relevance-radius", sc.cell.relevanceRadius,
+                    "the server's interest radius in metres (0: off; default: 20 in the large arena, off in the demo)")
+      ->check(app::finiteRange(0.0, 1000.0));
+  scApp->add_option("--walk-region", sc.cell.walkRegionHalfSize,
+                    "large arena: each bot walks within this many metres of its region's centre")
+      ->capture_default_str()->check(app::finiteRange(1.0, 60.0));
   scApp->add_option("--json", sc.json, "write every cell's figures as JSON here");
   scApp->add_option("--from-json", sc.fromJson, "run nothing: print the table (and --plots) of an earlier --json")
       ->check(CLI::ExistingFile);
@@ -286,7 +298,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (veApp->parsed()) return runViewErrorCommand(ve);
-  if (scApp->parsed()) return runScaleCommand(sc);
+  if (scApp->parsed()) {
+    sc.cell.largeArena = arena == "large";
+    return runScaleCommand(sc);
+  }
   if (ccApp->parsed()) return runClientCostCommand(cc);
   if (o.input.empty() && o.scenario.empty()) {
     std::fprintf(stderr, "ferrum-bench bandwidth: give --input PATH or --scenario cubes\n");

@@ -13,6 +13,7 @@
 
 #include "ferrum/clock.h"
 #include "ferrum/host.h"
+#include "game/arena.h"
 #include "game/demo_game.h"
 #include "game/types.h"
 #include "light_bot.h"
@@ -95,13 +96,18 @@ void spawnBenchCrates(NetManager& net, int count, uint32_t seed) {
 }
 
 nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
-  HostDef def = game::demoHostDef(game::Scenario::Arena);
+  HostDef def = game::demoHostDef(o.largeArena ? game::Scenario::Large : game::Scenario::Arena);
   def.net.role = Role::Server;
+  const float relevanceRadius = o.relevanceRadius >= 0 ? o.relevanceRadius
+                                : o.largeArena        ? kLargeArenaRelevanceRadius
+                                                      : 0.0f;
+  def.net.relevanceRadius = relevanceRadius;
   def.net.tickHz = o.tickHz;
   def.net.sendHz = o.sendHz;
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
   const float forwardWindowMs = def.net.forwardWindowMs;
+  const float relevanceHysteresis = def.net.relevanceHysteresis;
   def.enet.bindHost = "127.0.0.1";
   def.enet.port = 0;
   def.enet.maxLinks = static_cast<size_t>(o.clients) + 8;
@@ -110,7 +116,10 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   const uint64_t fingerprint = def.types.fingerprint();
   auto server = Host::create(std::move(def), error);
   if (!server) return {};
-  spawnBenchCrates(server->net(), o.bodies, o.seed);
+  if (o.largeArena)
+    game::scatterCrates(server->net(), o.bodies, o.seed, game::kLargeArenaHalfSize);
+  else
+    spawnBenchCrates(server->net(), o.bodies, o.seed);
   const long rssServerOnly = processRssKiB();
 
   const double start = steadySeconds();
@@ -138,6 +147,11 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
     c.windowEnd = windowEnd;
     c.leaveAt = leaveAt;
     c.niceness = o.botNiceness;
+    if (o.largeArena) {
+      c.arenaHalfSize = game::kLargeArenaHalfSize;
+      c.regionHalfSize = o.walkRegionHalfSize;
+      c.walkSeed = o.seed;
+    }
     auto bot = LightBot::create(c, error);
     if (!bot) return {};
     bots.push_back(std::move(bot));
@@ -167,11 +181,15 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   // The bots' side.
   int joined = 0, timeouts = 0, kicked = 0, disconnected = 0, complete = 0;
   std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps;
-  double botCpu = 0;
+  double botCpu = 0, farthestSpawn = 0;
+  std::vector<double> held, leaves;
   std::map<std::pair<PeerId, uint32_t>, double> sentAt;
   for (auto& bot : bots) {
     const LightBotReport& r = bot->report();
     botCpu += r.cpuSeconds;
+    farthestSpawn = std::max(farthestSpawn, r.farthestSpawn);
+    held.push_back(static_cast<double>(r.entitiesAtEnd));
+    leaves.push_back(static_cast<double>(r.leavesReceived));
     joined += r.joined;
     timeouts += r.timedOut;
     kicked += r.kicked;
@@ -218,6 +236,13 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
+  j["arena"] = o.largeArena ? "large" : "demo";
+  j["relevance_radius"] = relevanceRadius;
+  j["relevance_hysteresis"] = relevanceHysteresis;
+  j["held_entities_mean"] = mean(held);       // what each bot holds at the end (its own player too)
+  j["leaves_mean"] = mean(leaves);            // entities that left a bot's interest, per bot, whole run
+  j["farthest_spawn_m"] = farthestSpawn;      // any bot, any spawn: how far from its player it arrived
+  j["leaves_sent"] = stats.counters.leavesSent;
   j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;

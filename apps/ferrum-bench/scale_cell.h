@@ -27,7 +27,20 @@ struct ScaleCellOptions {
   uint32_t seed = 1;
   float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
   int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread
+  /// The large arena (game::Scenario::Large, 120 x 120 m): crates scattered over the
+  /// whole floor, each bot walking random waypoints in a region of its own (the
+  /// regions spread over the floor), interest management on. False: the demo arena.
+  bool largeArena = false;
+  /// The server's NetConfig::relevanceRadius; < 0: the arena's default
+  /// (kLargeArenaRelevanceRadius in the large arena, off in the demo arena).
+  float relevanceRadius = -1;
+  float walkRegionHalfSize = 10; ///< large arena: each bot's region, metres either side of its centre
 };
+
+/// The large arena's default interest radius (m): as far as a player in the demo
+/// arena sees from its centre to the walls (its half size), so a player in the
+/// large arena has as much world around it as in the small one.
+constexpr float kLargeArenaRelevanceRadius = 20.0f;
 
 /// Runs one cell; its figures as JSON (see docs/benchmarks.md "Scale" for the fields).
 /// `error` is set (and the JSON empty) when the server or a bot cannot be created.

@@ -13,14 +13,14 @@ namespace ferrum::bench {
 namespace {
 
 void printHeader() {
-  std::printf("%7s %6s %6s %6s %6s %8s %8s %6s %6s %7s %7s %8s %7s %8s %7s %7s %8s %8s %8s\n", "clients", "bodies",
+  std::printf("%7s %6s %6s %6s %6s %8s %8s %6s %6s %7s %7s %8s %7s %8s %7s %7s %8s %8s %8s %6s\n", "clients", "bodies",
               "spread", "ticks", "worst", "tick us", "p99 us", "srvCPU", "botCPU", "joined", "tmouts", "world s",
-              "down kb", "down pps", "fwd pps", "up kb", "up pps", "fwd ms", "RSS MiB");
+              "down kb", "down pps", "fwd pps", "up kb", "up pps", "fwd ms", "RSS MiB", "held");
 }
 
 void printRow(const nlohmann::json& j) {
   std::printf("%7d %6d %6.1f %5.1f%% %6d %8.0f %8.0f %5.0f%% %5.0f%% %3d/%-3d %7d %8.2f %7.0f %8.0f %7.0f %7.1f %8.1f %8.3f "
-              "%8.0f\n",
+              "%8.0f %6.0f\n",
               j["clients"].get<int>(), j["bodies"].get<int>(), j["join_spread_seconds"].get<double>(),
               100 * j["tick_ratio"].get<double>(), j["worst_second_ticks"].get<int>(),
               j["server_tick_cpu_us_median"].get<double>(), j["server_tick_cpu_us_p99"].get<double>(),
@@ -28,7 +28,8 @@ void printRow(const nlohmann::json& j) {
               j["joined"].get<int>(), j["clients"].get<int>(), j["timeouts"].get<int>(),
               j["world_complete_s_max"].get<double>(), j["down_kbps"].get<double>(), j["down_pps"].get<double>(),
               j["forwarded_pps"].get<double>(), j["up_kbps"].get<double>(), j["up_pps"].get<double>(),
-              j["forward_latency_ms_median"].get<double>(), j["rss_kib_end"].get<double>() / 1024.0);
+              j["forward_latency_ms_median"].get<double>(), j["rss_kib_end"].get<double>() / 1024.0,
+              j.value("held_entities_mean", 0.0));
   std::fflush(stdout);
 }
 
@@ -49,6 +50,7 @@ int runScaleCommand(const ScaleCommand& cmd) {
   nlohmann::json report;
   report["protocol"] = protocolVersion();
   report["forward_window_ms"] = cmd.cell.forwardWindowMs >= 0 ? cmd.cell.forwardWindowMs : NetConfig{}.forwardWindowMs;
+  report["arena"] = cmd.cell.largeArena ? "large" : "demo";
   report["cells"] = nlohmann::json::array();
   const size_t total = cmd.clients.size() * cmd.bodies.size();
   size_t index = 0;
@@ -77,7 +79,7 @@ int runScaleCommand(const ScaleCommand& cmd) {
   std::printf("(ticks: achieved / expected in the window; worst: ticks in its worst second; tick us: server CPU per tick,"
               " median and p99; srvCPU / botCPU: share of one core used by the server thread / all bot threads;"
               " world s: slowest client's connect-to-whole-world time; per-client kbit/s and packets/s of payload;"
-              " fwd pps: forwarded state packets per client per second; fwd ms: owner -> server -> other client median)\n");
+              " fwd pps: forwarded state packets per client per second; fwd ms: owner -> server -> other client median; held: entities a client holds at the end, mean)\n");
   if (!cmd.plotsDir.empty() && !writeScalePlots(report["cells"], cmd.plotsDir)) return 2;
   if (!cmd.json.empty()) {
     const std::filesystem::path path(cmd.json);

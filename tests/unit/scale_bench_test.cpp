@@ -60,8 +60,47 @@ TEST(FerrumBenchScale, TinyCellJoinsEveryClientAndForwardsTheirState) {
   EXPECT_GT(c["rss_kib_end"].get<int>(), 0);
 }
 
+// The large arena: four bots in regions of their own over a 120 x 120 m floor, 300
+// crates scattered over it, a 15 m interest radius. Each bot must hold what is near
+// it and nothing far: no spawn may reach a bot farther from its player than the
+// radius plus the hysteresis, plus what a 3 m/s walk covers while the server decides
+// (slack). Without interest management every bot would get all 303 other entities,
+// the farthest 100 m away or more.
+TEST(FerrumBenchScale, LargeArenaSpawnsOnlyWhatIsNearEachBot) {
+  const auto out = tempJson("large");
+  const std::string cmd = kBench + " scale --arena large --relevance-radius 15 --clients 4 --bodies 300 --seconds 3"
+                                   " --settle-seconds 1 --json " + out.string() + " > /dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(out);
+  const nlohmann::json report = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+  std::filesystem::remove(out);
+  ASSERT_TRUE(report.is_object()) << "no JSON written";
+  EXPECT_EQ(report["arena"], "large");
+  ASSERT_EQ(report["cells"].size(), 1u);
+  const nlohmann::json& c = report["cells"][0];
+  EXPECT_EQ(c["arena"], "large");
+  EXPECT_EQ(c["relevance_radius"], 15.0);
+  EXPECT_EQ(c["joined"], 4);
+  EXPECT_EQ(c["timeouts"], 0);
+  EXPECT_EQ(c["kicked"], 0);
+  EXPECT_EQ(c["rejected"], 0); // the waypoint walks pass the referee
+  EXPECT_EQ(c["clamped"], 0);
+  EXPECT_EQ(c["server_entities"], 304);
+  EXPECT_EQ(c["world_complete_clients"], 4); // each got what was near it, then WorldComplete
+  const double held = c["held_entities_mean"].get<double>();
+  EXPECT_GT(held, 1.0);   // its own player and some crates near it
+  EXPECT_LT(held, 100.0); // of 304: the rest is culled
+  const double slack = 5.0;
+  EXPECT_LE(c["farthest_spawn_m"].get<double>(),
+            c["relevance_radius"].get<double>() + c["relevance_hysteresis"].get<double>() + slack);
+  EXPECT_GT(c["farthest_spawn_m"].get<double>(), 0.0);
+}
+
 TEST(FerrumBenchScale, RefusesBadNumbers) {
-  for (const char* args : {"--clients 0", "--bodies -1", "--seconds 0", "--join-spread-seconds -2"}) {
+  for (const char* args : {"--clients 0", "--bodies -1", "--seconds 0", "--join-spread-seconds -2", "--arena huge",
+                           "--relevance-radius -1", "--relevance-radius nan", "--walk-region 0"}) {
     const std::string cmd = kBench + " scale " + args + " > /dev/null 2>&1";
     const int status = std::system(cmd.c_str());
     ASSERT_TRUE(WIFEXITED(status)) << args;
