@@ -182,6 +182,8 @@ void LightBot::onReliable(const TransportEvent& event, double now) {
       const Vec3 at = s.state.transform.position, me = pose().position;
       const double away = std::hypot(at.x - me.x, at.z - me.z);
       m_report.farthestSpawn = std::max(m_report.farthestSpawn, away);
+      if (m_report.completeAt >= 0)
+        m_report.farthestSpawnAfterComplete = std::max(m_report.farthestSpawnAfterComplete, away);
     }
     return;
   }

@@ -38,6 +38,9 @@ struct LightBotReport {
   /// The farthest (horizontally) any other entity was from its player when that
   /// entity's spawn arrived, whole run: with interest management, about the radius.
   double farthestSpawn = 0;
+  /// ... of the spawns that arrived after its WorldComplete (entities entering its
+  /// interest as it walks, rather than its join's).
+  double farthestSpawnAfterComplete = 0;
   uint64_t packetsDown = 0, bytesDown = 0;     ///< in the window, every packet from the server
   uint64_t forwardedDown = 0;                  ///< ... of which state packets of another client's origin
   uint64_t blocksForwardedDown = 0;            ///< blocks in those

@@ -181,13 +181,14 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   // The bots' side.
   int joined = 0, timeouts = 0, kicked = 0, disconnected = 0, complete = 0;
   std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps;
-  double botCpu = 0, farthestSpawn = 0;
+  double botCpu = 0, farthestSpawn = 0, farthestAfterComplete = 0;
   std::vector<double> held, leaves;
   std::map<std::pair<PeerId, uint32_t>, double> sentAt;
   for (auto& bot : bots) {
     const LightBotReport& r = bot->report();
     botCpu += r.cpuSeconds;
     farthestSpawn = std::max(farthestSpawn, r.farthestSpawn);
+    farthestAfterComplete = std::max(farthestAfterComplete, r.farthestSpawnAfterComplete);
     held.push_back(static_cast<double>(r.entitiesAtEnd));
     leaves.push_back(static_cast<double>(r.leavesReceived));
     joined += r.joined;
@@ -242,6 +243,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["held_entities_mean"] = mean(held);       // what each bot holds at the end (its own player too)
   j["leaves_mean"] = mean(leaves);            // entities that left a bot's interest, per bot, whole run
   j["farthest_spawn_m"] = farthestSpawn;      // any bot, any spawn: how far from its player it arrived
+  j["farthest_spawn_after_world_m"] = farthestAfterComplete; // ... of those after its WorldComplete
   j["leaves_sent"] = stats.counters.leavesSent;
   j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();

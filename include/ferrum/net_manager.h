@@ -35,6 +35,7 @@ namespace ferrum {
 class SendLimiter;
 class Referee;
 class ForwardQueue;
+class EntityWalk;
 struct ForwardSection;
 
 namespace wire {
@@ -240,6 +241,8 @@ private:
   std::unique_ptr<Referee> m_referee;
   /// Server: forwarded state waiting for its receiver's window to close.
   std::unique_ptr<ForwardQueue> m_forwards;
+  /// Every entity, walked each tick without an id copy (net/entity_walk.h).
+  std::unique_ptr<EntityWalk> m_walk;
   std::function<double()> m_clock;
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;

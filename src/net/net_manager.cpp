@@ -8,6 +8,7 @@
 
 #include "ferrum/clock.h"
 #include "net/forward_queue.h"
+#include "net/entity_walk.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
 #include "net/send_limiter.h"
@@ -18,7 +19,8 @@ NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGrou
     : m_config(config), m_transport(transport), m_group(group), m_effects(effects),
       m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)),
       m_referee(std::make_unique<Referee>(m_config, group)),
-      m_forwards(std::make_unique<ForwardQueue>(config.forwardWindowMs / 1000.0)), m_clock(steadySeconds) {
+      m_forwards(std::make_unique<ForwardQueue>(config.forwardWindowMs / 1000.0)),
+      m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
@@ -113,14 +115,15 @@ void NetManager::buildLocalBlocks() {
   m_localBlocks.clear();
   if (!m_joined) return;
   const PeerId self = localPeer();
-  for (EntityId id : m_group.ids()) {
-    Entity* e = m_group.find(id);
-    if (!e || e->authority() != self) continue;
+  m_walk->forEach([&](Entity& entity) {
+    Entity* e = &entity;
+    const EntityId id = e->id();
+    if (e->authority() != self) return;
     WriteStream out(wire::kMaxBlockBits / 8);
     e->controller().serverUpdate(out);
     if (!out.ok()) {
       log::error("entity {:#x}: serverUpdate exceeded {} bits; not sent", id.value, wire::kMaxBlockBits);
-      continue;
+      return;
     }
     wire::StateBlock block;
     block.id = id;
@@ -129,30 +132,31 @@ void NetManager::buildLocalBlocks() {
     ReadStream loopback(block.payload.data(), block.bits);
     if (!e->controller().clientUpdate(&loopback, {m_effects, m_group.viewTimeline().serverNow})) {
       log::error("entity {:#x}: its controller cannot read its own block", id.value);
-      continue;
+      return;
     }
     m_localBlocks.push_back(std::move(block));
-  }
+  });
 }
 
 void NetManager::updateRemoteEntities() {
   const PeerId self = localPeer();
-  for (EntityId id : m_group.ids()) {
-    Entity* e = m_group.find(id); // a controller may have despawned something meanwhile
-    if (!e || e->authority() == self) continue;
-    auto it = m_entityNet.find(id);
+  // A controller may despawn something meanwhile: the walk skips what is gone.
+  m_walk->forEach([&](Entity& entity) {
+    Entity* e = &entity;
+    if (e->authority() == self) return;
+    auto it = m_entityNet.find(e->id());
     if (it != m_entityNet.end() && it->second.hasPending) {
       EntityNet& net = it->second;
       net.hasPending = false;
       ReadStream block(net.pending.payload.data(), net.pending.bits);
       if (e->controller().clientUpdate(&block, {m_effects, net.pendingTime})) {
         ++m_counters.blocksApplied;
-        continue;
+        return;
       }
       ++m_counters.malformedBlocks;
     }
     e->controller().clientUpdate(nullptr, {m_effects, m_group.viewTimeline().serverNow});
-  }
+  });
 }
 
 // When a packet being read arrived, in our ticks. At the start of a frame, before its
