@@ -90,7 +90,8 @@ int runClientCostCommand(const ClientCostCommand& cmd) {
     const double total = cmd.settleSeconds + cmd.seconds;
     std::fprintf(stderr, "ferrum-bench client-cost: %d crates: server and one client for %.0f s...\n", crates, total + 2);
     const pid_t server = start({serverExe, "--bind", "127.0.0.1", "--port", "0", "--port-file", portFile, "--crates",
-                                std::to_string(crates), "--duration", std::to_string(total + 4), "--log-level", "warn"});
+                                std::to_string(crates), "--scenario", cmd.scenario, "--duration",
+                                std::to_string(total + 4), "--log-level", "warn"});
     if (server < 0 || !waitForFile(portFile, 15)) {
       std::fprintf(stderr, "ferrum-bench client-cost: the server did not start\n");
       if (server > 0) kill(server, SIGTERM), waitExit(server);
@@ -98,7 +99,7 @@ int runClientCostCommand(const ClientCostCommand& cmd) {
     }
     std::string port;
     std::ifstream(portFile) >> port;
-    const pid_t client = start({clientExe, "--connect", "127.0.0.1:" + port, "--no-player", "--duration",
+    const pid_t client = start({clientExe, "--connect", "127.0.0.1:" + port, "--no-player", "--scenario", cmd.scenario, "--duration",
                                 std::to_string(total + 1), "--stats-json", statsFile, "--log-level", "warn"});
     const double clientStart = steadySeconds();
     sleepSeconds(cmd.settleSeconds);
@@ -134,6 +135,7 @@ int runClientCostCommand(const ClientCostCommand& cmd) {
                 usPerEntity, 100 * serverShare, joined ? "yes" : "NO");
     std::fflush(stdout);
     report.push_back({{"crates", crates},
+                      {"scenario", cmd.scenario},
                       {"client_entities", entities},
                       {"client_cpu_share", clientShare},
                       {"client_ticks_per_second", ticksPerSecond},

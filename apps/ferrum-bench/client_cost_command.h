@@ -15,6 +15,9 @@ struct ClientCostCommand {
   double settleSeconds = 5;  ///< after the client starts: join, world, crates falling
   double seconds = 15;       ///< measured window
   std::string json;
+  /// The server's and client's --scenario: "arena" (crates laid in rows, most beyond
+  /// 50 off the 40 m floor) or "large" (scattered over 120 x 120 m, all settle).
+  std::string scenario = "arena";
 };
 
 /// 0: every run measured; 1: a process failed to start or join; 2: usage or I/O error.

@@ -291,6 +291,10 @@ int main(int argc, char** argv) {
   ccApp->add_option("--settle-seconds", cc.settleSeconds, "seconds after the client starts before measuring")
       ->capture_default_str()->check(app::finiteRange(1.0, 600.0));
   ccApp->add_option("--json", cc.json, "write the figures as JSON here");
+  ccApp->add_option("--scenario", cc.scenario,
+                    "both processes' --scenario: arena (crates in rows, beyond 50 most fall off the floor) or large "
+                    "(scattered over 120 x 120 m, all settle)")
+      ->capture_default_str()->check(CLI::IsMember({"arena", "large"}));
   std::string& logLevel = app::addStandardOptions(app, "ferrum-bench", "warn");
   if (int code = 0; !app::parseCommandLine(app, argc, argv, code)) return code;
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
