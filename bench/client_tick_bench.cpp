@@ -21,6 +21,7 @@
 #include <random>
 #include <string>
 
+#include "core/entity_walk.h"
 #include "ferrum/host.h"
 #include "game/arena.h"
 #include "game/demo_game.h"
@@ -127,12 +128,11 @@ BENCHMARK(BM_ClientTick)
 
 } // namespace
 
-// The part of the client's tick the entity walk (src/net/entity_walk.h) replaced,
+// The part of the client's tick the entity walk (src/core/entity_walk.h) replaced,
 // both ways in the same run: NetManager visits every entity a few times per tick
 // (its own to pack, the remote ones to apply and show). Before: a copy of the
 // group's ids, then a map lookup per id. After: the walk's cached (id, pointer) list.
 // What each visit does is the same cheap check (the entity's authority).
-#include "net/entity_walk.h"
 
 namespace {
 

@@ -241,7 +241,7 @@ private:
   std::unique_ptr<Referee> m_referee;
   /// Server: forwarded state waiting for its receiver's window to close.
   std::unique_ptr<ForwardQueue> m_forwards;
-  /// Every entity, walked each tick without an id copy (net/entity_walk.h).
+  /// Every entity, walked each tick without an id copy (core/entity_walk.h).
   std::unique_ptr<EntityWalk> m_walk;
   std::function<double()> m_clock;
 

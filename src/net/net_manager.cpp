@@ -8,7 +8,7 @@
 
 #include "ferrum/clock.h"
 #include "net/forward_queue.h"
-#include "net/entity_walk.h"
+#include "core/entity_walk.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
 #include "net/send_limiter.h"

@@ -1,4 +1,4 @@
-// EntityWalk (src/net/entity_walk.h): NetManager's per-tick walk over every entity
+// EntityWalk (src/core/entity_walk.h): NetManager's per-tick walk over every entity
 // without an id copy. It must visit exactly what a walk over a copy of the ids would:
 // every entity in id order, none removed during the walk, none added during it, and
 // see spawns and despawns between walks.
@@ -9,7 +9,7 @@
 
 #include "ferrum/entity_group.h"
 #include "game/demo_game.h"
-#include "net/entity_walk.h"
+#include "core/entity_walk.h"
 
 using namespace ferrum;
 

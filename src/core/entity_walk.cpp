@@ -1,4 +1,4 @@
-#include "net/entity_walk.h"
+#include "core/entity_walk.h"
 
 namespace ferrum {
 
