@@ -3,6 +3,7 @@
 //   ferrum-bench bandwidth --scenario cubes --frames 1800 --json out/bench/cubes.json
 //   ferrum-bench view-error --json out/bench/view_error.json --plots out/bench/view_error
 //   ferrum-bench scale --clients 4,16 --bodies 50,500 --seconds 20 --json out/bench/scale.json
+//   ferrum-bench scale --arena large --clients 4,64 --bodies 500,2000 --json out/bench/scale_large.json
 //   ferrum-bench client-cost --crates 50,500,2000 --json out/bench/client_cost.json
 // Rows: the seed's format, full quantized, "ferrum fields" (the live codec alone:
 // DeltaSender, framing and field deltas, simulated acks) and "ferrum live": two real
@@ -244,7 +245,7 @@ int main(int argc, char** argv) {
   veApp->add_flag("--quiet", ve.quiet, "no progress line");
   ScaleCommand sc;
   CLI::App* scApp = app.add_subcommand(
-      "scale", "a real server (demo arena, loopback ENet) and N light bot clients: tick rate, server CPU per tick, "
+      "scale", "a real server (demo or large arena, loopback ENet) and N light bot clients: tick rate, server CPU per tick, "
                "join time, per-client traffic, forwarding delay, per cell of clients x bodies");
   scApp->add_option("--clients", sc.clients, "bot clients per cell (list)")->capture_default_str()
       ->check(CLI::Range(1, 254))->delimiter(',');

@@ -1,6 +1,6 @@
 #pragma once
-// One cell of `ferrum-bench scale`: the demo arena's real server (game::demoHostDef,
-// ENet on an ephemeral loopback port) on a thread of its own, `bodies` crates on it,
+// One cell of `ferrum-bench scale`: the demo game's real server (game::demoHostDef,
+// the demo arena or the large one; ENet on an ephemeral loopback port) on a thread of its own, `bodies` crates on it,
 // and `clients` light bots (light_bot.h), each a real ENet client on a thread of its
 // own. The server's tick is timed on its thread's CPU clock between NetManager's
 // onTick and onTickEnd; everything else is counted by the bots over a measured window
