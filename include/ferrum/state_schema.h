@@ -100,9 +100,14 @@ private:
 };
 
 /// The schema as text, one line per field (the pose's, then the gameplay fields):
-/// name, bits, range, step and delta order, then the block's size at most. What
-/// `ferrum-server --describe-types` prints.
+/// name, bits, range, step and delta order, then the block's size at most.
 std::string describeSchema(const StateSchema& schema);
+
+class ControllerRegistry;
+/// Every registered type, in id order: "type 3 'grenade', digest 0x...", then its
+/// schema (describeSchema), or its pose when it declares only a statePrecision, or
+/// that its blocks are written by hand. What `ferrum-server --describe-types` prints.
+std::string describeTypes(const ControllerRegistry& registry);
 
 /// One entity's values of a schema's gameplay fields, held as their wire codes (so
 /// what the authority holds is exactly what receivers decode). Starts with every

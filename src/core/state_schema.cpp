@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "base/log.h"
+#include "ferrum/entity_group.h"
 #include "ferrum/rigid_state.h"
 #include "wire/messages.h"
 
@@ -172,6 +173,25 @@ std::string describeSchema(const StateSchema& schema) {
     }
   }
   out += fmt::format("  at most {} bits a block, before field deltas\n", total);
+  return out;
+}
+
+std::string describeTypes(const ControllerRegistry& registry) {
+  std::string out;
+  for (EntityTypeId id : registry.ids()) {
+    const EntityType& type = *registry.find(id);
+    if (type.stateSchema) {
+      out += fmt::format("type {} '{}' (schema digest {:08x})\n", id, type.name, type.stateSchema->digest());
+      out += describeSchema(*type.stateSchema);
+    } else if (type.statePrecision) {
+      out += fmt::format("type {} '{}': a pose at a declared precision; fields written by hand, if any, "
+                         "are not shown\n",
+                         id, type.name);
+      out += describeSchema(StateSchema(*type.statePrecision));
+    } else {
+      out += fmt::format("type {} '{}': no declared schema (blocks written by hand)\n", id, type.name);
+    }
+  }
   return out;
 }
 
