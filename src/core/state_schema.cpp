@@ -136,41 +136,55 @@ uint32_t StateSchema::digest() const {
   return hash == 0 ? 1 : hash;
 }
 
+// Rows are zipped with the live layout (bits, delta order, gate), so the text can only
+// say what the codec does; the names and ranges follow rigidStateLayout's order.
 std::string describeSchema(const StateSchema& schema) {
-  const RigidQuantization& q = schema.pose();
-  std::string out = fmt::format("  {:<22} {:>4}  {:<22} {:<8} {}\n", "field", "bits", "range", "step", "delta order");
-  size_t total = 0;
-  auto line = [&](const std::string& name, int bits, const std::string& range, const std::string& step,
-                  const std::string& order) {
-    out += fmt::format("  {:<22} {:>4}  {:<22} {:<8} {}\n", name, bits, range, step, order);
-    total += static_cast<size_t>(bits);
+  struct Row {
+    std::string name, range, step;
   };
-  auto ranged = [&](const std::string& name, const QuantRange& r, const char* unit) {
-    line(name, bitsRequired(static_cast<uint64_t>(r.maxIndex())), fmt::format("{:g} .. {:g} {}", r.min, r.max, unit),
-         stepText(r.step), "pose");
+  const RigidQuantization& q = schema.pose();
+  std::vector<Row> rows;
+  auto ranged = [&](std::string name, const QuantRange& r, const char* unit) {
+    rows.push_back({std::move(name), fmt::format("{:g} .. {:g} {}", r.min, r.max, unit), stepText(r.step)});
   };
   ranged("position.x", q.positionX, "m");
   ranged("position.y", q.positionY, "m");
   ranged("position.z", q.positionZ, "m");
-  if (q.orientationBits > 0)
-    line("orientation", 2 + 3 * q.orientationBits, "smallest three", fmt::format("{} bits", q.orientationBits), "pose");
-  if (q.restFlag) line("atRest", 1, "flag", "", "pose");
-  const char* gate = q.restFlag ? " (unless at rest)" : "";
-  for (const char* axis : {"x", "y", "z"})
-    if (q.velocities) ranged(fmt::format("linearVelocity.{}{}", axis, gate), q.linearVelocity, "m/s");
-  for (const char* axis : {"x", "y", "z"})
-    if (q.velocities && q.angularVelocities)
-      ranged(fmt::format("angularVelocity.{}{}", axis, gate), q.angularVelocity, "rad/s");
+  if (q.orientationBits > 0) {
+    rows.push_back({"orientation.largest", "index 0 .. 3", "1"});
+    for (const char* c : {"a", "b", "c"})
+      rows.push_back({fmt::format("orientation.{}", c), "-0.7071 .. 0.7071",
+                      fmt::format("1.414/{}", (1 << q.orientationBits) - 1)});
+  }
+  if (q.restFlag) rows.push_back({"atRest", "flag", ""});
+  if (q.velocities) {
+    for (const char* axis : {"x", "y", "z"}) ranged(fmt::format("linearVelocity.{}", axis), q.linearVelocity, "m/s");
+    if (q.angularVelocities)
+      for (const char* axis : {"x", "y", "z"})
+        ranged(fmt::format("angularVelocity.{}", axis), q.angularVelocity, "rad/s");
+  }
   for (const SchemaField& f : schema.fields()) {
     switch (f.kind) {
-    case SchemaField::Kind::Int:
-      line(f.name, f.bits, fmt::format("{} .. {}", f.intMin, f.intMax), "1", std::to_string(f.deltaOrder));
-      break;
+    case SchemaField::Kind::Int: rows.push_back({f.name, fmt::format("{} .. {}", f.intMin, f.intMax), "1"}); break;
     case SchemaField::Kind::Float:
-      line(f.name, f.bits, fmt::format("{:g} .. {:g}", f.min, f.max), stepText(f.step), std::to_string(f.deltaOrder));
+      rows.push_back({f.name, fmt::format("{:g} .. {:g}", f.min, f.max), stepText(f.step)});
       break;
-    case SchemaField::Kind::Bool: line(f.name, f.bits, "flag", "", "flips"); break;
+    case SchemaField::Kind::Bool: rows.push_back({f.name, "flag", ""}); break;
     }
+  }
+  const FieldLayout layout = schema.layout();
+  const size_t firstDeclared = layout.fields.size() - schema.fields().size();
+  std::string out =
+      fmt::format("  {:<20} {:>4}  {:<18} {:<13} {:<5}  {}\n", "field", "bits", "range", "step", "order", "sent");
+  size_t total = 0;
+  for (size_t i = 0; i < layout.fields.size() && i < rows.size(); ++i) {
+    const FieldLayout::Field& f = layout.fields[i];
+    if (i == firstDeclared) out += "  -- gameplay fields (declared) --\n";
+    const std::string sent =
+        f.presentIfZero >= 0 ? fmt::format("while {} is 0", rows[static_cast<size_t>(f.presentIfZero)].name) : "always";
+    out += fmt::format("  {:<20} {:>4}  {:<18} {:<13} {:<5}  {}\n", rows[i].name, f.bits, rows[i].range, rows[i].step,
+                       f.bits == 1 ? std::string("flips") : std::to_string(f.deltaOrder), sent);
+    total += f.bits;
   }
   out += fmt::format("  at most {} bits a block, before field deltas\n", total);
   return out;

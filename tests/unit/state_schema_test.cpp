@@ -234,9 +234,10 @@ TEST(StateSchema, AChangedFieldIsAFieldDeltaSmallerThanTheTailItReplaces) {
   // At rest, the velocities are not on the wire.
   const size_t present = static_cast<size_t>(std::count_if(declared.fields.begin(), declared.fields.end(),
                                                            [](const FieldLayout::Field& f) { return f.presentIfZero < 0; }));
-  // At most a bit per unchanged field and the tail; health: changed, not raw, order-1
-  // code of -1 (2 bits).
-  EXPECT_LE(asField, present + 1 + 3);
+  // At most a bit per unchanged field and the tail; health: changed, not raw, and -1
+  // in Exp-Golomb of its order (order + 1 bits).
+  const uint8_t order = s.schema.fields()[0].deltaOrder;
+  EXPECT_LE(asField, present + 1 + 2 + order);
   EXPECT_LT(asField, asTail);
   // A jump across the range goes raw: at most the field's own bits plus two.
   ASSERT_TRUE(after.set(s.health, 0));
