@@ -2,7 +2,8 @@
 // server, reaches a client exactly and through field deltas; the demo grenade's fuse
 // (a declared field) counts down alike on its thrower's client and on the others; a
 // client that declares the tank's fields differently is refused at the handshake and
-// told which type differs; ferrum-server --describe-types prints the demo's schemas.
+// told which type differs; ferrum-server --describe-types prints the demo's schemas,
+// as docs/protocol.md shows them.
 
 #include <gtest/gtest.h>
 
@@ -120,4 +121,8 @@ TEST(GameplayFields, TheServerDescribesTheDemoTypesSchemas) {
   for (const char* part : {"type 1 'crate'", "type 2 'player'", "type 3 'grenade'", "type 10 'cube'", "fuse",
                            "0 .. 600", "moveX", "-1 .. 1", "1/127", "jump", "position.x", "1/512"})
     EXPECT_NE(text.find(part), std::string::npos) << "missing \"" << part << "\" in:\n" << text;
+  // docs/protocol.md shows this very output: it must not drift from the code.
+  const std::string doc = readText(std::filesystem::path(FERRUM_SOURCE_DIR) / "docs" / "protocol.md");
+  EXPECT_NE(doc.find("```\n" + text + "```"), std::string::npos)
+      << "docs/protocol.md, \"Block payloads of the demo game\", differs from ferrum-server --describe-types";
 }
