@@ -51,12 +51,12 @@ struct SchemaField {
   enum class Kind : uint8_t { Int, Float, Bool };
   std::string name;
   Kind kind = Kind::Int;
-  int32_t intMin = 0, intMax = 0;      ///< Int
-  float min = 0, max = 0, step = 1;    ///< Float (Int and Bool: the same numbers as floats)
-  uint32_t maxCode = 0;                ///< codes 0..maxCode are valid; a larger one fails the block
-  uint32_t initialCode = 0;            ///< the value nearest zero (false for a flag)
-  uint8_t bits = 0;                    ///< bitsRequired(maxCode), 1..32
-  uint8_t deltaOrder = 0;              ///< Exp-Golomb order of its deltas (FieldLayout::Field)
+  int32_t intMin = 0, intMax = 0;   ///< Int
+  float min = 0, max = 0, step = 1; ///< Float (Int and Bool: the same numbers as floats)
+  uint32_t maxCode = 0;             ///< codes 0..maxCode are valid; a larger one fails the block
+  uint32_t initialCode = 0;         ///< the value nearest zero (false for a flag)
+  uint8_t bits = 0;                 ///< bitsRequired(maxCode), 1..32
+  uint8_t deltaOrder = 0;           ///< Exp-Golomb order of its deltas (FieldLayout::Field)
 };
 
 class StateSchema {

@@ -78,10 +78,16 @@ FloatField StateSchema::addFloat(std::string name, float min, float max, float s
   std::string why;
   if (!std::isfinite(min) || !std::isfinite(max) || !std::isfinite(step) || !std::isfinite(typicalChange))
     why = "range, step and typical change must be finite";
-  else if (!(min < max)) why = fmt::format("min {} is not below max {}", min, max);
-  else if (!(step > 0)) why = fmt::format("step {} is not positive", step);
-  else if (steps > 4294967295.0) why = "more than 2^32 steps";
-  else if (std::fabs(steps - std::round(steps)) > 0.01) why = fmt::format("[{}, {}] is not a whole number of {} steps", min, max, step);
+  else if (!(min < max))
+    why = fmt::format("min {} is not below max {}", min, max);
+  else if (!(step > 0))
+    why = fmt::format("step {} is not positive", step);
+  else if (steps > 4294967295.0)
+    why = "more than 2^32 steps";
+  else if (std::round(steps) < 1)
+    why = fmt::format("[{}, {}] is less than one step of {}", min, max, step);
+  else if (std::fabs(steps - std::round(steps)) > 0.01)
+    why = fmt::format("[{}, {}] is not a whole number of {} steps", min, max, step);
   if (!why.empty()) {
     declare(std::move(f), 0, why); // refused: reports it
     return {};
@@ -131,7 +137,8 @@ uint32_t StateSchema::digest() const {
     add(std::bit_cast<uint32_t>(f.max));
     add(std::bit_cast<uint32_t>(f.step));
     add(static_cast<uint32_t>(f.name.size()));
-    for (char c : f.name) add(static_cast<uint8_t>(c));
+    for (char c : f.name)
+      add(static_cast<uint8_t>(c));
   }
   return hash == 0 ? 1 : hash;
 }
@@ -158,18 +165,23 @@ std::string describeSchema(const StateSchema& schema) {
   }
   if (q.restFlag) rows.push_back({"atRest", "flag", ""});
   if (q.velocities) {
-    for (const char* axis : {"x", "y", "z"}) ranged(fmt::format("linearVelocity.{}", axis), q.linearVelocity, "m/s");
+    for (const char* axis : {"x", "y", "z"})
+      ranged(fmt::format("linearVelocity.{}", axis), q.linearVelocity, "m/s");
     if (q.angularVelocities)
       for (const char* axis : {"x", "y", "z"})
         ranged(fmt::format("angularVelocity.{}", axis), q.angularVelocity, "rad/s");
   }
   for (const SchemaField& f : schema.fields()) {
     switch (f.kind) {
-    case SchemaField::Kind::Int: rows.push_back({f.name, fmt::format("{} .. {}", f.intMin, f.intMax), "1"}); break;
+    case SchemaField::Kind::Int:
+      rows.push_back({f.name, fmt::format("{} .. {}", f.intMin, f.intMax), "1"});
+      break;
     case SchemaField::Kind::Float:
       rows.push_back({f.name, fmt::format("{:g} .. {:g}", f.min, f.max), stepText(f.step)});
       break;
-    case SchemaField::Kind::Bool: rows.push_back({f.name, "flag", ""}); break;
+    case SchemaField::Kind::Bool:
+      rows.push_back({f.name, "flag", ""});
+      break;
     }
   }
   const FieldLayout layout = schema.layout();
@@ -210,7 +222,8 @@ std::string describeTypes(const ControllerRegistry& registry) {
 }
 
 StateValues::StateValues(const StateSchema& schema) : m_schema(&schema) {
-  for (const SchemaField& f : schema.fields()) m_codes.push_back(f.initialCode);
+  for (const SchemaField& f : schema.fields())
+    m_codes.push_back(f.initialCode);
 }
 
 const SchemaField* StateValues::checked(uint16_t index, SchemaField::Kind kind) const {

@@ -42,20 +42,29 @@ TEST(GameplayFields, HealthReachesAClientOverEnetAsFieldDeltas) {
   ASSERT_NE(mine, nullptr);
   ASSERT_TRUE(mine->setHealth(100));
   const std::vector<TestPeer*> both{server.get(), client.get()};
-  ASSERT_TRUE(pumpUntil(both, [&] {
-    const TankController* copy = tankOf(*client->group, id);
-    return copy && copy->health() == 100;
-  }, 900)) << client->net->disconnectReason();
+  ASSERT_TRUE(pumpUntil(
+      both,
+      [&] {
+        const TankController* copy = tankOf(*client->group, id);
+        return copy && copy->health() == 100;
+      },
+      900))
+      << client->net->disconnectReason();
   // Damage in steps; each must arrive as it is, never outside 0..100.
   for (int health = 93; health >= 0; health -= 7) {
     ASSERT_TRUE(mine->setHealth(health));
-    ASSERT_TRUE(pumpUntil(both, [&] {
-      const TankController* copy = tankOf(*client->group, id);
-      return copy && copy->health() == health;
-    }, 300)) << "health " << health << " never reached the client";
+    ASSERT_TRUE(pumpUntil(
+        both,
+        [&] {
+          const TankController* copy = tankOf(*client->group, id);
+          return copy && copy->health() == health;
+        },
+        300))
+        << "health " << health << " never reached the client";
   }
   ASSERT_TRUE(mine->setShielded(true));
-  ASSERT_TRUE(pumpUntil(both, [&] { return tankOf(*client->group, id)->shielded(); }, 300));
+  ASSERT_TRUE(pumpUntil(
+      both, [&] { return tankOf(*client->group, id)->shielded(); }, 300));
   const auto counters = client->net->stats().counters;
   EXPECT_GT(counters.deltaBlocksReceived, 10u) << "the changes travelled as field deltas";
   EXPECT_EQ(counters.malformedBlocks, 0u);
@@ -79,10 +88,14 @@ TEST(GameplayFields, AGrenadesFuseCountsDownAlikeOnEveryPeer) {
   // authority), so a count going down there came in the blocks, forwarded by the server.
   const int64_t thrown = fuseOn(*match.a);
   ASSERT_GT(thrown, 40);
-  ASSERT_TRUE(pumpUntil(match.all, [&] {
-    const int64_t f = fuseOn(*match.b);
-    return f >= 0 && f <= thrown - 30;
-  }, 300)) << "the fuse did not count down on the other client";
+  ASSERT_TRUE(pumpUntil(
+      match.all,
+      [&] {
+        const int64_t f = fuseOn(*match.b);
+        return f >= 0 && f <= thrown - 30;
+      },
+      300))
+      << "the fuse did not count down on the other client";
   const int64_t thrower = fuseOn(*match.a), other = fuseOn(*match.b);
   EXPECT_GE(other, thrower) << "the copy is behind the thrower, never ahead";
   EXPECT_LE(other, static_cast<int64_t>(game::kMaxFuseTicks));
@@ -95,12 +108,12 @@ TEST(GameplayFields, AClientThatDeclaresOtherFieldsIsRefusedAtTheHandshake) {
   auto client = peerWithTank(ferrum::Role::Client, tougher, server->port);
   ASSERT_TRUE(client);
   EXPECT_NE(client->host->types().fingerprint(), server->host->types().fingerprint());
-  ASSERT_TRUE(pumpUntil({server.get(), client.get()}, [&] { return client->net->joined() || client->net->disconnected(); },
-                        900));
+  ASSERT_TRUE(pumpUntil(
+      {server.get(), client.get()}, [&] { return client->net->joined() || client->net->disconnected(); }, 900));
   EXPECT_FALSE(client->net->joined());
   const std::string& why = client->net->disconnectReason();
-  for (const char* part : {"type table differs", "type 5 'tank': its state is coded by another schema",
-                           "gameplay fields"})
+  for (const char* part :
+       {"type table differs", "type 5 'tank': its state is coded by another schema", "gameplay fields"})
     EXPECT_NE(why.find(part), std::string::npos) << "missing \"" << part << "\" in: " << why;
   EXPECT_EQ(why.find("type 3"), std::string::npos) << "only the tank differs: " << why;
   EXPECT_EQ(server->net->stats().counters.connectionsRefused, 1u);
@@ -108,14 +121,15 @@ TEST(GameplayFields, AClientThatDeclaresOtherFieldsIsRefusedAtTheHandshake) {
   const TankSchema same;
   auto good = peerWithTank(ferrum::Role::Client, same, server->port);
   ASSERT_TRUE(good);
-  ASSERT_TRUE(pumpUntil({server.get(), good.get()}, [&] { return good->net->joined() || good->net->disconnected(); }, 900));
+  ASSERT_TRUE(pumpUntil(
+      {server.get(), good.get()}, [&] { return good->net->joined() || good->net->disconnected(); }, 900));
   EXPECT_TRUE(good->net->joined()) << good->net->disconnectReason();
 }
 
 TEST(GameplayFields, TheServerDescribesTheDemoTypesSchemas) {
   const auto dir = scratchDir("describe_types");
-  ChildProcess p({(std::filesystem::path(FERRUM_APPS_DIR) / "ferrum-server").string(), "--describe-types"},
-                 dir / "out", dir / "err");
+  ChildProcess p({(std::filesystem::path(FERRUM_APPS_DIR) / "ferrum-server").string(), "--describe-types"}, dir / "out",
+                 dir / "err");
   ASSERT_EQ(p.wait(30), 0) << readText(dir / "err");
   const std::string text = readText(dir / "out");
   for (const char* part : {"type 1 'crate'", "type 2 'player'", "type 3 'grenade'", "type 10 'cube'", "fuse",

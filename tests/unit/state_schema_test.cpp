@@ -19,8 +19,8 @@
 
 using namespace ferrum;
 using testing_support::kTankType;
-using testing_support::tankOf;
 using testing_support::TankController;
+using testing_support::tankOf;
 using testing_support::TankSchema;
 using testing_support::tankSchema;
 using testing_support::tankType;
@@ -29,7 +29,8 @@ namespace {
 
 size_t layoutBits(const FieldLayout& layout) {
   size_t bits = 0;
-  for (const auto& f : layout.fields) bits += f.bits;
+  for (const auto& f : layout.fields)
+    bits += f.bits;
   return bits;
 }
 
@@ -69,10 +70,10 @@ TEST(StateSchema, BitsAndDeltaOrdersComeFromTheDeclaredRanges) {
   ASSERT_TRUE(health.valid() && ammo.valid() && wide.valid() && move.valid() && jump.valid());
   const auto& f = s.fields();
   ASSERT_EQ(f.size(), 5u);
-  EXPECT_EQ(f[0].bits, 7);   // 101 values
-  EXPECT_EQ(f[1].bits, 8);   // 256 values
+  EXPECT_EQ(f[0].bits, 7); // 101 values
+  EXPECT_EQ(f[1].bits, 8); // 256 values
   EXPECT_EQ(f[2].bits, 32);
-  EXPECT_EQ(f[3].bits, 8);   // 255 steps of 1/127
+  EXPECT_EQ(f[3].bits, 8); // 255 steps of 1/127
   EXPECT_EQ(f[4].bits, 1);
   EXPECT_EQ(f[0].deltaOrder, 1); // a counter: +-1 costs 2 bits
   EXPECT_EQ(f[1].deltaOrder, 5); // typical change 16
@@ -113,6 +114,8 @@ TEST(StateSchema, AMistakenDeclarationIsRefusedAndTheTypeCannotBeRegistered) {
   EXPECT_NE(refused([](StateSchema& s) { return s.addFloat("f", 0, 1, 0.3f); }).find("whole number"),
             std::string::npos);
   EXPECT_NE(refused([](StateSchema& s) { return s.addFloat("f", -1e9f, 1e9f, 1e-3f); }), "");
+  EXPECT_NE(refused([](StateSchema& s) { return s.addFloat("f", 0, 0.001f, 1); }).find("less than one step"),
+            std::string::npos);
 
   StateSchema bad(RigidQuantization{});
   bad.addInt("hp", 10, 0);
@@ -201,9 +204,9 @@ TEST(StateSchema, TheDigestCoversEveryDeclaredFieldAndOnlyThose) {
   EXPECT_NE(a, declared([](StateSchema& s) { s.addInt("hp", 0, 127); }));
   EXPECT_NE(a, declared([](StateSchema& s) { s.addFloat("hp", 0, 100, 1); }));
   EXPECT_NE(a, declared([](StateSchema& s) {
-    s.addInt("hp", 0, 100);
-    s.addBool("dead");
-  }));
+              s.addInt("hp", 0, 100);
+              s.addBool("dead");
+            }));
   RigidQuantization finer;
   finer.positionX.step = 1.0f / 1024;
   StateSchema f(finer);
@@ -232,8 +235,8 @@ TEST(StateSchema, AChangedFieldIsAFieldDeltaSmallerThanTheTailItReplaces) {
   const size_t asField = deltaBits(declared, base, bb, cur, ab);
   const size_t asTail = deltaBits(tailOnly, base, bb, cur, ab);
   // At rest, the velocities are not on the wire.
-  const size_t present = static_cast<size_t>(std::count_if(declared.fields.begin(), declared.fields.end(),
-                                                           [](const FieldLayout::Field& f) { return f.presentIfZero < 0; }));
+  const size_t present = static_cast<size_t>(std::count_if(
+      declared.fields.begin(), declared.fields.end(), [](const FieldLayout::Field& f) { return f.presentIfZero < 0; }));
   // At most a bit per unchanged field and the tail; health: changed, not raw, and -1
   // in Exp-Golomb of its order (order + 1 bits).
   const uint8_t order = s.schema.fields()[0].deltaOrder;
@@ -328,7 +331,8 @@ TEST(StateSchema, ValuesReachAClientExactlyThroughFieldDeltas) {
     server->frame(now);
     client->frame(now);
   };
-  for (int i = 0; i < 600 && !(client->joined() && tankOf(client->group(), id)); ++i) tick();
+  for (int i = 0; i < 600 && !(client->joined() && tankOf(client->group(), id)); ++i)
+    tick();
   ASSERT_TRUE(client->joined());
   int seen = 0;
   for (int step = 0; step < 40; ++step) {
