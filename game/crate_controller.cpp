@@ -13,6 +13,11 @@ const ferrum::RigidQuantization& crateQuantization() {
   return q;
 }
 
+const ferrum::StateSchema& crateSchema() {
+  static const ferrum::StateSchema schema(crateQuantization());
+  return schema;
+}
+
 void CrateController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
   if (!received) return;
   const ferrum::Vec3 change = received->linearVelocity - m_lastVelocity;
@@ -26,7 +31,7 @@ ferrum::EntityType crateType() {
   ferrum::EntityType type;
   type.name = "crate";
   type.clientMaySpawn = false;
-  type.statePrecision = &crateQuantization(); // spawns at the blocks' precision
+  type.stateSchema = &crateSchema(); // blocks and spawns at its precision
   type.build = [](const ferrum::SpawnState& s) {
     const float half = 0.3f + 0.1f * static_cast<float>(s.variant % 4);
     ferrum::EntityParts parts;

@@ -11,10 +11,12 @@ namespace game {
 
 /// Precision crates are sent with: 1/512 m positions, 11-bit orientation components.
 const ferrum::RigidQuantization& crateQuantization();
+/// A crate's state schema: the pose at crateQuantization() and no gameplay fields.
+const ferrum::StateSchema& crateSchema();
 
 class CrateController final : public ferrum::RigidBodyController {
 public:
-  CrateController() : RigidBodyController(crateQuantization()) {}
+  CrateController() : RigidBodyController(crateSchema()) {}
 
 protected:
   /// Sparks where the velocity changed hard between two states (on every peer).

@@ -16,6 +16,11 @@ const ferrum::RigidQuantization& cubesQuantization() {
   return q;
 }
 
+const ferrum::StateSchema& cubesSchema() {
+  static const ferrum::StateSchema schema(cubesQuantization());
+  return schema;
+}
+
 void RigidReplicaController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
   (void)effects;
   if (received) {
@@ -49,7 +54,7 @@ ferrum::EntityType cubeType() {
   ferrum::EntityType type;
   type.name = "cube";
   type.clientMaySpawn = false;
-  type.statePrecision = &cubesQuantization(); // spawns at the blocks' precision
+  type.stateSchema = &cubesSchema(); // blocks and spawns at its precision
   type.build = [](const ferrum::SpawnState&) {
     const CubesParams p;
     ferrum::EntityParts parts;
@@ -65,7 +70,7 @@ ferrum::EntityType rollerType() {
   ferrum::EntityType type;
   type.name = "roller";
   type.clientMaySpawn = false;
-  type.statePrecision = &cubesQuantization();
+  type.stateSchema = &cubesSchema();
   type.priority = 10.0f; // the player cube first when a packet cannot carry every change
   type.build = [](const ferrum::SpawnState& s) {
     const CubesParams p;

@@ -24,12 +24,14 @@ constexpr float kCubesFloorHalfSize = 40.0f; ///< m; the grid spans +-14.5 m, th
 /// [-4, 28] m (y), 10-bit "smallest three" orientation, an at-rest flag, and no
 /// velocities.
 const ferrum::RigidQuantization& cubesQuantization();
+/// The schema of both cube types: the pose at cubesQuantization(), no gameplay fields.
+const ferrum::StateSchema& cubesSchema();
 
 /// Shared by cubes and the roller: a RigidBodyController at cubes precision with
 /// kinematic copies (see above).
 class RigidReplicaController : public ferrum::RigidBodyController {
 public:
-  RigidReplicaController() : RigidBodyController(cubesQuantization(), ferrum::RemoteBody::Kinematic) {}
+  RigidReplicaController() : RigidBodyController(cubesSchema(), ferrum::RemoteBody::Kinematic) {}
 
   /// The last state decoded from a block (the authority's own loopback included).
   const ferrum::RigidState& decoded() const { return m_decoded; }

@@ -12,8 +12,6 @@ namespace game {
 
 namespace {
 
-constexpr uint32_t kMaxFuseTicks = 600;
-
 struct Explosion {
   ferrum::Vec3 position;
 
@@ -26,33 +24,23 @@ struct Explosion {
 
 } // namespace
 
-GrenadeController::GrenadeController(uint32_t fuseTicks)
-    : RigidBodyController(crateQuantization()), m_fuseTicks(fuseTicks) {
+const GrenadeSchema& grenadeSchema() {
+  static const GrenadeSchema schema;
+  return schema;
+}
+
+GrenadeController::GrenadeController(uint32_t fuseTicks) : RigidBodyController(grenadeSchema().schema) {
+  setValue(grenadeSchema().fuse, static_cast<int32_t>(std::min(fuseTicks, kMaxFuseTicks)));
   // A thrown grenade flies under 25 m/s plus what it gains falling; a blast can push
   // it faster for a moment. The server refuses an owner's claims beyond that, and
   // jumps (it used to forward a grenade moved between arena corners at 48 m/s).
   setRemoteLimits(kMaxGrenadeClaimSpeed, 1.5f);
 }
 
-// The block: the body's state at crate precision, then the fuse in ticks (0..600).
-void GrenadeController::serializeExtra(ferrum::WriteStream& out) const {
-  uint32_t fuse = std::min(m_fuseTicks, kMaxFuseTicks);
-  out.serializeUint(fuse, 0, kMaxFuseTicks);
-}
-
-bool GrenadeController::readExtra(ferrum::ReadStream& in) {
-  uint32_t fuse = 0;
-  if (!in.serializeUint(fuse, 0, kMaxFuseTicks)) return false;
-  m_receivedFuse = fuse;
-  return true;
-}
-
 void GrenadeController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
   (void)effects;
-  if (!isLocalAuthority()) {
-    if (received) m_fuseTicks = m_receivedFuse;
-    return;
-  }
+  (void)received;
+  if (!isLocalAuthority()) return; // the fuse came with the block
   // Only the authority burns the fuse and decides when it goes off. A grenade whose
   // explosion this peer already handled (say it became the authority when the
   // thrower left, its despawn still on the way) is spent: it goes, never off again.
@@ -61,8 +49,9 @@ void GrenadeController::onStateApplied(const ferrum::RigidState* received, ferru
     m_despawnRequested = true;
     return;
   }
-  if (m_fuseTicks > 0) --m_fuseTicks;
-  if (m_fuseTicks == 0) explode();
+  const ferrum::IntField fuse = grenadeSchema().fuse;
+  if (value(fuse) > 0) setValue(fuse, value(fuse) - 1);
+  if (value(fuse) == 0) explode();
 }
 
 void GrenadeController::explode() {
@@ -106,7 +95,7 @@ ferrum::EntityType grenadeType() {
   ferrum::EntityType type;
   type.name = "grenade";
   type.clientMaySpawn = true;
-  type.statePrecision = &crateQuantization(); // as its blocks (GrenadeController)
+  type.stateSchema = &grenadeSchema().schema; // blocks and spawns
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::HandToServer;
   type.priority = 5.0f;
   type.build = [](const ferrum::SpawnState& s) {

@@ -1,6 +1,7 @@
 #include "game/player_controller.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ferrum/entity.h"
 
@@ -8,29 +9,11 @@ namespace game {
 
 namespace {
 
-const ferrum::QuantRange kAxis{-1.0f, 1.0f, 1.0f / 127};
 constexpr float kAcceleration = 12.0f; // 1/s: how fast velocity reaches the input's target
 constexpr float kCorrectionFadeRate = 6.0f; // 1/s: a server correction is hidden over ~1/3 s
 
-template <class S>
-bool serializeInput(S& s, PlayerInput& input) {
-  ferrum::serializeQuantized(s, input.moveX, kAxis);
-  ferrum::serializeQuantized(s, input.moveZ, kAxis);
-  s.serializeBool(input.jump);
-  return s.ok();
-}
-
-// A whole block, as the referee and a correction read it.
-struct PlayerState {
-  ferrum::RigidState body; ///< position and velocity only
-  PlayerInput input;
-
-  template <class S>
-  bool serialize(S& s) {
-    ferrum::serializeRigidState(s, body, playerQuantization());
-    return serializeInput(s, input);
-  }
-};
+// A move axis as the schema holds it: within -1..1, NaN as no move.
+float axis(float v) { return std::isnan(v) ? 0.0f : std::clamp(v, -1.0f, 1.0f); }
 
 constexpr uint32_t kPalette[] = {0x3B82F6FF, 0xEF4444FF, 0x22C55EFF, 0xEAB308FF,
                                  0xA855F7FF, 0x06B6D4FF, 0xF97316FF, 0xEC4899FF};
@@ -56,22 +39,27 @@ const ferrum::RigidQuantization& playerQuantization() {
   return q;
 }
 
+const PlayerSchema& playerSchema() {
+  static const PlayerSchema schema;
+  return schema;
+}
+
 // Another peer's copy of a player is moved by its view alone (kinematic): local crates
 // and players bump into it, but nothing here can shove it off its owner's path.
-PlayerController::PlayerController() : RigidBodyController(playerQuantization(), ferrum::RemoteBody::Kinematic) {
+PlayerController::PlayerController() : RigidBodyController(playerSchema().schema, ferrum::RemoteBody::Kinematic) {
   setAdvance([this](const ferrum::RigidState& state, float seconds) { return advance(state, seconds); });
 }
 
-void PlayerController::serializeExtra(ferrum::WriteStream& out) const {
-  PlayerInput input = m_ownerInput;
-  serializeInput(out, input);
+void PlayerController::setInput(const PlayerInput& input) {
+  const PlayerSchema& s = playerSchema();
+  setValue(s.moveX, axis(input.moveX));
+  setValue(s.moveZ, axis(input.moveZ));
+  setValue(s.jump, input.jump);
 }
 
-bool PlayerController::readExtra(ferrum::ReadStream& in) {
-  PlayerInput input;
-  if (!serializeInput(in, input)) return false;
-  m_input = input;
-  return true;
+PlayerInput PlayerController::lastInput() const {
+  const PlayerSchema& s = playerSchema();
+  return {value(s.moveX), value(s.moveZ), value(s.jump)};
 }
 
 void PlayerController::onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) {
@@ -90,37 +78,39 @@ void PlayerController::onStateApplied(const ferrum::RigidState* received, ferrum
 PlayerController::Verdict PlayerController::checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
                                                              ferrum::WriteStream& corrected) {
   ferrum::ReadStream in = block;
-  PlayerState claim;
-  if (!claim.serialize(in)) return Verdict::Reject;
+  ferrum::RigidState claim; // position and velocity only
+  ferrum::StateValues input;
+  if (!readState(in, claim, input)) return Verdict::Reject;
   // Judge the step from the owner's previous accepted claim: the server's own copy
   // lags and drifts (it is a remote view) and would make honest steps look long.
   const ferrum::Vec3 here = m_hasClaim ? m_lastClaim : entity().body().position();
   m_hasClaim = true;
   const float reach = kPlayerSpeedLimit * elapsedSeconds + kPlayerMoveSlack;
-  const ferrum::Vec3 step = claim.body.position - here;
+  const ferrum::Vec3 step = claim.position - here;
   const float moved = step.length();
-  const float speed = claim.body.linearVelocity.length();
+  const float speed = claim.linearVelocity.length();
   if (moved <= reach && speed <= kPlayerSpeedLimit) {
-    m_lastClaim = claim.body.position;
+    m_lastClaim = claim.position;
     return Verdict::Accept;
   }
-  PlayerState fixed = claim;
-  if (moved > reach) fixed.body.position = here + step * (reach / moved);
-  if (speed > kPlayerSpeedLimit) fixed.body.linearVelocity = claim.body.linearVelocity * (kPlayerSpeedLimit / speed);
-  fixed.serialize(corrected);
-  m_lastClaim = fixed.body.position;
+  ferrum::RigidState fixed = claim;
+  if (moved > reach) fixed.position = here + step * (reach / moved);
+  if (speed > kPlayerSpeedLimit) fixed.linearVelocity = claim.linearVelocity * (kPlayerSpeedLimit / speed);
+  writeState(corrected, fixed, input);
+  m_lastClaim = fixed.position;
   return Verdict::Clamp;
 }
 
 bool PlayerController::onCorrection(const ferrum::ReadStream& corrected) {
   ferrum::ReadStream in = corrected;
-  PlayerState settled;
-  if (!settled.serialize(in)) return false;
+  ferrum::RigidState settled;
+  ferrum::StateValues input; // the owner's own, sent back: it keeps its current one
+  if (!readState(in, settled, input)) return false;
   ferrum::Body& body = entity().body();
   const ferrum::Vec3 shown = body.position() + m_correctionOffset;
-  body.setTransform({settled.body.position, body.transform().orientation});
-  body.setLinearVelocity(settled.body.linearVelocity);
-  m_correctionOffset = shown - settled.body.position;
+  body.setTransform({settled.position, body.transform().orientation});
+  body.setLinearVelocity(settled.linearVelocity);
+  m_correctionOffset = shown - settled.position;
   entity().setDisplayOffset(m_correctionOffset);
   return true;
 }
@@ -128,10 +118,11 @@ bool PlayerController::onCorrection(const ferrum::ReadStream& corrected) {
 void PlayerController::move() {
   ferrum::Body& body = entity().body();
   const ferrum::Vec3 v = body.linearVelocity();
-  const ferrum::Vec3 target = steeringTarget(m_input);
+  const PlayerInput input = lastInput();
+  const ferrum::Vec3 target = steeringTarget(input);
   const float blend = std::min(1.0f, kAcceleration * group().tickSeconds());
   ferrum::Vec3 next{v.x + (target.x - v.x) * blend, v.y, v.z + (target.z - v.z) * blend};
-  if (m_input.jump && grounded() && std::fabs(v.y) < 0.5f) next.y = kPlayerJumpSpeed;
+  if (input.jump && grounded() && std::fabs(v.y) < 0.5f) next.y = kPlayerJumpSpeed;
   body.setLinearVelocity(next);
 }
 
@@ -139,7 +130,7 @@ void PlayerController::move() {
 // so a handful of steps); jumps and collisions are left to the next state.
 ferrum::RigidState PlayerController::advance(const ferrum::RigidState& state, float seconds) const {
   ferrum::RigidState s = state;
-  const ferrum::Vec3 target = steeringTarget(m_input);
+  const ferrum::Vec3 target = steeringTarget(lastInput());
   const float tick = group().tickSeconds();
   for (float left = seconds; left > 1e-6f; left -= tick) {
     const float h = std::min(tick, left);
@@ -162,7 +153,7 @@ ferrum::EntityType playerType() {
   ferrum::EntityType type;
   type.name = "player";
   type.clientMaySpawn = true;
-  type.statePrecision = &playerQuantization(); // as its blocks (PlayerController)
+  type.stateSchema = &playerSchema().schema; // blocks and spawns
   type.onOwnerLeave = ferrum::OwnerLeavePolicy::Despawn;
   type.priority = 10.0f; // players first when a packet cannot carry everything
   type.build = [](const ferrum::SpawnState& s) {

@@ -1,7 +1,8 @@
 #pragma once
 // Players: a capsule under its own client's authority. A RigidBodyController: the
 // owner sets the input each tick; serverUpdate packs position and velocity (no
-// orientation: physics keeps it upright) plus that input; clientUpdate on every peer
+// orientation: physics keeps it upright) plus that input, as declared fields
+// (playerSchema); clientUpdate on every peer
 // (the owner through the loopback) turns the input into motion, and on the other
 // peers shows it through the remote view (the type's view mode: see playerType()),
 // carried forward by the owner's steering, on a kinematic copy.
@@ -32,12 +33,23 @@ constexpr float kPlayerMoveSlack = 1.0f;   ///< m
 /// 1/64, no orientation, angular velocity or at-rest flag.
 const ferrum::RigidQuantization& playerQuantization();
 
+/// A player's state: the pose at playerQuantization(), then its owner's input.
+struct PlayerSchema {
+  ferrum::StateSchema schema{playerQuantization()};
+  /// Held keys jump across the range, a stick moves a few steps a tick: raw or small.
+  ferrum::FloatField moveX = schema.addFloat("moveX", -1.0f, 1.0f, 1.0f / 127, 8.0f / 127);
+  ferrum::FloatField moveZ = schema.addFloat("moveZ", -1.0f, 1.0f, 1.0f / 127, 8.0f / 127);
+  ferrum::BoolField jump = schema.addBool("jump");
+};
+const PlayerSchema& playerSchema();
+
 class PlayerController final : public ferrum::RigidBodyController {
 public:
   PlayerController();
-  /// Owner only: the input for the coming tick.
-  void setInput(const PlayerInput& input) { m_ownerInput = input; }
-  const PlayerInput& lastInput() const { return m_input; }
+  /// Owner only: the input for the coming tick (moves clamped to -1..1, NaN as 0).
+  void setInput(const PlayerInput& input);
+  /// The input the player moves by: the owner's, elsewhere the newest block's.
+  PlayerInput lastInput() const;
 
   /// Speed and teleport limits (server side, for the owner's updates).
   Verdict checkRemoteState(const ferrum::ReadStream& block, float elapsedSeconds,
@@ -46,9 +58,6 @@ public:
   bool onCorrection(const ferrum::ReadStream& corrected) override;
 
 protected:
-  /// The owner's input, after the body's state.
-  void serializeExtra(ferrum::WriteStream& out) const override;
-  bool readExtra(ferrum::ReadStream& in) override;
   /// Owner: steer by the input, fade a correction. Elsewhere, when predicting: steer
   /// the copy physics carries on, as the owner does.
   void onStateApplied(const ferrum::RigidState* received, ferrum::Effects& effects) override;
@@ -61,8 +70,6 @@ private:
   bool grounded() const;
 
   ferrum::Vec3 m_correctionOffset; ///< owner: what is left to hide of the last correction
-  PlayerInput m_ownerInput;
-  PlayerInput m_input;
   ferrum::Vec3 m_lastClaim; ///< referee: the last position the server accepted from the owner
   bool m_hasClaim = false;
 };

@@ -115,12 +115,19 @@ int main(int argc, char** argv) {
                "also report players with Agones' alpha player-tracking calls (needs its PlayerTracking gate)");
   cli.add_flag("--debug-stall-signal", match.stallOnUsr1,
                "testing: SIGUSR1 holds the game loop until the next SIGUSR1 (to see health checks fail)");
+  bool describeTypes = false;
+  cli.add_flag("--describe-types", describeTypes,
+               "print every entity type's state schema (each field's bits, range and step) and exit");
   app::addSimOptions(cli, options.sim);
   app::DiscoveryOptions discoveryOptions;
   app::addDiscoveryOptions(cli, discoveryOptions);
   std::string& logLevel = app::addStandardOptions(cli, "ferrum-server", "info");
   if (int code = 0; !app::parseCommandLine(cli, argc, argv, code)) return code;
   game::parseScenario(scenario, options.scenario); // checked by CLI11 above
+  if (describeTypes) {
+    std::fputs(ferrum::describeTypes(game::demoHostDef(options.scenario).types).c_str(), stdout);
+    return 0;
+  }
 
   std::string error;
   if (!app::applyLogLevel(logLevel, error) || !(error = options.net.validate()).empty()) {

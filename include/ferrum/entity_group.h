@@ -14,6 +14,7 @@
 #include "ferrum/rigid_quantization.h"
 #include "ferrum/signal.h"
 #include "ferrum/spawn_state.h"
+#include "ferrum/state_schema.h"
 
 namespace ferrum {
 
@@ -45,6 +46,13 @@ struct EntityType {
   /// starts on the grid its state blocks use; unset, as raw floats. Every peer must
   /// name the same (it is part of the fingerprint).
   const RigidQuantization* statePrecision = nullptr;
+  /// What its state blocks carry, declared once (state_schema.h): the pose at a
+  /// precision and the gameplay fields. Must outlive the registry and be the schema
+  /// the type's RigidBodyControllers are built with (a spawn whose controller names
+  /// another is refused). Set, statePrecision defaults to its pose, and the schema's
+  /// fields are part of the fingerprint, so a peer that declares other fields is
+  /// refused at the handshake.
+  const StateSchema* stateSchema = nullptr;
   std::function<EntityParts(const SpawnState&)> build;
   /// Server only, for spawns announced by a client: is this spawn plausible (position,
   /// speed, near its owner...)? Unset: any state is accepted. Fill `why` on refusal.
@@ -63,8 +71,9 @@ public:
 /// Maps type ids to factories. Filled once at start-up, identically on every peer.
 class ControllerRegistry {
 public:
-  /// Registers `type` under `id`. Returns false if `id` is 0, already taken or the
-  /// type has no factory.
+  /// Registers `type` under `id`. Returns false (and logs why) if `id` is 0, already
+  /// taken, the type has no factory, its stateSchema has a declaration error, or its
+  /// statePrecision is not its stateSchema's pose.
   bool add(EntityTypeId id, EntityType type);
   /// nullptr if unknown (e.g. a type id read from the network).
   const EntityType* find(EntityTypeId id) const;
@@ -72,7 +81,8 @@ public:
   /// Registered ids, ascending.
   std::vector<EntityTypeId> ids() const;
   /// FNV-1a 64 of what every peer of a game must register alike: each type's id,
-  /// name, clientMaySpawn, onOwnerLeave and statePrecision (docs/protocol.md, "Handshake"). A client
+  /// name, clientMaySpawn, onOwnerLeave, statePrecision and stateSchema
+  /// (docs/protocol.md, "Handshake"). A client
   /// sends it when it connects; a server refuses one whose table differs. viewMode,
   /// remoteBody and priority are left out: each peer chooses those for itself. Covers
   /// the first 512 types, names cut at 64 bytes (what the handshake can carry).

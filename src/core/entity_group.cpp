@@ -1,9 +1,24 @@
 #include "ferrum/entity_group.h"
 
+#include "base/log.h"
+#include "ferrum/rigid_body_controller.h"
+#include "wire/messages.h"
+
 namespace ferrum {
 
 bool ControllerRegistry::add(EntityTypeId id, EntityType type) {
   if (id == 0 || !type.build || m_types.contains(id)) return false;
+  if (const StateSchema* schema = type.stateSchema) {
+    if (!schema->error().empty()) {
+      log::error("type {} '{}' not registered: its state schema has an error: {}", id, type.name, schema->error());
+      return false;
+    }
+    if (!type.statePrecision) type.statePrecision = &schema->pose();
+    if (wire::precisionDigest(type.statePrecision) != wire::precisionDigest(&schema->pose())) {
+      log::error("type {} '{}' not registered: its statePrecision is not its state schema's pose", id, type.name);
+      return false;
+    }
+  }
   m_types.emplace(id, std::move(type));
   return true;
 }
@@ -32,6 +47,16 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
   if (!info) return nullptr;
   EntityParts parts = info->build(state);
   if (!parts.controller) return nullptr;
+  if (info->stateSchema) {
+    // Blocks are coded by the controller's schema, the handshake checked the type's:
+    // they must be one and the same, or peers that agreed would still misread.
+    const auto* rigid = dynamic_cast<const RigidBodyController*>(parts.controller.get());
+    if (!rigid || &rigid->schema() != info->stateSchema) {
+      log::error("type {} '{}': its controller is not built with the state schema the type names; not spawned", type,
+                 info->name);
+      return nullptr;
+    }
+  }
   parts.body.transform = state.transform;
   parts.body.linearVelocity = state.linearVelocity;
   parts.body.angularVelocity = state.angularVelocity;

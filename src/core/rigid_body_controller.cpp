@@ -5,13 +5,33 @@
 
 namespace ferrum {
 
+RigidBodyController::RigidBodyController(const StateSchema& schema, RemoteBody remoteBody)
+    : m_schema(schema), m_quantization(schema.pose()), m_remoteBody(remoteBody), m_layout(schema.layout()),
+      m_values(schema), m_incoming(schema) {}
+
+// The schema is copied from the caller's quantization, but the controller keeps
+// quantizing at the caller's object (the documented contract: it must outlive us).
 RigidBodyController::RigidBodyController(const RigidQuantization& quantization, RemoteBody remoteBody)
-    : m_quantization(quantization), m_remoteBody(remoteBody), m_layout(rigidStateLayout(quantization)) {}
+    : m_ownSchema(std::make_unique<const StateSchema>(quantization)), m_schema(*m_ownSchema),
+      m_quantization(quantization), m_remoteBody(remoteBody), m_layout(m_schema.layout()), m_values(m_schema),
+      m_incoming(m_schema) {}
 
 void RigidBodyController::serverUpdate(WriteStream& out) const {
   RigidState state = captureRigidState(entity().body());
   serializeRigidState(out, state, m_quantization);
+  m_values.write(out);
   serializeExtra(out);
+}
+
+bool RigidBodyController::readState(ReadStream& in, RigidState& state, StateValues& values) const {
+  values = StateValues(m_schema);
+  return serializeRigidState(in, state, m_quantization) && values.read(in);
+}
+
+void RigidBodyController::writeState(WriteStream& out, const RigidState& state, const StateValues& values) const {
+  RigidState copy = state;
+  serializeRigidState(out, copy, m_quantization);
+  values.write(out);
 }
 
 bool RigidBodyController::clientUpdate(const ReadStream* data, const UpdateContext& ctx) {
@@ -20,7 +40,8 @@ bool RigidBodyController::clientUpdate(const ReadStream* data, const UpdateConte
   RigidState state;
   if (data) {
     ReadStream in = *data; // the block is read-only: read through a copy
-    if (!serializeRigidState(in, state, m_quantization) || !readExtra(in)) return false;
+    if (!serializeRigidState(in, state, m_quantization) || !m_incoming.read(in) || !readExtra(in)) return false;
+    m_values = m_incoming; // the whole block checked out
     // Not on the wire: the body keeps its own (physics holds it upright).
     if (m_quantization.orientationBits == 0) state.orientation = body.transform().orientation;
     if (local)
@@ -50,10 +71,10 @@ void RigidBodyController::showThroughView(bool arrived) {
 Controller::Verdict RigidBodyController::checkRemoteState(const ReadStream& block, float elapsedSeconds,
                                                           WriteStream& corrected) {
   (void)corrected;
-  if (m_maxRemoteSpeed <= 0) return Verdict::Accept;
   ReadStream in = block;
   RigidState claim;
-  if (!serializeRigidState(in, claim, m_quantization)) return Verdict::Reject;
+  if (!serializeRigidState(in, claim, m_quantization) || !m_incoming.read(in)) return Verdict::Reject;
+  if (m_maxRemoteSpeed <= 0) return Verdict::Accept;
   // From the owner's previous accepted claim, not from our copy (a remote view that
   // lags): an honest owner's steps fit; a jump across the level does not.
   const Vec3 from = m_hasClaim ? m_lastClaim : entity().body().position();

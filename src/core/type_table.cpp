@@ -24,7 +24,9 @@ std::vector<wire::TypeEntry> typeTableOf(const ControllerRegistry& registry) {
     entry.name = type.name.substr(0, wire::kMaxTypeNameBytes);
     entry.clientMaySpawn = type.clientMaySpawn;
     entry.onOwnerLeave = static_cast<uint8_t>(type.onOwnerLeave);
-    entry.precision = wire::precisionDigest(type.statePrecision);
+    // The schema's digest extends the pose's with its gameplay fields (the pose's own
+    // when it declares none), so peers that code a type's blocks differently never meet.
+    entry.precision = type.stateSchema ? type.stateSchema->digest() : wire::precisionDigest(type.statePrecision);
     table.push_back(std::move(entry));
   }
   return table;
@@ -74,8 +76,10 @@ std::string describeTypeTableDifference(const std::vector<wire::TypeEntry>& serv
       note(fmt::format("type {} '{}': when its owner leaves, the server {} and this peer {}", id,
                        printable(s->name), leaveName(s->onOwnerLeave), leaveName(m.onOwnerLeave)));
     if (s->precision != m.precision)
-      note(fmt::format("type {} '{}': its spawns are coded at another precision ({})", id, printable(s->name),
-                       !s->precision ? "raw floats on the server" : !m.precision ? "raw floats here" : "other ranges or bits"));
+      note(fmt::format("type {} '{}': its state is coded by another schema ({})", id, printable(s->name),
+                       !s->precision ? "raw floats on the server"
+                       : !m.precision ? "raw floats here"
+                                      : "another pose precision or other gameplay fields"));
   }
   for (const auto& [id, m] : mine)
     if (!theirs.contains(id)) note(fmt::format("type {} '{}' only here", id, printable(m->name)));
