@@ -264,7 +264,10 @@ void NetManager::sendState() {
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
+    const uint64_t spawnDeltas = remote->delta->spawnDeltas();
     remote->delta->recordSent(sequence, chosen, m_tick);
+    m_counters.spawnDeltaBlocks += remote->delta->spawnDeltas() - spawnDeltas;
+    if (m_sends % 32 == 0) pruneNoLongerHeld(*remote);
     m_counters.correctionsSent += corrections;
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
