@@ -110,7 +110,7 @@ public:
   explicit WireTally(Transport& inner) : m_inner(inner) {}
   bool service(TransportEvent& event, uint32_t timeoutMs) override {
     if (!m_inner.service(event, timeoutMs)) return false;
-    if (event.type == TransportEvent::Type::Received) tally(event);
+    if (event.type == TransportEvent::Type::Received && counting) tally(event);
     return true;
   }
   void send(LinkId link, Channel channel, std::span<const uint8_t> bytes) override { m_inner.send(link, channel, bytes); }
@@ -119,7 +119,8 @@ public:
   void flush() override { m_inner.flush(); }
   LinkStats stats(LinkId link) const override { return m_inner.stats(link); }
 
-  bool steady = false; ///< after start-up: counted in `after`
+  bool steady = false;  ///< after start-up: counted in `after`
+  bool counting = true; ///< false: the drain after the last frame (not in the figures)
   Part join, after;
 
 private:
@@ -249,6 +250,7 @@ public:
   /// After the last frame: the link drains with the last state held, and every copy
   /// must then be exactly the authority's.
   void finish() override {
+    m_tally.counting = false;
     for (int i = 0; i < 600; ++i) {
       m_now += 1.0 / 60;
       m_server->frame(m_now);

@@ -1,7 +1,5 @@
 #include "net/spawn_baseline.h"
 
-#include "ferrum/rigid_state.h"
-
 namespace ferrum {
 
 namespace {
