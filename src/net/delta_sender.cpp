@@ -165,6 +165,7 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
   p.sequence = sequence;
   p.valid = true;
   p.acked = false;
+  p.tick = tick;
   p.entities.clear();
   for (const wire::StateBlock* w : sentWire) {
     if (w->baselineAge == wire::kSpawnBaseline) ++m_spawnDeltas;
@@ -221,6 +222,18 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     }
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
+}
+
+void DeltaSender::onAck(uint16_t ack, uint32_t ackBits, uint32_t now) {
+  const SentPacket& p = m_sent[ack % kRing];
+  if (p.valid && p.sequence == ack && !p.acked) // its first ack: how long that took
+    m_ackDelays[m_ackDelayCount++ % kAckDelaySamples] = now - p.tick;
+  onAck(ack, ackBits);
+}
+
+uint32_t DeltaSender::ackDelayTicks() const {
+  const size_t n = std::min(m_ackDelayCount, kAckDelaySamples);
+  return n == 0 ? 0 : *std::max_element(m_ackDelays.begin(), m_ackDelays.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
 void DeltaSender::onAck(uint16_t ack, uint32_t ackBits) {

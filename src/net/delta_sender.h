@@ -85,6 +85,14 @@ public:
   void onNeedFull(EntityId id);
   /// The receiver reports `ack` and the 32 sequences before it (per `ackBits`) arrived.
   void onAck(uint16_t ack, uint32_t ackBits);
+  /// The same, heard at tick `now`: the ack of `ack` also times how long acks take.
+  void onAck(uint16_t ack, uint32_t ackBits, uint32_t now);
+  /// Ticks from sending a packet to hearing its ack: the longest of the last
+  /// kAckDelaySamples first acks (0 before any). It counts what the transport's own
+  /// round trip does not see: the receiver's wait for its next send, and delays above
+  /// the transport (a link simulator, a busy peer).
+  uint32_t ackDelayTicks() const;
+  static constexpr size_t kAckDelaySamples = 16;
   /// The entity is gone: drop what is known about it.
   void forget(EntityId id) { m_entities.erase(id); }
 
@@ -140,6 +148,7 @@ private:
     uint16_t sequence = 0;
     bool valid = false;
     bool acked = false;
+    uint32_t tick = 0; ///< when it was sent
     std::vector<EntityId> entities;
   };
   static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
@@ -158,6 +167,8 @@ private:
   std::unordered_map<EntityId, EntityState> m_entities;
   std::array<SentPacket, kRing> m_sent{};
   uint64_t m_sends = 0; ///< recordSent calls so far
+  std::array<uint32_t, kAckDelaySamples> m_ackDelays{};
+  size_t m_ackDelayCount = 0;
   bool m_anyAcked = false;
   uint16_t m_newestAcked = 0;
   uint64_t m_spawnDeltas = 0;

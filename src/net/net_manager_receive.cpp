@@ -465,7 +465,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   // only the server's own packets teach a client the server's clock.
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
-  if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
+  if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits, m_tick);
   for (EntityId id : packet.header.needFull) from.delta->onNeedFull(id);
   if (m_config.role == Role::Server && (packet.header.origin != from.slot || !packet.sections.empty())) {
     ++from.stats.rejected;
