@@ -170,6 +170,19 @@ int runBandwidth(const Options& o) {
     report["encoders"].push_back(j);
   }
   std::printf("(errors: objects whose receiver copy is this frame's state; with stale ones see the JSON)\n");
+  for (const auto& e : report["encoders"])
+    if (e.contains("blocks_checked"))
+      std::printf("%s, %d pps: every applied block checked against the authority's state at its tick: %llu blocks "
+                  "over %llu frames after start-up, %llu mismatched, %llu unrecorded; %llu of %llu applied were "
+                  "deltas (%llu against the spawn)\n",
+                  e["encoder"].get<std::string>().c_str(), e["packets_per_second"].get<int>(),
+                  static_cast<unsigned long long>(e["blocks_checked"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["frames_checked"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["block_mismatches"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["blocks_unrecorded"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["delta_blocks"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["blocks_applied"].get<uint64_t>()),
+                  static_cast<unsigned long long>(e["spawn_delta_blocks"].get<uint64_t>()));
   // Ratios against the baselines measured in this same run, and the published reference.
   for (int pps : {60, 30}) {
     double seed = 0, seedChanged = 0, ours = 0, live = 0;

@@ -175,6 +175,7 @@ private:
   void sendForwards(Remote& to, const std::vector<std::shared_ptr<const ForwardSection>>& sections);
   void acceptForwardedSections(Remote& from, wire::StatePacket& packet);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
+  void keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, const std::vector<uint8_t>& bytes);
   void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
   bool refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick, wire::StateBlock& block);
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);
@@ -201,6 +202,11 @@ private:
   void forgetReplicated(EntityId id);
   void sendSpawnAck();
   void forwardNewestTo(Remote& to, const std::vector<EntityId>& ids);
+  // Spawn baselines, sender side (net_manager_replication.cpp).
+  void rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes);
+  void useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed);
+  void noteNoLongerHeld(Remote& to, EntityId id);
+  void pruneNoLongerHeld(Remote& to);
   void onLeave(const wire::Leave& leave);
   void onWorldCompleteMessage(const wire::WorldComplete& complete);
   Remote* remoteBySlot(PeerId slot);

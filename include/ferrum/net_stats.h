@@ -60,6 +60,9 @@ struct NetCounters {
   /// state, and the sender is asked for whole state (repaired within a round trip).
   uint64_t baselineMismatches = 0;
   uint64_t deltaBlocksReceived = 0; ///< blocks rebuilt from a field delta
+  /// Of those, rebuilt against the state the entity's spawn carried (no block of it
+  /// acknowledged yet). Server: such blocks sent.
+  uint64_t spawnDeltaBlocks = 0;
   uint64_t eventsRaised = 0;    ///< events raised by entities this peer is authority for
   uint64_t eventsReceived = 0;  ///< events from other peers, handled here
   uint64_t authorityHandovers = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The receiving half of the field-delta codec: per link, the whole blocks received in
 // the other side's own packet series, per entity and sequence, so a delta naming
-// "your copy from packet S" is rebuilt against exactly that copy or not at all.
+// "your copy from packet S" is rebuilt against exactly that copy or not at all; and per
+// entity the block its Spawn stands for, which a delta may name instead.
 
 #include <algorithm>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "ferrum/ids.h"
+#include "net/spawn_baseline.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -46,12 +48,29 @@ public:
     return nullptr;
   }
   /// A delta against `sequence` arrived: the sender's baseline only moves forward, so
-  /// older entries are never named again.
+  /// older entries are never named again, nor is the spawn baseline (the sender drops
+  /// it once a packet's block is acknowledged).
   void dropOlderThan(EntityId id, uint16_t sequence) {
+    m_spawns.erase(id);
     auto it = m_entries.find(id);
     if (it == m_entries.end()) return;
     std::erase_if(it->second, [&](const Entry& e) { return wire::sequenceNewer(sequence, e.sequence); });
   }
+
+  /// The whole block the entity's Spawn stands for (net/spawn_baseline.h), replacing
+  /// any earlier one. `anchor`: the newest packet of the series received when the spawn
+  /// was read (0xFFFF before any): only packets after it may name this baseline, so a
+  /// late block about an earlier spawn of the same id can never be rebuilt against it.
+  void storeSpawn(EntityId id, uint16_t anchor, uint32_t bits, std::vector<uint8_t> payload) {
+    m_spawns[id] = {anchor, bits, std::move(payload)};
+  }
+  /// The spawn baseline a delta in packet `sequence` may use, or nullptr.
+  const Entry* findSpawn(EntityId id, uint16_t sequence) const {
+    auto it = m_spawns.find(id);
+    if (it == m_spawns.end() || !inSpawnWindow(sequence, it->second.sequence)) return nullptr;
+    return &it->second;
+  }
+  size_t spawnBaselines() const { return m_spawns.size(); }
   /// A block of the entity from a packet after `sequence` was already taken in: this
   /// one is late (or replayed) and must not become a baseline or be applied.
   bool hasNewer(EntityId id, uint16_t sequence) const {
@@ -68,12 +87,17 @@ public:
       it = it->second.empty() ? m_entries.erase(it) : std::next(it);
     }
     for (auto it = m_newest.begin(); it != m_newest.end();) it = old(it->second.sequence) ? m_newest.erase(it) : std::next(it);
+    // A spawn baseline no later packet can name any more.
+    std::erase_if(m_spawns, [&](const auto& s) {
+      return static_cast<uint16_t>(newest - s.second.sequence) > kSpawnBaselineWindow;
+    });
   }
   static constexpr uint32_t kExpireEvery = 256; ///< packets between expire() runs
 
   void forget(EntityId id) {
     m_entries.erase(id);
     m_newest.erase(id);
+    m_spawns.erase(id);
   }
   size_t entities() const { return m_entries.size(); }
 
@@ -84,6 +108,7 @@ private:
   };
   std::unordered_map<EntityId, std::vector<Entry>> m_entries;
   std::unordered_map<EntityId, Newest> m_newest;
+  std::unordered_map<EntityId, Entry> m_spawns; ///< Entry::sequence: the anchor
 };
 
 } // namespace ferrum

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
 
 namespace ferrum {
@@ -101,19 +102,50 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
 
 wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
                                      const FieldLayout* layout) const {
-  if (!layout || !st.hasBaseline) return raw;
-  const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
-  // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
-  if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
+  if (!layout) return raw;
+  if (st.hasBaseline) {
+    const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
+    // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
+    if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
+    return deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
+  }
+  // The acknowledged spawn, while this packet is inside the window the receiver checks
+  // (counted in sends too, so a wrapped sequence can never pass for a near one).
+  if (st.hasSpawn && inSpawnWindow(sequence, st.spawnAnchor) &&
+      m_sends - st.spawnSendIndex < kSpawnBaselineWindow / 2)
+    return deltaOrWhole(raw, *layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline);
+  return raw;
+}
+
+wire::StateBlock DeltaSender::deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
+                                           uint32_t baseBits, uint16_t reference) {
   WriteStream delta(wire::kMaxBlockBits / 8);
-  if (!wire::writeFieldDelta(delta, *layout, st.baseline.payload.data(), st.baseline.bits, raw.payload.data(),
-                             raw.bits))
-    return raw;
-  wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), age};
-  // Whole state costs one coding bit; a delta, its baseline age besides.
+  if (!wire::writeFieldDelta(delta, layout, base, baseBits, raw.payload.data(), raw.bits)) return raw;
+  wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), reference};
+  // Whole state costs one coding bit; a delta, its baseline reference besides.
   if (wire::measureBlock(coded, {}) >= wire::measureBlock(raw, {})) return raw;
   coded.payload = delta.take();
   return coded;
+}
+
+void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint16_t anchor, uint16_t nextSequence,
+                                   uint32_t tick) {
+  EntityState& st = m_entities[id];
+  if (st.sentOnce || st.hasBaseline || !st.inFlight.empty()) return;
+  st.hasSpawn = true;
+  st.spawnAnchor = anchor;
+  st.spawnSendIndex = m_sends;
+  // The receiver holds exactly this block, acknowledged: what select() skips while the
+  // entity's state stays the same, and refreshes from now on the usual back-off.
+  st.lastPayload = baseline.payload;
+  st.lastBits = baseline.bits;
+  st.spawn = std::move(baseline);
+  st.sentOnce = true;
+  st.lastAcked = true;
+  st.lastSentTick = tick;
+  st.refreshes = 0;
+  st.firstSequence = nextSequence;
+  st.lastSequence = static_cast<uint16_t>(nextSequence - 1);
 }
 
 void DeltaSender::onNeedFull(EntityId id) {
@@ -121,6 +153,7 @@ void DeltaSender::onNeedFull(EntityId id) {
   if (it == m_entities.end()) return;
   EntityState& st = it->second;
   st.hasBaseline = false;
+  st.hasSpawn = false;
   st.inFlight.clear();
   st.sentOnce = false; // counts as changed: sent at full priority
   st.lastAcked = false;
@@ -132,8 +165,10 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
   p.sequence = sequence;
   p.valid = true;
   p.acked = false;
+  p.tick = tick;
   p.entities.clear();
   for (const wire::StateBlock* w : sentWire) {
+    if (w->baselineAge == wire::kSpawnBaseline) ++m_spawnDeltas;
     const wire::StateBlock* b = w;
     if (!m_wire.empty() && w >= m_wire.data() && w < m_wire.data() + m_wire.size())
       b = m_raw[static_cast<size_t>(w - m_wire.data())];
@@ -182,12 +217,28 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     if (!st.hasBaseline || wire::sequenceNewer(sequence, st.baseline.sequence)) {
       st.baseline = std::move(*sent);
       st.hasBaseline = true;
+      st.hasSpawn = false; // the receiver drops it at the first delta against a packet
+      st.spawn = {};
     }
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
 }
 
+void DeltaSender::onAck(uint16_t ack, uint32_t ackBits, uint32_t now) {
+  const SentPacket& p = m_sent[ack % kRing];
+  if (p.valid && p.sequence == ack && !p.acked) // its first ack: how long that took
+    m_ackDelays[m_ackDelayCount++ % kAckDelaySamples] = now - p.tick;
+  onAck(ack, ackBits);
+}
+
+uint32_t DeltaSender::ackDelayTicks() const {
+  const size_t n = std::min(m_ackDelayCount, kAckDelaySamples);
+  return n == 0 ? 0 : *std::max_element(m_ackDelays.begin(), m_ackDelays.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
 void DeltaSender::onAck(uint16_t ack, uint32_t ackBits) {
+  if (!m_anyAcked || wire::sequenceNewer(ack, m_newestAcked)) m_newestAcked = ack;
+  m_anyAcked = true;
   acknowledge(ack);
   for (uint16_t i = 0; i < 32; ++i)
     if (ackBits & (1u << i)) acknowledge(static_cast<uint16_t>(ack - 1 - i));

@@ -6,7 +6,8 @@
 // receiver acknowledged, when its type has a FieldLayout and that is smaller; else
 // whole. What must go out is chosen by a priority accumulator when it does not all
 // fit: every tick an entity waits, its type's weight is added, so starved entities
-// rise until they are sent.
+// rise until they are sent. Before any block of an entity is acknowledged, the
+// acknowledged spawn stands as its baseline (setSpawnBaseline).
 
 #include <array>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "ferrum/field_layout.h"
+#include "net/spawn_baseline.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -40,6 +42,12 @@ private:
 
 class DeltaSender {
 public:
+  /// A spawn baseline's whole block (bits, payload).
+  struct SpawnBaselineRef {
+    uint32_t bits = 0;
+    std::vector<uint8_t> payload;
+  };
+
   /// How the caller writes the selected blocks into the packet, which decides what
   /// they cost: Standalone = wire::writeBlock(out, block) one after another;
   /// Chained = wire::writeBlock(out, block, context) in the order select() returns.
@@ -77,8 +85,32 @@ public:
   void onNeedFull(EntityId id);
   /// The receiver reports `ack` and the 32 sequences before it (per `ackBits`) arrived.
   void onAck(uint16_t ack, uint32_t ackBits);
+  /// The same, heard at tick `now`: the ack of `ack` also times how long acks take.
+  void onAck(uint16_t ack, uint32_t ackBits, uint32_t now);
+  /// Ticks from sending a packet to hearing its ack: the longest of the last
+  /// kAckDelaySamples first acks (0 before any). It counts what the transport's own
+  /// round trip does not see: the receiver's wait for its next send, and delays above
+  /// the transport (a link simulator, a busy peer).
+  uint32_t ackDelayTicks() const;
+  static constexpr size_t kAckDelaySamples = 16;
   /// The entity is gone: drop what is known about it.
   void forget(EntityId id) { m_entities.erase(id); }
+
+  /// The receiver acknowledged the entity's Spawn, which stands for the whole block
+  /// `baseline` (net/spawn_baseline.h): until a packet carrying the entity is
+  /// acknowledged, its blocks may be coded against it (wire::kSpawnBaseline) in packets
+  /// that inSpawnWindow(sequence, anchor) allows, and a block equal to it is not sent
+  /// (until its refresh) - the receiver holds exactly that. `anchor`: a sequence of this
+  /// series the receiver had surely taken in before it read the spawn (newestAcked() when
+  /// the spawn was sent, or 0xFFFF, the one before the series' first). `nextSequence`:
+  /// the packet select() is called for next; `tick`: now, where the refresh counts from.
+  /// Ignored for an entity already sent in this series.
+  void setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint16_t anchor, uint16_t nextSequence, uint32_t tick);
+  /// Whether any packet of this series was acknowledged, and the newest that was.
+  bool anyAcked() const { return m_anyAcked; }
+  uint16_t newestAcked() const { return m_newestAcked; }
+  /// Blocks sent (recordSent) coded against a spawn baseline, in all.
+  uint64_t spawnDeltas() const { return m_spawnDeltas; }
 
 private:
   /// One whole block of the entity as sent in packet `sequence`.
@@ -105,12 +137,18 @@ private:
     Sent baseline;
     /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight).
     std::deque<Sent> inFlight;
+    /// The acknowledged spawn's block, until a packet's block is acknowledged.
+    bool hasSpawn = false;
+    uint16_t spawnAnchor = 0;
+    uint64_t spawnSendIndex = 0; ///< m_sends when it was set
+    SpawnBaselineRef spawn;
   };
   static constexpr size_t kMaxInFlight = 64;
   struct SentPacket {
     uint16_t sequence = 0;
     bool valid = false;
     bool acked = false;
+    uint32_t tick = 0; ///< when it was sent
     std::vector<EntityId> entities;
   };
   static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
@@ -119,6 +157,9 @@ private:
   /// `raw` as it goes on the wire in packet `sequence`: a delta if possible and smaller.
   wire::StateBlock encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
                           const FieldLayout* layout) const;
+  /// The delta of `raw` against `base`, or `raw` when that is not smaller.
+  static wire::StateBlock deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
+                                       uint32_t baseBits, uint16_t reference);
 
   uint32_t m_refreshTicks;
   uint32_t m_resendTicks = 0;
@@ -126,6 +167,11 @@ private:
   std::unordered_map<EntityId, EntityState> m_entities;
   std::array<SentPacket, kRing> m_sent{};
   uint64_t m_sends = 0; ///< recordSent calls so far
+  std::array<uint32_t, kAckDelaySamples> m_ackDelays{};
+  size_t m_ackDelayCount = 0;
+  bool m_anyAcked = false;
+  uint16_t m_newestAcked = 0;
+  uint64_t m_spawnDeltas = 0;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
 };

@@ -235,9 +235,13 @@ void NetManager::sendState() {
     receiver = remote.get();
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     // An ack takes a round trip plus the receiver's send interval to come back; a
-    // resend before that only repeats what is probably on its way.
-    remote->delta->setResendTicks(static_cast<uint32_t>(std::ceil(
-        (remote->stats.rttMs / 1000.0 * 1.25 + 2.0 / m_config.sendHz) * m_config.tickHz)));
+    // resend before that only repeats what is probably on its way. The transport's
+    // round trip misses delays above it (a link simulator, a peer slow to send), so
+    // the ack delay measured on this link's own packets counts too.
+    const auto byRtt = static_cast<uint32_t>(
+        std::ceil((remote->stats.rttMs / 1000.0 * 1.25 + 2.0 / m_config.sendHz) * m_config.tickHz));
+    const uint32_t measured = remote->delta->ackDelayTicks();
+    remote->delta->setResendTicks(std::max(byRtt, measured + measured / 4 + 1));
     size_t budgetBytes = m_config.maxPacketBytes;
     if (bytesPerSend > 0) {
       remote->budget.refill(m_sends);
@@ -268,7 +272,10 @@ void NetManager::sendState() {
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
+    const uint64_t spawnDeltas = remote->delta->spawnDeltas();
     remote->delta->recordSent(sequence, chosen, m_tick);
+    m_counters.spawnDeltaBlocks += remote->delta->spawnDeltas() - spawnDeltas;
+    if (m_sends % 32 == 0) pruneNoLongerHeld(*remote);
     m_counters.correctionsSent += corrections;
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));

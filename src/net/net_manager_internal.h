@@ -2,12 +2,14 @@
 // NetManager's private per-link and per-entity records, shared by its .cpp files.
 
 #include <memory>
+#include <unordered_map>
 
 #include "ferrum/net_manager.h"
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
 #include "net/referee.h"
 #include "net/replication_set.h"
+#include "net/spawn_baseline.h"
 #include "net/tick_offset.h"
 #include "net/token_bucket.h"
 #include "wire/messages.h"
@@ -65,6 +67,18 @@ struct NetManager::Remote {
   PeerStats stats;
   /// Server side: what it holds of our world and what waits to be spawned there.
   ReplicationSet replication;
+  /// Server side: spawns of our own entities sent to it, whose acknowledgement (its
+  /// SpawnAck) makes them the entities' first baselines (net/spawn_baseline.h).
+  struct PendingSpawnBaseline {
+    uint16_t anchor = 0; ///< newest packet of our series it had acknowledged at the spawn
+    SpawnBaseline baseline;
+  };
+  std::unordered_map<EntityId, PendingSpawnBaseline> pendingSpawnBaselines;
+  /// Server side: entities it stopped holding (left its interest, or despawned), with
+  /// the last packet of our series sent before: a later spawn of the same id becomes a
+  /// baseline only once it has acknowledged a packet after that one, so that a late
+  /// block about the earlier spawn can never be rebuilt against the new one.
+  std::unordered_map<EntityId, uint16_t> noLongerHeldAt;
 };
 
 /// Server: how often (ticks) each client's interest is evaluated afresh; clients take

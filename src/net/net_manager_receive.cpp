@@ -242,6 +242,10 @@ void NetManager::removePeerEntities(PeerId slot) {
       m_group.setAuthority(id, kServerPeer);
       m_entityNet.erase(id); // a new timeline starts with the new authority
       forgetBaselines(id);
+      for (auto& [link, remote] : m_remotes) { // nothing sent of it in our series is a baseline
+        remote->delta->forget(id);
+        remote->pendingSpawnBaselines.erase(id);
+      }
       ++m_counters.authorityHandovers;
       sendToHolders(id, wire::encodeMessage(wire::MessageType::SetAuthority, wire::SetAuthority{id, kServerPeer}),
                     slot);
@@ -289,7 +293,9 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     wire::Spawn s;
     if (!s.serialize(in, spawnPrecisions(m_group.registry()))) return malformed();
     ++m_counters.spawnsReceived;
-    return onSpawnMessage(from, s);
+    onSpawnMessage(from, s);
+    if (!isServer) keepSpawnBaseline(from, s, event.payload);
+    return;
   }
   case wire::MessageType::Despawn: {
     wire::Despawn d;
@@ -351,6 +357,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
       ++from.stats.rejected;
       violation(from, "spawn ack beyond the spawns it was sent");
     }
+    useSpawnBaselines(from, confirmed);
     return forwardNewestTo(from, confirmed);
   }
   case wire::MessageType::Hello:
@@ -401,6 +408,18 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
   announceSpawn(*spawned, wire::encodeMessage(wire::MessageType::Spawn, s, spawnPrecisions(m_group.registry())), from.slot);
 }
 
+// What the server will code this entity's first blocks against once it hears of our
+// SpawnAck: the block the spawn stands for, built from the very bytes we read.
+void NetManager::keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, const std::vector<uint8_t>& bytes) {
+  const Entity* e = m_group.find(spawn.id);
+  // Only the sender's own entities are coded in its own series.
+  if (!e || e->authority() != from.slot || spawn.authority != from.slot) return;
+  SpawnBaseline baseline;
+  if (!spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), baseline)) return;
+  const uint16_t anchor = from.received.any() ? from.received.newest() : uint16_t{0xFFFF};
+  from.baselines.storeSpawn(spawn.id, anchor, baseline.bits, std::move(baseline.payload));
+}
+
 // The spawn state is a remote entity's first news: stamped with the spawn's time, it
 // is the first sample of the entity's remote view, so an interpolating view shows it
 // where it was spawned until its state catches up, instead of letting physics fling
@@ -446,7 +465,7 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   // only the server's own packets teach a client the server's clock.
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
-  if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits);
+  if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits, m_tick);
   for (EntityId id : packet.header.needFull) from.delta->onNeedFull(id);
   if (m_config.role == Role::Server && (packet.header.origin != from.slot || !packet.sections.empty())) {
     ++from.stats.rejected;
@@ -482,8 +501,13 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
       return true;
     }
     if (block.baselineAge != 0) {
+      // Against the state its spawn carried (only in packets after the spawn was read),
+      // or against its block in an earlier packet.
+      const bool againstSpawn = block.baselineAge == wire::kSpawnBaseline;
       const uint16_t baseSequence = static_cast<uint16_t>(sequence - block.baselineAge);
-      const BaselineStore::Entry* base = ownSeries ? from.baselines.find(block.id, baseSequence) : nullptr;
+      const BaselineStore::Entry* base = !ownSeries  ? nullptr
+                                         : againstSpawn ? from.baselines.findSpawn(block.id, sequence)
+                                                        : from.baselines.find(block.id, baseSequence);
       const Entity* e = m_group.find(block.id);
       const FieldLayout* layout = e ? e->controller().fieldLayout() : nullptr;
       WriteStream full(wire::kMaxBlockBits / 8);
@@ -498,7 +522,8 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
           from.needFull.push_back(block.id);
         return true;
       }
-      from.baselines.dropOlderThan(block.id, baseSequence);
+      if (againstSpawn) ++m_counters.spawnDeltaBlocks;
+      else from.baselines.dropOlderThan(block.id, baseSequence);
       block.bits = static_cast<uint32_t>(full.bits());
       block.payload = full.take();
       block.baselineAge = 0;

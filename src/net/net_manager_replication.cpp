@@ -87,6 +87,7 @@ bool NetManager::sendSpawnTo(Remote& to, const Entity& e) {
   sendReliable(to, bytes); // counts an unencodable one
   if (bytes.empty()) return false;
   to.replication.markSent(e.id());
+  rememberSpawnBaseline(to, e, bytes);
   return true;
 }
 
@@ -168,6 +169,7 @@ void NetManager::updateRelevance() {
     for (EntityId id : leaving) {
       sendReliable(to, wire::encodeMessage(wire::MessageType::Leave, wire::Leave{id}));
       to.replication.forget(id);
+      noteNoLongerHeld(to, id);
       to.delta->forget(id); // what it acknowledged of it is gone with its copy
       ++m_counters.leavesSent;
     }
@@ -182,7 +184,9 @@ void NetManager::announceSpawn(const Entity& e, const std::vector<uint8_t>& byte
     if (!remote->joined || remote->slot == except) continue;
     if (relevanceOf(*remote, e, false, points) <= 0) continue; // it may enter its interest later
     sendReliable(*remote, bytes);
-    if (!bytes.empty()) remote->replication.markSent(e.id());
+    if (bytes.empty()) continue;
+    remote->replication.markSent(e.id());
+    rememberSpawnBaseline(*remote, e, bytes);
   }
 }
 
@@ -193,7 +197,52 @@ void NetManager::sendToHolders(EntityId id, const std::vector<uint8_t>& bytes, P
 }
 
 void NetManager::forgetReplicated(EntityId id) {
-  for (auto& [link, remote] : m_remotes) remote->replication.forget(id);
+  for (auto& [link, remote] : m_remotes)
+    if (remote->replication.forget(id)) noteNoLongerHeld(*remote, id);
+}
+
+// The spawn we just sent `to` stands for a block (built from the very bytes sent);
+// kept until its SpawnAck says the client holds it. Only our own entities: theirs are
+// coded in our series. Not after the client stopped holding an earlier spawn of this
+// id, until it has acknowledged a packet sent after that (noLongerHeldAt).
+void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes) {
+  to.pendingSpawnBaselines.erase(e.id());
+  if (m_config.role != Role::Server || e.authority() != localPeer()) return;
+  const bool acked = to.delta->anyAcked();
+  const uint16_t anchor = acked ? to.delta->newestAcked() : uint16_t{0xFFFF};
+  if (auto gone = to.noLongerHeldAt.find(e.id()); gone != to.noLongerHeldAt.end()) {
+    if (!acked || !wire::sequenceNewer(anchor, gone->second)) return;
+    to.noLongerHeldAt.erase(gone);
+  }
+  Remote::PendingSpawnBaseline pending{anchor, {}};
+  if (!spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), pending.baseline)) return;
+  to.pendingSpawnBaselines[e.id()] = std::move(pending);
+}
+
+// The client counted these spawns: each one's block is what it holds of the entity.
+void NetManager::useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed) {
+  for (EntityId id : confirmed) {
+    auto it = to.pendingSpawnBaselines.find(id);
+    if (it == to.pendingSpawnBaselines.end()) continue;
+    const Entity* e = m_group.find(id);
+    if (e && e->authority() == localPeer())
+      to.delta->setSpawnBaseline(id, {it->second.baseline.bits, std::move(it->second.baseline.payload)},
+                                 it->second.anchor, to.nextSequence, m_tick);
+    to.pendingSpawnBaselines.erase(it);
+  }
+}
+
+void NetManager::noteNoLongerHeld(Remote& to, EntityId id) {
+  to.pendingSpawnBaselines.erase(id);
+  to.noLongerHeldAt[id] = static_cast<uint16_t>(to.nextSequence - 1);
+}
+
+// Once the client acknowledged a packet sent after it stopped holding an entity, a
+// later spawn of that id may become a baseline at once: nothing to remember.
+void NetManager::pruneNoLongerHeld(Remote& to) {
+  if (to.noLongerHeldAt.empty() || !to.delta->anyAcked()) return;
+  const uint16_t acked = to.delta->newestAcked();
+  std::erase_if(to.noLongerHeldAt, [acked](const auto& gone) { return wire::sequenceNewer(acked, gone.second); });
 }
 
 // When the count changed; then again once a second for a few seconds: a server whose

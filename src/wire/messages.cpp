@@ -105,7 +105,7 @@ bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
   block.baselineAge = 0;
   if (delta) {
     uint32_t age = 0;
-    if (!serializeExpGolomb(in, age, kAgeOrder) || age >= kMaxBaselineAge) return false;
+    if (!serializeExpGolomb(in, age, kAgeOrder) || age + 1 > kSpawnBaseline) return false;
     block.baselineAge = static_cast<uint16_t>(age + 1);
   }
   if (!extractBits(in, block.bits, block.payload)) return false;

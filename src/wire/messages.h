@@ -419,6 +419,10 @@ constexpr uint32_t kMaxNeedFull = 16;
 /// A delta's baseline is at most this many of the sender's packets older than the
 /// packet carrying it (far from the 16-bit wrap; receivers keep no older baselines).
 constexpr uint32_t kMaxBaselineAge = 4095;
+/// A block's baselineAge with this value is a field delta against the entity's state as
+/// its Spawn carried it (the spawn baseline, net/spawn_baseline.h), not against a packet:
+/// the age code's one value past every real age.
+constexpr uint16_t kSpawnBaseline = kMaxBaselineAge + 1;
 
 struct StateHeader {
   uint16_t sequence = 0;
@@ -474,7 +478,8 @@ struct StateBlock {
   uint32_t bits = 0;
   /// 0: the payload is the entity's whole state. 1..kMaxBaselineAge: the payload is a
   /// field delta (wire/field_delta.h) against the entity's state in the sender's
-  /// packet `sequence - baselineAge` (same series).
+  /// packet `sequence - baselineAge` (same series). kSpawnBaseline: a field delta
+  /// against the state the entity's Spawn carried.
   uint16_t baselineAge = 0;
 };
 
@@ -494,7 +499,7 @@ constexpr uint32_t kAgeOrder = 1;
 /// takes the shorter; sorted by id, a packet's ids cost a few bits each.
 /// Length code: [same:1]; 1: as the previous block; 0: [bits: Exp-Golomb order
 /// kLengthOrder], at most kMaxBlockBits. Then the coding: [delta:1]; 1: [baselineAge - 1:
-/// Exp-Golomb order kAgeOrder], at most kMaxBaselineAge.
+/// Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
   uint32_t previousBits = 0;

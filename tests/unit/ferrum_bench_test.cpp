@@ -37,6 +37,16 @@ const nlohmann::json* find(const nlohmann::json& report, const std::string& enco
   return nullptr;
 }
 
+/// The live row checked every block the client applied against the authority's state
+/// at the tick it was packed, every frame after start-up, and found them all equal.
+void expectEveryApplyChecked(const nlohmann::json& live) {
+  EXPECT_GT(live["frames_checked"].get<uint64_t>(), 0u);
+  EXPECT_GT(live["blocks_checked"].get<uint64_t>(), 0u);
+  EXPECT_EQ(live["blocks_checked"].get<uint64_t>(), live["blocks_applied"].get<uint64_t>());
+  EXPECT_EQ(live["block_mismatches"].get<uint64_t>(), 0u);
+  EXPECT_EQ(live["blocks_unrecorded"].get<uint64_t>(), 0u) << "an applied block whose tick was not recorded";
+}
+
 } // namespace
 
 TEST(FerrumBench, RecordedStreamIsExactUnderTheCapAndBelowTheChangedOnlySeed) {
@@ -69,6 +79,7 @@ TEST(FerrumBench, RecordedStreamIsExactUnderTheCapAndBelowTheChangedOnlySeed) {
   EXPECT_GT((*live)["delta_blocks"].get<int>(), (*live)["blocks_applied"].get<int>() / 2);
   EXPECT_LE((*live)["max_packet_bytes"].get<int>(), 1200);
   EXPECT_EQ(find(report, "ferrum live", 60), nullptr) << "the product sends at most 30 state packets/s";
+  expectEveryApplyChecked(*live);
 }
 
 TEST(FerrumBench, CubeScenarioIsExactUnderTheCapAndATenthOfTheSeed) {
@@ -91,6 +102,10 @@ TEST(FerrumBench, CubeScenarioIsExactUnderTheCapAndATenthOfTheSeed) {
     // The stronger, changed-only variant is beaten too, by less (docs/benchmarks.md).
     EXPECT_LT((*ours)["kbps_mean"].get<double>(), (*changed)["kbps_mean"].get<double>());
   }
+  const nlohmann::json* live = find(report, "ferrum live", 30);
+  ASSERT_NE(live, nullptr);
+  EXPECT_TRUE((*live)["exact"].get<bool>());
+  expectEveryApplyChecked(*live);
 }
 
 TEST(FerrumBench, RejectsBadUsage) {
