@@ -1,0 +1,116 @@
+#include "sim/rest_freezer.h"
+
+#include <btBulletDynamicsCommon.h>
+
+#include <vector>
+
+namespace ferrum {
+
+namespace {
+
+bool moving(const btRigidBody& b) {
+  return b.getLinearVelocity().length2() > RestFreezer::kQuietSpeed * RestFreezer::kQuietSpeed ||
+         b.getAngularVelocity().length2() > RestFreezer::kQuietSpin * RestFreezer::kQuietSpin;
+}
+
+// What a remote view places, a kinematic body, a body that must never sleep, static
+// geometry: never frozen (each has its own rule for resting, or none).
+constexpr int kPlacedByView = 1; // physics_world.cpp's user index 2 mark
+
+bool freezable(const btRigidBody& b) {
+  return b.getInvMass() > 0 && !b.isStaticOrKinematicObject() && b.getUserIndex2() != kPlacedByView &&
+         b.getActivationState() != DISABLE_DEACTIVATION;
+}
+
+} // namespace
+
+void RestFreezer::thawTouched() {
+  if (m_frozen.empty()) return;
+  std::vector<btRigidBody*> thaw;
+  btOverlappingPairCache* pairs = m_world.getPairCache();
+  const int n = pairs->getNumOverlappingPairs();
+  btBroadphasePair* pair = n > 0 ? pairs->getOverlappingPairArrayPtr() : nullptr;
+  for (int i = 0; i < n; ++i) {
+    auto* a = btRigidBody::upcast(static_cast<btCollisionObject*>(pair[i].m_pProxy0->m_clientObject));
+    auto* b = btRigidBody::upcast(static_cast<btCollisionObject*>(pair[i].m_pProxy1->m_clientObject));
+    if (!a || !b) continue;
+    const bool aFrozen = frozen(a), bFrozen = frozen(b);
+    if (aFrozen == bFrozen) continue;
+    btRigidBody* still = aFrozen ? a : b;
+    const btRigidBody* other = aFrozen ? b : a;
+    // Static geometry and sleeping bodies push nothing; what moves, kinematic or
+    // dynamic, may be about to push or to stop holding up the frozen body.
+    if (other->isStaticObject() || !other->isActive() || !moving(*other)) continue;
+    thaw.push_back(still);
+  }
+  for (btRigidBody* b : thaw) this->thaw(b);
+}
+
+void RestFreezer::freezeQuiet(float dt) {
+  const btAlignedObjectArray<btCollisionObject*>& objects = m_world.getCollisionObjectArray();
+  std::vector<btRigidBody*> freezeNow;
+  for (int i = 0; i < objects.size(); ++i) {
+    btRigidBody* b = btRigidBody::upcast(objects[i]);
+    if (!b || !b->isActive() || !freezable(*b)) {
+      if (b && !m_quiet.empty()) m_quiet.erase(b);
+      continue;
+    }
+    if (moving(*b)) {
+      m_quiet.erase(b);
+      continue;
+    }
+    float& quiet = m_quiet[b];
+    quiet += dt;
+    if (quiet >= kQuietSeconds) freezeNow.push_back(b);
+  }
+  for (btRigidBody* b : freezeNow) freeze(b);
+}
+
+void RestFreezer::freeze(btRigidBody* body) {
+  m_quiet.erase(body);
+  m_frozen[body] = 1.0f / body->getInvMass();
+  body->setLinearVelocity(btVector3(0, 0, 0));
+  body->setAngularVelocity(btVector3(0, 0, 0));
+  body->setMassProps(0, btVector3(0, 0, 0)); // and Bullet's static flag
+  body->updateInertiaTensor();
+  body->setActivationState(ISLAND_SLEEPING);
+  m_world.updateSingleAabb(body); // where it stopped: the step no longer updates it
+}
+
+void RestFreezer::thaw(btRigidBody* body) {
+  auto it = m_frozen.find(body);
+  if (it == m_frozen.end()) return;
+  const float mass = it->second;
+  m_frozen.erase(it);
+  btVector3 inertia(0, 0, 0);
+  body->getCollisionShape()->calculateLocalInertia(mass, inertia);
+  body->setMassProps(mass, inertia); // clears the static flag, restores its weight
+  body->updateInertiaTensor();
+  body->forceActivationState(ACTIVE_TAG);
+  body->setDeactivationTime(0);
+}
+
+void RestFreezer::thawNeighbours(const btRigidBody* body) {
+  if (m_frozen.empty()) return;
+  std::vector<btRigidBody*> thaw;
+  btOverlappingPairCache* pairs = m_world.getPairCache();
+  const int n = pairs->getNumOverlappingPairs();
+  btBroadphasePair* pair = n > 0 ? pairs->getOverlappingPairArrayPtr() : nullptr;
+  for (int i = 0; i < n; ++i) {
+    const auto* a = static_cast<const btCollisionObject*>(pair[i].m_pProxy0->m_clientObject);
+    const auto* b = static_cast<const btCollisionObject*>(pair[i].m_pProxy1->m_clientObject);
+    const btCollisionObject* other = a == body ? b : b == body ? a : nullptr;
+    if (!other) continue;
+    auto* rb = const_cast<btRigidBody*>(btRigidBody::upcast(other));
+    if (rb && frozen(rb)) thaw.push_back(rb);
+  }
+  for (btRigidBody* b : thaw) this->thaw(b);
+  m_quiet.erase(body);
+}
+
+float RestFreezer::frozenMass(const btRigidBody* body) const {
+  auto it = m_frozen.find(body);
+  return it == m_frozen.end() ? 0.0f : it->second;
+}
+
+} // namespace ferrum
