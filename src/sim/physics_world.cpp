@@ -102,7 +102,7 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
 
 void PhysicsWorld::step(float dt) {
   if (dt > 0) m_impl->stepSeconds = dt;
-  m_impl->freezer.thawTouched();
+  m_impl->freezer.thawTouched(dt);
   m_impl->world.stepSimulation(dt, 1, dt);
   m_impl->freezer.freezeQuiet(dt);
 }

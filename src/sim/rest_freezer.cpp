@@ -24,24 +24,35 @@ bool freezable(const btRigidBody& b) {
 
 } // namespace
 
-void RestFreezer::thawTouched() {
+namespace {
+// Collects the frozen bodies whose bounds a query box overlaps.
+struct FrozenInBox : btBroadphaseAabbCallback {
+  const RestFreezer& freezer;
+  std::vector<btRigidBody*>& found;
+  FrozenInBox(const RestFreezer& f, std::vector<btRigidBody*>& out) : freezer(f), found(out) {}
+  bool process(const btBroadphaseProxy* proxy) override {
+    auto* body = btRigidBody::upcast(static_cast<btCollisionObject*>(proxy->m_clientObject));
+    if (body && freezer.frozen(body)) found.push_back(body);
+    return true;
+  }
+};
+} // namespace
+
+// Each awake body that moves sweeps its bounds over where it may get within two steps
+// (a thrown grenade included), so what it is about to hit is dynamic again before the
+// contact: hit while frozen, a crate would stop it like a wall and not move.
+void RestFreezer::thawTouched(float dt) {
   if (m_frozen.empty()) return;
   std::vector<btRigidBody*> thaw;
-  btOverlappingPairCache* pairs = m_world.getPairCache();
-  const int n = pairs->getNumOverlappingPairs();
-  btBroadphasePair* pair = n > 0 ? pairs->getOverlappingPairArrayPtr() : nullptr;
-  for (int i = 0; i < n; ++i) {
-    auto* a = btRigidBody::upcast(static_cast<btCollisionObject*>(pair[i].m_pProxy0->m_clientObject));
-    auto* b = btRigidBody::upcast(static_cast<btCollisionObject*>(pair[i].m_pProxy1->m_clientObject));
-    if (!a || !b) continue;
-    const bool aFrozen = frozen(a), bFrozen = frozen(b);
-    if (aFrozen == bFrozen) continue;
-    btRigidBody* still = aFrozen ? a : b;
-    const btRigidBody* other = aFrozen ? b : a;
-    // Static geometry and sleeping bodies push nothing; what moves, kinematic or
-    // dynamic, may be about to push or to stop holding up the frozen body.
-    if (other->isStaticObject() || !other->isActive() || !moving(*other)) continue;
-    thaw.push_back(still);
+  FrozenInBox collect(*this, thaw);
+  const btAlignedObjectArray<btCollisionObject*>& objects = m_world.getCollisionObjectArray();
+  for (int i = 0; i < objects.size(); ++i) {
+    const btRigidBody* b = btRigidBody::upcast(objects[i]);
+    if (!b || b->isStaticObject() || !b->isActive() || !moving(*b)) continue;
+    btVector3 lo, hi;
+    b->getAabb(lo, hi);
+    const btVector3 reach = b->getLinearVelocity().absolute() * (2 * dt) + btVector3(0.05f, 0.05f, 0.05f);
+    m_world.getBroadphase()->aabbTest(lo - reach, hi + reach, collect);
   }
   for (btRigidBody* b : thaw) this->thaw(b);
 }

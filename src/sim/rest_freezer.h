@@ -8,7 +8,8 @@
 // stricter thresholds than Bullet's own) to sleep by itself: it becomes a sleeping
 // static object of zero mass, which Bullet neither steps nor merges into islands, and
 // which supports what rests on it. Before each step it thaws every frozen body that
-// something awake and moving overlaps (it must be pushed, or fall, again), and a body
+// something awake and moving overlaps or is about to reach (it must be pushed, or
+// fall, again), and a body
 // the game moves, pushes or removes thaws first (PhysicsWorld and Body call thaw).
 // A thawed body is the dynamic body it was, at rest where it was frozen.
 
@@ -24,8 +25,9 @@ class RestFreezer {
 public:
   explicit RestFreezer(btDiscreteDynamicsWorld& world) : m_world(world) {}
 
-  /// Before a step: thaws what awake, moving bodies overlap.
-  void thawTouched();
+  /// Before a step of `dt` s: thaws what awake, moving bodies overlap or may reach
+  /// within two steps.
+  void thawTouched(float dt);
   /// After a step of `dt` s: counts each awake dynamic body's quiet time, freezes the
   /// ones quiet long enough.
   void freezeQuiet(float dt);
