@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -32,8 +33,8 @@ namespace {
 // Up to kSpreadCrates (the demo's default count) the crates keep the spread-out layout
 // the demo and its published figures were made with: rows of 10, 3 m apart, dropped
 // from up to 7 m. That layout's rows run on in z and leave the floor past 90 crates,
-// so more are laid as a pile instead: square layers of kPileSide x kPileSide crates
-// filling the floor, kPileSpacing apart (wider than the biggest crate, 1.2 m, turned
+// so more are laid as a pile instead: square layers around the centre, of up to
+// kPileSide x kPileSide crates (the whole floor), kPileSpacing apart (wider than the biggest crate, 1.2 m, turned
 // by the yaw jitter), each layer above the last, so every crate starts on or over the
 // floor, touching nothing, and lands on the ones below.
 constexpr int kSpreadCrates = 50;
@@ -63,16 +64,18 @@ void spawnCratePile(ferrum::NetManager& net, int count, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> yaw(-kPileYaw, kPileYaw);
   std::uniform_int_distribution<uint32_t> size(0, 3);
-  constexpr int perLayer = kPileSide * kPileSide;
-  const auto cellCentre = [](int cell) { return (static_cast<float>(cell) - (kPileSide - 1) / 2.0f) * kPileSpacing; };
+  // A square as near the centre as the count allows: one layer up to 24 x 24.
+  const int side = std::clamp(static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count)))), 1, kPileSide);
+  const int perLayer = side * side;
+  const auto cellCentre = [side](int cell) { return (static_cast<float>(cell) - static_cast<float>(side - 1) / 2.0f) * kPileSpacing; };
   for (int i = 0; i < count; ++i) {
     const int layer = i / perLayer;
     const int cell = i % perLayer;
     ferrum::SpawnState s;
     s.variant = size(rng);
     const float half = 0.3f + 0.1f * static_cast<float>(s.variant % 4); // crateType()'s size
-    s.transform.position = {cellCentre(cell % kPileSide), half + 0.05f + static_cast<float>(layer) * kPileLayerHeight,
-                            cellCentre(cell / kPileSide)};
+    s.transform.position = {cellCentre(cell % side), half + 0.05f + static_cast<float>(layer) * kPileLayerHeight,
+                            cellCentre(cell / side)};
     const float angle = yaw(rng);
     s.transform.orientation = ferrum::canonicalQuat({0, std::sin(angle / 2), 0, std::cos(angle / 2)});
     net.spawn(kCrateType, s);

@@ -102,9 +102,11 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
 
 void PhysicsWorld::step(float dt) {
   if (dt > 0) m_impl->stepSeconds = dt;
+  // Before the step, as Bullet's own sleep: a body frozen now is not moved by this
+  // step, so it rests exactly where it was put (an authority's wire-rounded pose).
+  m_impl->freezer.freezeQuiet(dt);
   m_impl->freezer.thawTouched(dt);
   m_impl->world.stepSimulation(dt, 1, dt);
-  m_impl->freezer.freezeQuiet(dt);
 }
 
 bool PhysicsWorld::raycast(Vec3 from, Vec3 to, Vec3* hitPoint) const {

@@ -28,8 +28,8 @@ public:
   /// Before a step of `dt` s: thaws what awake, moving bodies overlap or may reach
   /// within two steps.
   void thawTouched(float dt);
-  /// After a step of `dt` s: counts each awake dynamic body's quiet time, freezes the
-  /// ones quiet long enough.
+  /// Before a step of `dt` s: counts each awake dynamic body's quiet time (as the last
+  /// step left it), freezes the ones quiet long enough.
   void freezeQuiet(float dt);
 
   bool frozen(const btRigidBody* body) const { return m_frozen.count(body) != 0; }
