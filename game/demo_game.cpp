@@ -30,14 +30,14 @@ ferrum::HostDef demoHostDef(Scenario scenario) {
 }
 
 namespace {
-// Up to kSpreadCrates (the demo's default count) the crates keep the spread-out layout
-// the demo and its published figures were made with: rows of 10, 3 m apart, dropped
-// from up to 7 m. That layout's rows run on in z and leave the floor past 90 crates,
-// so more are laid as a pile instead: square layers around the centre, of up to
-// kPileSide x kPileSide crates (the whole floor), kPileSpacing apart (wider than the biggest crate, 1.2 m, turned
-// by the yaw jitter), each layer above the last, so every crate starts on or over the
-// floor, touching nothing, and lands on the ones below.
-constexpr int kSpreadCrates = 50;
+// Up to kSpreadCrates the crates keep the spread-out layout the demo and its published
+// figures were made with: rows of 10, 3 m apart, dropped from up to 7 m. Its rows run
+// on in z and leave the floor past 90 crates, so more are laid as a pile instead:
+// square layers around the centre of up to kPileSide x kPileSide crates (the whole
+// floor), kPileSpacing apart (wider than the biggest crate, 1.2 m, turned by the yaw
+// jitter), each layer above the last, so every crate starts on or over the floor,
+// touching nothing, and lands on the ones below.
+constexpr int kSpreadCrates = 90;
 constexpr int kPileSide = 24;
 constexpr float kPileSpacing = 1.5f;  // centres within +-17.25 m of a floor of +-20 m
 constexpr float kPileLayerHeight = 1.3f;

@@ -26,7 +26,7 @@ void registerDemoTypes(ferrum::ControllerRegistry& registry);
 ferrum::HostDef demoHostDef(Scenario scenario = Scenario::Arena);
 
 /// Server: drops `count` crates of mixed sizes over the arena (seeded layout): up to
-/// 50 spread out and dropped from a few metres; more as a pile of square layers around
+/// 90 spread out and dropped from a few metres; more as a pile of square layers around
 /// the centre, up to 24 x 24 a layer (2,000 make four layers). Every crate starts inside the walls.
 void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed);
 /// Server: drops `count` crates at random places (seeded) all over [-halfSize,
