@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "game/arena.h"
@@ -27,7 +29,21 @@ ferrum::HostDef demoHostDef(Scenario scenario) {
   return def;
 }
 
-void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
+namespace {
+// Up to kSpreadCrates the crates keep the spread-out layout the demo and its published
+// figures were made with: rows of 10, 3 m apart, dropped from up to 7 m. Its rows run
+// on in z and leave the floor past 90 crates, so more are laid as a pile instead:
+// square layers around the centre of up to kPileSide x kPileSide crates (the whole
+// floor), kPileSpacing apart (wider than the biggest crate, 1.2 m, turned by the yaw
+// jitter), each layer above the last, so every crate starts on or over the floor,
+// touching nothing, and lands on the ones below.
+constexpr int kSpreadCrates = 90;
+constexpr int kPileSide = 24;
+constexpr float kPileSpacing = 1.5f;  // centres within +-17.25 m of a floor of +-20 m
+constexpr float kPileLayerHeight = 1.3f;
+constexpr float kPileYaw = 0.2f;      // rad either way: crates that settle flat and square
+
+void spawnSpreadCrates(ferrum::NetManager& net, int count, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> jitter(-0.3f, 0.3f);
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
@@ -42,6 +58,34 @@ void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
     s.variant = size(rng);
     net.spawn(kCrateType, s);
   }
+}
+
+void spawnCratePile(ferrum::NetManager& net, int count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> yaw(-kPileYaw, kPileYaw);
+  std::uniform_int_distribution<uint32_t> size(0, 3);
+  // A square as near the centre as the count allows: one layer up to 24 x 24.
+  const int side = std::clamp(static_cast<int>(std::ceil(std::sqrt(static_cast<float>(count)))), 1, kPileSide);
+  const int perLayer = side * side;
+  const auto cellCentre = [side](int cell) { return (static_cast<float>(cell) - static_cast<float>(side - 1) / 2.0f) * kPileSpacing; };
+  for (int i = 0; i < count; ++i) {
+    const int layer = i / perLayer;
+    const int cell = i % perLayer;
+    ferrum::SpawnState s;
+    s.variant = size(rng);
+    const float half = 0.3f + 0.1f * static_cast<float>(s.variant % 4); // crateType()'s size
+    s.transform.position = {cellCentre(cell % side), half + 0.05f + static_cast<float>(layer) * kPileLayerHeight,
+                            cellCentre(cell / side)};
+    const float angle = yaw(rng);
+    s.transform.orientation = ferrum::canonicalQuat({0, std::sin(angle / 2), 0, std::cos(angle / 2)});
+    net.spawn(kCrateType, s);
+  }
+}
+} // namespace
+
+void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed) {
+  if (count <= kSpreadCrates) spawnSpreadCrates(net, count, seed);
+  else spawnCratePile(net, count, seed);
 }
 
 void scatterCrates(ferrum::NetManager& net, int count, uint32_t seed, float halfSize) {

@@ -25,7 +25,9 @@ void registerDemoTypes(ferrum::ControllerRegistry& registry);
 /// The caller adds the role, transport and link settings.
 ferrum::HostDef demoHostDef(Scenario scenario = Scenario::Arena);
 
-/// Server: drops `count` crates of mixed sizes over the arena (seeded layout).
+/// Server: drops `count` crates of mixed sizes over the arena (seeded layout): up to
+/// 90 spread out and dropped from a few metres; more as a pile of square layers around
+/// the centre, up to 24 x 24 a layer (2,000 make four layers). Every crate starts inside the walls.
 void spawnCrates(ferrum::NetManager& net, int count, uint32_t seed);
 /// Server: drops `count` crates at random places (seeded) all over [-halfSize,
 /// halfSize] in x and z, keeping 2 m from the walls (the large arena).

@@ -67,9 +67,19 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e6));
   cli.add_option("--spawns-per-tick", options.net.spawnsPerTick,
-                 "spawns of existing entities sent per tick to all joining clients together (paces joins)")
+                 "spawns of existing entities sent per tick to all joining clients together (paces joins); the "
+                 "floor of the adaptive budget")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cli.add_option("--max-spawns-per-tick", options.net.maxSpawnsPerTick,
+                 "ceiling of the adaptive join budget: it grows towards this while ticks have time to spare "
+                 "(at or below --spawns-per-tick: a fixed budget)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cli.add_option("--join-tick-share", options.net.joinTickShare,
+                 "share of a tick's time the adaptive join budget may fill")
+      ->capture_default_str()
+      ->check(app::finiteRange(0.01, 1));
   cli.add_option("--refresh-seconds", options.net.refreshSeconds,
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()

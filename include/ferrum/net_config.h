@@ -53,8 +53,17 @@ struct NetConfig {
   /// Server: spawns of entities that already exist, sent per tick to every joining
   /// client (and for every entity entering a client's interest) together. A join is
   /// paced by it instead of sending the whole world at once; new entities are
-  /// announced at once and do not count. 128 costs a few ms per tick at most.
+  /// announced at once and do not count. 128 costs a few ms per tick at most. It is
+  /// the floor of an adaptive budget: see maxSpawnsPerTick.
   int spawnsPerTick = 128;
+  /// Server: the adaptive join budget's ceiling. While spawns wait and a tick
+  /// (receiving, simulation, sending and the spawns) takes less than joinTickShare of
+  /// its time, the per-tick budget grows from spawnsPerTick towards this; a tick that
+  /// takes longer shrinks it at once; with no join under way it is back at
+  /// spawnsPerTick. At or below spawnsPerTick: a fixed budget of spawnsPerTick.
+  int maxSpawnsPerTick = 2048;
+  /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
+  float joinTickShare = 0.5f;
   /// Server: interest management. A client is sent only entities within this many
   /// metres of one of its own entities (its player); 0: every client gets everything.
   /// A client with no entity of its own sees everything. NetManager::setRelevance

@@ -260,6 +260,10 @@ private:
   NetCounters m_counters;
   Relevance m_relevance;
   size_t m_paceCursor = 0; ///< server: the client the next tick's paced spawns start with
+  int m_spawnBudget = 0;         ///< server: spawns the next tick may pace (0: not yet set)
+  bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
+  bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
+  void updateSpawnBudget(double busySecondsPerTick);
   bool m_worldComplete = false;
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived
   uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far

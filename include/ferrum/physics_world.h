@@ -43,7 +43,8 @@ public:
   Vec3 linearVelocity() const;
   Vec3 angularVelocity() const;
   float mass() const;
-  /// Bullet's sleeping state: true when the body has come to rest.
+  /// Asleep: true when the body has come to rest (Bullet put its island to sleep, or
+  /// it has been still for a second where it lies: see below).
   bool atRest() const;
 
   /// Teleports the body (wakes it).
@@ -74,6 +75,7 @@ public:
 
 private:
   friend class PhysicsWorld;
+  void thaw(); ///< a body put to sleep on its own is dynamic again before it is changed
   Body(PhysicsWorld* world, btRigidBody* body) : m_world(world), m_body(body) {}
   void release();
 
@@ -88,6 +90,13 @@ struct PhysicsConfig {
 };
 
 /// A Bullet discrete dynamics world. Not thread-safe; one per peer.
+///
+/// Beyond Bullet's own sleep (a whole island of touching bodies at once, so a big pile
+/// with a crate still rocking somewhere never sleeps), a dynamic body still for a
+/// second sleeps by itself, held where it lies (it supports what rests on it), until
+/// something awake and moving touches it or the game moves, pushes or removes it
+/// (or what it rests on). Bodies that remote views place or that are kinematic are
+/// left to their own rules.
 class PhysicsWorld {
 public:
   explicit PhysicsWorld(const PhysicsConfig& config = {});

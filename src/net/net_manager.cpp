@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cmath>
 
 #include "ferrum/clock.h"
@@ -46,6 +47,7 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
 }
 
 void NetManager::frame(double nowSeconds) {
+  const auto busySince = std::chrono::steady_clock::now(); // the join budget's measure: wall clock, whatever drives `nowSeconds`
   m_frameTime = nowSeconds;
   m_forwards->onFrame(nowSeconds, m_clock());
   m_catchingUp = true;
@@ -63,6 +65,8 @@ void NetManager::frame(double nowSeconds) {
     m_nextTickTime += dt;
     ++ran;
   }
+  if (ran > 0 && m_config.role == Role::Server)
+    updateSpawnBudget(std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count() / ran);
   if (nowSeconds >= m_nextTickTime) { // too far behind: drop the backlog
     // Counted, because m_tick then lags the wall clock while the clients' ticks,
     // counted on their own clocks from the welcome, do not: the referee's clock

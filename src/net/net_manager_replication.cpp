@@ -11,6 +11,7 @@
 #include <map>
 
 #include "ferrum/net_manager.h"
+#include "net/join_budget.h"
 #include "net/net_manager_internal.h"
 
 namespace ferrum {
@@ -93,13 +94,16 @@ bool NetManager::sendSpawnTo(Remote& to, const Entity& e) {
 
 // The budget is shared: clients take one spawn each in turn (starting with a
 // different one every tick), so simultaneous joiners all progress, and the server's
-// tick never pays for more than spawnsPerTick spawns however many join at once.
+// tick never pays for more than the budget (updateSpawnBudget) however many join at once.
 void NetManager::paceSpawns() {
+  m_spawnBudgetUsed = false;
+  m_spawnsWaiting = false;
   std::vector<Remote*> ready;
   for (auto& [link, remote] : m_remotes)
     if (remote->joined && !remote->referee.kicked && !remote->tooSlow) ready.push_back(remote.get());
   if (ready.empty()) return;
-  int budget = m_config.spawnsPerTick;
+  if (m_spawnBudget < 1) m_spawnBudget = m_config.spawnsPerTick;
+  int budget = m_spawnBudget;
   uint64_t paced = 0;
   const size_t start = m_paceCursor++ % ready.size();
   for (bool progress = true; progress && budget > 0;) {
@@ -120,6 +124,8 @@ void NetManager::paceSpawns() {
   }
   m_counters.spawnsPaced += paced;
   m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, paced);
+  m_spawnBudgetUsed = budget == 0;
+  for (const Remote* to : ready) m_spawnsWaiting = m_spawnsWaiting || to->replication.queued() > 0;
   for (Remote* to : ready) {
     if (!to->replication.joinPending || to->replication.queued() > 0) continue;
     to->replication.joinPending = false;
@@ -128,6 +134,20 @@ void NetManager::paceSpawns() {
     ++m_counters.worldCompletesSent;
     log::info("client {} holds the world ({} spawns sent)", to->slot, to->replication.spawnsSent());
   }
+}
+
+// After a frame that ran ticks (each taking `busySecondsPerTick` of wall clock,
+// receiving included): the next tick's spawn budget, from what the ticks leave spare.
+void NetManager::updateSpawnBudget(double busySecondsPerTick) {
+  JoinBudgetBounds bounds;
+  bounds.minSpawns = m_config.spawnsPerTick;
+  bounds.maxSpawns = m_config.maxSpawnsPerTick;
+  bounds.targetSeconds = m_config.tickSeconds() * static_cast<double>(m_config.joinTickShare);
+  JoinBudgetSample sample;
+  sample.joining = m_spawnsWaiting;
+  sample.usedAll = m_spawnBudgetUsed;
+  sample.busySeconds = busySecondsPerTick;
+  m_spawnBudget = nextSpawnBudget(m_spawnBudget < 1 ? m_config.spawnsPerTick : m_spawnBudget, sample, bounds);
 }
 
 // Clients take turns: each is evaluated every kRelevanceEveryTicks ticks. What became

@@ -1,5 +1,7 @@
 #include "ferrum/physics_world.h"
 
+#include "sim/rest_freezer.h"
+
 #include <LinearMath/btTransformUtil.h>
 #include <btBulletDynamicsCommon.h>
 
@@ -53,6 +55,7 @@ struct PhysicsWorld::Impl {
   btDbvtBroadphase broadphase;
   btSequentialImpulseConstraintSolver solver;
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
+  RestFreezer freezer{world};
   float stepSeconds = 1.0f / 60; ///< the last step's length: what a kinematic body's velocity is taken over
 };
 
@@ -99,6 +102,10 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
 
 void PhysicsWorld::step(float dt) {
   if (dt > 0) m_impl->stepSeconds = dt;
+  // Before the step, as Bullet's own sleep: a body frozen now is not moved by this
+  // step, so it rests exactly where it was put (an authority's wire-rounded pose).
+  m_impl->freezer.freezeQuiet(dt);
+  m_impl->freezer.thawTouched(dt);
   m_impl->world.stepSimulation(dt, 1, dt);
 }
 
@@ -111,6 +118,8 @@ bool PhysicsWorld::raycast(Vec3 from, Vec3 to, Vec3* hitPoint) const {
 }
 
 void PhysicsWorld::destroy(btRigidBody* body) {
+  m_impl->freezer.thaw(body);
+  m_impl->freezer.thawNeighbours(body); // what it held up must fall
   m_impl->world.removeRigidBody(body);
   delete body->getMotionState();
   delete body->getCollisionShape();
@@ -151,12 +160,16 @@ Transform Body::transform() const {
 Vec3 Body::linearVelocity() const { return fromBt(m_body->getLinearVelocity()); }
 Vec3 Body::angularVelocity() const { return fromBt(m_body->getAngularVelocity()); }
 float Body::mass() const {
+  if (const float frozen = m_world->m_impl->freezer.frozenMass(m_body); frozen > 0) return frozen;
   const btScalar inv = m_body->getInvMass();
   return inv > 0 ? 1.0f / inv : 0.0f;
 }
 bool Body::atRest() const { return m_body->getActivationState() == ISLAND_SLEEPING; }
 
+void Body::thaw() { m_world->m_impl->freezer.thaw(m_body); }
+
 void Body::setTransform(const Transform& t) {
+  thaw();
   btTransform bt(toBt(t.orientation), toBt(t.position));
   m_body->setWorldTransform(bt);
   m_body->getMotionState()->setWorldTransform(bt);
@@ -164,6 +177,8 @@ void Body::setTransform(const Transform& t) {
 }
 
 void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity) {
+  // Put at rest (on the wire grid, say) a frozen body stays frozen where it is put.
+  if (linearVelocity.length() > 0 || angularVelocity.length() > 0) thaw();
   btTransform bt(toBt(t.orientation), toBt(t.position));
   m_body->setWorldTransform(bt);
   m_body->getMotionState()->setWorldTransform(bt);
@@ -177,6 +192,7 @@ void Body::snapTo(const Transform& t, Vec3 linearVelocity, Vec3 angularVelocity)
 // that came late) would hit what it lands beside at 60 m/s. Where it "was" is made
 // what `v` and `w` say instead, so contacts see the velocity given.
 void Body::setLinearVelocity(Vec3 v) {
+  thaw();
   m_body->setLinearVelocity(toBt(v));
   if (kinematic()) {
     btTransform was = m_body->getInterpolationWorldTransform();
@@ -187,6 +203,7 @@ void Body::setLinearVelocity(Vec3 v) {
 }
 
 void Body::setAngularVelocity(Vec3 w) {
+  thaw();
   m_body->setAngularVelocity(toBt(w));
   if (kinematic()) {
     btTransform back;
@@ -200,11 +217,13 @@ void Body::setAngularVelocity(Vec3 w) {
 }
 
 void Body::applyImpulse(Vec3 impulse) {
+  thaw();
   m_body->activate(true);
   m_body->applyCentralImpulse(toBt(impulse));
 }
 
 void Body::sleep() {
+  thaw();
   m_body->setLinearVelocity(btVector3(0, 0, 0));
   m_body->setAngularVelocity(btVector3(0, 0, 0));
   // A lone sleeping body stays asleep; one in an island with awake bodies is woken by
@@ -216,6 +235,7 @@ void Body::sleep() {
 
 void Body::setPlacedByView(bool placed) {
   if (placed == placedByView(m_body)) return;
+  thaw();
   m_body->setUserIndex2(placed ? kPlacedByView : 0);
   // Pairs are filtered when made: out and in again drops the pairs the mark now
   // refuses and makes the ones it now allows.
@@ -228,6 +248,7 @@ bool Body::kinematic() const { return m_body->isKinematicObject(); }
 
 void Body::setKinematic(bool kinematic) {
   if (kinematic == this->kinematic()) return;
+  thaw();
   if (kinematic && mass() <= 0) return; // static geometry stays static
   // Bullet sorts bodies into static/kinematic/dynamic when they are added: take it
   // out, change it, and add it back.

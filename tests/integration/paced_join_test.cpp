@@ -30,6 +30,7 @@ std::set<EntityId> idsOf(const EntityGroup& group) {
 TEST(PacedJoin, ManyClientsJoiningAtOnceGetTheWholeWorldWithinTheBudget) {
   NetConfig config;
   config.spawnsPerTick = 24; // far below the world's size, so the join spans many ticks
+  config.maxSpawnsPerTick = 24; // a fixed budget (no adaptive growth): what this test counts
   config.maxClients = 8;
   auto server = TestPeer::enetServer(config);
   ASSERT_TRUE(server);

@@ -1,0 +1,27 @@
+#pragma once
+// How many spawns a server tick may send to joining clients (all of them together),
+// adapted to what the server's ticks leave spare. A fixed budget is either too small
+// for a big world (64 joiners x 2,000 entities at 128 a tick take over 16 s) or too
+// big for a busy tick; this one starts at the floor when a join begins, grows while
+// the measured tick (receiving and spawns included) stays under its target share of
+// the tick's time and the whole budget was used, and shrinks at once when a tick runs
+// over. Always within [minSpawns, maxSpawns].
+
+namespace ferrum {
+
+struct JoinBudgetBounds {
+  int minSpawns = 128;          ///< NetConfig::spawnsPerTick: always allowed
+  int maxSpawns = 2048;         ///< NetConfig::maxSpawnsPerTick: never more
+  double targetSeconds = 0.008; ///< a tick may take this long before the budget shrinks
+};
+
+struct JoinBudgetSample {
+  bool joining = false;      ///< spawns wait in some client's queue
+  bool usedAll = false;      ///< the last tick sent its whole budget (it was the limit)
+  double busySeconds = 0;    ///< what the last ticks took each (wall clock); not trusted
+};
+
+/// The next tick's budget from this tick's `current` and what the ticks took.
+int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudgetBounds& bounds);
+
+} // namespace ferrum

@@ -1,0 +1,76 @@
+// The adaptive join budget (nextSpawnBudget): within [spawnsPerTick, maxSpawnsPerTick]
+// whatever the measurements say, growing only while the ticks have room and the
+// budget was the limit, shrinking when a tick runs over, back at the floor between
+// joins. Fed made-up measurements: no clock is read here.
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "net/join_budget.h"
+
+using namespace ferrum;
+
+namespace {
+
+const JoinBudgetBounds kBounds{128, 2048, 0.008};
+
+JoinBudgetSample joining(double busySeconds, bool usedAll = true) { return {true, usedAll, busySeconds}; }
+
+} // namespace
+
+TEST(JoinBudget, GrowsWhileTicksHaveRoomUpToTheCeilingAndNoFurther) {
+  int budget = kBounds.minSpawns;
+  int previous = budget;
+  for (int tick = 0; tick < 100; ++tick) {
+    budget = nextSpawnBudget(budget, joining(0.001), kBounds);
+    EXPECT_GE(budget, previous);
+    EXPECT_LE(budget, kBounds.maxSpawns);
+    previous = budget;
+  }
+  EXPECT_EQ(budget, kBounds.maxSpawns);
+}
+
+TEST(JoinBudget, GrowsNoFasterThanTheRoomLeft) {
+  // A tick at 7 ms of a target of 8 ms: 8/7 at most, not the full growth step.
+  const int next = nextSpawnBudget(1000, joining(0.007), kBounds);
+  EXPECT_GT(next, 1000);
+  EXPECT_LE(next, 1000 * 8 / 7);
+}
+
+TEST(JoinBudget, ShrinksWhenATickRunsOverButNeverBelowTheFloor) {
+  int budget = kBounds.maxSpawns;
+  budget = nextSpawnBudget(budget, joining(0.020), kBounds);
+  EXPECT_LT(budget, kBounds.maxSpawns);
+  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joining(0.050), kBounds);
+  EXPECT_EQ(budget, kBounds.minSpawns);
+}
+
+TEST(JoinBudget, StaysPutWhenTheBudgetWasNotTheLimit) {
+  EXPECT_EQ(nextSpawnBudget(500, joining(0.001, false), kBounds), 500);
+}
+
+TEST(JoinBudget, IsBackAtTheFloorWhenNoJoinIsUnderWay) {
+  EXPECT_EQ(nextSpawnBudget(2000, {false, true, 0.001}, kBounds), kBounds.minSpawns);
+}
+
+TEST(JoinBudget, AMeasurementNotToTrustShrinksIt) {
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), -1.0}) {
+    EXPECT_LT(nextSpawnBudget(1000, joining(bad), kBounds), 1000) << bad;
+    EXPECT_EQ(nextSpawnBudget(kBounds.minSpawns, joining(bad), kBounds), kBounds.minSpawns) << bad;
+  }
+}
+
+TEST(JoinBudget, ACeilingAtOrUnderTheFloorIsAFixedBudget) {
+  const JoinBudgetBounds fixed{24, 24, 0.008};
+  EXPECT_EQ(nextSpawnBudget(24, joining(0.0001), fixed), 24);
+  EXPECT_EQ(nextSpawnBudget(24, joining(1.0), fixed), 24);
+  const JoinBudgetBounds under{100000, 2048, 0.008}; // a floor past the ceiling wins
+  EXPECT_EQ(nextSpawnBudget(100000, joining(0.0001), under), 100000);
+}
+
+TEST(JoinBudget, AnOutOfRangeCurrentBudgetIsBroughtBackWithinTheBounds) {
+  EXPECT_LE(nextSpawnBudget(1 << 30, joining(0.001), kBounds), kBounds.maxSpawns);
+  EXPECT_GE(nextSpawnBudget(-5, joining(0.050), kBounds), kBounds.minSpawns);
+  EXPECT_GE(nextSpawnBudget(0, joining(0.001), {0, 0, 0.008}), 1); // never a budget of nothing
+}
