@@ -59,7 +59,7 @@ bool isValid(const CubeState& s) {
 const FieldLayout& cubeLayout() {
   // bits, presentIfZero, delta order (fields coded alone), group size, largest index:
   // the smallest-three orientation (its index, then its three components as a group),
-  // the position as a group, the flag.
+  // the position as a group, the flag; nothing after it.
   static const FieldLayout layout{{{2, -1, 0, 1, true},
                                    {9, -1, 2, 3},
                                    {9, -1, 2},
@@ -67,7 +67,8 @@ const FieldLayout& cubeLayout() {
                                    {18, -1, 3, 3},
                                    {18, -1, 3},
                                    {14, -1, 3},
-                                   {1, -1, 0}}};
+                                   {1, -1, 0}},
+                                  /*tail=*/false};
   return layout;
 }
 

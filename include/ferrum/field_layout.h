@@ -36,6 +36,8 @@ struct FieldLayout {
     bool largestIndex = false;
   };
   std::vector<Field> fields;
+  /// False: the block is exactly the fields (no tail), and deltas carry no tail bit.
+  bool tail = true;
   bool empty() const { return fields.empty(); }
 };
 

@@ -215,6 +215,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     }
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
+  if (!layout.tail) return baseTail == 0 && curTail == 0 && out.ok(); // not this layout's block: send it whole
   bool same = baseTail == curTail;
   if (same) {
     ReadStream a(baseline, baselineBits), c(current, currentBits);
@@ -307,6 +308,7 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
     }
     for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);
   }
+  if (!layout.tail) return base.tailStart == baselineBits && in.ok() && full.ok() && in.bitsRemaining() == 0;
   bool same = false;
   if (!in.serializeBool(same)) return false;
   if (same) {

@@ -25,7 +25,8 @@
 //   members:  class:C  C = bitsRequired(widest member bits - 1)
 //                0 = raw: each member's value in its own bits
 //                k = each member as zigzag(value - base) in k bits (k < widest member)
-//   tail: same:1   0 = then tail length (Exp-Golomb order 4) and the tail's bits
+//   tail (unless the layout has none): same:1   0 = then tail length (Exp-Golomb order 4)
+//                                      and the tail's bits
 
 #include <cstddef>
 #include <cstdint>
