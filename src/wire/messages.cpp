@@ -26,13 +26,14 @@ namespace {
 
 constexpr uint32_t kMaxCounter = 0xFFFFFF;
 
-constexpr size_t kAbsoluteIdBits = 1 + 8 + 24;
+/// The id code 0 (Exp-Golomb: kIdGapOrder + 1 bits), then slot and counter.
+constexpr size_t kAbsoluteIdBits = 1 + kIdGapOrder + 8 + 24;
 
 /// The gap from `previous` to `id`, if the gap form can name it at all.
 bool gapFrom(EntityId previous, EntityId id, uint32_t& gap) {
   if (id.creator() != previous.creator() || id.counter() <= previous.counter()) return false;
   gap = id.counter() - previous.counter() - 1;
-  return expGolombBits(gap, kIdGapOrder) <= 2 * kMaxIdGapPrefix + 1 + kIdGapOrder;
+  return gap < 0xFFFFFFFFu && expGolombBits(gap + 1, kIdGapOrder) <= 2 * kMaxIdGapPrefix + 1 + kIdGapOrder;
 }
 
 /// A length after the previous block's, as zigzag(difference) - 1 (consecutive deltas
@@ -47,16 +48,20 @@ size_t lengthBits(const BlockContext& context, uint32_t bits, bool relative) {
   return bits == context.previousBits ? 1 : 1 + expGolombBits(lengthCode(context.previousBits, bits), kLengthDiffOrder);
 }
 
+/// After a delta block (gap form): [same age:1] 1 = a delta against the previous
+/// block's baseline age; 0 = then [delta:1] as below. Otherwise [delta:1]; 1 = then
+/// [baselineAge - 1: Exp-Golomb order kAgeOrder].
 size_t codingBits(const BlockContext& context, uint16_t baselineAge, bool relative) {
-  if (baselineAge == 0) return 1;
-  if (relative && context.previousAge != 0)
-    return baselineAge == context.previousAge ? 2 : 2 + expGolombBits(baselineAge - 1u, kAgeOrder);
-  return 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
+  const bool afterDelta = relative && context.previousAge != 0;
+  if (afterDelta && baselineAge == context.previousAge) return 1;
+  const size_t lead = afterDelta ? 1 : 0;
+  if (baselineAge == 0) return lead + 1;
+  return lead + 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
 }
 
 /// Bits of the block's framing in the relative form (gap id) or the absolute one.
 size_t framingBits(const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
-  const size_t id = relative ? 1 + expGolombBits(gap, kIdGapOrder) : kAbsoluteIdBits;
+  const size_t id = relative ? expGolombBits(gap + 1, kIdGapOrder) : kAbsoluteIdBits;
   return 1 + id + lengthBits(context, block.bits, relative) + codingBits(context, block.baselineAge, relative);
 }
 
@@ -71,31 +76,28 @@ bool useRelative(const StateBlock& block, const BlockContext& context, uint32_t&
 bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
   bool more = true;
   out.serializeBool(more);
-  bool absolute = !relative;
-  out.serializeBool(absolute);
-  if (absolute) {
-    uint32_t slot = block.id.creator(), counter = block.id.counter();
+  if (!relative) {
+    uint32_t code = 0, slot = block.id.creator(), counter = block.id.counter(), bits = block.bits;
+    serializeExpGolomb(out, code, kIdGapOrder);
     out.serializeUint(slot, 0, kMaxClientPeer);
     out.serializeUint(counter, 1, kMaxCounter);
-    uint32_t bits = block.bits;
     serializeExpGolomb(out, bits, kLengthOrder);
   } else {
-    serializeExpGolomb(out, gap, kIdGapOrder);
+    uint32_t code = gap + 1;
+    serializeExpGolomb(out, code, kIdGapOrder);
     bool same = block.bits == context.previousBits;
     out.serializeBool(same);
-    uint32_t code = lengthCode(context.previousBits, block.bits);
+    code = lengthCode(context.previousBits, block.bits);
     if (!same) serializeExpGolomb(out, code, kLengthDiffOrder);
   }
-  bool delta = block.baselineAge != 0;
-  out.serializeBool(delta);
-  if (delta) {
-    bool sameAge = false;
-    if (relative && context.previousAge != 0) {
-      sameAge = block.baselineAge == context.previousAge;
-      out.serializeBool(sameAge);
-    }
+  const bool afterDelta = relative && context.previousAge != 0;
+  bool sameAge = afterDelta && block.baselineAge == context.previousAge;
+  if (afterDelta) out.serializeBool(sameAge);
+  if (!sameAge) {
+    bool delta = block.baselineAge != 0;
+    out.serializeBool(delta);
     uint32_t age = block.baselineAge - 1u;
-    if (!sameAge) serializeExpGolomb(out, age, kAgeOrder);
+    if (delta) serializeExpGolomb(out, age, kAgeOrder);
   }
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
@@ -103,17 +105,16 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
 
 // One block after `context`; false on anything malformed (never asserts).
 bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
-  bool absolute = false;
-  if (!in.serializeBool(absolute)) return false;
+  uint32_t idCode = 0;
+  if (!serializeExpGolomb(in, idCode, kIdGapOrder)) return false;
+  const bool absolute = idCode == 0;
   if (absolute) {
     uint32_t slot = 0, counter = 0;
     if (!in.serializeUint(slot, 0, kMaxClientPeer) || !in.serializeUint(counter, 1, kMaxCounter)) return false;
     block.id = EntityId::make(static_cast<PeerId>(slot), counter);
     if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return false;
   } else {
-    uint32_t gap = 0;
-    if (!serializeExpGolomb(in, gap, kIdGapOrder)) return false;
-    const uint64_t counter = uint64_t{context.previous.counter()} + 1 + gap;
+    const uint64_t counter = uint64_t{context.previous.counter()} + idCode; // previous + 1 + gap
     if (counter > kMaxCounter) return false; // would leave the previous id's slot
     block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));
     bool same = false;
@@ -127,15 +128,15 @@ bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
       block.bits = static_cast<uint32_t>(bits);
     }
   }
-  bool delta = false;
-  if (!in.serializeBool(delta)) return false;
   block.baselineAge = 0;
-  if (delta) {
-    bool sameAge = false;
-    if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return false;
-    if (sameAge) {
-      block.baselineAge = context.previousAge;
-    } else {
+  bool sameAge = false;
+  if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return false;
+  if (sameAge) {
+    block.baselineAge = context.previousAge;
+  } else {
+    bool delta = false;
+    if (!in.serializeBool(delta)) return false;
+    if (delta) {
       uint32_t age = 0;
       if (!serializeExpGolomb(in, age, kAgeOrder) || age >= kMaxBaselineAge) return false;
       block.baselineAge = static_cast<uint16_t>(age + 1);

@@ -479,7 +479,8 @@ struct StateBlock {
 };
 
 constexpr uint32_t kMaxBlockBits = 8 * 1024;
-/// Exp-Golomb order of the id gap; the gap's prefix is bounded (a longer one is malformed).
+/// Exp-Golomb order of the id code (0: absolute id; else 1 + the gap); its prefix is
+/// bounded (a longer one is malformed).
 constexpr uint32_t kIdGapOrder = 2;
 constexpr int kMaxIdGapPrefix = 24;
 constexpr uint32_t kLengthOrder = 5;
@@ -490,16 +491,17 @@ constexpr uint32_t kAgeOrder = 1;
 /// id, payload length and baseline age. Writer and reader each start a fresh one per
 /// packet and pass it to every block in order, so both sides code the same way.
 ///
-/// A block: [more:1 = 1][absolute:1], then
-///   absolute 1: [slot:0..254][counter:1..2^24-1][bits: Exp-Golomb order kLengthOrder]
-///               (reads the same after any block)
-///   absolute 0: [gap: Exp-Golomb order kIdGapOrder], id = previous + 1 + gap within the
-///               previous id's slot; [same length:1]; 0: [zigzag(bits - previous bits) - 1:
-///               Exp-Golomb order kLengthDiffOrder]
-/// then [delta:1]; 1: (in the gap form after a delta block: [same age:1], 1 = the
-/// previous block's baseline age) [baselineAge - 1: Exp-Golomb order kAgeOrder], at most
-/// kMaxBaselineAge; then the payload. The writer takes the shorter form; sorted by id, a
-/// packet's blocks cost a few bits of framing each.
+/// A block: [more:1 = 1][id code: Exp-Golomb order kIdGapOrder], then
+///   id code 0 (absolute form, reads the same after any block): [slot:0..254]
+///               [counter:1..2^24-1][bits: Exp-Golomb order kLengthOrder]
+///   id code v > 0 (gap form): id = previous + v within the previous id's slot;
+///               [same length:1]; 0: [zigzag(bits - previous bits) - 1: Exp-Golomb order
+///               kLengthDiffOrder]
+/// then the coding: in the gap form after a delta block, [same age:1], 1 = a delta against
+/// the previous block's baseline age (nothing more); otherwise (or 0) [delta:1]; 1 =
+/// [baselineAge - 1: Exp-Golomb order kAgeOrder], at most kMaxBaselineAge. Then the
+/// payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
+/// few bits of framing each.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
   uint32_t previousBits = 0;
