@@ -57,10 +57,18 @@ bool isValid(const CubeState& s) {
 }
 
 const FieldLayout& cubeLayout() {
-  // bits, presentIfZero, delta order: orientation deltas are small, positions a few
-  // grid steps, the flag flips.
-  static const FieldLayout layout{
-      {{2, -1, 0}, {9, -1, 2}, {9, -1, 2}, {9, -1, 2}, {18, -1, 3}, {18, -1, 3}, {14, -1, 3}, {1, -1, 0}}};
+  // bits, presentIfZero, delta order (fields coded alone), group size, largest index:
+  // the smallest-three orientation (its index, then its three components as a group),
+  // the position as a group, the flag; nothing after it.
+  static const FieldLayout layout{{{2, -1, 0, 1, true},
+                                   {9, -1, 2, 3},
+                                   {9, -1, 2},
+                                   {9, -1, 2},
+                                   {18, -1, 3, 3},
+                                   {18, -1, 3},
+                                   {14, -1, 3},
+                                   {1, -1, 0}},
+                                  /*tail=*/false};
   return layout;
 }
 

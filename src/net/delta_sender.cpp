@@ -76,7 +76,7 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   std::vector<const wire::StateBlock*> chosen;
   const bool chained = m_framing == Framing::Chained;
   auto cost = [](const wire::StateBlock* b, const wire::StateBlock* before) {
-    return wire::measureBlock(*b, before ? wire::BlockContext{before->id, before->bits} : wire::BlockContext{});
+    return wire::measureBlock(*b, before ? wire::contextAfter(*before) : wire::BlockContext{});
   };
   int64_t used = 0;
   const auto budget = static_cast<int64_t>(budgetBits);

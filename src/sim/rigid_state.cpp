@@ -35,18 +35,25 @@ RigidState quantizeRigidState(const RigidState& state, const RigidQuantization& 
 
 namespace ferrum {
 
-// Mirrors serializeRigidState field for field. The delta orders are about log2 of a
-// typical change between two sends of a moving body (positions at 1/512 m move tens
-// of steps; a quaternion component a few; the largest index rarely changes).
+// Mirrors serializeRigidState field for field. Position, orientation and each velocity
+// are groups: they move together, and one "changed" bit and one shared magnitude per
+// group are cheaper than three separate deltas. The orientation's index field says the
+// group after it is its smallest three, so the codec can re-express a baseline whose
+// largest component changed. The delta orders only serve fields coded alone.
 FieldLayout rigidStateLayout(const RigidQuantization& q) {
   FieldLayout layout;
-  auto add = [&](int bits, uint8_t order, int16_t gate = -1) {
-    layout.fields.push_back({static_cast<uint8_t>(bits), gate, order});
+  auto add = [&](int bits, uint8_t order, int16_t gate = -1, uint8_t group = 1, bool largest = false) {
+    layout.fields.push_back({static_cast<uint8_t>(bits), gate, order, group, largest});
   };
-  for (const QuantRange* r : {&q.positionX, &q.positionY, &q.positionZ}) add(bitsRequired(static_cast<uint64_t>(r->maxIndex())), 3);
+  auto addGroup = [&](const QuantRange* const (&ranges)[3], int16_t gate) {
+    for (int i = 0; i < 3; ++i)
+      add(bitsRequired(static_cast<uint64_t>(ranges[i]->maxIndex())), 3, gate, i == 0 ? 3 : 1);
+  };
+  const QuantRange* const position[3] = {&q.positionX, &q.positionY, &q.positionZ};
+  addGroup(position, -1);
   if (q.orientationBits > 0) {
-    add(2, 0);
-    for (int i = 0; i < 3; ++i) add(q.orientationBits, 2);
+    add(2, 0, -1, 1, true);
+    for (int i = 0; i < 3; ++i) add(q.orientationBits, 2, -1, i == 0 ? 3 : 1);
   }
   int16_t rest = -1;
   if (q.restFlag) {
@@ -54,9 +61,12 @@ FieldLayout rigidStateLayout(const RigidQuantization& q) {
     add(1, 0);
   }
   if (q.velocities) {
-    for (int i = 0; i < 3; ++i) add(bitsRequired(static_cast<uint64_t>(q.linearVelocity.maxIndex())), 3, rest);
-    if (q.angularVelocities)
-      for (int i = 0; i < 3; ++i) add(bitsRequired(static_cast<uint64_t>(q.angularVelocity.maxIndex())), 3, rest);
+    const QuantRange* const linear[3] = {&q.linearVelocity, &q.linearVelocity, &q.linearVelocity};
+    addGroup(linear, rest);
+    if (q.angularVelocities) {
+      const QuantRange* const angular[3] = {&q.angularVelocity, &q.angularVelocity, &q.angularVelocity};
+      addGroup(angular, rest);
+    }
   }
   return layout;
 }

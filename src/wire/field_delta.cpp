@@ -1,5 +1,8 @@
 #include "wire/field_delta.h"
 
+#include <algorithm>
+
+#include "ferrum/quantize.h"
 #include "wire/exp_golomb.h"
 
 namespace ferrum::wire {
@@ -9,49 +12,210 @@ constexpr uint32_t kTailOrder = 4;
 
 uint32_t mask(int bits) { return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1); }
 
+/// A payload taken apart by a layout, on the stack: every block of every packet is
+/// split twice (baseline and current), and heap vectors were a good share of the time.
+struct Split {
+  uint32_t values[kMaxLayoutFields];
+  bool present[kMaxLayoutFields];
+  size_t tailStart = 0;
+};
 
-bool presentIn(const FieldLayout& layout, size_t i, const std::vector<uint32_t>& values) {
+bool gateOpen(const FieldLayout& layout, size_t i, const uint32_t* values) {
   const int gate = layout.fields[i].presentIfZero;
   return gate < 0 || static_cast<size_t>(gate) >= i || values[static_cast<size_t>(gate)] == 0;
 }
 
-} // namespace
-
-bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, FieldValues& out) {
-  const size_t n = layout.fields.size();
-  out.values.assign(n, 0);
-  out.present.assign(n, 0);
+bool split(const FieldLayout& layout, const uint8_t* data, size_t bits, Split& out) {
   ReadStream in(data, bits);
-  for (size_t i = 0; i < n; ++i) {
-    if (!presentIn(layout, i, out.values)) continue;
-    out.present[i] = 1;
-    if (!in.serializeBits(out.values[i], layout.fields[i].bits)) return false;
+  for (size_t i = 0; i < layout.fields.size(); ++i) {
+    out.values[i] = 0;
+    out.present[i] = gateOpen(layout, i, out.values);
+    if (out.present[i] && !in.serializeBits(out.values[i], layout.fields[i].bits)) return false;
   }
   out.tailStart = in.bitPosition();
   return in.ok();
 }
 
+enum class Unit : uint8_t { Single, Group, Orientation };
+
+/// The coding unit starting at field i and how many fields it spans (layout usable).
+Unit unitAt(const FieldLayout& layout, size_t i, size_t& count) {
+  const FieldLayout::Field& f = layout.fields[i];
+  if (f.largestIndex) {
+    count = 4;
+    return Unit::Orientation;
+  }
+  if (f.groupSize > 1) {
+    count = f.groupSize;
+    return Unit::Group;
+  }
+  count = 1;
+  return Unit::Single;
+}
+
+/// Width of a group's magnitude class: 0 (raw) or k < the widest member's bits.
+int classBits(const FieldLayout::Field* members, size_t count) {
+  int widest = 0;
+  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
+  return bitsRequired(static_cast<uint64_t>(widest - 1));
+}
+
+/// The baseline's smallest-three components as they would be with `largest` left out.
+void reexpress(uint32_t fromLargest, const uint32_t from[3], int bits, uint32_t toLargest, uint32_t to[3]) {
+  const int32_t packed[3] = {static_cast<int32_t>(from[0]), static_cast<int32_t>(from[1]),
+                             static_cast<int32_t>(from[2])};
+  int32_t out[3] = {0, 0, 0};
+  packSmallestThree(unpackSmallestThree(fromLargest, packed, bits), toLargest, bits, out);
+  for (int j = 0; j < 3; ++j) to[j] = static_cast<uint32_t>(out[j]);
+}
+
+void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* base,
+                  const uint32_t* cur) {
+  uint32_t z[kMaxLayoutFields];
+  uint32_t widest = 0, any = 0;
+  int rawBits = 0;
+  for (size_t j = 0; j < count; ++j) {
+    z[j] = zigzag(int64_t{cur[j]} - int64_t{base[j]});
+    any |= z[j];
+    widest = std::max<uint32_t>(widest, f[j].bits);
+    rawBits += f[j].bits;
+  }
+  const int k = std::max(1, bitsRequired(any)); // the widest code's bits (an OR has the same top bit)
+  uint32_t cls = static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
+  out.serializeBits(cls, classBits(f, count));
+  for (size_t j = 0; j < count; ++j) {
+    uint32_t v = cls ? z[j] : cur[j];
+    out.serializeBits(v, cls ? k : f[j].bits);
+  }
+}
+
+bool readMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, const uint32_t* base, uint32_t* cur) {
+  int widest = 0;
+  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{f[j].bits});
+  uint32_t cls = 0;
+  if (!in.serializeBits(cls, classBits(f, count))) return false;
+  if (cls >= static_cast<uint32_t>(widest)) return in.fail();
+  for (size_t j = 0; j < count; ++j) {
+    if (cls == 0) {
+      if (!in.serializeBits(cur[j], f[j].bits)) return false;
+      continue;
+    }
+    uint32_t z = 0;
+    if (!in.serializeBits(z, static_cast<int>(cls))) return false;
+    const int64_t v = int64_t{base[j]} + unzigzag(z);
+    if (v < 0 || v > int64_t{mask(f[j].bits)}) return in.fail(); // leaves the field
+    cur[j] = static_cast<uint32_t>(v);
+  }
+  return true;
+}
+
+void copyTail(ReadStream from, size_t bits, WriteStream& to) {
+  for (size_t left = bits; left > 0;) {
+    const int chunk = static_cast<int>(left < 32 ? left : 32);
+    uint32_t y = 0;
+    from.serializeBits(y, chunk);
+    to.serializeBits(y, chunk);
+    left -= static_cast<size_t>(chunk);
+  }
+}
+
+} // namespace
+
+bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, FieldValues& out) {
+  if (layout.fields.size() > kMaxLayoutFields) return false;
+  Split s;
+  if (!split(layout, data, bits, s)) return false;
+  out.values.assign(s.values, s.values + layout.fields.size());
+  out.present.assign(s.present, s.present + layout.fields.size());
+  out.tailStart = s.tailStart;
+  return true;
+}
+
+bool fieldLayoutUsable(const FieldLayout& layout) {
+  const auto& fs = layout.fields;
+  if (fs.empty() || fs.size() > kMaxLayoutFields) return false;
+  for (const FieldLayout::Field& f : fs)
+    if (f.bits < 1 || f.bits > 32) return false;
+  for (size_t i = 0; i < fs.size();) {
+    const FieldLayout::Field& f = fs[i];
+    size_t first = i, count = 1;
+    if (f.largestIndex) {
+      if (f.bits != 2 || i + 4 > fs.size() || fs[i + 1].groupSize != 3) return false;
+      if (fs[i + 1].bits < 2 || fs[i + 1].bits > 30 || fs[i + 1].presentIfZero != f.presentIfZero) return false;
+      for (size_t j = i + 2; j < i + 4; ++j)
+        if (fs[j].bits != fs[i + 1].bits) return false;
+      first = i + 1;
+      count = 3;
+    } else if (f.groupSize > 1) {
+      count = f.groupSize;
+      if (i + count > fs.size()) return false;
+    } else {
+      ++i;
+      continue;
+    }
+    for (size_t j = first; j < first + count; ++j) {
+      const FieldLayout::Field& m = fs[j];
+      if (m.bits < 2 || m.bits > 31 || m.presentIfZero != fs[first].presentIfZero) return false;
+      if (j > first && (m.groupSize > 1 || m.largestIndex)) return false;
+    }
+    i = first + count;
+  }
+  return true;
+}
+
 bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const uint8_t* current, size_t currentBits) {
-  // Scratch kept per thread: every block of every packet passes here, and four small
-  // vectors a call were a good share of a packet's encode time.
-  thread_local FieldValues base, cur;
-  if (!splitFields(layout, baseline, baselineBits, base) || !splitFields(layout, current, currentBits, cur))
-    return false;
-  for (size_t i = 0; i < layout.fields.size(); ++i) {
-    if (!cur.present[i]) continue;
-    const FieldLayout::Field& f = layout.fields[i];
-    const uint32_t b = base.present[i] ? base.values[i] : 0;
-    uint32_t changed = cur.values[i] != b ? 1 : 0;
+  if (!fieldLayoutUsable(layout)) return false;
+  Split base, cur;
+  if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
+  const auto& fs = layout.fields;
+  uint32_t b[kMaxLayoutFields];
+  for (size_t i = 0; i < fs.size(); ++i) b[i] = base.present[i] ? base.values[i] : 0;
+  for (size_t i = 0; i < fs.size();) {
+    size_t count = 1;
+    const Unit unit = unitAt(layout, i, count);
+    const size_t at = i;
+    i += count;
+    if (!cur.present[at]) continue;
+    const FieldLayout::Field& f = fs[at];
+    if (unit == Unit::Single) {
+      if (f.bits == 1) {
+        out.serializeBits(cur.values[at], 1);
+        continue;
+      }
+      uint32_t changed = cur.values[at] != b[at] ? 1 : 0;
+      out.serializeBits(changed, 1);
+      if (!changed) continue;
+      uint32_t z = zigzag(int64_t{cur.values[at]} - int64_t{b[at]}) - 1;
+      uint32_t raw = expGolombBits(z, f.deltaOrder) >= f.bits ? 1 : 0;
+      out.serializeBits(raw, 1);
+      if (raw) out.serializeBits(cur.values[at], f.bits);
+      else serializeExpGolomb(out, z, f.deltaOrder);
+      continue;
+    }
+    uint32_t changed = std::equal(cur.values + at, cur.values + at + count, b + at) ? 0 : 1;
     out.serializeBits(changed, 1);
-    if (!changed || f.bits == 1) continue;
-    uint32_t z = zigzag(int64_t{cur.values[i]} - int64_t{b}) - 1;
-    uint32_t raw = expGolombBits(z, f.deltaOrder) >= f.bits ? 1 : 0;
-    out.serializeBits(raw, 1);
-    if (raw) out.serializeBits(cur.values[i], f.bits);
-    else serializeExpGolomb(out, z, f.deltaOrder);
+    if (!changed) continue;
+    const uint32_t* against = b + at;
+    uint32_t moved[3];
+    if (unit == Unit::Orientation) {
+      uint32_t newIndex = cur.values[at] != b[at] ? 1 : 0;
+      out.serializeBits(newIndex, 1);
+      if (newIndex) {
+        uint32_t step = (cur.values[at] - b[at] - 1) & 3;
+        out.serializeBits(step, 2);
+        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
+        against = moved;
+      } else {
+        against = b + at + 1;
+      }
+      writeMembers(out, &fs[at + 1], 3, against, cur.values + at + 1);
+    } else {
+      writeMembers(out, &fs[at], count, against, cur.values + at);
+    }
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
+  if (!layout.tail) return baseTail == 0 && curTail == 0 && out.ok(); // not this layout's block: send it whole
   bool same = baseTail == curTail;
   if (same) {
     ReadStream a(baseline, baselineBits), c(current, currentBits);
@@ -72,72 +236,92 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     serializeExpGolomb(out, length, kTailOrder);
     ReadStream c(current, currentBits);
     c.skipBits(cur.tailStart);
-    for (size_t left = curTail; left > 0;) {
-      const int chunk = static_cast<int>(left < 32 ? left : 32);
-      uint32_t y = 0;
-      c.serializeBits(y, chunk);
-      out.serializeBits(y, chunk);
-      left -= static_cast<size_t>(chunk);
-    }
+    copyTail(c, curTail, out);
   }
   return out.ok();
 }
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                     WriteStream& full) {
-  thread_local FieldValues base; // scratch, as in writeFieldDelta
-  thread_local std::vector<uint32_t> values;
-  if (!splitFields(layout, baseline, baselineBits, base)) return false;
-  const size_t n = layout.fields.size();
-  values.assign(n, 0);
+  if (!fieldLayoutUsable(layout)) return false;
+  Split base;
+  if (!split(layout, baseline, baselineBits, base)) return false;
+  const auto& fs = layout.fields;
+  const size_t n = fs.size();
+  uint32_t b[kMaxLayoutFields], values[kMaxLayoutFields];
   for (size_t i = 0; i < n; ++i) {
-    if (!presentIn(layout, i, values)) continue;
-    const FieldLayout::Field& f = layout.fields[i];
-    const uint32_t b = base.present[i] ? base.values[i] : 0;
+    b[i] = base.present[i] ? base.values[i] : 0;
+    values[i] = 0;
+  }
+  for (size_t i = 0; i < n;) {
+    size_t count = 1;
+    const Unit unit = unitAt(layout, i, count);
+    const size_t at = i;
+    i += count;
+    if (!gateOpen(layout, at, values)) continue; // the whole unit shares the gate
+    const FieldLayout::Field& f = fs[at];
+    if (unit == Unit::Single) {
+      if (f.bits == 1) {
+        if (!in.serializeBits(values[at], 1)) return false;
+      } else {
+        uint32_t changed = 0;
+        if (!in.serializeBits(changed, 1)) return false;
+        if (!changed) {
+          values[at] = b[at];
+        } else {
+          uint32_t raw = 0;
+          if (!in.serializeBits(raw, 1)) return false;
+          if (raw) {
+            if (!in.serializeBits(values[at], f.bits)) return false;
+          } else {
+            uint32_t z = 0;
+            if (!serializeExpGolomb(in, z, f.deltaOrder) || z == 0xFFFFFFFFu) return in.fail();
+            const int64_t v = int64_t{b[at]} + unzigzag(z + 1);
+            if (v < 0 || v > int64_t{mask(f.bits)}) return in.fail(); // leaves the field
+            values[at] = static_cast<uint32_t>(v);
+          }
+        }
+      }
+      full.serializeBits(values[at], f.bits);
+      continue;
+    }
     uint32_t changed = 0;
     if (!in.serializeBits(changed, 1)) return false;
     if (!changed) {
-      values[i] = b;
-    } else if (f.bits == 1) {
-      values[i] = b ^ 1u;
-    } else {
-      uint32_t raw = 0;
-      if (!in.serializeBits(raw, 1)) return false;
-      if (raw) {
-        if (!in.serializeBits(values[i], f.bits)) return false;
-      } else {
-        uint32_t z = 0;
-        if (!serializeExpGolomb(in, z, f.deltaOrder) || z == 0xFFFFFFFFu) return in.fail();
-        const int64_t v = int64_t{b} + unzigzag(z + 1);
-        if (v < 0 || v > int64_t{mask(f.bits)}) return in.fail(); // leaves the field
-        values[i] = static_cast<uint32_t>(v);
+      std::copy(b + at, b + at + count, values + at);
+    } else if (unit == Unit::Orientation) {
+      uint32_t newIndex = 0, moved[3];
+      const uint32_t* against = b + at + 1;
+      if (!in.serializeBits(newIndex, 1)) return false;
+      values[at] = b[at];
+      if (newIndex) {
+        uint32_t step = 0;
+        if (!in.serializeBits(step, 2)) return false;
+        if (step > 2) return in.fail();
+        values[at] = (b[at] + 1 + step) & 3;
+        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
+        against = moved;
       }
+      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1)) return false;
+    } else {
+      if (!readMembers(in, &fs[at], count, b + at, values + at)) return false;
     }
-    full.serializeBits(values[i], f.bits);
+    for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);
   }
+  if (!layout.tail) return base.tailStart == baselineBits && in.ok() && full.ok() && in.bitsRemaining() == 0;
   bool same = false;
   if (!in.serializeBool(same)) return false;
-  ReadStream tail;
-  size_t tailBits = 0;
   if (same) {
-    tail = ReadStream(baseline, baselineBits);
+    ReadStream tail(baseline, baselineBits);
     tail.skipBits(base.tailStart);
-    tailBits = baselineBits - base.tailStart;
+    copyTail(tail, baselineBits - base.tailStart, full);
   } else {
     uint32_t length = 0;
     if (!serializeExpGolomb(in, length, kTailOrder) || length > in.bitsRemaining()) return in.fail();
-    tail = in;
-    tailBits = length;
+    copyTail(in, length, full);
     in.skipBits(length);
   }
-  for (size_t left = tailBits; left > 0;) {
-    const int chunk = static_cast<int>(left < 32 ? left : 32);
-    uint32_t y = 0;
-    tail.serializeBits(y, chunk);
-    full.serializeBits(y, chunk);
-    left -= static_cast<size_t>(chunk);
-  }
-  return in.ok() && tail.ok() && full.ok() && in.bitsRemaining() == 0;
+  return in.ok() && full.ok() && in.bitsRemaining() == 0;
 }
 
 } // namespace ferrum::wire

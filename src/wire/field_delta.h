@@ -4,13 +4,29 @@
 // sides rebuild the same full payload; the receiver then reads it as it would a full
 // block, so controllers never see a delta.
 //
-//   per field on the wire in the current state, in layout order:
+// The layout is walked in order as units; a field absent from the current state (its
+// gate is 1) is skipped; one absent from the baseline has base 0.
+//   1-bit field:  its value (1 bit: no cheaper "changed" flag exists, and the value
+//                 lets a reader know which gated fields follow without the baseline)
+//   other single field:
 //     changed:1   0 = the baseline's value
-//                 1 = then (fields of 1 bit: nothing, the bit flips)
-//                     raw:1  1 = the value in the field's bits
-//                            0 = zigzag(value - base) - 1 in Exp-Golomb of the field's order
-//   tail: same:1   0 = then tail length (Exp-Golomb order 4) and the tail's bits
-// A field absent from the baseline (its gate was 1) has base 0.
+//                 1 = raw:1  1 = the value in the field's bits
+//                            0 = zigzag(value - base) - 1, Exp-Golomb of the field's order
+//   group of g fields (FieldLayout::Field::groupSize):
+//     changed:1   0 = every member is the baseline's
+//                 1 = members (below)
+//   smallest-three orientation (a largestIndex field, then its group of 3 components):
+//     changed:1   0 = index and components are the baseline's
+//                 1 = newIndex:1  1 = step:2 (0..2), index = (base index + 1 + step) mod 4,
+//                                     and the baseline's components are re-expressed in
+//                                     the new index (packSmallestThree of the baseline's
+//                                     quaternion) before the members are coded against them
+//                     members (below)
+//   members:  class:C  C = bitsRequired(widest member bits - 1)
+//                0 = raw: each member's value in its own bits
+//                k = each member as zigzag(value - base) in k bits (k < widest member)
+//   tail (unless the layout has none): same:1   0 = then tail length (Exp-Golomb order 4)
+//                                      and the tail's bits
 
 #include <cstddef>
 #include <cstdint>
@@ -21,15 +37,22 @@
 
 namespace ferrum::wire {
 
-/// A full payload taken apart by a layout.
+/// Layouts with more fields are never delta coded (always sent whole).
+constexpr size_t kMaxLayoutFields = 64;
+
+/// A full payload taken apart by a layout (for tools that look at the fields).
 struct FieldValues {
   std::vector<uint32_t> values; ///< 0 where absent
   std::vector<uint8_t> present;
   size_t tailStart = 0; ///< bit where the tail begins
 };
 
-/// False if the payload is shorter than the layout needs (it is then always sent whole).
+/// False if the payload is shorter than the layout needs.
 bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, FieldValues& out);
+
+/// True if the codec can use `layout`: at most kMaxLayoutFields fields of 1..32 bits,
+/// groups and smallest-three orientations well formed (FieldLayout says how).
+bool fieldLayoutUsable(const FieldLayout& layout);
 
 /// Appends the delta of `current` against `baseline` (full payloads). False if either
 /// does not fit the layout: send full state instead.

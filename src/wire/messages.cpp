@@ -26,55 +26,78 @@ namespace {
 
 constexpr uint32_t kMaxCounter = 0xFFFFFF;
 
-constexpr size_t kAbsoluteIdBits = 1 + 8 + 24;
+/// The id code 0 (Exp-Golomb: kIdGapOrder + 1 bits), then slot and counter.
+constexpr size_t kAbsoluteIdBits = 1 + kIdGapOrder + 8 + 24;
 
-/// Whether the gap form is the one to write for `id` after `previous` (possible and
-/// not longer than the absolute form), and the gap.
-bool useGap(EntityId previous, EntityId id, uint32_t& gap) {
+/// The gap from `previous` to `id`, if the gap form can name it at all.
+bool gapFrom(EntityId previous, EntityId id, uint32_t& gap) {
   if (id.creator() != previous.creator() || id.counter() <= previous.counter()) return false;
   gap = id.counter() - previous.counter() - 1;
-  return 1 + expGolombBits(gap, kIdGapOrder) <= kAbsoluteIdBits;
+  return gap < 0xFFFFFFFFu && expGolombBits(gap + 1, kIdGapOrder) <= 2 * kMaxIdGapPrefix + 1 + kIdGapOrder;
 }
 
-size_t idBits(EntityId previous, EntityId id) {
-  uint32_t gap = 0;
-  return useGap(previous, id, gap) ? 1 + expGolombBits(gap, kIdGapOrder) : kAbsoluteIdBits;
+/// A length after the previous block's, as zigzag(difference) - 1 (consecutive deltas
+/// are of similar size; the same length has its own bit).
+uint32_t lengthCode(uint32_t previousBits, uint32_t bits) {
+  return zigzag(int64_t{bits} - int64_t{previousBits}) - 1;
 }
 
-size_t lengthBits(uint32_t previousBits, uint32_t bits) {
-  return bits == previousBits ? 1 : 1 + expGolombBits(bits, kLengthOrder);
+/// Length and coding after the previous block (`relative`) or on their own.
+size_t lengthBits(const BlockContext& context, uint32_t bits, bool relative) {
+  if (!relative) return expGolombBits(bits, kLengthOrder);
+  return bits == context.previousBits ? 1 : 1 + expGolombBits(lengthCode(context.previousBits, bits), kLengthDiffOrder);
 }
 
-size_t codingBits(uint16_t baselineAge) {
-  return baselineAge == 0 ? 1 : 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
+/// After a delta block (gap form): [same age:1] 1 = a delta against the previous
+/// block's baseline age; 0 = then [delta:1] as below. Otherwise [delta:1]; 1 = then
+/// [baselineAge - 1: Exp-Golomb order kAgeOrder].
+size_t codingBits(const BlockContext& context, uint16_t baselineAge, bool relative) {
+  const bool afterDelta = relative && context.previousAge != 0;
+  if (afterDelta && baselineAge == context.previousAge) return 1;
+  const size_t lead = afterDelta ? 1 : 0;
+  if (baselineAge == 0) return lead + 1;
+  return lead + 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
 }
 
-// Both forms of both codes, chosen by the caller (`shortForms` false: absolute id and
-// explicit length, whatever the context).
-bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool shortForms) {
+/// Bits of the block's framing in the relative form (gap id) or the absolute one.
+size_t framingBits(const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
+  const size_t id = relative ? expGolombBits(gap + 1, kIdGapOrder) : kAbsoluteIdBits;
+  return 1 + id + lengthBits(context, block.bits, relative) + codingBits(context, block.baselineAge, relative);
+}
+
+/// Whether to write `block` in the relative form after `context` (possible and not
+/// longer than the absolute form), and the gap.
+bool useRelative(const StateBlock& block, const BlockContext& context, uint32_t& gap) {
+  return gapFrom(context.previous, block.id, gap) &&
+         framingBits(block, context, true, gap) <= framingBits(block, context, false, 0);
+}
+
+// `relative` false: the absolute form, which reads the same after any block.
+bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
   bool more = true;
   out.serializeBool(more);
-  uint32_t gap = 0;
-  bool absolute = !(shortForms && useGap(context.previous, block.id, gap));
-  out.serializeBool(absolute);
-  if (absolute) {
-    uint32_t slot = block.id.creator(), counter = block.id.counter();
+  if (!relative) {
+    uint32_t code = 0, slot = block.id.creator(), counter = block.id.counter(), bits = block.bits;
+    serializeExpGolomb(out, code, kIdGapOrder);
     out.serializeUint(slot, 0, kMaxClientPeer);
     out.serializeUint(counter, 1, kMaxCounter);
-  } else {
-    serializeExpGolomb(out, gap, kIdGapOrder);
-  }
-  bool same = shortForms && block.bits == context.previousBits;
-  out.serializeBool(same);
-  if (!same) {
-    uint32_t bits = block.bits;
     serializeExpGolomb(out, bits, kLengthOrder);
+  } else {
+    uint32_t code = gap + 1;
+    serializeExpGolomb(out, code, kIdGapOrder);
+    bool same = block.bits == context.previousBits;
+    out.serializeBool(same);
+    code = lengthCode(context.previousBits, block.bits);
+    if (!same) serializeExpGolomb(out, code, kLengthDiffOrder);
   }
-  bool delta = block.baselineAge != 0;
-  out.serializeBool(delta);
-  if (delta) {
+  const bool afterDelta = relative && context.previousAge != 0;
+  bool sameAge = afterDelta && block.baselineAge == context.previousAge;
+  if (afterDelta) out.serializeBool(sameAge);
+  if (!sameAge) {
+    bool delta = block.baselineAge != 0;
+    out.serializeBool(delta);
     uint32_t age = block.baselineAge - 1u;
-    serializeExpGolomb(out, age, kAgeOrder);
+    if (delta) serializeExpGolomb(out, age, kAgeOrder);
   }
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
@@ -82,55 +105,67 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
 
 // One block after `context`; false on anything malformed (never asserts).
 bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
-  bool absolute = false;
-  if (!in.serializeBool(absolute)) return false;
+  uint32_t idCode = 0;
+  if (!serializeExpGolomb(in, idCode, kIdGapOrder)) return false;
+  const bool absolute = idCode == 0;
   if (absolute) {
     uint32_t slot = 0, counter = 0;
     if (!in.serializeUint(slot, 0, kMaxClientPeer) || !in.serializeUint(counter, 1, kMaxCounter)) return false;
     block.id = EntityId::make(static_cast<PeerId>(slot), counter);
+    if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return false;
   } else {
-    uint32_t gap = 0;
-    if (!serializeExpGolomb(in, gap, kIdGapOrder)) return false;
-    const uint64_t counter = uint64_t{context.previous.counter()} + 1 + gap;
+    const uint64_t counter = uint64_t{context.previous.counter()} + idCode; // previous + 1 + gap
     if (counter > kMaxCounter) return false; // would leave the previous id's slot
     block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));
+    bool same = false;
+    if (!in.serializeBool(same)) return false;
+    block.bits = context.previousBits;
+    if (!same) {
+      uint32_t code = 0;
+      if (!serializeExpGolomb(in, code, kLengthDiffOrder) || code == 0xFFFFFFFFu) return false;
+      const int64_t bits = int64_t{context.previousBits} + unzigzag(code + 1);
+      if (bits < 0 || bits > int64_t{kMaxBlockBits}) return false;
+      block.bits = static_cast<uint32_t>(bits);
+    }
   }
-  bool same = false;
-  if (!in.serializeBool(same)) return false;
-  block.bits = context.previousBits;
-  if (!same && !serializeExpGolomb(in, block.bits, kLengthOrder)) return false;
-  if (block.bits > kMaxBlockBits) return false;
-  bool delta = false;
-  if (!in.serializeBool(delta)) return false;
   block.baselineAge = 0;
-  if (delta) {
-    uint32_t age = 0;
-    if (!serializeExpGolomb(in, age, kAgeOrder) || age + 1 > kSpawnBaseline) return false;
-    block.baselineAge = static_cast<uint16_t>(age + 1);
+  bool sameAge = false;
+  if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return false;
+  if (sameAge) {
+    block.baselineAge = context.previousAge;
+  } else {
+    bool delta = false;
+    if (!in.serializeBool(delta)) return false;
+    if (delta) {
+      uint32_t age = 0;
+      if (!serializeExpGolomb(in, age, kAgeOrder) || age + 1 > kSpawnBaseline) return false; // or the spawn
+      block.baselineAge = static_cast<uint16_t>(age + 1);
+    }
   }
   if (!extractBits(in, block.bits, block.payload)) return false;
-  context = {block.id, block.bits};
+  context = contextAfter(block);
   return true;
 }
 
 } // namespace
 
 bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context) {
-  if (!writeFramed(out, block, context, true)) return false;
-  context = {block.id, block.bits};
+  uint32_t gap = 0;
+  const bool relative = useRelative(block, context, gap);
+  if (!writeFramed(out, block, context, relative, gap)) return false;
+  context = contextAfter(block);
   return true;
 }
 
 size_t measureBlock(const StateBlock& block, const BlockContext& context) {
-  return 1 + idBits(context.previous, block.id) + lengthBits(context.previousBits, block.bits) +
-         codingBits(block.baselineAge) + block.bits;
+  uint32_t gap = 0;
+  const bool relative = useRelative(block, context, gap);
+  return framingBits(block, context, relative, gap) + block.bits;
 }
 
-bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false); }
+bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false, 0); }
 
-size_t measureBlock(const StateBlock& block) {
-  return 1 + 1 + 8 + 24 + lengthBits(~block.bits, block.bits) + codingBits(block.baselineAge) + block.bits;
-}
+size_t measureBlock(const StateBlock& block) { return framingBits(block, {}, false, 0) + block.bits; }
 
 bool writeEnd(WriteStream& out) {
   bool more = false;

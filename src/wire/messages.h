@@ -470,8 +470,8 @@ struct StateHeader {
   }
 };
 
-/// One entity's state. On the wire: [more:1][id code][length code][payload], where the
-/// id and length are coded against the block before it (see BlockContext).
+/// One entity's state. On the wire: [more:1][id code][length code][coding][payload], where
+/// the id, length and coding are coded against the block before it (see BlockContext).
 struct StateBlock {
   EntityId id;
   std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
@@ -484,26 +484,37 @@ struct StateBlock {
 };
 
 constexpr uint32_t kMaxBlockBits = 8 * 1024;
-/// Exp-Golomb order of the id gap; the gap's prefix is bounded (a longer one is malformed).
+/// Exp-Golomb order of the id code (0: absolute id; else 1 + the gap); its prefix is
+/// bounded (a longer one is malformed).
 constexpr uint32_t kIdGapOrder = 2;
 constexpr int kMaxIdGapPrefix = 24;
 constexpr uint32_t kLengthOrder = 5;
+constexpr uint32_t kLengthDiffOrder = 3;
 constexpr uint32_t kAgeOrder = 1;
 
-/// What the blocks already in a packet leave for the next one: the previous block's id
-/// and payload length. Writer and reader each start a fresh one per packet and pass it
-/// to every block in order, so both sides code the same way.
+/// What the blocks already in a packet leave for the next one: the previous block's
+/// id, payload length and baseline age. Writer and reader each start a fresh one per
+/// packet and pass it to every block in order, so both sides code the same way.
 ///
-/// Id code: [absolute:1]; 0: [gap: Exp-Golomb order kIdGapOrder], id = previous + 1 + gap
-/// within the previous id's slot; 1: [slot:0..254][counter:1..2^24-1]. The writer
-/// takes the shorter; sorted by id, a packet's ids cost a few bits each.
-/// Length code: [same:1]; 1: as the previous block; 0: [bits: Exp-Golomb order
-/// kLengthOrder], at most kMaxBlockBits. Then the coding: [delta:1]; 1: [baselineAge - 1:
-/// Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline.
+/// A block: [more:1 = 1][id code: Exp-Golomb order kIdGapOrder], then
+///   id code 0 (absolute form, reads the same after any block): [slot:0..254]
+///               [counter:1..2^24-1][bits: Exp-Golomb order kLengthOrder]
+///   id code v > 0 (gap form): id = previous + v within the previous id's slot;
+///               [same length:1]; 0: [zigzag(bits - previous bits) - 1: Exp-Golomb order
+///               kLengthDiffOrder]
+/// then the coding: in the gap form after a delta block, [same age:1], 1 = a delta against
+/// the previous block's baseline age (nothing more); otherwise (or 0) [delta:1]; 1 =
+/// [baselineAge - 1: Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline
+/// (a delta against the entity's acknowledged Spawn). Then the
+/// payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
+/// few bits of framing each.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
   uint32_t previousBits = 0;
+  uint16_t previousAge = 0;
 };
+/// The context a block leaves for the next one.
+inline BlockContext contextAfter(const StateBlock& block) { return {block.id, block.bits, block.baselineAge}; }
 
 /// Appends one block (with its leading "more" bit), coded against `context`, which
 /// then describes this block.

@@ -108,3 +108,198 @@ TEST(FieldDelta, TheRigidStateLayoutMatchesWhatSerializeRigidStateWrites) {
     EXPECT_EQ(v.tailStart, out.bits()) << "the layout covers the whole state, nothing left for a tail";
   }
 }
+
+namespace {
+
+std::vector<uint8_t> rigidPayload(const RigidState& s, const RigidQuantization& q, size_t& bits) {
+  WriteStream out;
+  RigidState copy = s;
+  serializeRigidState(out, copy, q);
+  bits = out.bits();
+  return out.take();
+}
+
+// Round trip of `cur` against `base`; returns the delta's bits (0 if it failed).
+size_t roundTrip(const FieldLayout& layout, const std::vector<uint8_t>& base, size_t bb,
+                 const std::vector<uint8_t>& cur, size_t cb) {
+  WriteStream d;
+  if (!wire::writeFieldDelta(d, layout, base.data(), bb, cur.data(), cb)) return 0;
+  ReadStream in(d.buffer().data(), d.bits());
+  WriteStream full;
+  if (!wire::readFieldDelta(in, layout, base.data(), bb, full) || full.bits() != cb) return 0;
+  const std::vector<uint8_t> rebuilt = full.take();
+  for (size_t i = 0; i < cb; ++i)
+    if (((rebuilt[i / 8] ^ cur[i / 8]) >> (i % 8)) & 1) return 0;
+  return d.bits();
+}
+
+Quat mul(Quat a, Quat b) {
+  return {a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y, a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+          a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w, a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z};
+}
+
+Quat aroundAxis(Vec3 axis, float angle) {
+  const float s = std::sin(angle / 2);
+  return {axis.x * s, axis.y * s, axis.z * s, std::cos(angle / 2)};
+}
+
+} // namespace
+
+TEST(FieldDelta, RigidGroupsRoundTripExactlyAcrossRestAndLargestIndexChanges) {
+  RigidQuantization q;
+  const FieldLayout layout = rigidStateLayout(q);
+  ASSERT_TRUE(wire::fieldLayoutUsable(layout));
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> unit(-1, 1);
+  int indexChanges = 0;
+  for (int i = 0; i < 3000; ++i) {
+    RigidState a, b;
+    a.position = {unit(rng) * 60, unit(rng) * 15 + 16, unit(rng) * 60};
+    a.orientation = canonicalQuat({unit(rng), unit(rng), unit(rng), unit(rng)});
+    a.linearVelocity = {unit(rng) * 40, unit(rng) * 40, unit(rng) * 40};
+    a.angularVelocity = {unit(rng) * 30, unit(rng) * 30, unit(rng) * 30};
+    a.atRest = rng() % 4 == 0;
+    b = a;
+    const float step = (rng() % 3 == 0) ? 1.0f : 0.02f; // large and small moves
+    b.position = a.position + Vec3{unit(rng), unit(rng), unit(rng)} * step;
+    b.orientation = canonicalQuat(mul(a.orientation, aroundAxis(Vec3{0.267261f, 0.534522f, 0.801784f}, unit(rng) * step)));
+    b.linearVelocity = a.linearVelocity + Vec3{unit(rng), unit(rng), unit(rng)} * step;
+    b.atRest = rng() % 4 == 0;
+    size_t bb = 0, cb = 0;
+    const auto base = rigidPayload(a, q, bb), cur = rigidPayload(b, q, cb);
+    wire::FieldValues va, vb;
+    ASSERT_TRUE(wire::splitFields(layout, base.data(), bb, va));
+    ASSERT_TRUE(wire::splitFields(layout, cur.data(), cb, vb));
+    indexChanges += va.values[3] != vb.values[3];
+    ASSERT_GT(roundTrip(layout, base, bb, cur, cb), 0u) << "case " << i;
+  }
+  EXPECT_GT(indexChanges, 0);
+}
+
+TEST(FieldDelta, AnUnchangedGroupCostsOneBitAndAMovedOneASharedClass) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q); // position group, orientation, nothing else
+  RigidState a;
+  a.position = {1, 2, 3};
+  a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f));
+  size_t bb = 0, cb = 0;
+  const auto base = rigidPayload(a, q, bb);
+  EXPECT_EQ(roundTrip(layout, base, bb, base, bb), 2u + 1) << "two groups unchanged, the tail unchanged";
+  RigidState b = a;
+  b.position.x += 3.0f / 512; // 3 steps: zigzag 6, a 3-bit class
+  const auto cur = rigidPayload(b, q, cb);
+  const int classBits = bitsRequired(static_cast<uint64_t>(bitsRequired(static_cast<uint64_t>(q.positionX.maxIndex())) - 1));
+  EXPECT_EQ(roundTrip(layout, base, bb, cur, cb), size_t(1 + classBits + 3 * 3) + 1 + 1)
+      << "changed:1, class, three members at 3 bits; orientation unchanged:1; tail:1";
+}
+
+TEST(FieldDelta, ALargestIndexChangeReExpressesTheBaselineInsteadOfSendingTheComponentsWhole) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q);
+  // Around the diagonal where |z| and |w| swap places as the largest component.
+  RigidState a, b;
+  a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 1.5707963f - 0.01f));
+  b.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 1.5707963f + 0.01f));
+  size_t bb = 0, cb = 0;
+  const auto base = rigidPayload(a, q, bb), cur = rigidPayload(b, q, cb);
+  {
+    wire::FieldValues va, vb;
+    ASSERT_TRUE(wire::splitFields(layout, base.data(), bb, va));
+    ASSERT_TRUE(wire::splitFields(layout, cur.data(), cb, vb));
+    ASSERT_NE(va.values[3], vb.values[3]) << "the largest index changed";
+  }
+  const size_t bits = roundTrip(layout, base, bb, cur, cb);
+  ASSERT_GT(bits, 0u);
+  // Raw would be changed:1, newIndex:1, step:2, class:4 and 3 x 11 bits, plus 1 + 1.
+  EXPECT_LT(bits, 1u + 1 + 2 + 4 + 3 * 6 + 2) << "the re-expressed baseline is a few steps away";
+}
+
+TEST(FieldDelta, MalformedGroupAndOrientationCodesAreRefused) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q);
+  RigidState a;
+  a.position = {-63, 2, 3}; // x 512 steps above its minimum
+  a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f));
+  size_t bb = 0;
+  const auto base = rigidPayload(a, q, bb);
+  const int posBits = bitsRequired(static_cast<uint64_t>(q.positionX.maxIndex()));
+  const int classBits = bitsRequired(static_cast<uint64_t>(posBits - 1));
+  auto refused = [&](const WriteStream& d) {
+    ReadStream in(d.buffer().data(), d.bits());
+    WriteStream full;
+    return !wire::readFieldDelta(in, layout, base.data(), bb, full);
+  };
+  uint32_t one = 1, zero = 0;
+  { // a class as wide as the widest member (only raw, class 0, may be that wide)
+    WriteStream d;
+    uint32_t cls = static_cast<uint32_t>(posBits);
+    d.serializeBits(one, 1);
+    d.serializeBits(cls, classBits);
+    for (int i = 0; i < 3; ++i) d.serializeBits(zero, posBits);
+    d.serializeBits(zero, 1);
+    d.serializeBits(one, 1);
+    EXPECT_TRUE(refused(d));
+  }
+  { // a delta that leaves the field (base x - 2^(class-1) below 0)
+    WriteStream d;
+    uint32_t cls = static_cast<uint32_t>(posBits - 1), down = (1u << (posBits - 1)) - 1; // odd zigzag: negative
+    d.serializeBits(one, 1);
+    d.serializeBits(cls, classBits);
+    d.serializeBits(down, static_cast<int>(cls));
+    d.serializeBits(zero, static_cast<int>(cls));
+    d.serializeBits(zero, static_cast<int>(cls));
+    d.serializeBits(zero, 1);
+    d.serializeBits(one, 1);
+    EXPECT_TRUE(refused(d));
+  }
+  { // a largest-index step of 3 (only 0..2 name another index)
+    WriteStream d;
+    uint32_t step = 3, cls = 1;
+    d.serializeBits(zero, 1); // position unchanged
+    d.serializeBits(one, 1);  // orientation changed
+    d.serializeBits(one, 1);  // new index
+    d.serializeBits(step, 2);
+    d.serializeBits(cls, 4);
+    for (int i = 0; i < 3; ++i) d.serializeBits(zero, 1);
+    d.serializeBits(one, 1);
+    EXPECT_TRUE(refused(d));
+  }
+  { // every cut of a valid delta
+    RigidState b = a;
+    b.position.y += 0.5f;
+    b.orientation = canonicalQuat(aroundAxis({1, 0, 0}, 0.9f));
+    size_t cb = 0;
+    const auto cur = rigidPayload(b, q, cb);
+    WriteStream d;
+    ASSERT_TRUE(wire::writeFieldDelta(d, layout, base.data(), bb, cur.data(), cb));
+    for (size_t n = 0; n < d.bits(); ++n) {
+      ReadStream in(d.buffer().data(), n);
+      WriteStream full;
+      EXPECT_FALSE(wire::readFieldDelta(in, layout, base.data(), bb, full)) << "cut at " << n;
+    }
+  }
+}
+
+TEST(FieldDelta, LayoutsWithBadGroupsAreNeverDeltaCoded) {
+  using F = FieldLayout::Field;
+  const std::vector<FieldLayout> bad = {
+      FieldLayout{{F{8, -1, 2, 3}, F{8, -1, 2}}},                          // group past the end
+      FieldLayout{{F{1, -1, 0}, F{8, -1, 2, 2}, F{8, 0, 2}}},              // members gated differently
+      FieldLayout{{F{2, -1, 0, 1, true}, F{9, -1, 2}, F{9}, F{9}}},        // index without its group
+      FieldLayout{{F{3, -1, 0, 1, true}, F{9, -1, 2, 3}, F{9}, F{9}}},     // index not 2 bits
+      FieldLayout{{F{2, -1, 0, 1, true}, F{9, -1, 2, 3}, F{9}, F{8}}},     // components of unequal width
+      FieldLayout{{F{8, -1, 2, 2}, F{1, -1, 0}}},                          // a 1-bit member
+  };
+  const uint8_t bytes[8] = {};
+  for (size_t i = 0; i < bad.size(); ++i) {
+    EXPECT_FALSE(wire::fieldLayoutUsable(bad[i])) << i;
+    WriteStream d;
+    EXPECT_FALSE(wire::writeFieldDelta(d, bad[i], bytes, 64, bytes, 64)) << i;
+  }
+}

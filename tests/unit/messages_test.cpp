@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ferrum/net_config.h"
+#include "wire/exp_golomb.h"
 #include "wire/messages.h"
 
 using namespace ferrum;
@@ -40,6 +41,7 @@ WriteStream headerOnly() {
   return w;
 }
 void put(WriteStream& w, uint32_t value, int bits) { w.serializeBits(value, bits); }
+void golomb(WriteStream& w, uint32_t value, uint32_t order) { serializeExpGolomb(w, value, order); }
 } // namespace
 
 TEST(StatePacket, RoundTripKeepsHeaderAndBlocks) {
@@ -126,8 +128,9 @@ TEST(StatePacket, SortedNeighboursCostAFewBitsOfFraming) {
     context = {b.id, b.bits};
   }
   EXPECT_LE(framing, 30u * 14) << "more:1, a gap of 29 (1 + 9 bits), same length:1, whole state:1";
-  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 42u)
-      << "the standalone form: more:1, absolute id 1 + 32, length 1 + 6 (Exp-Golomb order 5 of 29), whole state:1";
+  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 43u)
+      << "the standalone form: more:1, id code 0 (3), slot and counter 32, length 6 (Exp-Golomb order 5 of 29), "
+         "whole state:1";
 }
 
 TEST(StatePacket, EveryTruncationIsRejected) {
@@ -155,11 +158,12 @@ TEST(StatePacket, RandomBytesNeverCrashAndAreAlmostAlwaysRejected) {
 TEST(StatePacket, OversizedBlockLengthIsRejected) {
   WriteStream w = headerOnly();
   put(w, 1, 1);      // more
-  put(w, 1, 1);      // absolute id
+  golomb(w, 0, kIdGapOrder); // absolute id
   put(w, 0, 8);      // slot 0
   put(w, 4, 24);     // counter 5
-  put(w, 0, 1);      // explicit length
-  put(w, kMaxBlockBits + 1, 14);
+  golomb(w, kMaxBlockBits + 1, kLengthOrder);
+  put(w, 0, 1);      // whole state
+  put(w, 0, 1);      // end
   StatePacket p;
   EXPECT_FALSE(readStatePacket(w.buffer(), p));
 }
@@ -167,15 +171,15 @@ TEST(StatePacket, OversizedBlockLengthIsRejected) {
 TEST(StatePacket, AGapThatLeavesTheSlotIsRejected) {
   WriteStream w = headerOnly();
   put(w, 1, 1);
-  put(w, 1, 1);
+  golomb(w, 0, kIdGapOrder);        // absolute id
   put(w, 3, 8);                     // slot 3
   put(w, 0xFFFFFD - 1, 24);         // counter 0xFFFFFD
-  put(w, 0, 1);
-  put(w, 0, 14);                    // no payload
+  golomb(w, 0, kLengthOrder);       // no payload
+  put(w, 0, 1);                     // whole state
   put(w, 1, 1);                     // a second block
-  put(w, 0, 1);                     // gap form
-  put(w, 0b01010, 5);               // Exp-Golomb order 2, LSB first: 0 1 | 0 | 1 0 -> gap 5
+  golomb(w, 6, kIdGapOrder);        // gap 5
   put(w, 1, 1);                     // same length
+  put(w, 0, 1);                     // whole state
   put(w, 0, 1);                     // end
   StatePacket p;
   EXPECT_FALSE(readStatePacket(w.buffer(), p)) << "counter 0xFFFFFD + 1 + 5 is past 2^24 - 1";
@@ -195,13 +199,11 @@ TEST(StatePacket, AnOverlongGapPrefixIsRejected) {
 TEST(StatePacket, GapsCountFromTheNullIdAtTheStartOfAPacket) {
   WriteStream w = headerOnly();
   put(w, 1, 1);
-  put(w, 0, 1);
-  put(w, 0b001, 3); // Exp-Golomb order 2 of 0: [1][00] -> counter 1
+  golomb(w, 1, kIdGapOrder); // gap 0 -> counter 1
   put(w, 1, 1);     // same length as "before the first block": 0 bits
   put(w, 0, 1);     // whole state
   put(w, 1, 1);
-  put(w, 0, 1);
-  put(w, 0b111, 3); // gap 3 -> counter 5
+  golomb(w, 4, kIdGapOrder); // gap 3 -> counter 5
   put(w, 1, 1);
   put(w, 0, 1);     // whole state
   put(w, 0, 1);
@@ -436,4 +438,49 @@ TEST(TypeTable, APrecisionIsPartOfTheFingerprint) {
   ASSERT_TRUE(back.serialize(r));
   ASSERT_EQ(back.entries.size(), 1u);
   EXPECT_EQ(back.entries[0], e);
+}
+
+TEST(StatePacket, BaselineAgesAndLengthsRoundTripThroughEveryCodingForm) {
+  // Deltas after deltas (same age: one bit), other ages, whole blocks, slot changes
+  // (absolute form: no "same age" bit), lengths up and down.
+  std::mt19937 rng21(21);
+  auto engine = [&] { return static_cast<uint32_t>(rng21()); };
+  std::vector<StateBlock> blocks;
+  uint32_t counter = 1;
+  PeerId slot = 0;
+  for (int i = 0; i < 150; ++i) {
+    if (engine() % 17 == 0) {
+      slot = static_cast<PeerId>(slot + 1);
+      counter = 1;
+    }
+    counter += 1 + engine() % 30;
+    StateBlock b = blockOf(EntityId::make(slot, counter).value, 1 + engine() % 32, engine());
+    const uint32_t pick = engine() % 4;
+    b.baselineAge = pick == 0 ? 0 : pick == 1 ? static_cast<uint16_t>(1 + engine() % kMaxBaselineAge) : 6;
+    blocks.push_back(b);
+  }
+  const auto bytes = packetOf({}, blocks, true);
+  StatePacket p;
+  ASSERT_TRUE(readStatePacket(bytes, p));
+  ASSERT_EQ(p.blocks.size(), blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    EXPECT_EQ(p.blocks[i].id, blocks[i].id) << i;
+    EXPECT_EQ(p.blocks[i].bits, blocks[i].bits) << i;
+    EXPECT_EQ(p.blocks[i].baselineAge, blocks[i].baselineAge) << i;
+    EXPECT_EQ(p.blocks[i].payload, blocks[i].payload) << i;
+  }
+  // And every cut of it is refused.
+  for (size_t n = bytes.size() - 1; n + 40 > bytes.size() && n > 0; --n)
+    EXPECT_FALSE(readStatePacket(std::span(bytes.data(), n), p)) << "length " << n;
+}
+
+TEST(StatePacket, ADeltaAfterADeltaOfTheSameAgeCostsOneBitOfCoding) {
+  StateBlock first = blockOf(EntityId::make(0, 10).value, 40, 1), second = blockOf(EntityId::make(0, 11).value, 40, 2);
+  first.baselineAge = second.baselineAge = 6;
+  const BlockContext after = contextAfter(first);
+  StateBlock whole = second;
+  whole.baselineAge = 0;
+  // more:1, id code 1 (3 bits), same length:1, then the coding.
+  EXPECT_EQ(measureBlock(second, after) - second.bits, 1u + 3 + 1 + 1) << "same age: one bit";
+  EXPECT_EQ(measureBlock(whole, after) - whole.bits, 1u + 3 + 1 + 2) << "not the same age, whole: two bits";
 }
