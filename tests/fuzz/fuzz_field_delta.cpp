@@ -5,14 +5,14 @@
 // Input: [layout][baseline bits:2, little endian][baseline bytes][trim:1][rest]
 //   layout: one byte; bit 7 set: a demo type's real layout (crate, player, cubes or
 //   the default quantization); else 1 + (byte % 16) fields, each [bits][shape] with
-//   bits 1 + (bits % kWidestField), gated (shape bit 7) on an earlier 1-bit field chosen by
-//   shape bits 4..6, delta order shape % 16.
+//   bits 1 + (bits % kWidestField), gated (shape bit 7) on an earlier 1-bit field
+//   chosen by shape bits 4..6, delta order shape % 16.
 //   The baseline takes up to 8 * 64 bits of what follows; `rest` loses its last
 //   trim % 8 bits (a payload or a delta ends anywhere in a byte) and is used twice:
 //   - as a delta from the network: readFieldDelta must refuse it or rebuild a payload
 //     that fits the layout, and that payload must survive writeFieldDelta then
 //     readFieldDelta exactly;
-//   - as the sender's current payload (all its bits): writeFieldDelta then
+//   - as the sender's current payload: writeFieldDelta then
 //     readFieldDelta must reproduce it bit for bit, or the write must refuse a
 //     payload that does not fit the layout.
 
@@ -56,8 +56,8 @@ struct Cursor {
   uint8_t byte() { return at < size ? data[at++] : 0; }
 };
 
-// A layout as field_layout.h documents them: widths 1..32, gates on earlier 1-bit
-// fields only.
+// A layout as field_layout.h documents them: widths 1..kWidestField, gates on
+// earlier 1-bit fields only.
 FieldLayout layoutFrom(Cursor& c) {
   const uint8_t head = c.byte();
   if (head & 0x80) return realLayouts()[head % realLayouts().size()];
