@@ -11,7 +11,7 @@ set -euo pipefail
 build=${1:?fuzz build dir}
 seconds=${2:?seconds per target}
 runs=${3:-0}
-targets=${FUZZ_TARGETS:-state_packet reliable connect}
+targets=${FUZZ_TARGETS:-state_packet reliable connect field_delta}
 case "$seconds$runs" in *[!0-9]*) echo "fuzz.sh: seconds and executions are whole numbers" >&2; exit 2 ;; esac
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=out/fuzz

@@ -1,6 +1,7 @@
 #include "apps/common/stats_json.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <utility>
@@ -90,7 +91,21 @@ nlohmann::json statsJson(ferrum::Host& peer) {
   return doc;
 }
 
+bool makeDirectories(const std::string& dir, std::string& error) {
+  if (dir.empty()) return true;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec); // false without an error when it exists
+  if (!ec && std::filesystem::is_directory(dir, ec)) return true;
+  error = "cannot create directory " + dir + ": " + (ec ? ec.message() : "a file is in the way");
+  return false;
+}
+
+bool makeParentDirectory(const std::string& path, std::string& error) {
+  return makeDirectories(std::filesystem::path(path).parent_path().string(), error);
+}
+
 bool writeJson(const std::string& path, const nlohmann::json& doc, std::string& error) {
+  if (!makeParentDirectory(path, error)) return false;
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);

@@ -33,7 +33,14 @@
 namespace app {
 
 nlohmann::json statsJson(ferrum::Host& peer);
-/// Writes `doc` to `path` (atomically: temp file, then rename). False on failure.
+/// Writes `doc` to `path` (atomically: temp file, then rename), creating the directory
+/// it goes in. False on failure.
 bool writeJson(const std::string& path, const nlohmann::json& doc, std::string& error);
+/// Creates `dir` and its parents (nothing if empty or already there). False, with a
+/// message naming it, where that cannot be done (a file in the way, no permission):
+/// tools call it for their output paths before a long run, not after.
+bool makeDirectories(const std::string& dir, std::string& error);
+/// makeDirectories for the directory the file `path` goes in.
+bool makeParentDirectory(const std::string& path, std::string& error);
 
 } // namespace app

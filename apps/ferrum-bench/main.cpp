@@ -19,8 +19,11 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "apps/common/cli.h"
+#include "apps/common/stats_json.h"
 #include "frame_source.h"
 #include "live_pipeline.h"
 #include "pipelines.h"
@@ -213,15 +216,9 @@ int runBandwidth(const Options& o) {
     }
   }
   std::printf("\n");
-  if (!o.json.empty()) {
-    const std::filesystem::path path(o.json);
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    std::ofstream out(path);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "ferrum-bench: cannot write %s\n", o.json.c_str());
-      return 2;
-    }
+  if (std::string error; !o.json.empty() && !app::writeJson(o.json, report, error)) {
+    std::fprintf(stderr, "ferrum-bench bandwidth: %s\n", error.c_str());
+    return 1; // the run happened, its report did not get written (README, exit codes)
   }
   return exact ? 0 : 1;
 }
@@ -314,6 +311,20 @@ int main(int argc, char** argv) {
   if (std::string error; !app::applyLogLevel(logLevel, error)) {
     std::fprintf(stderr, "ferrum-bench: %s\n", error.c_str());
     return 2;
+  }
+  // Where the results go is checked now, not after a run of minutes: a directory that
+  // cannot be created is bad usage (exit 2), like a number out of range.
+  const std::vector<std::pair<std::string, bool>> outputs =
+      veApp->parsed()   ? std::vector<std::pair<std::string, bool>>{{ve.json, false}, {ve.plotsDir, true}}
+      : scApp->parsed() ? std::vector<std::pair<std::string, bool>>{{sc.json, false}, {sc.plotsDir, true}}
+      : ccApp->parsed() ? std::vector<std::pair<std::string, bool>>{{cc.json, false}}
+                        : std::vector<std::pair<std::string, bool>>{{o.json, false}};
+  for (const auto& [path, isDirectory] : outputs) {
+    std::string error;
+    if (!path.empty() && !(isDirectory ? app::makeDirectories(path, error) : app::makeParentDirectory(path, error))) {
+      std::fprintf(stderr, "ferrum-bench: %s %s: %s\n", isDirectory ? "--plots" : "--json", path.c_str(), error.c_str());
+      return 2;
+    }
   }
   if (veApp->parsed()) return runViewErrorCommand(ve);
   if (scApp->parsed()) {

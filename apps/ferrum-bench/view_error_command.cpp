@@ -1,5 +1,6 @@
 #include "ferrum/log.h"
 #include "view_error_command.h"
+#include "apps/common/stats_json.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -148,15 +149,9 @@ int runViewErrorCommand(const ViewErrorCommand& cmd) {
     ok = ok && finite(r) && r.samples > 0;
     report["runs"].push_back(toJson(r));
   }
-  if (!cmd.json.empty()) {
-    const std::filesystem::path path(cmd.json);
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    std::ofstream out(path);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "ferrum-bench: cannot write %s\n", cmd.json.c_str());
-      return 2;
-    }
+  if (std::string error; !cmd.json.empty() && !app::writeJson(cmd.json, report, error)) {
+    std::fprintf(stderr, "ferrum-bench view-error: %s\n", error.c_str());
+    return 1; // the runs happened, their report did not get written (README, exit codes)
   }
   if (!cmd.plotsDir.empty()) {
     std::vector<const ViewErrorResult*> plotted;

@@ -7,6 +7,9 @@
 // the server; else the client. A connecting endpoint sends its hello at once, naming
 // the server's type table or (op bit 7) another one.
 //
+// Each input builds its peers afresh; the fixture's own edges are then forgotten
+// (fuzzing::forgetFixtureCoverage).
+//
 // Invariants checked: every connection the server sees is either joined or refused,
 // never both and never neither; it never holds more than maxClients.
 
@@ -57,6 +60,7 @@ void fuzzServer(const std::vector<Op>& ops) {
   config.maxClients = kMaxClients;
   world().clear();
   NetManager server(config, network.endpoint(1), *world().group, world().effects);
+  fuzzing::forgetFixtureCoverage();
   struct Client {
     MemoryTransport* end;
     LinkId link;
@@ -111,6 +115,7 @@ void fuzzClient(const std::vector<Op>& ops) {
   client.connect("127.0.0.1", 1);
   TransportEvent connected;
   serverEnd.service(connected, 0);
+  fuzzing::forgetFixtureCoverage();
   int tick = 0;
   for (const Op& op : ops) {
     switch (op.code % 3) {

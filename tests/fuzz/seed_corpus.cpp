@@ -2,7 +2,7 @@
 // crates, two bot clients throwing grenades) is recorded at every peer's transport.
 // Run at build/run time; nothing is committed.
 //
-// Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/)
+// Usage: ferrum-fuzz-seeds <out-dir>  (creates state/ reliable/ connect/ field_delta/)
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,10 +15,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ferrum/entity.h"
 #include "ferrum/log.h"
 #include "ferrum/memory_transport.h"
 #include "game/demo_game.h"
 #include "tests/fuzz/fuzz_world.h"
+#include "wire/field_delta.h"
 #include "wire/messages.h"
 
 namespace {
@@ -94,6 +96,56 @@ struct RecordedPeer {
   ferrum::NetManager& net() { return host->net(); }
 };
 
+/// Field-delta seeds (fuzz_field_delta's input): the state blocks one entity's
+/// authority wrote a third of a second apart, as baseline and current payload, and
+/// the delta between them. Layout byte 0x80 | index picks the target's real layouts
+/// (0 crate, 1 player).
+class FieldDeltaSamples {
+public:
+  void sample(EntityGroup& group) {
+    for (EntityId id : group.ids()) {
+      Entity* e = group.find(id);
+      const FieldLayout* layout = e->controller().fieldLayout();
+      if (!layout || (e->type() != game::kCrateType && e->type() != game::kPlayerType)) continue;
+      WriteStream block(wire::kMaxBlockBits / 8);
+      e->controller().serverUpdate(block);
+      Payload now{e->type() == game::kCrateType ? uint8_t{0x80} : uint8_t{0x81}, block.buffer(), block.bits()};
+      now.bytes.resize((now.bits + 7) / 8);
+      auto previous = m_last.find(id);
+      WriteStream delta;
+      if (previous != m_last.end() && m_files.size() < 240 &&
+          wire::writeFieldDelta(delta, *layout, previous->second.bytes.data(), previous->second.bits,
+                                now.bytes.data(), now.bits)) {
+        m_files.push_back(file(previous->second, now.bytes, now.bits));
+        m_files.push_back(file(previous->second, delta.buffer(), delta.bits()));
+      }
+      m_last.insert_or_assign(id, std::move(now));
+    }
+  }
+  void write(const fs::path& dir) const {
+    CorpusWriter out(dir);
+    for (const auto& f : m_files) out.write(f);
+    std::printf("field_delta: %d seeds\n", out.count());
+  }
+
+private:
+  struct Payload {
+    uint8_t layout;
+    std::vector<uint8_t> bytes;
+    size_t bits;
+  };
+  static std::vector<uint8_t> file(const Payload& base, std::vector<uint8_t> rest, size_t restBits) {
+    std::vector<uint8_t> f{base.layout, static_cast<uint8_t>(base.bits), static_cast<uint8_t>(base.bits >> 8)};
+    f.insert(f.end(), base.bytes.begin(), base.bytes.end());
+    rest.resize((restBits + 7) / 8);
+    f.push_back(static_cast<uint8_t>(8 * rest.size() - restBits));
+    f.insert(f.end(), rest.begin(), rest.end());
+    return f;
+  }
+  std::map<EntityId, Payload> m_last;
+  std::vector<std::vector<uint8_t>> m_files;
+};
+
 void recordMatch(const fs::path& out) {
   MemoryNetwork network;
   RecordedPeer server(network.endpoint(1), Role::Server, std::nullopt);
@@ -103,7 +155,9 @@ void recordMatch(const fs::path& out) {
   a.host->connect("127.0.0.1", 1);
   b.host->connect("127.0.0.1", 1);
   RecordedPeer* peers[] = {&server, &a, &b};
+  FieldDeltaSamples fieldDeltas;
   for (int tick = 1; tick <= 900; ++tick) {
+    if (tick % 20 == 0) fieldDeltas.sample(server.host->group());
     for (RecordedPeer* p : peers) p->net().frame(tick / 60.0);
     for (RecordedPeer* p : peers) p->net().service(0);
     if (tick % 90 == 0) a.player->throwGrenade({1, 0, 0});
@@ -170,6 +224,7 @@ void recordMatch(const fs::path& out) {
     connect.write(file);
   }
   std::printf("connect: %d seeds\n", connect.count());
+  fieldDeltas.write(out / "field_delta");
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -123,4 +124,26 @@ TEST(ExitCodes, AWindowThatNeverJoinsGivesUpAtItsJoinTimeout) {
                        dir / "err", 60),
             1);
   EXPECT_NE(readText(dir / "err").find("not joined"), std::string::npos) << readText(dir / "err");
+}
+
+// ferrum-bench's outputs: a --json or --plots directory that cannot be created (here a
+// file stands in the way) used to abort on an uncaught filesystem error, after the
+// run. It is bad usage, told before anything runs.
+TEST(ExitCodes, ABenchOutputThatCannotBeCreatedIsBadUsage) {
+  const fs::path dir = scratchDir("exit-bench-output");
+  std::ofstream(dir / "a-file") << "in the way\n";
+  const std::string blocked = (dir / "a-file" / "out").string();
+  const std::vector<std::vector<std::string>> runs = {
+      {"ferrum-bench", "scale", "--clients", "1", "--bodies", "0", "--seconds", "1", "--json", blocked + "/x.json"},
+      {"ferrum-bench", "scale", "--clients", "1", "--bodies", "0", "--seconds", "1", "--plots", blocked},
+      {"ferrum-bench", "bandwidth", "--scenario", "cubes", "--frames", "2", "--json", blocked + "/x.json"},
+      {"ferrum-bench", "view-error", "--seconds", "1", "--json", blocked + "/x.json"},
+      {"ferrum-bench", "client-cost", "--crates", "0", "--seconds", "1", "--json", blocked + "/x.json"},
+  };
+  for (const auto& args : runs) {
+    EXPECT_EQ(exitCodeOf(args, dir / "err"), 2) << args[1] << " " << args[args.size() - 2];
+    const std::string err = readText(dir / "err");
+    EXPECT_NE(err.find("cannot create directory"), std::string::npos) << err;
+    EXPECT_NE(err.find(blocked), std::string::npos) << err;
+  }
 }
