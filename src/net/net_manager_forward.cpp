@@ -2,14 +2,19 @@
 // each owner's accepted blocks per receiver (net/forward_queue.h) and sends what is
 // due for a receiver as one packet of several owners' sections, within
 // NetConfig::forwardWindowMs of the first; a client reads every section as it would
-// a packet of that owner's.
+// a packet of that owner's. With the built-in interest rule, an entity far from a
+// receiver's own goes to it less often (net/forward_pacing.h): what is held back
+// waits there, and when due the newest block of it goes in its place.
 
 #include "base/log.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
 
 #include "ferrum/net_manager.h"
+#include "net/forward_pacing.h"
 #include "net/forward_queue.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
@@ -24,18 +29,50 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
   section->senderTick = Referee::claimedServerTick(packet.header.senderTick, m_tick);
   section->blocks = std::move(blocks);
   const double now = m_forwards->now(m_clock());
+  // The forwarding rate by distance: with the built-in interest rule only (a game's
+  // own relevance function says nothing of distances). Measured from where each
+  // receiver's own entities are, found in one pass over the world once a tick.
+  const bool paced = m_config.role == Role::Server && !m_relevance && m_config.relevanceRadius > 0;
+  if (paced && !std::all_of(m_remotes.begin(), m_remotes.end(), [this](const auto& r) {
+        return r.second->hasOwnPositions && r.second->ownPositionsTick == m_tick;
+      })) {
+    const auto points = ownedPositions();
+    for (auto& [link, remote] : m_remotes) {
+      auto it = points.find(remote->slot);
+      remote->ownPositions = it == points.end() ? std::vector<Vec3>{} : it->second;
+      remote->ownPositionsTick = m_tick;
+      remote->hasOwnPositions = true;
+    }
+  }
+  const auto admits = [&](Remote& to, EntityId id) {
+    const Entity* e = paced && !to.ownPositions.empty() ? m_group.find(id) : nullptr;
+    if (!e) return to.pacing.admit(id, now, 0); // not paced, or a spectator: everything
+    float d = std::numeric_limits<float>::infinity();
+    for (Vec3 p : to.ownPositions) d = std::min(d, distance(e->body().position(), p));
+    return to.pacing.admit(id, now, forwardInterval(d, m_config.relevanceRadius, m_config.sendHz));
+  };
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
     // Only what it holds, confirmed: a block must never come before its entity's
-    // spawn (net_manager_replication.cpp). Usually that is all of it, and the section
-    // is shared; otherwise this receiver gets a copy with the rest left out.
-    const Remote& to = *remote; // a structured binding cannot be captured (clang)
-    const auto held = [&to](const wire::StateBlock& b) { return to.replication.confirmed(b.id); };
+    // spawn (net_manager_replication.cpp); and of a far entity only what its forward
+    // pace lets through now (the rest goes when due: flushForwards). Usually
+    // that is all of it, and the section is shared; otherwise this receiver gets a
+    // copy with the rest left out.
+    Remote& to = *remote;
+    std::vector<bool> keep(section->blocks.size());
+    size_t kept = 0;
+    for (size_t i = 0; i < keep.size(); ++i) {
+      const EntityId id = section->blocks[i].id;
+      keep[i] = to.replication.confirmed(id) && admits(to, id);
+      kept += keep[i] ? 1 : 0;
+    }
+    if (kept == 0) continue;
     ForwardSectionPtr forThem = section;
-    if (!std::all_of(section->blocks.begin(), section->blocks.end(), held)) {
+    if (kept != keep.size()) {
       auto part = std::make_shared<ForwardSection>(*section);
-      std::erase_if(part->blocks, [&held](const wire::StateBlock& b) { return !held(b); });
-      if (part->blocks.empty()) continue;
+      part->blocks.clear();
+      for (size_t i = 0; i < keep.size(); ++i)
+        if (keep[i]) part->blocks.push_back(section->blocks[i]);
       forThem = std::move(part);
     }
     m_forwards->add(link, forThem, now);
@@ -48,6 +85,33 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
 }
 
 void NetManager::flushForwards(bool all) {
+  // Held-back entities whose turn has come (forward()): the newest block the server
+  // accepted of each, if the receiver still holds it, one section per owner's packet.
+  const double now = m_forwards->now(m_clock());
+  for (auto& [link, remote] : m_remotes) {
+    Remote& to = *remote;
+    if (to.pacing.empty() || !to.joined || to.referee.kicked || to.tooSlow) continue;
+    std::map<std::pair<PeerId, uint32_t>, std::shared_ptr<ForwardSection>> byOrigin; // (owner, origin tick)
+    for (EntityId id : to.pacing.takeDue(now)) {
+      const Entity* e = m_group.find(id);
+      auto net = m_entityNet.find(id);
+      if (!e || e->authority() == kServerPeer || e->authority() == to.slot || net == m_entityNet.end() ||
+          !net->second.hasTick || !to.replication.confirmed(id))
+        continue; // gone, changed hands, or left this receiver meanwhile
+      auto& section = byOrigin[{e->authority(), net->second.lastOriginTick}];
+      if (!section) {
+        section = std::make_shared<ForwardSection>();
+        section->origin = e->authority();
+        section->originTick = net->second.lastOriginTick;
+        section->senderTick = static_cast<uint32_t>(std::llround(net->second.pendingTime / m_config.tickSeconds()));
+      }
+      section->blocks.push_back(net->second.pending);
+    }
+    for (auto& [key, section] : byOrigin) {
+      m_counters.blocksForwarded += section->blocks.size();
+      m_forwards->add(link, std::move(section), now);
+    }
+  }
   if (m_forwards->empty()) return;
   bool sent = false;
   for (auto& [link, sections] : m_forwards->takeDue(m_forwards->now(m_clock()), all)) {

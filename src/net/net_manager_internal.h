@@ -7,6 +7,7 @@
 #include "ferrum/net_manager.h"
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
+#include "net/forward_pacing.h"
 #include "net/referee.h"
 #include "net/replication_set.h"
 #include "net/spawn_baseline.h"
@@ -79,7 +80,25 @@ struct NetManager::Remote {
   /// baseline only once it has acknowledged a packet after that one, so that a late
   /// block about the earlier spawn can never be rebuilt against the new one.
   std::unordered_map<EntityId, uint16_t> noLongerHeldAt;
+  /// Server side: how often the other clients' entities are forwarded to it (the
+  /// farther from its own, the less often: net/forward_pacing.h) ...
+  ForwardPacing pacing;
+  /// ... measured from where its own entities were on tick ownPositionsTick.
+  std::vector<Vec3> ownPositions;
+  uint32_t ownPositionsTick = 0;
+  bool hasOwnPositions = false;
+  /// Server side, with interest management: its world is not queued yet; it waits
+  /// for its player until tick worldWaitUntil (see kWorldWaitForPlayerSeconds).
+  bool worldDeferred = false;
+  uint32_t worldWaitUntil = 0;
 };
+
+/// Server, with interest management: how long a joiner's world waits for the joiner's
+/// own entity (its player), from where it is then queued nearest first. At the
+/// welcome a joiner owns nothing, and one with nothing of its own sees everything (a
+/// spectator): queued then, its world would begin with far entities that leave again
+/// as soon as its player exists. One that spawns nothing by then is a spectator.
+constexpr double kWorldWaitForPlayerSeconds = 0.5;
 
 /// Server: how often (ticks) each client's interest is evaluated afresh; clients take
 /// turns, so a tick evaluates about 1/kRelevanceEveryTicks of them.

@@ -146,8 +146,15 @@ void NetManager::welcome(Remote& r) {
   msg.firstCounter = r.referee.firstCounter;
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, msg));
   // Late joiner: the world is queued, not sent: paceSpawns() sends it a budgeted
-  // number per tick (shared by every joiner), then says WorldComplete.
-  queueWorld(r);
+  // number per tick (shared by every joiner), then says WorldComplete. With interest
+  // management it is queued once the joiner's player exists (its spawn, below), or
+  // when updateRelevance() finds the wait over (kWorldWaitForPlayerSeconds).
+  if (relevanceActive()) {
+    r.worldDeferred = true;
+    r.worldWaitUntil = m_tick + static_cast<uint32_t>(std::ceil(kWorldWaitForPlayerSeconds * m_config.tickHz));
+  } else {
+    queueWorld(r);
+  }
   broadcastReliable(wire::encodeMessage(wire::MessageType::PeerJoined, wire::PeerNotice{slot}), slot);
   ++m_counters.clientsJoined;
   log::info("client {} joined ({} of {} entities queued for it)", slot, r.replication.queued(), m_group.size());
@@ -406,6 +413,10 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
     return;
   }
   announceSpawn(*spawned, wire::encodeMessage(wire::MessageType::Spawn, s, spawnPrecisions(m_group.registry())), from.slot);
+  if (from.worldDeferred) { // its first entity: its world, nearest first from here
+    from.worldDeferred = false;
+    queueWorld(from);
+  }
 }
 
 // What the server will code this entity's first blocks against once it hears of our

@@ -163,6 +163,12 @@ void NetManager::updateRelevance() {
     Remote& to = *remote;
     if (!to.joined || to.referee.kicked || to.tooSlow) continue;
     if ((to.slot + m_tick) % kRelevanceEveryTicks != 0) continue;
+    if (to.worldDeferred) { // no player yet (see welcome()): a spectator once the wait is over
+      if (static_cast<int32_t>(m_tick - to.worldWaitUntil) < 0) continue;
+      to.worldDeferred = false;
+      queueWorld(to);
+      continue;
+    }
     if (!relevanceActive() && to.replication.queued() == 0) continue;
     if (!havePoints) {
       points = ownedPositions();
@@ -201,7 +207,7 @@ void NetManager::announceSpawn(const Entity& e, const std::vector<uint8_t>& byte
   std::unordered_map<PeerId, std::vector<Vec3>> points;
   if (relevanceActive() && !m_relevance) points = ownedPositions();
   for (auto& [link, remote] : m_remotes) {
-    if (!remote->joined || remote->slot == except) continue;
+    if (!remote->joined || remote->slot == except || remote->worldDeferred) continue; // its queue will have it
     if (relevanceOf(*remote, e, false, points) <= 0) continue; // it may enter its interest later
     sendReliable(*remote, bytes);
     if (bytes.empty()) continue;
