@@ -10,6 +10,9 @@ namespace {
 
 constexpr uint32_t kTailOrder = 4;
 
+/// zigzag() without its 32-bit wrap: a 32-bit field's difference needs 33 bits.
+uint64_t zigzagWide(int64_t d) { return d >= 0 ? 2 * static_cast<uint64_t>(d) : 2 * static_cast<uint64_t>(-d) - 1; }
+
 uint32_t mask(int bits) { return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1); }
 
 /// A payload taken apart by a layout, on the stack: every block of every packet is
@@ -75,7 +78,7 @@ void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, c
   uint32_t widest = 0, any = 0;
   int rawBits = 0;
   for (size_t j = 0; j < count; ++j) {
-    z[j] = zigzag(int64_t{cur[j]} - int64_t{base[j]});
+    z[j] = zigzag(int64_t{cur[j]} - int64_t{base[j]}); // members are at most 31 bits: fits
     any |= z[j];
     widest = std::max<uint32_t>(widest, f[j].bits);
     rawBits += f[j].bits;
@@ -186,8 +189,10 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       uint32_t changed = cur.values[at] != b[at] ? 1 : 0;
       out.serializeBits(changed, 1);
       if (!changed) continue;
-      uint32_t z = zigzag(int64_t{cur.values[at]} - int64_t{b[at]}) - 1;
-      uint32_t raw = expGolombBits(z, f.deltaOrder) >= f.bits ? 1 : 0;
+      // A change of more than 2^31 in a 32-bit field has no 32-bit zigzag code: raw.
+      const uint64_t wide = zigzagWide(int64_t{cur.values[at]} - int64_t{b[at]}) - 1;
+      uint32_t z = static_cast<uint32_t>(wide);
+      uint32_t raw = wide > 0xFFFFFFFFu || expGolombBits(z, f.deltaOrder) >= f.bits ? 1 : 0;
       out.serializeBits(raw, 1);
       if (raw) out.serializeBits(cur.values[at], f.bits);
       else serializeExpGolomb(out, z, f.deltaOrder);
