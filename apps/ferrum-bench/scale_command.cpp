@@ -80,15 +80,12 @@ int runScaleCommand(const ScaleCommand& cmd) {
               " median and p99; srvCPU / botCPU: share of one core used by the server thread / all bot threads;"
               " world s: slowest client's connect-to-whole-world time; per-client kbit/s and packets/s of payload;"
               " fwd pps: forwarded state packets per client per second; fwd ms: owner -> server -> other client median; held: entities a client holds at the end, mean)\n");
-  if (!cmd.plotsDir.empty() && !writeScalePlots(report["cells"], cmd.plotsDir)) return 2;
-  if (!cmd.json.empty()) {
-    const std::filesystem::path path(cmd.json);
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    std::string error;
-    if (!app::writeJson(cmd.json, report, error)) {
-      std::fprintf(stderr, "ferrum-bench scale: %s\n", error.c_str());
-      return 2;
-    }
+  // Where the results go was checked before the run (exit 2); failing to write them now
+  // is a runtime failure (exit 1): the run happened, its report did not get written.
+  if (!cmd.plotsDir.empty() && !writeScalePlots(report["cells"], cmd.plotsDir)) return 1;
+  if (std::string error; !cmd.json.empty() && !app::writeJson(cmd.json, report, error)) {
+    std::fprintf(stderr, "ferrum-bench scale: %s\n", error.c_str());
+    return 1;
   }
   return 0;
 }

@@ -10,7 +10,8 @@ namespace ferrum::bench {
 
 bool writeScalePlots(const nlohmann::json& cells, const std::string& dir) {
   namespace fs = std::filesystem;
-  fs::create_directories(dir);
+  std::error_code created;
+  fs::create_directories(dir, created); // checked before the run; a failure now shows as a failed write below
   // One data block per body count (gnuplot's `index`), rows by client count.
   std::map<int, std::map<int, const nlohmann::json*>> byBodies;
   for (const auto& c : cells) byBodies[c["bodies"].get<int>()][c["clients"].get<int>()] = &c;

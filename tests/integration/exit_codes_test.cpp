@@ -147,3 +147,21 @@ TEST(ExitCodes, ABenchOutputThatCannotBeCreatedIsBadUsage) {
     EXPECT_NE(err.find(blocked), std::string::npos) << err;
   }
 }
+
+// A report that cannot be written once the run is over (here a directory stands where
+// the JSON file goes, so only the final rename fails) is a runtime failure: the run
+// happened, its report did not get written (exit 1, not bad usage).
+TEST(ExitCodes, ABenchReportNotWrittenAfterTheRunIsARuntimeFailure) {
+  const fs::path dir = scratchDir("exit-bench-report");
+  const fs::path occupied = dir / "report.json";
+  fs::create_directories(occupied);
+  const std::vector<std::vector<std::string>> runs = {
+      {"ferrum-bench", "scale", "--clients", "1", "--bodies", "0", "--seconds", "1", "--settle-seconds", "0", "--json",
+       occupied.string()},
+      {"ferrum-bench", "bandwidth", "--scenario", "cubes", "--frames", "2", "--json", occupied.string()},
+  };
+  for (const auto& args : runs) {
+    EXPECT_EQ(exitCodeOf(args, dir / "err"), 1) << args[1];
+    EXPECT_NE(readText(dir / "err").find(occupied.string()), std::string::npos) << readText(dir / "err");
+  }
+}
