@@ -14,9 +14,10 @@ namespace ferrum {
 WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) { m_bytes.reserve(std::min<size_t>(maxBytes, 256)); }
 
 void WriteStream::flushWord() {
-  m_bytes.resize(m_committed + 4); // also drops a copy syncTail() left past m_committed
+  if (m_bytes.size() != m_committed) m_bytes.resize(m_committed); // drop syncTail()'s copy
   const auto low = static_cast<uint32_t>(m_scratch);
-  for (size_t i = 0; i < 4; ++i) m_bytes[m_committed + i] = static_cast<uint8_t>(low >> (8 * i));
+  // push_back, not resize: its in-capacity path is inline, resize's growth path is not.
+  for (int i = 0; i < 4; ++i) m_bytes.push_back(static_cast<uint8_t>(low >> (8 * i)));
   m_committed += 4;
   m_scratch >>= 32;
   m_scratchBits -= 32;
