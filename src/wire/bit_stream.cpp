@@ -7,36 +7,26 @@
 
 namespace ferrum {
 
-namespace {
-uint32_t lowMask(int bits) { return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u); }
-} // namespace
-
 // ---------------------------------------------------------------- WriteStream
 
 // One allocation up front for the common small stream (a block, a message) instead
 // of a series of doublings; large ones still grow as they fill.
 WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) { m_bytes.reserve(std::min<size_t>(maxBytes, 256)); }
 
-// The value lands in at most 5 bytes: shifted into a 64-bit word once and OR-ed in
-// byte by byte (bytes past the write position are always zero), instead of a loop
-// over the bits of each byte.
-void WriteStream::put(uint32_t value, int bits) {
-  if (bits <= 0) return;
-  const size_t end = (m_bitPos + static_cast<size_t>(bits) + 7) >> 3;
-  while (m_bytes.size() < end) m_bytes.push_back(0); // at most 5; cheaper than resize
-  uint64_t word = uint64_t{value & lowMask(bits)} << (m_bitPos & 7);
-  for (size_t i = m_bitPos >> 3; i < end; ++i, word >>= 8) m_bytes[i] = static_cast<uint8_t>(m_bytes[i] | word);
-  m_bitPos += static_cast<size_t>(bits);
+void WriteStream::flushWord() {
+  if (m_bytes.size() != m_committed) m_bytes.resize(m_committed); // drop syncTail()'s copy
+  const auto low = static_cast<uint32_t>(m_scratch);
+  // push_back, not resize: its in-capacity path is inline, resize's growth path is not.
+  for (int i = 0; i < 4; ++i) m_bytes.push_back(static_cast<uint8_t>(low >> (8 * i)));
+  m_committed += 4;
+  m_scratch >>= 32;
+  m_scratchBits -= 32;
 }
 
-bool WriteStream::serializeBits(uint32_t& value, int bits) {
-  if (!m_ok || bits < 0 || bits > 32 || (bits < 32 && (value >> bits) != 0) ||
-      (m_bitPos + static_cast<size_t>(bits) + 7) / 8 > m_maxBytes) {
-    m_ok = false;
-    return false;
-  }
-  put(value, bits);
-  return true;
+void WriteStream::syncTail() const {
+  const size_t tail = static_cast<size_t>(m_scratchBits + 7) / 8;
+  m_bytes.resize(m_committed + tail);
+  for (size_t i = 0; i < tail; ++i) m_bytes[m_committed + i] = static_cast<uint8_t>(m_scratch >> (8 * i));
 }
 
 bool WriteStream::serializeInt(int32_t& value, int32_t min, int32_t max) {
@@ -55,11 +45,6 @@ bool WriteStream::serializeUint(uint32_t& value, uint32_t min, uint32_t max) {
   }
   uint32_t offset = value - min;
   return serializeBits(offset, bitsRequired(max - min));
-}
-
-bool WriteStream::serializeBool(bool& value) {
-  uint32_t bit = value ? 1 : 0;
-  return serializeBits(bit, 1);
 }
 
 bool WriteStream::serializeFloat(float& value) {
@@ -84,13 +69,36 @@ bool WriteStream::serializeVarUint(uint32_t& value) {
 
 bool WriteStream::serializeRawBits(const uint8_t* data, size_t bitCount) {
   ReadStream in(data, bitCount);
+  if (m_ok && fits(bitCount)) {
+    // Fits whole: no capacity check per chunk. At a byte boundary (a block's payload
+    // after byte-aligned framing) the whole bytes are one copy; elsewhere 32 bits a step.
+    if (m_scratchBits % 8 == 0 && bitCount >= 64) {
+      syncTail();
+      m_committed = m_bytes.size();
+      m_scratch = 0;
+      m_scratchBits = 0;
+      const size_t whole = bitCount / 8;
+      m_bytes.insert(m_bytes.end(), data, data + whole);
+      m_committed += whole;
+      m_bitPos += whole * 8;
+      in.skipBits(whole * 8);
+      bitCount -= whole * 8;
+    }
+    while (bitCount > 0) {
+      const int n = static_cast<int>(std::min<size_t>(32, bitCount));
+      uint32_t chunk = 0;
+      in.serializeBits(chunk, n);
+      put(chunk, n);
+      bitCount -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+  // Does not fit (or the stream has failed): as many whole chunks as fit are written
+  // before the stream fails, as always.
   while (m_ok && bitCount > 0) {
     const int n = static_cast<int>(std::min<size_t>(32, bitCount));
     uint32_t chunk = 0;
-    if (!in.serializeBits(chunk, n)) {
-      m_ok = false;
-      break;
-    }
+    in.serializeBits(chunk, n);
     serializeBits(chunk, n);
     bitCount -= static_cast<size_t>(n);
   }
@@ -98,63 +106,26 @@ bool WriteStream::serializeRawBits(const uint8_t* data, size_t bitCount) {
 }
 
 std::vector<uint8_t> WriteStream::take() {
+  syncTail();
   std::vector<uint8_t> out;
   out.swap(m_bytes);
+  m_committed = 0;
+  m_scratch = 0;
+  m_scratchBits = 0;
   m_bitPos = 0;
   return out;
 }
 
 void WriteStream::clear() {
   m_bytes.clear();
+  m_committed = 0;
+  m_scratch = 0;
+  m_scratchBits = 0;
   m_bitPos = 0;
   m_ok = true;
 }
 
 // ----------------------------------------------------------------- ReadStream
-
-bool ReadStream::get(uint32_t& value, int bits) {
-  value = 0;
-  if (!m_ok || bits < 0 || bits > 32 || m_bitPos + static_cast<size_t>(bits) > m_bitCount) {
-    m_ok = false;
-    return false;
-  }
-  if (bits == 0) return true;
-  // The bytes the field touches (at most 5, all within m_bitCount) into one word.
-  const size_t first = m_bitPos >> 3, last = (m_bitPos + static_cast<size_t>(bits) - 1) >> 3;
-  uint64_t word = 0;
-  for (size_t i = last + 1; i-- > first;) word = (word << 8) | m_data[i];
-  value = static_cast<uint32_t>(word >> (m_bitPos & 7)) & lowMask(bits);
-  m_bitPos += static_cast<size_t>(bits);
-  return true;
-}
-
-bool ReadStream::serializeBits(uint32_t& value, int bits) { return get(value, bits); }
-
-bool ReadStream::serializeInt(int32_t& value, int32_t min, int32_t max) {
-  uint32_t offset = 0;
-  value = min;
-  if (!get(offset, bitsRequired(static_cast<uint64_t>(int64_t{max} - min)))) return false;
-  const int64_t decoded = int64_t{min} + offset;
-  if (decoded > max) return fail();
-  value = static_cast<int32_t>(decoded);
-  return true;
-}
-
-bool ReadStream::serializeUint(uint32_t& value, uint32_t min, uint32_t max) {
-  uint32_t offset = 0;
-  value = min;
-  if (!get(offset, bitsRequired(max - min))) return false;
-  if (offset > max - min) return fail();
-  value = min + offset;
-  return true;
-}
-
-bool ReadStream::serializeBool(bool& value) {
-  uint32_t bit = 0;
-  const bool good = get(bit, 1);
-  value = bit != 0;
-  return good;
-}
 
 bool ReadStream::serializeFloat(float& value) {
   uint32_t raw = 0;
@@ -179,12 +150,6 @@ bool ReadStream::serializeVarUint(uint32_t& value) {
   return fail();
 }
 
-bool ReadStream::skipBits(size_t bitCount) {
-  if (!m_ok || m_bitPos + bitCount > m_bitCount) return fail();
-  m_bitPos += bitCount;
-  return true;
-}
-
 // -------------------------------------------------------------- MeasureStream
 
 bool MeasureStream::serializeVarUint(uint32_t& value) {
@@ -198,19 +163,27 @@ bool MeasureStream::serializeVarUint(uint32_t& value) {
 
 bool extractBits(ReadStream& in, size_t bitCount, std::vector<uint8_t>& out) {
   out.clear();
+  if (bitCount == 0) return true;
   if (in.bitsRemaining() < bitCount) {
     in.fail();
     return false;
   }
-  WriteStream copy(bitCount / 8 + 8);
-  while (bitCount > 0) {
+  // Written straight into `out` (its capacity is reused when the caller reuses it);
+  // a byte-aligned range is one copy with the bits past its end cleared.
+  out.resize((bitCount + 7) / 8);
+  if (in.bitPosition() % 8 == 0) {
+    std::memcpy(out.data(), in.data() + in.bitPosition() / 8, out.size());
+    if (bitCount % 8 != 0) out.back() = static_cast<uint8_t>(out.back() & ((1u << (bitCount % 8)) - 1));
+    in.skipBits(bitCount);
+    return true;
+  }
+  for (size_t at = 0; bitCount > 0; at += 4) {
     const int n = static_cast<int>(std::min<size_t>(32, bitCount));
     uint32_t chunk = 0;
-    if (!in.serializeBits(chunk, n)) return false;
-    copy.serializeBits(chunk, n);
+    in.serializeBits(chunk, n);
+    for (size_t i = 0; i < static_cast<size_t>(n + 7) / 8; ++i) out[at + i] = static_cast<uint8_t>(chunk >> (8 * i));
     bitCount -= static_cast<size_t>(n);
   }
-  out = copy.take();
   return true;
 }
 
