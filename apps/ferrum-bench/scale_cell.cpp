@@ -107,6 +107,10 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
   const float forwardWindowMs = def.net.forwardWindowMs;
+  if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
+  if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
+  const float forwardFullRateMeters = def.net.forwardFullRateMeters;
+  const float forwardFalloffMeters = def.net.forwardFalloffMeters;
   const float relevanceHysteresis = def.net.relevanceHysteresis;
   def.enet.bindHost = "127.0.0.1";
   def.enet.port = 0;
@@ -249,6 +253,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
+  j["forward_full_rate_m"] = forwardFullRateMeters;
+  j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";
   j["relevance_radius"] = relevanceRadius;
   j["relevance_hysteresis"] = relevanceHysteresis;
@@ -294,6 +300,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["clamped"] = clamped;
   j["rejected"] = rejected;
   j["blocks_forwarded"] = stats.counters.blocksForwarded;
+  j["forwards_deferred"] = stats.counters.forwardsDeferred; // held back by the distance fall-off (whole run)
+  j["forwards_released"] = stats.counters.forwardsReleased; // ... and sent on their turn
   return j;
 }
 

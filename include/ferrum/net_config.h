@@ -88,6 +88,19 @@ struct NetConfig {
   /// blocks in one packet, instead of one packet per owner's update (with 64 clients:
   /// ~63 x 30 packets/s into each). 0: forward each update the moment it arrives.
   float forwardWindowMs = 4.0f;
+  /// Server, with the built-in interest rule (relevanceRadius > 0): how often another
+  /// client's player is forwarded to a client, by its distance d from the client's
+  /// nearest own entity. Within forwardFullRateMeters, every update (its owner's full
+  /// rate). Farther, on every k-th send period only, k = (d / forwardFalloffMeters)²
+  /// rounded down to a power of two, at most the one nearest to sendHz (32 at 30
+  /// sends/s: about once a second); on its turn the newest update held of it goes,
+  /// never an older one. The defaults: every update within 5 m; every 2nd from 5 m,
+  /// 4th from 7 m, 8th from 10 m, 16th from 14 m, 32nd (1.07 s) from 19.8 m. Because every k is a power of two, the far players of one
+  /// client take their turns together and share a packet. forwardFalloffMeters = 0:
+  /// no fall-off, every update to everyone it is relevant to. Counted in
+  /// NetCounters::forwardsDeferred / forwardsReleased.
+  float forwardFullRateMeters = 5.0f;
+  float forwardFalloffMeters = 3.5f;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;
