@@ -94,13 +94,15 @@ struct NetConfig {
   /// rate). Farther, on every k-th send period only, k = (d / forwardFalloffMeters)²
   /// rounded down to a power of two, at most the one nearest to sendHz (32 at 30
   /// sends/s: about once a second); on its turn the newest update held of it goes,
-  /// never an older one. The defaults: every update within 5 m; every 2nd from 5 m,
-  /// 4th from 7 m, 8th from 10 m, 16th from 14 m, 32nd (1.07 s) from 19.8 m. Because every k is a power of two, the far players of one
-  /// client take their turns together and share a packet. forwardFalloffMeters = 0:
-  /// no fall-off, every update to everyone it is relevant to. Counted in
-  /// NetCounters::forwardsDeferred / forwardsReleased.
+  /// never an older one. The defaults: every update within 5 m; farther, every 4th
+  /// (7.5/s at 30 sends/s) to 7.1 m, every 8th to 10 m, every 16th to 14.1 m, and
+  /// every 32nd (1.07 s) beyond: with these, per-client downstream at 64 players in
+  /// the large arena is within 2x that at 4 (docs/benchmarks.md). Because every k is
+  /// a power of two, the far players of one client take their turns together and
+  /// share a packet. forwardFalloffMeters = 0: no fall-off, every update to everyone
+  /// it is relevant to. Counted in NetCounters::forwardsDeferred / forwardsReleased.
   float forwardFullRateMeters = 5.0f;
-  float forwardFalloffMeters = 3.5f;
+  float forwardFalloffMeters = 2.5f;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;
