@@ -104,7 +104,7 @@ struct Trio {
     NetConfig clientConfig;
     clientConfig.refreshSeconds = 0;
     if (server)
-      for (auto* c : {&a, &b, &c}) *c = TestPeer::enetClient(server->port, true, clientConfig);
+      for (auto* client : {&a, &b, &c}) *client = TestPeer::enetClient(server->port, true, clientConfig);
     all = {server.get(), a.get(), b.get(), c.get()};
   }
   bool ready() {

@@ -53,13 +53,15 @@ TEST(ForwardFalloff, FarEntitiesTakeTheirTurnsTogetherAtMostOncePerTurn) {
   for (uint64_t i = 0; i < released.size(); ++i) {
     const auto& r = released[i];
     const bool hasMid = std::count(r.begin(), r.end(), mid) == 1, hasFar = std::count(r.begin(), r.end(), far) == 1;
-    if (hasMid) EXPECT_EQ((100 + i) % 4, 0u);
+    if (hasMid) {
+      EXPECT_EQ((100 + i) % 4, 0u);
+    }
     if (hasFar) {
       EXPECT_EQ((100 + i) % 16, 0u);
       EXPECT_TRUE(hasMid) << "a far entity's turn is also every nearer one's: one packet";
     }
-    midTurns += hasMid;
-    farTurns += hasFar;
+    midTurns += hasMid ? 1 : 0;
+    farTurns += hasFar ? 1 : 0;
     EXPECT_EQ(std::count(r.begin(), r.end(), near), 0) << "a near entity is never held";
   }
   EXPECT_GE(midTurns, 15u);
