@@ -31,6 +31,7 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"spawnsReceived", c.spawnsReceived},   {"despawnsReceived", c.despawnsReceived},
                      {"blocksApplied", c.blocksApplied},     {"blocksForwarded", c.blocksForwarded},
                      {"forwardPackets", c.forwardPackets},
+                     {"forwardsDeferred", c.forwardsDeferred}, {"forwardsReleased", c.forwardsReleased},
                      {"correctionsSent", c.correctionsSent}, {"correctionsApplied", c.correctionsApplied},
                      {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"spawnDeltaBlocks", c.spawnDeltaBlocks},

@@ -1,6 +1,7 @@
 #include "light_bot.h"
 #include "thread_cpu.h"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -40,6 +41,32 @@ std::vector<uint8_t> playerPayload(const BotPose& pose, uint32_t& bits) {
   out.serializeBool(jump);
   bits = static_cast<uint32_t>(out.bits());
   return out.take();
+}
+
+// Where a packet's bytes go, for the per-kind counters: a state packet's header
+// (its bits rounded up) and the rest, or the whole of a reliable message by its type.
+void countByKind(const TransportEvent& event, LightBotReport& r) {
+  const uint64_t size = event.payload.size();
+  ReadStream in(event.payload);
+  if (event.channel == Channel::Reliable) {
+    uint32_t type = 0;
+    if (!in.serializeBits(type, 4)) return void(r.otherReliableBytes += size);
+    const auto kind = static_cast<wire::MessageType>(type);
+    (kind == wire::MessageType::Spawn   ? r.spawnBytes
+     : kind == wire::MessageType::Leave ? r.leaveBytes
+                                        : r.otherReliableBytes) += size;
+    return;
+  }
+  wire::StateHeader header;
+  if (!header.serialize(in) || !in.ok()) return void(r.serverBodyBytes += size);
+  const uint64_t headerBytes = std::min<uint64_t>(size, (in.bitPosition() + 7) / 8);
+  if (header.origin == kServerPeer) {
+    r.serverHeaderBytes += headerBytes;
+    r.serverBodyBytes += size - headerBytes;
+  } else {
+    r.forwardHeaderBytes += headerBytes;
+    r.forwardBodyBytes += size - headerBytes;
+  }
 }
 
 } // namespace
@@ -130,6 +157,7 @@ void LightBot::handle(TransportEvent& event, double now) {
   if (inWindow(now)) {
     ++m_report.packetsDown;
     m_report.bytesDown += event.payload.size();
+    countByKind(event, m_report);
   }
   if (event.channel == Channel::Reliable)
     onReliable(event, now);

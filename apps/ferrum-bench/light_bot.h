@@ -44,6 +44,13 @@ struct LightBotReport {
   uint64_t packetsDown = 0, bytesDown = 0;     ///< in the window, every packet from the server
   uint64_t forwardedDown = 0;                  ///< ... of which state packets of another client's origin
   uint64_t blocksForwardedDown = 0;            ///< blocks in those
+  /// bytesDown by kind (window only; they add up to it): the state header of the
+  /// server's own packets and the rest of them (server-owned bodies), the same of
+  /// forwarded packets (the rest: other clients' players, sections and blocks),
+  /// reliable spawns, leaves, and every other reliable message.
+  uint64_t serverHeaderBytes = 0, serverBodyBytes = 0;
+  uint64_t forwardHeaderBytes = 0, forwardBodyBytes = 0;
+  uint64_t spawnBytes = 0, leaveBytes = 0, otherReliableBytes = 0;
   uint64_t packetsUp = 0, bytesUp = 0;         ///< in the window
   double cpuSeconds = 0;                       ///< its thread's CPU time, whole run
   /// Owner side: when it sent the state packet of its tick `tick` (window only).

@@ -284,6 +284,14 @@ int main(int argc, char** argv) {
   scApp->add_option("--relevance-radius", sc.cell.relevanceRadius,
                     "the server's interest radius in metres (0: off; default: 20 in the large arena, off in the demo)")
       ->check(app::finiteRange(0.0, 1000.0));
+  scApp->add_option("--forward-full-rate-m", sc.cell.forwardFullRateMeters,
+                    "the server's NetConfig::forwardFullRateMeters: other players within this are forwarded every "
+                    "update (default: its own default)")
+      ->check(app::finiteRange(0.0, 1000.0));
+  scApp->add_option("--forward-falloff-m", sc.cell.forwardFalloffMeters,
+                    "the server's NetConfig::forwardFalloffMeters: the distance scale of the forwarding fall-off "
+                    "(0: none; default: its own default)")
+      ->check(app::finiteRange(0.0, 1000.0));
   scApp->add_option("--walk-region", sc.cell.walkRegionHalfSize,
                     "large arena: each bot walks within this many metres of its region's centre")
       ->capture_default_str()->check(app::finiteRange(1.0, 60.0));

@@ -107,6 +107,10 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
   const float forwardWindowMs = def.net.forwardWindowMs;
+  if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
+  if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
+  const float forwardFullRateMeters = def.net.forwardFullRateMeters;
+  const float forwardFalloffMeters = def.net.forwardFalloffMeters;
   const float relevanceHysteresis = def.net.relevanceHysteresis;
   def.enet.bindHost = "127.0.0.1";
   def.enet.port = 0;
@@ -180,9 +184,11 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
 
   // The bots' side.
   int joined = 0, timeouts = 0, kicked = 0, disconnected = 0, complete = 0;
-  std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps;
+  std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps, fwdBlocksPs;
   double botCpu = 0, farthestSpawn = 0, farthestAfterComplete = 0;
   std::vector<double> held, leaves;
+  // Per-client kbit/s down by kind (LightBotReport's per-kind bytes), summed over bots.
+  std::map<std::string, double> byKind;
   std::map<std::pair<PeerId, uint32_t>, double> sentAt;
   for (auto& bot : bots) {
     const LightBotReport& r = bot->report();
@@ -204,7 +210,17 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
     upKbps.push_back(static_cast<double>(r.bytesUp) * 8 / 1000 / o.seconds);
     upPps.push_back(static_cast<double>(r.packetsUp) / o.seconds);
     fwdPps.push_back(static_cast<double>(r.forwardedDown) / o.seconds);
+    fwdBlocksPs.push_back(static_cast<double>(r.blocksForwardedDown) / o.seconds);
+    const auto kbps = [&](uint64_t bytes) { return static_cast<double>(bytes) * 8 / 1000 / o.seconds; };
+    byKind["server_header"] += kbps(r.serverHeaderBytes);
+    byKind["server_body"] += kbps(r.serverBodyBytes);
+    byKind["forward_header"] += kbps(r.forwardHeaderBytes);
+    byKind["forward_body"] += kbps(r.forwardBodyBytes);
+    byKind["spawn"] += kbps(r.spawnBytes);
+    byKind["leave"] += kbps(r.leaveBytes);
+    byKind["other_reliable"] += kbps(r.otherReliableBytes);
   }
+  for (auto& [kind, sum] : byKind) sum /= static_cast<double>(std::max<size_t>(bots.size(), 1));
   // Forwarding delay: an owner's send of its tick T to another bot's arrival of (owner
   // slot, T), both on steadySeconds() in this one process.
   std::vector<double> delaysMs;
@@ -237,6 +253,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
+  j["forward_full_rate_m"] = forwardFullRateMeters;
+  j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";
   j["relevance_radius"] = relevanceRadius;
   j["relevance_hysteresis"] = relevanceHysteresis;
@@ -264,7 +282,12 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["world_complete_s_max"] = quantile(completeSeconds, 1.0);
   j["down_kbps"] = mean(downKbps);
   j["down_pps"] = mean(downPps);
+  // down_kbps split by what the bytes carry (they add up to it): state headers and
+  // the rest of the server's own packets (server-owned bodies) and of forwarded ones
+  // (other clients' players), spawns, leaves, other reliable messages.
+  j["down_kbps_by_kind"] = byKind;
   j["forwarded_pps"] = mean(fwdPps);
+  j["forwarded_blocks_ps"] = mean(fwdBlocksPs); // other players' updates a client gets per second
   j["up_kbps"] = mean(upKbps);
   j["up_pps"] = mean(upPps);
   j["server_out_mbps"] = mean(downKbps) * o.clients / 1000.0;
@@ -277,6 +300,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["clamped"] = clamped;
   j["rejected"] = rejected;
   j["blocks_forwarded"] = stats.counters.blocksForwarded;
+  j["forwards_deferred"] = stats.counters.forwardsDeferred; // held back by the distance fall-off (whole run)
+  j["forwards_released"] = stats.counters.forwardsReleased; // ... and sent on their turn
   return j;
 }
 

@@ -26,6 +26,8 @@ struct ScaleCellOptions {
   int sendHz = 30;
   uint32_t seed = 1;
   float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
+  float forwardFullRateMeters = -1; ///< the server's NetConfig::forwardFullRateMeters (< 0: its default)
+  float forwardFalloffMeters = -1;  ///< the server's NetConfig::forwardFalloffMeters (< 0: its default)
   int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread
   /// The large arena (game::Scenario::Large, 120 x 120 m): crates scattered over the
   /// whole floor, each bot walking random waypoints in a region of its own (the

@@ -66,6 +66,16 @@ int main(int argc, char** argv) {
                  "(0: everything to everyone)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e6));
+  cli.add_option("--forward-full-rate-m", options.net.forwardFullRateMeters,
+                 "with --relevance-radius: another client's player within this many metres of a client's own is "
+                 "forwarded to it at every update")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e6));
+  cli.add_option("--forward-falloff-m", options.net.forwardFalloffMeters,
+                 "with --relevance-radius: beyond --forward-full-rate-m, a player d metres away is forwarded every "
+                 "k-th update, k = (d / this)^2 as a power of two, at least about once a second (0: every update)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1e6));
   cli.add_option("--spawns-per-tick", options.net.spawnsPerTick,
                  "spawns of existing entities sent per tick to all joining clients together (paces joins); the "
                  "floor of the adaptive budget")

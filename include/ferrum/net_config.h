@@ -88,6 +88,21 @@ struct NetConfig {
   /// blocks in one packet, instead of one packet per owner's update (with 64 clients:
   /// ~63 x 30 packets/s into each). 0: forward each update the moment it arrives.
   float forwardWindowMs = 4.0f;
+  /// Server, with the built-in interest rule (relevanceRadius > 0): how often another
+  /// client's player is forwarded to a client, by its distance d from the client's
+  /// nearest own entity. Within forwardFullRateMeters, every update (its owner's full
+  /// rate). Farther, on every k-th send period only, k = (d / forwardFalloffMeters)²
+  /// rounded down to a power of two, at most the one nearest to sendHz (32 at 30
+  /// sends/s: about once a second); on its turn the newest update held of it goes,
+  /// never an older one. The defaults: every update within 5 m; farther, every 4th
+  /// (7.5/s at 30 sends/s) to 7.1 m, every 8th to 10 m, every 16th to 14.1 m, and
+  /// every 32nd (1.07 s) beyond: with these, per-client downstream at 64 players in
+  /// the large arena is within 2x that at 4 (docs/benchmarks.md). Because every k is
+  /// a power of two, the far players of one client take their turns together and
+  /// share a packet. forwardFalloffMeters = 0: no fall-off, every update to everyone
+  /// it is relevant to. Counted in NetCounters::forwardsDeferred / forwardsReleased.
+  float forwardFullRateMeters = 5.0f;
+  float forwardFalloffMeters = 2.5f;
 
   /// Empty if the config is usable, else a message naming the bad field.
   std::string validate() const;

@@ -52,6 +52,13 @@ struct NetCounters {
   /// Server: state packets carrying forwarded blocks (several owners' each when
   /// NetConfig::forwardWindowMs > 0). Client: such packets received from the server.
   uint64_t forwardPackets = 0;
+  /// Server: client blocks not forwarded to a receiver when they came because the
+  /// entity was too far from the receiver's own for its turn (NetConfig's
+  /// forwardFalloffMeters); each entity's newest such block goes on its turn
+  /// (forwardsReleased), the older ones are superseded by it.
+  uint64_t forwardsDeferred = 0;
+  /// Server: held-back blocks forwarded on their entity's turn (also in blocksForwarded).
+  uint64_t forwardsReleased = 0;
   uint64_t correctionsSent = 0;     ///< server: clamped states sent back to their owner
   uint64_t correctionsApplied = 0;  ///< client: such corrections reconciled by its controller
   uint64_t malformedBlocks = 0; ///< blocks a controller refused to decode

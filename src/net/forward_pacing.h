@@ -3,11 +3,18 @@
 // to it. With interest management a far player matters less than a near one, yet its
 // owner sends at full rate; forwarding every update to everyone it is relevant to
 // makes each client's downstream grow with the number of players near it. Here an
-// entity's blocks go to this receiver at most once per `interval` (0: every one). A
-// block that comes sooner is not dropped for good: the entity is marked waiting, and
-// once its interval has passed the server forwards the newest block it holds of it
-// (never a stale one), so the last state before its owner stops moving still arrives.
+// entity that is not near a receiver goes to it only on every k-th beat (a beat: one
+// owner send period, counted on the server's clock). Its blocks are not dropped for
+// good: the entity is marked waiting, and on its beat the server forwards the newest
+// block it holds of it (never a stale one), so the last state before its owner stops
+// moving still arrives.
+//
+// k is a power of two and the beats are counted from one origin, so every far
+// entity's turn falls on a multiple of 2, 4, 8, 16 or 32 beats: the turns of all the far
+// players of one receiver coincide and share a packet (one state header for all of
+// them) instead of costing a packet each at moments of their own.
 
+#include <cstdint>
 #include <limits>
 #include <unordered_map>
 #include <vector>
@@ -16,33 +23,42 @@
 
 namespace ferrum {
 
-/// Within a quarter of the interest radius, every update; farther, about every k-th,
-/// k = (distance / that)^2 (every 16th at the radius), and at least once a second.
-/// The interval is k updates less half an update, so with regular owner packets every
-/// k-th passes the moment it arrives (what is sent is not delayed) despite jitter.
-double forwardInterval(float distance, float relevanceRadius, int sendHz);
+/// The distance fall-off (NetConfig::forwardFullRateMeters, forwardFalloffMeters).
+struct ForwardFalloff {
+  float fullRateMeters = 0; ///< within this, every update
+  float falloffMeters = 0;  ///< the distance scale beyond it; 0: no fall-off (every update)
+};
+
+/// Every how many beats an entity `distance` m from a receiver's nearest own entity is
+/// forwarded to it: 1 (every update) within fullRateMeters or without a fall-off;
+/// farther, k = (distance / falloffMeters)², rounded down to a power of two, at least
+/// 1 and at most the power of two nearest to one second of beats (32 at 30 Hz).
+uint32_t forwardEvery(float distance, const ForwardFalloff& falloff, int sendHz);
 
 class ForwardPacing {
 public:
-  /// A block of `id` is to be forwarded at `now` (seconds); `interval`: how far apart
-  /// its blocks must be for this receiver now (0: no limit). True: send it now. False:
-  /// it is held back and `id` waits (see takeDue).
-  bool admit(EntityId id, double now, double interval);
-  /// Entities whose held-back block is due at `now`: their newest block is to be sent
-  /// now, and counts as sent. Also forgets entities whose interval has passed with
-  /// nothing waiting (their next block goes at once anyway), so this stays small.
-  std::vector<EntityId> takeDue(double now);
+  /// A block of `id` is to be forwarded during `beat`; `every`: the entity's k now.
+  /// True (k = 1): send it now. False: it is held back and `id` waits (see takeDue).
+  bool admit(EntityId id, uint64_t beat, uint32_t every);
+  /// Entities whose turn has come by `beat` with a block waiting: their newest block
+  /// is to be sent now. Also forgets entities with nothing waiting whose last turn is
+  /// over, so this stays small. Called often; cheap while nothing is due.
+  std::vector<EntityId> takeDue(uint64_t beat);
   size_t waiting() const;
   bool empty() const { return m_slots.empty(); }
 
+  /// The first beat after `beat` that is a multiple of `every` (a power of two).
+  static uint64_t nextTurn(uint64_t beat, uint32_t every) { return (beat / every + 1) * every; }
+
 private:
   struct Slot {
-    double sentAt = 0;
-    double interval = 0; ///< the newest interval asked for (it changes with distance)
+    uint64_t due = 0;      ///< the beat of its next turn (a multiple of every)
+    uint64_t sentBeat = 0; ///< the beat it was last sent in (admitted or released)
+    uint32_t every = 1;
     bool waiting = false;
   };
   std::unordered_map<EntityId, Slot> m_slots;
-  double m_nextDue = std::numeric_limits<double>::infinity(); ///< no waiting entity is due before this
+  uint64_t m_nextDue = std::numeric_limits<uint64_t>::max(); ///< no waiting entity is due before this
 };
 
 } // namespace ferrum

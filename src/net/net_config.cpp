@@ -41,6 +41,10 @@ std::string NetConfig::validate() const {
   if (!(helloTimeoutSeconds > 0 && helloTimeoutSeconds <= 3600)) return "helloTimeoutSeconds must be in (0, 3600]";
   if (!(kickCoolOffSeconds >= 0 && kickCoolOffSeconds <= 86400)) return "kickCoolOffSeconds must be in 0..86400";
   if (!(forwardWindowMs >= 0 && forwardWindowMs <= 1000)) return "forwardWindowMs must be in 0..1000";
+  if (!(forwardFullRateMeters >= 0 && forwardFullRateMeters < 1e9f))
+    return "forwardFullRateMeters must not be negative and must be finite";
+  if (!(forwardFalloffMeters >= 0 && forwardFalloffMeters < 1e9f))
+    return "forwardFalloffMeters must be zero (off) or positive and finite";
   return {};
 }
 

@@ -3,8 +3,10 @@
 // due for a receiver as one packet of several owners' sections, within
 // NetConfig::forwardWindowMs of the first; a client reads every section as it would
 // a packet of that owner's. With the built-in interest rule, an entity far from a
-// receiver's own goes to it less often (net/forward_pacing.h): what is held back
-// waits there, and when due the newest block of it goes in its place.
+// receiver's own goes to it less often (net/forward_pacing.h, NetConfig's
+// forwardFullRateMeters and forwardFalloffMeters): what is held back waits there, and
+// on its turn the newest block of it goes in its place, with the other far entities'
+// whose turn it is too.
 
 #include "base/log.h"
 
@@ -21,6 +23,16 @@
 
 namespace ferrum {
 
+namespace {
+// The forwarding fall-off's beat for receiver `to` (net/forward_pacing.h): owner send
+// periods on the server's clock, offset by the receiver's slot so that different
+// receivers' far players' turns (multiples of 2, 4, 8, 16 or 32 beats) are spread over
+// the beats rather than all in the same one.
+uint64_t forwardBeatOf(PeerId receiver, double now, int sendHz) {
+  return static_cast<uint64_t>(std::max(0.0, std::floor(now * sendHz))) + receiver;
+}
+} // namespace
+
 void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock> blocks) {
   auto section = std::make_shared<ForwardSection>();
   section->origin = from.slot;
@@ -32,7 +44,8 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
   // The forwarding rate by distance: with the built-in interest rule only (a game's
   // own relevance function says nothing of distances). Measured from where each
   // receiver's own entities are, found in one pass over the world once a tick.
-  const bool paced = m_config.role == Role::Server && !m_relevance && m_config.relevanceRadius > 0;
+  const bool paced = m_config.role == Role::Server && !m_relevance && m_config.relevanceRadius > 0 &&
+                     m_config.forwardFalloffMeters > 0;
   if (paced && !std::all_of(m_remotes.begin(), m_remotes.end(), [this](const auto& r) {
         return r.second->hasOwnPositions && r.second->ownPositionsTick == m_tick;
       })) {
@@ -44,12 +57,16 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
       remote->hasOwnPositions = true;
     }
   }
+  const ForwardFalloff falloff{m_config.forwardFullRateMeters, m_config.forwardFalloffMeters};
   const auto admits = [&](Remote& to, EntityId id) {
+    const uint64_t beat = forwardBeatOf(to.slot, now, m_config.sendHz);
     const Entity* e = paced && !to.ownPositions.empty() ? m_group.find(id) : nullptr;
-    if (!e) return to.pacing.admit(id, now, 0); // not paced, or a spectator: everything
+    if (!e) return to.pacing.admit(id, beat, 1); // not paced, or a spectator: everything
     float d = std::numeric_limits<float>::infinity();
     for (Vec3 p : to.ownPositions) d = std::min(d, distance(e->body().position(), p));
-    return to.pacing.admit(id, now, forwardInterval(d, m_config.relevanceRadius, m_config.sendHz));
+    if (to.pacing.admit(id, beat, forwardEvery(d, falloff, m_config.sendHz))) return true;
+    ++m_counters.forwardsDeferred;
+    return false;
   };
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
@@ -92,7 +109,7 @@ void NetManager::flushForwards(bool all) {
     Remote& to = *remote;
     if (to.pacing.empty() || !to.joined || to.referee.kicked || to.tooSlow) continue;
     std::map<std::pair<PeerId, uint32_t>, std::shared_ptr<ForwardSection>> byOrigin; // (owner, origin tick)
-    for (EntityId id : to.pacing.takeDue(now)) {
+    for (EntityId id : to.pacing.takeDue(forwardBeatOf(to.slot, now, m_config.sendHz))) {
       const Entity* e = m_group.find(id);
       auto net = m_entityNet.find(id);
       if (!e || e->authority() == kServerPeer || e->authority() == to.slot || net == m_entityNet.end() ||
@@ -109,6 +126,7 @@ void NetManager::flushForwards(bool all) {
     }
     for (auto& [key, section] : byOrigin) {
       m_counters.blocksForwarded += section->blocks.size();
+      m_counters.forwardsReleased += section->blocks.size();
       m_forwards->add(link, std::move(section), now);
     }
   }
