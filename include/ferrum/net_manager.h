@@ -36,6 +36,7 @@ class SendLimiter;
 class Referee;
 class ForwardQueue;
 class EntityWalk;
+class BlockChanges;
 struct ForwardSection;
 
 namespace wire {
@@ -202,6 +203,10 @@ private:
   void forgetReplicated(EntityId id);
   void sendSpawnAck();
   void forwardNewestTo(Remote& to, const std::vector<EntityId>& ids);
+  /// This send's blocks of our own state for `to` (net_manager_replication.cpp).
+  std::vector<const wire::StateBlock*> selectStateFor(Remote& to, const std::function<float(EntityId)>& weight,
+                                                      size_t budgetBits,
+                                                      const std::function<const FieldLayout*(EntityId)>& layoutOf);
   // Spawn baselines, sender side (net_manager_replication.cpp).
   void rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes);
   void useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed);
@@ -257,6 +262,11 @@ private:
   std::map<PeerId, uint32_t> m_slotCounters; ///< server: next free entity counter per client slot
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
+  /// Server: which of m_localBlocks changed since the previous send, worked out once
+  /// per send (at m_blockChangesSend) for every client's delta sender.
+  std::unique_ptr<BlockChanges> m_blockChanges;
+  uint32_t m_blockChangesSend = 0;
+  void refreshBlockChanges();
   NetCounters m_counters;
   Relevance m_relevance;
   size_t m_paceCursor = 0; ///< server: the client the next tick's paced spawns start with

@@ -33,6 +33,39 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
                                                          const std::function<float(EntityId)>& weight,
                                                          size_t budgetBits, uint32_t tick, uint16_t sequence,
                                                          const LayoutOf& layoutOf) {
+  m_watch.advance(tick);
+  m_look.clear();
+  for (const wire::StateBlock& b : blocks) m_look.push_back(&b);
+  return selectAmong(m_look, weight, budgetBits, tick, sequence, layoutOf);
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vector<wire::StateBlock>& blocks,
+                                                                const std::vector<uint32_t>& changed,
+                                                                const std::function<float(EntityId)>& weight,
+                                                                size_t budgetBits, uint32_t tick, uint16_t sequence,
+                                                                const LayoutOf& layoutOf) {
+  m_watchedIds.clear();
+  m_watch.collect(tick, m_watchedIds);
+  m_lookIndices.assign(changed.begin(), changed.end());
+  for (EntityId id : m_watchedIds) {
+    const auto at = std::lower_bound(blocks.begin(), blocks.end(), id,
+                                     [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
+    if (at != blocks.end() && at->id == id) m_lookIndices.push_back(static_cast<uint32_t>(at - blocks.begin()));
+    else m_watch.forget(id); // no block of it (not ours now): a new one counts as changed
+  }
+  // In block order, as select() looks at them: ties in priority keep that order.
+  std::sort(m_lookIndices.begin(), m_lookIndices.end());
+  m_lookIndices.erase(std::unique(m_lookIndices.begin(), m_lookIndices.end()), m_lookIndices.end());
+  m_look.clear();
+  for (uint32_t i : m_lookIndices)
+    if (i < blocks.size()) m_look.push_back(&blocks[i]);
+  return selectAmong(m_look, weight, budgetBits, tick, sequence, layoutOf);
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<const wire::StateBlock*>& look,
+                                                              const std::function<float(EntityId)>& weight,
+                                                              size_t budgetBits, uint32_t tick, uint16_t sequence,
+                                                              const LayoutOf& layoutOf) {
   struct Candidate {
     const wire::StateBlock* block;
     float priority;
@@ -40,8 +73,9 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
   std::vector<Candidate> candidates;
   m_wire.clear();
   m_raw.clear();
-  m_wire.reserve(blocks.size()); // candidates point into it: no reallocation
-  for (const wire::StateBlock& b : blocks) {
+  m_wire.reserve(look.size()); // candidates point into it: no reallocation
+  for (const wire::StateBlock* pb : look) {
+    const wire::StateBlock& b = *pb;
     auto known = m_entities.find(b.id);
     bool unchanged = false;
     if (known != m_entities.end()) {
@@ -50,15 +84,26 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
       if (unchanged && st.lastAcked) {
         const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
         const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
-        if (!refreshDue) continue; // the receiver has exactly this
+        if (!refreshDue) { // the receiver has exactly this: nothing to look at before the refresh
+          if (m_refreshTicks > 0) m_watch.rest(b.id, st.lastSentTick + static_cast<uint32_t>(interval));
+          else m_watch.rest(b.id);
+          continue;
+        }
       }
       // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
       // for it (up to m_resendTicks) before sending the same again.
-      if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) continue;
+      if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) {
+        m_watch.watch(b.id);
+        continue;
+      }
     }
     // Asked only now: most of a resting world stops above, at no cost.
     const float w = weight(b.id);
-    if (!(w > 0)) continue; // not for this receiver (it does not hold the entity)
+    if (!(w > 0)) { // not for this receiver (it does not hold the entity): until watch()
+      m_watch.forget(b.id);
+      continue;
+    }
+    m_watch.watch(b.id); // looked at every send until the receiver holds it
     EntityState& st = known != m_entities.end() ? known->second : m_entities[b.id];
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += w * (unchanged ? 0.1f : 1.0f);
@@ -145,6 +190,7 @@ void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint1
   st.lastSentTick = tick;
   st.refreshes = 0;
   st.firstSequence = nextSequence;
+  m_watch.watch(id); // found to rest at its next look
   st.lastSequence = static_cast<uint16_t>(nextSequence - 1);
 }
 
@@ -157,6 +203,7 @@ void DeltaSender::onNeedFull(EntityId id) {
   st.inFlight.clear();
   st.sentOnce = false; // counts as changed: sent at full priority
   st.lastAcked = false;
+  m_watch.watch(id);
 }
 
 void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sentWire, uint32_t tick) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ferrum/field_layout.h"
+#include "net/send_watch.h"
 #include "net/spawn_baseline.h"
 #include "wire/messages.h"
 
@@ -78,6 +79,23 @@ public:
   std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks,
                                               const std::function<float(EntityId)>& weight, size_t budgetBits,
                                               uint32_t tick, uint16_t sequence = 0, const LayoutOf& layoutOf = {});
+  /// The same result as select(), looking only at the blocks that can have anything
+  /// to send: `changed` (indices into `blocks`, ascending: those whose bits or bytes
+  /// differ from the blocks of the previous select or selectChanged call, and new
+  /// ones) and what this sender watches itself (net/send_watch.h: in flight, waiting
+  /// for room, a refresh due, watch()ed). `blocks` must be sorted by id, and the
+  /// previous call must have been given the previous send's blocks: a caller that
+  /// skipped a send calls select() once instead.
+  std::vector<const wire::StateBlock*> selectChanged(const std::vector<wire::StateBlock>& blocks,
+                                                     const std::vector<uint32_t>& changed,
+                                                     const std::function<float(EntityId)>& weight, size_t budgetBits,
+                                                     uint32_t tick, uint16_t sequence = 0,
+                                                     const LayoutOf& layoutOf = {});
+  /// The entity's weight may have turned positive (its spawn was just confirmed):
+  /// selectChanged() looks at it on the next send even if its block did not change.
+  void watch(EntityId id) { m_watch.watch(id); }
+  /// What selectChanged() looks at besides changed blocks (tests).
+  const SendWatch& sendWatch() const { return m_watch; }
   /// The packet `sequence` carried `sent` (as returned by the last select()).
   void recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sent, uint32_t tick);
   /// The receiver could not rebuild a delta of this entity (it lacks the baseline):
@@ -94,7 +112,10 @@ public:
   uint32_t ackDelayTicks() const;
   static constexpr size_t kAckDelaySamples = 16;
   /// The entity is gone: drop what is known about it.
-  void forget(EntityId id) { m_entities.erase(id); }
+  void forget(EntityId id) {
+    m_entities.erase(id);
+    m_watch.forget(id);
+  }
 
   /// The receiver acknowledged the entity's Spawn, which stands for the whole block
   /// `baseline` (net/spawn_baseline.h): until a packet carrying the entity is
@@ -154,6 +175,10 @@ private:
   static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
 
   void acknowledge(uint16_t sequence);
+  /// select()'s work on the blocks `look` points at (ascending ids).
+  std::vector<const wire::StateBlock*> selectAmong(const std::vector<const wire::StateBlock*>& look,
+                                                   const std::function<float(EntityId)>& weight, size_t budgetBits,
+                                                   uint32_t tick, uint16_t sequence, const LayoutOf& layoutOf);
   /// `raw` as it goes on the wire in packet `sequence`: a delta if possible and smaller.
   wire::StateBlock encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
                           const FieldLayout* layout) const;
@@ -174,6 +199,10 @@ private:
   uint64_t m_spawnDeltas = 0;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
+  SendWatch m_watch;                             ///< what selectChanged() looks at unasked
+  std::vector<const wire::StateBlock*> m_look;   ///< scratch: the blocks a select looks at
+  std::vector<EntityId> m_watchedIds;            ///< scratch
+  std::vector<uint32_t> m_lookIndices;           ///< scratch
 };
 
 } // namespace ferrum

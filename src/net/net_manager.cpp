@@ -101,7 +101,7 @@ void NetManager::runTick() {
 void NetManager::removeNonFinite() {
   auto finite = [](Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); };
   std::vector<EntityId> broken;
-  m_group.forEach([&](const Entity& e) {
+  m_walk->forEach([&](const Entity& e) {
     if (e.authority() != localPeer()) return;
     const Body& b = e.body();
     if (!finite(b.position()) || !finite(b.linearVelocity()) || !finite(b.angularVelocity())) broken.push_back(e.id());
@@ -272,7 +272,7 @@ void NetManager::sendState() {
       corrected.push_back(&c);
     }
     const size_t corrections = corrected.size();
-    auto chosen = remote->delta->select(m_localBlocks, weight, blockBits, m_tick, remote->nextSequence, layoutOf);
+    auto chosen = selectStateFor(*remote, weight, blockBits, layoutOf);
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);

@@ -6,6 +6,7 @@
 
 #include "ferrum/net_manager.h"
 #include "net/baseline_store.h"
+#include "net/block_changes.h"
 #include "net/delta_sender.h"
 #include "net/forward_pacing.h"
 #include "net/referee.h"
@@ -38,6 +39,10 @@ struct NetManager::Remote {
   ReceiveHistory received;        ///< its own state packets we got: our acks
   ReceiveHistory receivedForwarded; ///< client side: packets the server forwarded (loss only)
   std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
+  /// The send (NetManager::m_sends) its delta sender last selected for: one that saw
+  /// the previous send's blocks needs to look only at what changed since.
+  uint32_t selectedSend = 0;
+  bool selectedBefore = false;
   /// Whole blocks of its own packet series, what its deltas are rebuilt against.
   BaselineStore baselines;
   uint64_t ownPacketsReceived = 0; ///< of its own series: when to expire old baselines

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "ferrum/net_manager.h"
+#include "core/entity_walk.h"
 #include "net/join_budget.h"
 #include "net/net_manager_internal.h"
 
@@ -35,8 +36,7 @@ const std::vector<Vec3>* pointsOf(PeerId viewer, const std::unordered_map<PeerId
 // and the spawn order measure distances from. One pass over the world for everyone.
 std::unordered_map<PeerId, std::vector<Vec3>> NetManager::ownedPositions() const {
   std::unordered_map<PeerId, std::vector<Vec3>> points;
-  const EntityGroup& group = m_group;
-  group.forEach([&](const Entity& e) {
+  m_walk->forEach([&](const Entity& e) {
     if (e.authority() != kServerPeer) points[e.authority()].push_back(e.body().position());
   });
   return points;
@@ -73,7 +73,9 @@ void NetManager::queueWorld(Remote& to) {
   const std::vector<Vec3>* own = pointsOf(to.slot, points);
   std::vector<std::pair<EntityId, float>> entries;
   const EntityGroup& group = m_group;
-  group.forEach([&](const Entity& e) {
+  // The walk (core/entity_walk.h), not group.forEach: no map walk, no std::function
+  // call per entity; this runs for every joiner.
+  m_walk->forEach([&](const Entity& e) {
     if (e.authority() == to.slot) return to.replication.markOwn(e.id());
     const float relevance = relevanceOf(to, e, false, points);
     if (relevance > 0) entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
@@ -177,7 +179,7 @@ void NetManager::updateRelevance() {
     const std::vector<Vec3>* own = pointsOf(to.slot, points);
     std::vector<std::pair<EntityId, float>> entries;
     std::vector<EntityId> leaving;
-    group.forEach([&](const Entity& e) {
+    m_walk->forEach([&](const Entity& e) {
       if (e.authority() == to.slot) {
         if (!to.replication.holds(e.id())) to.replication.markOwn(e.id());
         return;
@@ -248,6 +250,7 @@ void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::v
 // The client counted these spawns: each one's block is what it holds of the entity.
 void NetManager::useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed) {
   for (EntityId id : confirmed) {
+    to.delta->watch(id); // state of it may go to `to` from now on
     auto it = to.pendingSpawnBaselines.find(id);
     if (it == to.pendingSpawnBaselines.end()) continue;
     const Entity* e = m_group.find(id);
@@ -305,6 +308,37 @@ void NetManager::forwardNewestTo(Remote& to, const std::vector<EntityId>& ids) {
     sendBlocks(to, key.first, key.second, stateTicks[key], blocks);
     m_counters.blocksForwarded += blocks.size();
   }
+}
+
+// Our state for `to` in this send. A server's delta sender for a client that saw the
+// previous send looks only at the blocks that changed since (worked out once per send
+// for every client) and at what it watches itself: with the world at rest, next to
+// nothing instead of every entity for every client. The packets are the same as a
+// full look gives (DeltaSender::selectChanged); one that missed a send (just joined,
+// or skipped) looks at everything once.
+std::vector<const wire::StateBlock*> NetManager::selectStateFor(
+    Remote& to, const std::function<float(EntityId)>& weight, size_t budgetBits,
+    const std::function<const FieldLayout*(EntityId)>& layoutOf) {
+  const bool sawPrevious = to.selectedBefore && to.selectedSend + 1 == m_sends;
+  to.selectedBefore = true;
+  to.selectedSend = m_sends;
+  if (m_config.role != Role::Server || !sawPrevious) {
+    if (m_config.role == Role::Server) refreshBlockChanges();
+    return to.delta->select(m_localBlocks, weight, budgetBits, m_tick, to.nextSequence, layoutOf);
+  }
+  refreshBlockChanges();
+  return to.delta->selectChanged(m_localBlocks, m_blockChanges->changed(), weight, budgetBits, m_tick,
+                                 to.nextSequence, layoutOf);
+}
+
+// Once per send, whoever is served first: the changes then are against the blocks of
+// the previous send that served anyone, which is the previous send for every client
+// that saw it.
+void NetManager::refreshBlockChanges() {
+  if (!m_blockChanges) m_blockChanges = std::make_unique<BlockChanges>();
+  else if (m_blockChangesSend == m_sends) return;
+  m_blockChanges->update(m_localBlocks);
+  m_blockChangesSend = m_sends;
 }
 
 void NetManager::onLeave(const wire::Leave& leave) {

@@ -1,0 +1,34 @@
+#include "net/block_changes.h"
+
+#include <algorithm>
+
+namespace ferrum {
+
+const std::vector<uint32_t>& BlockChanges::update(const std::vector<wire::StateBlock>& blocks) {
+  m_changed.clear();
+  const bool sorted = std::is_sorted(blocks.begin(), blocks.end(),
+                                     [](const wire::StateBlock& a, const wire::StateBlock& b) { return a.id < b.id; });
+  size_t old = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const wire::StateBlock& b = blocks[i];
+    while (sorted && old < m_previous.size() && m_previous[old].id < b.id) ++old;
+    const bool same = sorted && old < m_previous.size() && m_previous[old].id == b.id &&
+                      m_previous[old].bits == b.bits && m_previous[old].payload == b.payload;
+    if (!same) m_changed.push_back(static_cast<uint32_t>(i));
+  }
+  // Kept for the next send, reusing each slot's buffer (no allocation once warm).
+  if (!sorted) {
+    m_previous.clear();
+    return m_changed;
+  }
+  m_previous.resize(blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    m_previous[i].id = blocks[i].id;
+    m_previous[i].bits = blocks[i].bits;
+    m_previous[i].baselineAge = blocks[i].baselineAge;
+    m_previous[i].payload.assign(blocks[i].payload.begin(), blocks[i].payload.end());
+  }
+  return m_changed;
+}
+
+} // namespace ferrum
