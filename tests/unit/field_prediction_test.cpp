@@ -180,8 +180,8 @@ TEST(FieldPrediction, TheReceiverRebuildsAcrossTheSequenceWrapAndRefusesWhenANam
   const wire::FieldPrediction p{b2.data(), b2Bits, 2, 3};
   WriteStream d;
   ASSERT_TRUE(wire::writeFieldDelta(d, layout, b1.data(), b1Bits, cur.data(), curBits, &p));
-  const std::vector<uint8_t> delta = d.take();
   const auto deltaBits = static_cast<uint32_t>(d.bits());
+  const std::vector<uint8_t> delta = d.take();
 
   auto fresh = [&] {
     BaselineStore store;
