@@ -139,14 +139,11 @@ struct Link {
       std::vector<uint8_t> whole = b.payload;
       uint32_t bits = b.bits;
       if (b.baselineAge != 0) {
-        const uint16_t base = static_cast<uint16_t>(packet.header.sequence - b.baselineAge);
-        const BaselineStore::Entry* e = store.find(b.id, base);
-        ReadStream delta(b.payload.data(), b.bits);
         WriteStream full(wire::kMaxBlockBits / 8);
-        if (!e || !wire::readFieldDelta(delta, layout, e->payload.data(), e->bits, full)) return -1;
+        if (!store.rebuild(b.id, packet.header.sequence, b.baselineAge, layout, b.payload.data(), b.bits, full))
+          return -1;
         bits = static_cast<uint32_t>(full.bits());
         whole = full.take();
-        store.dropOlderThan(b.id, base);
       }
       store.store(b.id, packet.header.sequence, bits, whole);
       ReadStream in(whole.data(), bits);

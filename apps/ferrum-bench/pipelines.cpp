@@ -260,13 +260,13 @@ private:
           ++m_stats.missingBaselines;
           return false;
         }
-        ReadStream delta(b.payload.data(), b.bits);
         WriteStream full(wire::kMaxBlockBits / 8);
-        if (!wire::readFieldDelta(delta, cubeLayout(), base->payload.data(), base->bits, full)) return false;
+        if (!m_store.rebuild(b.id, sequence, b.baselineAge, cubeLayout(), b.payload.data(), b.bits, full))
+          return false;
         wholeBits = static_cast<uint32_t>(full.bits());
         whole = full.take();
+        base = m_store.find(b.id, baseSequence); // rebuild() keeps it (it drops only older ones)
         m_symbols.add(base->payload.data(), base->bits, whole.data(), wholeBits, b.bits);
-        m_store.dropOlderThan(b.id, baseSequence);
       } else {
         m_symbols.addWhole(b.bits);
       }

@@ -3,6 +3,11 @@
 // the other side's own packet series, per entity and sequence, so a delta naming
 // "your copy from packet S" is rebuilt against exactly that copy or not at all; and per
 // entity the block its Spawn stands for, which a delta may name instead.
+//
+// What a sender may still name: a delta against packet S drops every older entry, a
+// predicted delta against S and its older block P every entry older than P. The sender
+// (net/delta_sender.h) keeps the newest such drop point it sent per entity and never
+// names anything older, so B1 and B2 are here unless the ring itself lost them.
 
 #include <algorithm>
 #include <cstdint>
@@ -10,8 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ferrum/bit_stream.h"
+#include "ferrum/field_layout.h"
 #include "ferrum/ids.h"
 #include "net/spawn_baseline.h"
+#include "wire/field_delta.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -47,9 +55,35 @@ public:
       if (e.sequence == sequence) return &e;
     return nullptr;
   }
-  /// A delta against `sequence` arrived: the sender's baseline only moves forward, so
-  /// older entries are never named again, nor is the spawn baseline (the sender drops
-  /// it once a packet's block is acknowledged).
+  /// Rebuilds into `full` the field delta (`payload`, `bits`) of entity `id` that packet
+  /// `sequence` carried with baseline age `age` (1..kMaxBaselineAge, or kSpawnBaseline),
+  /// against exactly the blocks it names: its baseline B1 (or the spawn) and, when it is
+  /// predicted, B2 `span` packets before B1. Then drops what no later delta can name.
+  /// False, changing nothing, when a named block is not here or the delta is malformed.
+  bool rebuild(EntityId id, uint16_t sequence, uint16_t age, const FieldLayout& layout, const uint8_t* payload,
+               uint32_t bits, WriteStream& full) {
+    const bool againstSpawn = age == wire::kSpawnBaseline;
+    const auto baseSequence = static_cast<uint16_t>(sequence - age);
+    const Entry* base = againstSpawn ? findSpawn(id, sequence) : find(id, baseSequence);
+    uint32_t span = 0;
+    if (!base || !wire::peekPredictionSpan(payload, bits, span)) return false;
+    const auto olderSequence = static_cast<uint16_t>(baseSequence - span);
+    wire::FieldPrediction prediction;
+    if (span != 0) {
+      const Entry* older = againstSpawn ? nullptr : find(id, olderSequence); // a spawn has no older block
+      if (!older) return false;
+      prediction = {older->payload.data(), older->bits, span, age};
+    }
+    ReadStream in(payload, bits);
+    if (!wire::readFieldDelta(in, layout, base->payload.data(), base->bits, full, span ? &prediction : nullptr))
+      return false;
+    if (!againstSpawn) dropOlderThan(id, span ? olderSequence : baseSequence);
+    return true;
+  }
+
+  /// A delta naming `sequence` as its oldest block arrived: the sender's baselines only
+  /// move forward, so older entries are never named again, nor is the spawn baseline
+  /// (the sender drops it once a packet's block is acknowledged).
   void dropOlderThan(EntityId id, uint16_t sequence) {
     m_spawns.erase(id);
     auto it = m_entries.find(id);

@@ -73,6 +73,7 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
   std::vector<Candidate> candidates;
   m_wire.clear();
   m_raw.clear();
+  m_dropIndex.clear();
   m_wire.reserve(look.size()); // candidates point into it: no reallocation
   for (const wire::StateBlock* pb : look) {
     const wire::StateBlock& b = *pb;
@@ -107,8 +108,10 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
     EntityState& st = known != m_entities.end() ? known->second : m_entities[b.id];
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += w * (unchanged ? 0.1f : 1.0f);
-    m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr));
+    uint64_t dropIndex = 0;
+    m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr, dropIndex));
     m_raw.push_back(&b);
+    m_dropIndex.push_back(dropIndex);
     candidates.push_back({&m_wire.back(), st.priority});
   }
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -146,13 +149,28 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
 }
 
 wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
-                                     const FieldLayout* layout) const {
+                                     const FieldLayout* layout, uint64_t& dropIndex) const {
+  dropIndex = 0;
   if (!layout) return raw;
   if (st.hasBaseline) {
     const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
     // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
     if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
-    return deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
+    wire::StateBlock plain = deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
+    if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
+    // B2: acknowledged, not below what the receiver may have dropped, still in its ring.
+    const Sent& older = st.previous;
+    const auto span = static_cast<uint16_t>(st.baseline.sequence - older.sequence);
+    if (!st.hasPrevious || older.sendIndex < st.dropFloor || older.sendIndex >= st.baseline.sendIndex ||
+        m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan)
+      return plain;
+    const wire::FieldPrediction prediction{older.payload.data(), older.bits, span, age};
+    wire::StateBlock predicted =
+        deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age, &prediction);
+    // Ties go to the prediction: it lets the receiver drop less, keeping B2 for later.
+    if (predicted.baselineAge == 0 || (plain.baselineAge != 0 && predicted.bits > plain.bits)) return plain;
+    dropIndex = older.sendIndex;
+    return predicted;
   }
   // The acknowledged spawn, while this packet is inside the window the receiver checks
   // (counted in sends too, so a wrapped sequence can never pass for a near one).
@@ -163,9 +181,10 @@ wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntitySt
 }
 
 wire::StateBlock DeltaSender::deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
-                                           uint32_t baseBits, uint16_t reference) {
+                                           uint32_t baseBits, uint16_t reference,
+                                           const wire::FieldPrediction* prediction) {
   WriteStream delta(wire::kMaxBlockBits / 8);
-  if (!wire::writeFieldDelta(delta, layout, base, baseBits, raw.payload.data(), raw.bits)) return raw;
+  if (!wire::writeFieldDelta(delta, layout, base, baseBits, raw.payload.data(), raw.bits, prediction)) return raw;
   wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), reference};
   // Whole state costs one coding bit; a delta, its baseline reference besides.
   if (wire::measureBlock(coded, {}) >= wire::measureBlock(raw, {})) return raw;
@@ -199,6 +218,7 @@ void DeltaSender::onNeedFull(EntityId id) {
   if (it == m_entities.end()) return;
   EntityState& st = it->second;
   st.hasBaseline = false;
+  st.hasPrevious = false;
   st.hasSpawn = false;
   st.inFlight.clear();
   st.sentOnce = false; // counts as changed: sent at full priority
@@ -217,9 +237,13 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
   for (const wire::StateBlock* w : sentWire) {
     if (w->baselineAge == wire::kSpawnBaseline) ++m_spawnDeltas;
     const wire::StateBlock* b = w;
-    if (!m_wire.empty() && w >= m_wire.data() && w < m_wire.data() + m_wire.size())
+    uint64_t dropIndex = 0;
+    if (!m_wire.empty() && w >= m_wire.data() && w < m_wire.data() + m_wire.size()) {
       b = m_raw[static_cast<size_t>(w - m_wire.data())];
+      dropIndex = m_dropIndex[static_cast<size_t>(w - m_wire.data())];
+    }
     EntityState& st = m_entities[b->id];
+    st.dropFloor = std::max(st.dropFloor, dropIndex);
     st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
     if (st.inFlight.size() > kMaxInFlight) st.inFlight.pop_front();
     const bool unchanged = st.sentOnce && st.lastBits == b->bits && st.lastPayload == b->payload;
@@ -262,10 +286,17 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     auto sent = std::find_if(st.inFlight.begin(), st.inFlight.end(), [&](const Sent& s) { return s.sequence == sequence; });
     if (sent == st.inFlight.end()) continue;
     if (!st.hasBaseline || wire::sequenceNewer(sequence, st.baseline.sequence)) {
+      if (st.hasBaseline) { // the one before becomes B2
+        st.previous = std::move(st.baseline);
+        st.hasPrevious = true;
+      }
       st.baseline = std::move(*sent);
       st.hasBaseline = true;
       st.hasSpawn = false; // the receiver drops it at the first delta against a packet
       st.spawn = {};
+    } else if (!st.hasPrevious || wire::sequenceNewer(sequence, st.previous.sequence)) {
+      st.previous = std::move(*sent); // acknowledged out of order: a newer B2
+      st.hasPrevious = true;
     }
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
@@ -286,9 +317,11 @@ uint32_t DeltaSender::ackDelayTicks() const {
 void DeltaSender::onAck(uint16_t ack, uint32_t ackBits) {
   if (!m_anyAcked || wire::sequenceNewer(ack, m_newestAcked)) m_newestAcked = ack;
   m_anyAcked = true;
-  acknowledge(ack);
-  for (uint16_t i = 0; i < 32; ++i)
+  // Oldest first, so each entity's baseline steps forward through what this ack covers
+  // and the one before the newest is still known (B2 of a prediction).
+  for (uint16_t i = 32; i-- > 0;)
     if (ackBits & (1u << i)) acknowledge(static_cast<uint16_t>(ack - 1 - i));
+  acknowledge(ack);
 }
 
 } // namespace ferrum

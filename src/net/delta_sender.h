@@ -8,6 +8,13 @@
 // fit: every tick an entity waits, its type's weight is added, so starved entities
 // rise until they are sent. Before any block of an entity is acknowledged, the
 // acknowledged spawn stands as its baseline (setSpawnBaseline).
+//
+// Prediction: with two acknowledged blocks of the entity at hand, the newest (B1) and
+// the one acknowledged before it (B2), the delta may instead be coded against their
+// linear extrapolation to this packet (wire::FieldPrediction); whichever of the two
+// is smaller goes. B2 is named only while the receiver provably still holds it: it
+// was acknowledged, no delta sent since let the receiver drop it (the drop floor,
+// net/baseline_store.h), and it is recent enough that the receiver's ring keeps it.
 
 #include <array>
 #include <cstdint>
@@ -19,6 +26,7 @@
 #include "ferrum/field_layout.h"
 #include "net/send_watch.h"
 #include "net/spawn_baseline.h"
+#include "wire/field_delta.h"
 #include "wire/messages.h"
 
 namespace ferrum {
@@ -156,6 +164,12 @@ private:
     /// The newest block the receiver acknowledged: what deltas are coded against.
     bool hasBaseline = false;
     Sent baseline;
+    /// The acknowledged block before `baseline` (B2 of a prediction).
+    bool hasPrevious = false;
+    Sent previous;
+    /// The newest sendIndex below which a delta sent may have let the receiver drop
+    /// the entity's blocks (net/baseline_store.h): B2 must not be older.
+    uint64_t dropFloor = 0;
     /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight).
     std::deque<Sent> inFlight;
     /// The acknowledged spawn's block, until a packet's block is acknowledged.
@@ -165,6 +179,9 @@ private:
     SpawnBaselineRef spawn;
   };
   static constexpr size_t kMaxInFlight = 64;
+  /// B2 is named only within this many sends of it: the receiver keeps the last
+  /// BaselineStore::kMaxPerEntity (96) blocks of an entity, one per packet at most.
+  static constexpr uint64_t kMaxPredictionAge = 64;
   struct SentPacket {
     uint16_t sequence = 0;
     bool valid = false;
@@ -180,11 +197,15 @@ private:
                                                    const std::function<float(EntityId)>& weight, size_t budgetBits,
                                                    uint32_t tick, uint16_t sequence, const LayoutOf& layoutOf);
   /// `raw` as it goes on the wire in packet `sequence`: a delta if possible and smaller.
+  /// `dropIndex`: the sendIndex below which the receiver drops the entity's blocks when
+  /// it reads what is returned (0: it drops nothing).
   wire::StateBlock encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
-                          const FieldLayout* layout) const;
-  /// The delta of `raw` against `base`, or `raw` when that is not smaller.
+                          const FieldLayout* layout, uint64_t& dropIndex) const;
+  /// The delta of `raw` against `base` (predicted when `prediction` is given), or `raw`
+  /// when that is not smaller.
   static wire::StateBlock deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
-                                       uint32_t baseBits, uint16_t reference);
+                                       uint32_t baseBits, uint16_t reference,
+                                       const wire::FieldPrediction* prediction = nullptr);
 
   uint32_t m_refreshTicks;
   uint32_t m_resendTicks = 0;
@@ -199,6 +220,7 @@ private:
   uint64_t m_spawnDeltas = 0;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
+  std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each
   SendWatch m_watch;                             ///< what selectChanged() looks at unasked
   std::vector<const wire::StateBlock*> m_look;   ///< scratch: the blocks a select looks at
   std::vector<EntityId> m_watchedIds;            ///< scratch

@@ -515,15 +515,12 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
       // Against the state its spawn carried (only in packets after the spawn was read),
       // or against its block in an earlier packet.
       const bool againstSpawn = block.baselineAge == wire::kSpawnBaseline;
-      const uint16_t baseSequence = static_cast<uint16_t>(sequence - block.baselineAge);
-      const BaselineStore::Entry* base = !ownSeries  ? nullptr
-                                         : againstSpawn ? from.baselines.findSpawn(block.id, sequence)
-                                                        : from.baselines.find(block.id, baseSequence);
       const Entity* e = m_group.find(block.id);
       const FieldLayout* layout = e ? e->controller().fieldLayout() : nullptr;
       WriteStream full(wire::kMaxBlockBits / 8);
-      ReadStream delta(block.payload.data(), block.bits);
-      if (!base || !layout || !wire::readFieldDelta(delta, *layout, base->payload.data(), base->bits, full) ||
+      if (!ownSeries || !layout ||
+          !from.baselines.rebuild(block.id, sequence, block.baselineAge, *layout, block.payload.data(), block.bits,
+                                  full) ||
           full.bits() > wire::kMaxBlockBits) {
         ++m_counters.baselineMismatches;
         // Whatever we hold of it may not be what the sender thinks: start over.
@@ -534,7 +531,6 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
         return true;
       }
       if (againstSpawn) ++m_counters.spawnDeltaBlocks;
-      else from.baselines.dropOlderThan(block.id, baseSequence);
       block.bits = static_cast<uint32_t>(full.bits());
       block.payload = full.take();
       block.baselineAge = 0;

@@ -122,7 +122,80 @@ void copyTail(ReadStream from, size_t bits, WriteStream& to) {
   }
 }
 
+/// Which units a predicted delta extrapolates; the others keep B1's values as their
+/// base. Groups (a position, a velocity) and orientation components pay on the recorded
+/// stream (docs/benchmarks.md, "Predicted deltas"); a single field (a game's counter,
+/// a health) is not assumed to move steadily, and 1-bit fields are sent as values.
+bool predictsUnit(Unit unit) { return unit == Unit::Group || unit == Unit::Orientation; }
+
+/// Replaces the predicted units' values in `base` (B1's) by their extrapolation from
+/// B1 and B2; a field absent from either, or an orientation whose largest index moved
+/// between them, keeps B1's.
+void predictBase(const FieldLayout& layout, const Split& b1, const Split& b2, const FieldPrediction& p,
+                 uint32_t* base) {
+  const auto& fs = layout.fields;
+  for (size_t i = 0; i < fs.size();) {
+    size_t count = 1;
+    const Unit unit = unitAt(layout, i, count);
+    size_t first = i;
+    i += count;
+    if (!predictsUnit(unit)) continue;
+    if (unit == Unit::Orientation) {
+      if (!b1.present[first] || !b2.present[first] || b1.values[first] != b2.values[first]) continue;
+      ++first;
+      count = 3;
+    }
+    for (size_t j = first; j < first + count; ++j)
+      if (b1.present[j] && b2.present[j])
+        base[j] = predictField(b1.values[j], b2.values[j], p.span, p.ahead, mask(fs[j].bits));
+  }
+}
+
+bool predictionUsable(const FieldPrediction& p) {
+  return p.older && p.span >= 1 && p.span <= kMaxPredictionSpan && p.ahead >= 1 && p.ahead <= 0xFFFF;
+}
+
 } // namespace
+
+uint32_t predictField(uint32_t b1, uint32_t b2, uint32_t span, uint32_t ahead, uint32_t max) {
+  // |b1 - b2| < 2^32 and ahead < 2^16: the product fits in 64 bits.
+  const int64_t n = (int64_t{b1} - int64_t{b2}) * int64_t{ahead};
+  const int64_t s = span;
+  const int64_t step = n >= 0 ? (n + s / 2) / s : -((-n + s / 2) / s);
+  return static_cast<uint32_t>(std::clamp<int64_t>(int64_t{b1} + step, 0, int64_t{max}));
+}
+
+// The base code: [1] predicted, span 1 (a body sent in every packet, acknowledged in
+// order: the usual case, so it costs one bit); [01][span - 2: Exp-Golomb order 0]
+// predicted, span 2..kMaxPredictionSpan; [00] not predicted.
+template <class S>
+bool serializePredictionSpan(S& s, uint32_t& span) {
+  uint32_t one = span == 1 ? 1 : 0;
+  if (!s.serializeBits(one, 1)) return false;
+  if (one) {
+    span = 1;
+    return true;
+  }
+  uint32_t predicted = span >= 2 ? 1 : 0;
+  if (!s.serializeBits(predicted, 1)) return false;
+  if (!predicted) {
+    span = 0;
+    return true;
+  }
+  uint32_t code = span - 2;
+  if (!serializeExpGolomb(s, code, 0)) return false;
+  if (code > kMaxPredictionSpan - 2) {
+    if constexpr (S::kReading) return s.fail();
+    return false;
+  }
+  span = code + 2;
+  return true;
+}
+
+bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span) {
+  ReadStream in(payload, bits);
+  return serializePredictionSpan(in, span);
+}
 
 bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, FieldValues& out) {
   if (layout.fields.size() > kMaxLayoutFields) return false;
@@ -167,13 +240,23 @@ bool fieldLayoutUsable(const FieldLayout& layout) {
 }
 
 bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
-                     const uint8_t* current, size_t currentBits) {
+                     const uint8_t* current, size_t currentBits, const FieldPrediction* prediction) {
   if (!fieldLayoutUsable(layout)) return false;
   Split base, cur;
   if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
   const auto& fs = layout.fields;
-  uint32_t b[kMaxLayoutFields];
-  for (size_t i = 0; i < fs.size(); ++i) b[i] = base.present[i] ? base.values[i] : 0;
+  // b1: B1's values (what an orientation whose index changes is re-expressed from);
+  // b: the base every unit is coded against (B1's, or predicted).
+  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields];
+  for (size_t i = 0; i < fs.size(); ++i) b[i] = b1[i] = base.present[i] ? base.values[i] : 0;
+  uint32_t span = 0;
+  if (prediction) {
+    Split older;
+    if (!predictionUsable(*prediction) || !split(layout, prediction->older, prediction->olderBits, older)) return false;
+    span = prediction->span;
+    predictBase(layout, base, older, *prediction, b);
+  }
+  serializePredictionSpan(out, span);
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -209,7 +292,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       if (newIndex) {
         uint32_t step = (cur.values[at] - b[at] - 1) & 3;
         out.serializeBits(step, 2);
-        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
+        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, cur.values[at], moved);
         against = moved;
       } else {
         against = b + at + 1;
@@ -247,16 +330,26 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
 }
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
-                    WriteStream& full) {
+                    WriteStream& full, const FieldPrediction* prediction) {
   if (!fieldLayoutUsable(layout)) return false;
   Split base;
   if (!split(layout, baseline, baselineBits, base)) return false;
   const auto& fs = layout.fields;
   const size_t n = fs.size();
-  uint32_t b[kMaxLayoutFields], values[kMaxLayoutFields];
+  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields], values[kMaxLayoutFields];
   for (size_t i = 0; i < n; ++i) {
-    b[i] = base.present[i] ? base.values[i] : 0;
+    b[i] = b1[i] = base.present[i] ? base.values[i] : 0;
     values[i] = 0;
+  }
+  uint32_t span = 0;
+  if (!serializePredictionSpan(in, span)) return false;
+  if (span != 0) {
+    // The caller looked up B2 by the span it peeked; anything else is not this delta's base.
+    Split older;
+    if (!prediction || prediction->span != span || !predictionUsable(*prediction) ||
+        !split(layout, prediction->older, prediction->olderBits, older))
+      return in.fail();
+    predictBase(layout, base, older, *prediction, b);
   }
   for (size_t i = 0; i < n;) {
     size_t count = 1;
@@ -304,7 +397,7 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         if (!in.serializeBits(step, 2)) return false;
         if (step > 2) return in.fail();
         values[at] = (b[at] + 1 + step) & 3;
-        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
+        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
       if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1)) return false;

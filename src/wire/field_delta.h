@@ -4,6 +4,11 @@
 // sides rebuild the same full payload; the receiver then reads it as it would a full
 // block, so controllers never see a delta.
 //
+// Every delta starts with how its base is made:
+//   predicted:1  0 = the base is the baseline B1 itself
+//                1 = [span - 1: Exp-Golomb order 0] (span 1..kMaxPredictionSpan): the base
+//                    is predicted from B1 and the same entity's older block B2, span
+//                    packets before B1 (predictField below); the tail still compares to B1
 // The layout is walked in order as units; a field absent from the current state (its
 // gate is 1) is skipped; one absent from the baseline has base 0.
 //   1-bit field:  its value (1 bit: no cheaper "changed" flag exists, and the value
@@ -40,6 +45,24 @@ namespace ferrum::wire {
 /// Layouts with more fields are never delta coded (always sent whole).
 constexpr size_t kMaxLayoutFields = 64;
 
+/// The older of the two blocks a predicted delta extrapolates from, at most this many
+/// packets before the newer one.
+constexpr uint32_t kMaxPredictionSpan = 64;
+
+/// What a predicted delta extrapolates: B1 (the baseline), `older` (B2, `span` packets
+/// before B1) and `ahead`, the packets from B1 to the packet carrying the delta.
+struct FieldPrediction {
+  const uint8_t* older = nullptr;
+  size_t olderBits = 0;
+  uint32_t span = 1;  ///< 1..kMaxPredictionSpan
+  uint32_t ahead = 1; ///< 1..kMaxBaselineAge
+};
+
+/// The linear extrapolation of one field, in integers so both sides agree bit for bit:
+/// b1 + (b1 - b2) * ahead / span, rounded to nearest (halves away from zero), clamped
+/// into 0..max.
+uint32_t predictField(uint32_t b1, uint32_t b2, uint32_t span, uint32_t ahead, uint32_t max);
+
 /// A full payload taken apart by a layout (for tools that look at the fields).
 struct FieldValues {
   std::vector<uint32_t> values; ///< 0 where absent
@@ -54,15 +77,21 @@ bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, Fi
 /// groups and smallest-three orientations well formed (FieldLayout says how).
 bool fieldLayoutUsable(const FieldLayout& layout);
 
-/// Appends the delta of `current` against `baseline` (full payloads). False if either
-/// does not fit the layout: send full state instead.
+/// Appends the delta of `current` against `baseline` (full payloads), predicted from
+/// `baseline` and `prediction->older` when `prediction` is given. False if a block does
+/// not fit the layout: send full state instead.
 bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
-                     const uint8_t* current, size_t currentBits);
+                     const uint8_t* current, size_t currentBits, const FieldPrediction* prediction = nullptr);
+
+/// The span a delta's payload names for its older block (0: not predicted). False on a
+/// malformed start.
+bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span);
 
 /// Rebuilds the full payload from `baseline` and the delta in `in`, which must be
-/// consumed exactly. False (and nothing to trust in `full`) on a malformed delta or a
-/// baseline that does not fit the layout.
+/// consumed exactly. A predicted delta needs `prediction` naming the same span. False
+/// (and nothing to trust in `full`) on a malformed delta or a block that does not fit
+/// the layout.
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
-                    WriteStream& full);
+                    WriteStream& full, const FieldPrediction* prediction = nullptr);
 
 } // namespace ferrum::wire

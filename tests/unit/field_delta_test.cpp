@@ -63,7 +63,7 @@ TEST(FieldDelta, UnchangedCostsABitPerFieldAndSmallChangesLessThanTheValue) {
   const auto base = payload(1000, false, 500, 500, 5, 4, bb);
   WriteStream same;
   ASSERT_TRUE(wire::writeFieldDelta(same, kLayout, base.data(), bb, base.data(), bb));
-  EXPECT_EQ(same.bits(), 4u + 1) << "four fields, the tail";
+  EXPECT_EQ(same.bits(), 2u + 4 + 1) << "the base code (not predicted), four fields, the tail";
   const auto moved = payload(1003, false, 499, 500, 5, 4, cb);
   WriteStream small;
   ASSERT_TRUE(wire::writeFieldDelta(small, kLayout, base.data(), bb, moved.data(), cb));
@@ -186,13 +186,14 @@ TEST(FieldDelta, AnUnchangedGroupCostsOneBitAndAMovedOneASharedClass) {
   a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f));
   size_t bb = 0, cb = 0;
   const auto base = rigidPayload(a, q, bb);
-  EXPECT_EQ(roundTrip(layout, base, bb, base, bb), 2u + 1) << "two groups unchanged, the tail unchanged";
+  EXPECT_EQ(roundTrip(layout, base, bb, base, bb), 2u + 2 + 1)
+      << "the base code (not predicted), two groups unchanged, the tail unchanged";
   RigidState b = a;
   b.position.x += 3.0f / 512; // 3 steps: zigzag 6, a 3-bit class
   const auto cur = rigidPayload(b, q, cb);
   const int classBits = bitsRequired(static_cast<uint64_t>(bitsRequired(static_cast<uint64_t>(q.positionX.maxIndex())) - 1));
-  EXPECT_EQ(roundTrip(layout, base, bb, cur, cb), size_t(1 + classBits + 3 * 3) + 1 + 1)
-      << "changed:1, class, three members at 3 bits; orientation unchanged:1; tail:1";
+  EXPECT_EQ(roundTrip(layout, base, bb, cur, cb), 2 + size_t(1 + classBits + 3 * 3) + 1 + 1)
+      << "base code:2; changed:1, class, three members at 3 bits; orientation unchanged:1; tail:1";
 }
 
 TEST(FieldDelta, ALargestIndexChangeReExpressesTheBaselineInsteadOfSendingTheComponentsWhole) {
