@@ -466,4 +466,84 @@ TEST(SelfDelimited, APacketFromBeforeTheSpawnOrAboutADroppedCopyIsLate) {
 // A server never writes them to clients' entities' owners' packets... a client never
 // writes them at all: one from a client is malformed and a violation.
 
+// End to end: the server took the client for holding an entity it does not hold (it
+// acknowledged the spawn, but its own factory refused it, so it has no layout to read
+// by): the packets it cannot read are dropped, the entity is asked for whole, the
+// server stops leaving out its length, and everything else keeps flowing, exact.
+TEST(SelfDelimited, RealPeersConvergeWhenTheClientCannotReadAnEntity) {
+  MemoryNetwork network;
+  HostDef sd = cubesHost(Role::Server);
+  sd.memoryNetwork = &network;
+  sd.memoryPort = 1;
+  HostDef cd;
+  cd.net.role = Role::Client;
+  cd.net.gameId = game::kCubesGameId;
+  cd.buildWorld = game::buildCubesFloor;
+  ControllerRegistry scratch;
+  game::registerCubesTypes(scratch);
+  EntityType cube = *scratch.find(game::kCubeType);
+  const auto build = cube.build;
+  cube.build = [build](const SpawnState& s) { return s.variant == 7 ? EntityParts{} : build(s); };
+  ASSERT_TRUE(cd.types.add(game::kCubeType, cube));
+  ASSERT_TRUE(cd.types.add(game::kRollerType, *scratch.find(game::kRollerType)));
+  cd.memoryNetwork = &network;
+  cd.memoryPort = 2;
+  double now = 0;
+  sd.clock = cd.clock = [&now] { return now; };
+  std::string error;
+  auto server = Host::create(std::move(sd), error);
+  ASSERT_TRUE(server) << error;
+  auto client = Host::create(std::move(cd), error);
+  ASSERT_TRUE(client) << error;
+  std::vector<EntityId> ids;
+  for (uint32_t i = 0; i < 12; ++i)
+    ids.push_back(server->net().spawn(game::kCubeType, spawnAt({static_cast<float>(i % 4) * 2 - 3, 0.2f,
+                                                                static_cast<float>(i / 4) * 2}, i == 3 ? 7 : 0)));
+  const EntityId refused = ids[3];
+  auto run = [&](int ticks) {
+    for (int i = 0; i < ticks; ++i) {
+      now += 1.0 / 60;
+      server->frame(now);
+      client->frame(now);
+    }
+  };
+  auto nudge = [&](float dx) {
+    for (EntityId id : ids) {
+      Body& b = server->group().find(id)->body();
+      b.setTransform({b.position() + Vec3{dx, 0, 0}, b.transform().orientation});
+    }
+  };
+  ASSERT_TRUE(client->connect("mem", 1));
+  run(240);
+  ASSERT_EQ(client->group().find(refused), nullptr);
+  ASSERT_EQ(client->group().size(), ids.size() - 1);
+  for (int round = 0; round < 3; ++round) {
+    nudge(0.1f);
+    run(90);
+  }
+  const NetCounters hit = client->net().stats().counters;
+  EXPECT_GE(hit.unreadablePackets, 1u) << "the case under test did not happen";
+  EXPECT_GT(hit.deltaBlocksReceived, 0u);
+  for (int round = 0; round < 4; ++round) {
+    nudge(-0.1f);
+    run(90);
+  }
+  run(300);
+  const NetCounters later = client->net().stats().counters;
+  EXPECT_EQ(later.unreadablePackets, hit.unreadablePackets) << "still unreadable: not converged";
+  EXPECT_GT(later.deltaBlocksReceived, hit.deltaBlocksReceived);
+  EXPECT_EQ(later.baselineMismatches, 0u);
+  for (EntityId id : ids) {
+    if (id == refused) continue;
+    auto& copy = static_cast<game::RigidReplicaController&>(client->group().find(id)->controller());
+    WriteStream w(256);
+    server->group().find(id)->controller().serverUpdate(w);
+    ReadStream in(w.buffer().data(), w.bits());
+    RigidState expected;
+    ASSERT_TRUE(serializeRigidState(in, expected, game::cubesQuantization()));
+    ASSERT_TRUE(copy.hasDecoded()) << "entity " << id.value;
+    EXPECT_EQ(copy.decoded().position, expected.position) << "entity " << id.value;
+  }
+}
+
 } // namespace
