@@ -589,6 +589,7 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
       block.bits = static_cast<uint32_t>(full.bits());
       block.payload = full.take();
       block.baselineAge = 0;
+      block.selfDelimited = false; // whole state now: its layout may not delimit it
       ++m_counters.deltaBlocksReceived;
     } else if (ownSeries) {
       std::erase(from.needFull, block.id);
