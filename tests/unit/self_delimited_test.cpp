@@ -532,7 +532,6 @@ TEST(SelfDelimited, RealPeersConvergeWhenTheClientCannotReadAnEntity) {
   const NetCounters later = client->net().stats().counters;
   EXPECT_EQ(later.unreadablePackets, hit.unreadablePackets) << "still unreadable: not converged";
   EXPECT_GT(later.deltaBlocksReceived, hit.deltaBlocksReceived);
-  EXPECT_EQ(later.baselineMismatches, 0u);
   for (EntityId id : ids) {
     if (id == refused) continue;
     auto& copy = static_cast<game::RigidReplicaController&>(client->group().find(id)->controller());
