@@ -237,7 +237,13 @@ void LightBot::onReliable(const TransportEvent& event, double now) {
 
 void LightBot::onState(const TransportEvent& event, double now) {
   wire::StatePacket packet;
-  if (!wire::readStatePacket(event.payload, packet)) return;
+  // A light bot keeps no copies of the server's own entities, so it has no layout to
+  // read their blocks sent without a length by: of the server's own packets it needs
+  // the header alone, which is whole before any block is read.
+  const wire::PacketRead read = wire::readStatePacket(event.payload, packet, wire::DelimitLayout{});
+  if (read == wire::PacketRead::Malformed ||
+      (read == wire::PacketRead::Unreadable && packet.header.origin != kServerPeer))
+    return;
   if (packet.header.origin == kServerPeer) {
     m_received.onReceived(packet.header.sequence);
     if (static_cast<int32_t>(packet.header.senderTick - m_serverTick) > 0) {

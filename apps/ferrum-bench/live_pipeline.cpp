@@ -108,6 +108,8 @@ public:
     }
   };
   explicit WireTally(Transport& inner) : m_inner(inner) {}
+  /// How blocks sent without a length are read: by the client's copies' layouts.
+  wire::DelimitLayout layoutOf;
   bool service(TransportEvent& event, uint32_t timeoutMs) override {
     if (!m_inner.service(event, timeoutMs)) return false;
     if (event.type == TransportEvent::Type::Received && counting) tally(event);
@@ -133,7 +135,7 @@ private:
       return;
     }
     wire::StatePacket packet;
-    if (!wire::readStatePacket(event.payload, packet)) return;
+    if (wire::readStatePacket(event.payload, packet, layoutOf) != wire::PacketRead::Ok) return;
     ++p.statePackets;
     MeasureStream header;
     packet.header.serialize(header);
@@ -150,7 +152,7 @@ private:
       if (b.baselineAge == 0) ++p.wholeBlocks, p.wholeBits += b.bits;
       else if (b.baselineAge == wire::kSpawnBaseline) ++p.spawnDeltaBlocks, p.spawnDeltaBits += b.bits;
       else ++p.deltaBlocks, p.deltaBits += b.bits;
-      context = {b.id, b.bits};
+      context = wire::contextAfter(b);
     }
     p.endBits += event.payload.size() * 8 - used;
   }
@@ -203,6 +205,12 @@ public:
     m_server = host(Role::Server, pps, maxPacketBytes, link, ackLoss, 1);
     m_client = host(Role::Client, pps, maxPacketBytes, link, {}, 2, &m_tally);
     m_client->connect("mem", 1);
+    // The tally reads each packet before the client does, by the same layouts (the
+    // client has read every spawn before a block without a length can name it).
+    m_tally.layoutOf = [this](const wire::StateHeader&, EntityId id) -> const FieldLayout* {
+      const Entity* e = m_client->group().find(id);
+      return e ? e->controller().fieldLayout() : nullptr;
+    };
   }
 
   void frame(const Frame& f, long index) override {

@@ -156,7 +156,8 @@ private:
 
 /// The live path's codec with nothing around it: DeltaSender::select (acks, field
 /// deltas against the acknowledged block, priority accumulator, byte cap), the state
-/// packet's real header and chained block framing (wire::writeBlock), and on the other
+/// packet's real header and chained block framing (wire::writeBlock, deltas without a
+/// length), and on the other
 /// side wire::readStatePacket plus wire::readFieldDelta against a BaselineStore, as
 /// NetManager does them. Acks come back after `--baseline-age` frames. What NetManager
 /// adds (join burst, refreshes, per-link header fields) is in the "ferrum live" row.
@@ -203,8 +204,11 @@ protected:
     const auto chosen = m_sender.select(
         m_blocks, [](EntityId) { return 1.0f; }, budget, static_cast<uint32_t>(index), sequence,
         [](EntityId) { return &cubeLayout(); });
+    // The receiver holds every object from the start (there are no spawns here): a
+    // delta goes without its length, read by the layout, as NetManager sends it once
+    // a receiver acknowledged the spawn (a whole block has a tail: it keeps it).
     wire::BlockContext context;
-    for (const wire::StateBlock* b : chosen) wire::writeBlock(out, *b, context);
+    for (const wire::StateBlock* b : chosen) wire::writeBlock(out, *b, context, b->baselineAge != 0);
     wire::writeEnd(out);
     m_sender.recordSent(sequence, chosen, static_cast<uint32_t>(index));
     const std::vector<uint8_t> bytes = out.take();
@@ -246,7 +250,8 @@ private:
   /// could not decode (a bench failure, never expected).
   bool decode(const std::vector<uint8_t>& bytes) {
     wire::StatePacket packet;
-    if (!wire::readStatePacket(bytes, packet)) return false;
+    const wire::DelimitLayout layoutOf = [](const wire::StateHeader&, EntityId) { return &cubeLayout(); };
+    if (wire::readStatePacket(bytes, packet, layoutOf) != wire::PacketRead::Ok) return false;
     const uint16_t sequence = packet.header.sequence;
     for (const wire::StateBlock& b : packet.blocks) {
       const uint32_t i = b.id.counter() - 1;

@@ -41,6 +41,7 @@ struct ForwardSection;
 
 namespace wire {
 struct StateBlock;
+struct StateHeader;
 struct StatePacket;
 struct Spawn;
 struct EntityEvent;
@@ -157,6 +158,7 @@ private:
   /// Writes what fits of `blocks` into one state packet; returns its sequence.
   uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
                       const std::vector<const wire::StateBlock*>& blocks);
+  bool leavesOutLength(const Remote& to, const wire::StateBlock& block) const;
   void newRemote(std::unique_ptr<Remote>& remote);
   void countSent(Remote& to, size_t bytes);
   void sendReliable(Remote& to, const std::vector<uint8_t>& bytes);
@@ -169,6 +171,9 @@ private:
   void onDisconnected(const TransportEvent& event);
   void onReliable(Remote& from, const TransportEvent& event);
   void onState(Remote& from, const TransportEvent& event);
+  /// Client: how blocks without a length in `from`'s packets are read (wire::DelimitLayout).
+  std::function<const FieldLayout*(const wire::StateHeader&, EntityId)> delimitLayouts(Remote& from);
+  void onUnreadable(Remote& from, const wire::StatePacket& packet);
   // Forwarding client-owned state (net_manager_forward.cpp).
   void forward(Remote& from, const wire::StatePacket& packet, std::vector<wire::StateBlock> blocks);
   void flushForwards(bool all);

@@ -22,6 +22,10 @@ struct PeerStats {
   uint64_t rejected = 0;       ///< well-formed but refused: not its authority, bad spawn...
   uint64_t unknownEntity = 0;  ///< blocks for entities not (yet) known here (skipped)
   uint64_t stale = 0;          ///< blocks older than what was already applied (skipped)
+  /// State packets dropped whole, unacknowledged, because a block without a length
+  /// named an entity this side could not read it by (one it does not hold, or a
+  /// packet from before its spawn was read). See NetCounters::unreadablePackets.
+  uint64_t unreadable = 0;
   uint64_t clamped = 0;        ///< implausible updates corrected before forwarding
   uint64_t spawnsRejected = 0; ///< spawns refused (type, range, limits, implausible)
   uint64_t rateLimited = 0;    ///< packets dropped for exceeding maxPacketsPerSecond
@@ -67,6 +71,14 @@ struct NetCounters {
   /// state, and the sender is asked for whole state (repaired within a round trip).
   uint64_t baselineMismatches = 0;
   uint64_t deltaBlocksReceived = 0; ///< blocks rebuilt from a field delta
+  /// State packets dropped because a self-delimited block (sent without its length,
+  /// to be read by its entity's layout) named an entity this side does not hold, or
+  /// came in a packet sent before its spawn was read here. Nothing of such a packet is
+  /// applied or acknowledged: the sender counts it lost and sends again. An entity it
+  /// thought held here is asked for whole state (the header's needFull), which the
+  /// sender then always sends with a length. A server counts a client's such packet
+  /// as malformed instead: clients never send them.
+  uint64_t unreadablePackets = 0;
   /// Of those, rebuilt against the state the entity's spawn carried (no block of it
   /// acknowledged yet). Server: such blocks sent.
   uint64_t spawnDeltaBlocks = 0;

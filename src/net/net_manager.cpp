@@ -11,6 +11,7 @@
 #include "net/forward_queue.h"
 #include "core/entity_walk.h"
 #include "net/net_manager_internal.h"
+#include "wire/payload_extent.h"
 #include "net/referee.h"
 #include "net/send_limiter.h"
 
@@ -303,10 +304,12 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   header.serialize(out);
   const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
   wire::BlockContext context; // each block's id and length coded against the one before
+  const bool own = origin == localPeer();
   for (const wire::StateBlock* block : blocks) {
     if (!wire::isNameable(block->id) || block->bits > wire::kMaxBlockBits) continue; // would spoil the packet
-    if (out.bits() + wire::measureBlock(*block, context) > budgetBits) break;
-    wire::writeBlock(out, *block, context);
+    const bool delimited = own && leavesOutLength(to, *block);
+    if (out.bits() + wire::measureBlock(*block, context, delimited) > budgetBits) break;
+    wire::writeBlock(out, *block, context, delimited);
   }
   wire::writeEnd(out);
   if (!out.ok()) {
@@ -319,6 +322,22 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   to.stats.largestStatePacket = std::max<uint64_t>(to.stats.largestStatePacket, bytes.size());
   if (m_config.budgetKbps > 0) to.budget.spend(static_cast<float>(bytes.size()));
   return header.sequence;
+}
+
+// Server: whether `block` of our own series goes to `to` without its length. Only for
+// an entity it provably holds with its layout (Remote::delimited), and only when the
+// receiver's walk of the payload by that layout (the very code it runs) ends exactly
+// where the payload does: a controller that writes past its layout, or a codec the
+// walk does not follow, keeps its length.
+bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block) const {
+  if (m_config.role != Role::Server || !to.delimited.count(block.id)) return false;
+  const Entity* e = m_group.find(block.id);
+  const FieldLayout* layout = e && e->authority() == localPeer() ? e->controller().fieldLayout() : nullptr;
+  size_t bits = 0;
+  return layout &&
+         wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge != 0,
+                             wire::kMaxBlockBits, bits) &&
+         bits == block.bits;
 }
 
 std::vector<EntityId> NetManager::needFullFor(const Remote& to) {
@@ -412,6 +431,7 @@ void NetManager::applyDespawnRequests() {
 }
 
 void NetManager::despawnLocal(EntityId id) {
+  for (auto& [link, remote] : m_remotes) remote->delimitAnchors.gone(id);
   m_group.despawn(id);
   m_entityNet.erase(id);
   forgetBaselines(id);

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ferrum/net_manager.h"
 #include "net/baseline_store.h"
@@ -85,6 +86,15 @@ struct NetManager::Remote {
   /// baseline only once it has acknowledged a packet after that one, so that a late
   /// block about the earlier spawn can never be rebuilt against the new one.
   std::unordered_map<EntityId, uint16_t> noLongerHeldAt;
+  /// Server side: our own entities whose blocks go to it without a length (read by
+  /// the entity's layout): their Spawn is acknowledged (SpawnAck), under the same rule
+  /// as a spawn baseline (noLongerHeldAt), and it has not been sent a Leave or Despawn
+  /// since, nor asked for the entity whole. `spawnsToDelimit`: sent, not yet counted.
+  std::unordered_set<EntityId> spawnsToDelimit;
+  std::unordered_set<EntityId> delimited;
+  /// Client side: which of the server's own entities its blocks may name without a
+  /// length, and from which packet of its series on.
+  DelimitAnchors delimitAnchors;
   /// Server side: how often the other clients' entities are forwarded to it (the
   /// farther from its own, the less often: net/forward_pacing.h) ...
   ForwardPacing pacing;

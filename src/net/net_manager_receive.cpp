@@ -7,6 +7,7 @@
 
 #include "core/type_table.h"
 #include "wire/field_delta.h"
+#include "wire/payload_extent.h"
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
 #include "net/referee.h"
@@ -302,6 +303,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     ++m_counters.spawnsReceived;
     onSpawnMessage(from, s);
     if (!isServer) keepSpawnBaseline(from, s, event.payload);
+    if (!isServer && s.authority == from.slot && m_group.find(s.id)) from.delimitAnchors.held(s.id);
     return;
   }
   case wire::MessageType::Despawn: {
@@ -309,7 +311,10 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (!d.serialize(in)) return malformed();
     ++m_counters.despawnsReceived;
     const Entity* e = m_group.find(d.id);
-    if (!e) return;
+    if (!e) {
+      if (!isServer) std::erase(from.needFull, d.id); // asked for after an unreadable packet: never coming
+      return;
+    }
     if (isServer) {
       if (e->authority() != from.slot) {
         ++from.stats.rejected;
@@ -333,6 +338,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     wire::SetAuthority a;
     if (isServer || !a.serialize(in)) return malformed();
     if (m_group.setAuthority(a.id, a.authority)) {
+      from.delimitAnchors.gone(a.id); // its blocks come in another series now
       m_entityNet.erase(a.id);
       forgetBaselines(a.id);
       ++m_counters.authorityHandovers;
@@ -466,18 +472,31 @@ void NetManager::onEventMessage(Remote& from, const wire::EntityEvent& ev) {
 
 void NetManager::onState(Remote& from, const TransportEvent& event) {
   wire::StatePacket packet;
-  if (!wire::readStatePacket(event.payload, packet)) {
+  const bool isClient = m_config.role == Role::Client;
+  // Only a client reads blocks without a length (its server's own entities); a
+  // server is sent none, so one from a client is malformed.
+  const wire::PacketRead read =
+      wire::readStatePacket(event.payload, packet, isClient ? delimitLayouts(from) : wire::DelimitLayout{});
+  if (read == wire::PacketRead::Unreadable && isClient) return onUnreadable(from, packet);
+  if (read != wire::PacketRead::Ok) {
     ++from.stats.malformed;
     return violation(from, "malformed state packet");
   }
-  const bool forwarded = m_config.role == Role::Client && packet.header.origin != kServerPeer;
+  const bool forwarded = isClient && packet.header.origin != kServerPeer;
   (forwarded ? from.receivedForwarded : from.received).onReceived(packet.header.sequence);
+  if (isClient && !forwarded) {
+    from.delimitAnchors.onPacket(packet.header.sequence);
+    if (packet.header.sequence % 256 == 0) from.delimitAnchors.expire();
+  }
   // Forwarded packets are stamped with their owner's time, not the server's present:
   // only the server's own packets teach a client the server's clock.
   if (m_config.role == Role::Client && packet.header.origin == kServerPeer)
     from.clock.onPacket(packet.header.senderTick, fractionalTick(), m_transport.stats(from.link).rttMs, m_config.tickHz);
   if (packet.header.hasAck) from.delta->onAck(packet.header.ack, packet.header.ackBits, m_tick);
-  for (EntityId id : packet.header.needFull) from.delta->onNeedFull(id);
+  for (EntityId id : packet.header.needFull) {
+    from.delta->onNeedFull(id);
+    from.delimited.erase(id); // it may not be able to read it by its layout: a length from now on
+  }
   if (m_config.role == Role::Server && (packet.header.origin != from.slot || !packet.sections.empty())) {
     ++from.stats.rejected;
     return violation(from, "state packet claiming another peer's origin");
@@ -493,6 +512,38 @@ void NetManager::onState(Remote& from, const TransportEvent& event) {
   std::vector<wire::StateBlock> forward;
   acceptBlocks(from, packet, &forward);
   if (!forward.empty()) this->forward(from, packet, std::move(forward));
+}
+
+// Client: the layout a block of the server's own series without a length is read by:
+// that of the entity we hold, if we have held it since before the packet was sent
+// (DelimitAnchors); otherwise none, and the packet cannot be read past the block.
+wire::DelimitLayout NetManager::delimitLayouts(Remote& from) {
+  return [this, &from](const wire::StateHeader& header, EntityId id) -> const FieldLayout* {
+    if (header.origin != kServerPeer ||
+        from.delimitAnchors.check(id, header.sequence) != DelimitAnchors::Verdict::Readable)
+      return nullptr;
+    const Entity* e = m_group.find(id);
+    return e ? e->controller().fieldLayout() : nullptr;
+  };
+}
+
+// A block without a length that we cannot read by a layout: nothing after it can be
+// found, and nothing before it is applied either (simplest to prove safe). Not
+// acknowledged, so the sender counts the packet lost and its baselines stay what we
+// hold. Unless the packet is merely late (sent before we read the entity's spawn, or
+// about a copy we dropped since), the sender takes us for holding an entity we cannot
+// read: asked for it whole, it stops leaving out that entity's length, so a receiver
+// cannot be starved by packets it cannot read.
+void NetManager::onUnreadable(Remote& from, const wire::StatePacket& packet) {
+  ++from.stats.unreadable;
+  ++m_counters.unreadablePackets;
+  const EntityId id = packet.unreadable;
+  if (packet.header.origin != kServerPeer ||
+      from.delimitAnchors.check(id, packet.header.sequence) == DelimitAnchors::Verdict::Late)
+    return;
+  if (std::find(from.needFull.begin(), from.needFull.end(), id) == from.needFull.end() &&
+      from.needFull.size() < 4 * wire::kMaxNeedFull)
+    from.needFull.push_back(id);
 }
 
 // Every block becomes whole state before anyone reads it: a delta is rebuilt against
@@ -534,6 +585,7 @@ void NetManager::rebuildDeltas(Remote& from, wire::StatePacket& packet, bool own
       block.bits = static_cast<uint32_t>(full.bits());
       block.payload = full.take();
       block.baselineAge = 0;
+      block.selfDelimited = false; // whole state now: its layout may not delimit it
       ++m_counters.deltaBlocksReceived;
     } else if (ownSeries) {
       std::erase(from.needFull, block.id);

@@ -235,6 +235,8 @@ void NetManager::forgetReplicated(EntityId id) {
 // id, until it has acknowledged a packet sent after that (noLongerHeldAt).
 void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes) {
   to.pendingSpawnBaselines.erase(e.id());
+  to.spawnsToDelimit.erase(e.id());
+  to.delimited.erase(e.id());
   if (m_config.role != Role::Server || e.authority() != localPeer()) return;
   const bool acked = to.delta->anyAcked();
   const uint16_t anchor = acked ? to.delta->newestAcked() : uint16_t{0xFFFF};
@@ -242,6 +244,9 @@ void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::v
     if (!acked || !wire::sequenceNewer(anchor, gone->second)) return;
     to.noLongerHeldAt.erase(gone);
   }
+  // The same rule makes its blocks readable by its layout once acknowledged: every
+  // packet about an earlier spawn of the id is at or before the receiver's anchor.
+  to.spawnsToDelimit.insert(e.id());
   Remote::PendingSpawnBaseline pending{anchor, {}};
   if (!spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), pending.baseline)) return;
   to.pendingSpawnBaselines[e.id()] = std::move(pending);
@@ -251,9 +256,10 @@ void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::v
 void NetManager::useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed) {
   for (EntityId id : confirmed) {
     to.delta->watch(id); // state of it may go to `to` from now on
+    const Entity* e = m_group.find(id);
+    if (to.spawnsToDelimit.erase(id) > 0 && e && e->authority() == localPeer()) to.delimited.insert(id);
     auto it = to.pendingSpawnBaselines.find(id);
     if (it == to.pendingSpawnBaselines.end()) continue;
-    const Entity* e = m_group.find(id);
     if (e && e->authority() == localPeer())
       to.delta->setSpawnBaseline(id, {it->second.baseline.bits, std::move(it->second.baseline.payload)},
                                  it->second.anchor, to.nextSequence, m_tick);
@@ -263,6 +269,8 @@ void NetManager::useSpawnBaselines(Remote& to, const std::vector<EntityId>& conf
 
 void NetManager::noteNoLongerHeld(Remote& to, EntityId id) {
   to.pendingSpawnBaselines.erase(id);
+  to.spawnsToDelimit.erase(id);
+  to.delimited.erase(id);
   to.noLongerHeldAt[id] = static_cast<uint16_t>(to.nextSequence - 1);
 }
 

@@ -197,6 +197,8 @@ bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span) {
   return serializePredictionSpan(in, span);
 }
 
+bool readPredictionSpan(ReadStream& in, uint32_t& span) { return serializePredictionSpan(in, span); }
+
 bool splitFields(const FieldLayout& layout, const uint8_t* data, size_t bits, FieldValues& out) {
   if (layout.fields.size() > kMaxLayoutFields) return false;
   Split s;

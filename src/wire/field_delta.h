@@ -4,11 +4,12 @@
 // sides rebuild the same full payload; the receiver then reads it as it would a full
 // block, so controllers never see a delta.
 //
-// Every delta starts with how its base is made:
-//   predicted:1  0 = the base is the baseline B1 itself
-//                1 = [span - 1: Exp-Golomb order 0] (span 1..kMaxPredictionSpan): the base
-//                    is predicted from B1 and the same entity's older block B2, span
-//                    packets before B1 (predictField below); the tail still compares to B1
+// Every delta starts with how its base is made (the base code):
+//   1                 predicted, span 1
+//   01 [span - 2: Exp-Golomb order 0]   predicted, span 2..kMaxPredictionSpan
+//   00                not predicted: the base is the baseline B1 itself
+// A predicted base comes from B1 and the same entity's older block B2, span packets
+// before B1 (predictField in field_delta.cpp); the tail still compares to B1.
 // The layout is walked in order as units; a field absent from the current state (its
 // gate is 1) is skipped; one absent from the baseline has base 0.
 //   1-bit field:  its value (1 bit: no cheaper "changed" flag exists, and the value
@@ -86,6 +87,9 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
 /// The span a delta's payload names for its older block (0: not predicted). False on a
 /// malformed start.
 bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span);
+/// The same, read from `in` (which moves past the base code): for a reader that walks a
+/// delta without its baseline (wire/payload_extent.h).
+bool readPredictionSpan(ReadStream& in, uint32_t& span);
 
 /// Rebuilds the full payload from `baseline` and the delta in `in`, which must be
 /// consumed exactly. A predicted delta needs `prediction` naming the same span. False

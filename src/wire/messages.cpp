@@ -1,6 +1,7 @@
 #include "wire/messages.h"
 
 #include "wire/exp_golomb.h"
+#include "wire/payload_extent.h"
 
 namespace ferrum::wire {
 
@@ -42,10 +43,12 @@ uint32_t lengthCode(uint32_t previousBits, uint32_t bits) {
   return zigzag(int64_t{bits} - int64_t{previousBits}) - 1;
 }
 
-/// Length and coding after the previous block (`relative`) or on their own.
-size_t lengthBits(const BlockContext& context, uint32_t bits, bool relative) {
-  if (!relative) return expGolombBits(bits, kLengthOrder);
-  return bits == context.previousBits ? 1 : 1 + expGolombBits(lengthCode(context.previousBits, bits), kLengthDiffOrder);
+/// The self-delimited flag, then the length (none when self-delimited) after the
+/// previous block (`relative`) or on its own.
+size_t lengthBits(const BlockContext& context, uint32_t bits, bool selfDelimited, bool relative) {
+  if (selfDelimited) return 1;
+  if (!relative) return 1 + expGolombBits(bits, kLengthOrder);
+  return bits == context.previousBits ? 2 : 2 + expGolombBits(lengthCode(context.previousBits, bits), kLengthDiffOrder);
 }
 
 /// After a delta block (gap form): [same age:1] 1 = a delta against the previous
@@ -60,20 +63,22 @@ size_t codingBits(const BlockContext& context, uint16_t baselineAge, bool relati
 }
 
 /// Bits of the block's framing in the relative form (gap id) or the absolute one.
-size_t framingBits(const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
+size_t framingBits(const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap, bool delimited) {
   const size_t id = relative ? expGolombBits(gap + 1, kIdGapOrder) : kAbsoluteIdBits;
-  return 1 + id + lengthBits(context, block.bits, relative) + codingBits(context, block.baselineAge, relative);
+  return 1 + id + lengthBits(context, block.bits, delimited, relative) +
+         codingBits(context, block.baselineAge, relative);
 }
 
 /// Whether to write `block` in the relative form after `context` (possible and not
 /// longer than the absolute form), and the gap.
-bool useRelative(const StateBlock& block, const BlockContext& context, uint32_t& gap) {
+bool useRelative(const StateBlock& block, const BlockContext& context, uint32_t& gap, bool delimited) {
   return gapFrom(context.previous, block.id, gap) &&
-         framingBits(block, context, true, gap) <= framingBits(block, context, false, 0);
+         framingBits(block, context, true, gap, delimited) <= framingBits(block, context, false, 0, delimited);
 }
 
 // `relative` false: the absolute form, which reads the same after any block.
-bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap) {
+bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap,
+                 bool delimited) {
   bool more = true;
   out.serializeBool(more);
   if (!relative) {
@@ -81,14 +86,18 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
     serializeExpGolomb(out, code, kIdGapOrder);
     out.serializeUint(slot, 0, kMaxClientPeer);
     out.serializeUint(counter, 1, kMaxCounter);
-    serializeExpGolomb(out, bits, kLengthOrder);
+    out.serializeBool(delimited);
+    if (!delimited) serializeExpGolomb(out, bits, kLengthOrder);
   } else {
     uint32_t code = gap + 1;
     serializeExpGolomb(out, code, kIdGapOrder);
-    bool same = block.bits == context.previousBits;
-    out.serializeBool(same);
-    code = lengthCode(context.previousBits, block.bits);
-    if (!same) serializeExpGolomb(out, code, kLengthDiffOrder);
+    out.serializeBool(delimited);
+    if (!delimited) {
+      bool same = block.bits == context.previousBits;
+      out.serializeBool(same);
+      code = lengthCode(context.previousBits, block.bits);
+      if (!same) serializeExpGolomb(out, code, kLengthDiffOrder);
+    }
   }
   const bool afterDelta = relative && context.previousAge != 0;
   bool sameAge = afterDelta && block.baselineAge == context.previousAge;
@@ -103,69 +112,98 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
   return out.ok();
 }
 
-// One block after `context`; false on anything malformed (never asserts).
-bool readBlock(ReadStream& in, BlockContext& context, StateBlock& block) {
+using BlockLayout = std::function<const FieldLayout*(EntityId)>;
+
+// One block after `context` (never asserts). A self-delimited block is delimited by
+// `layoutOf` (nullptr: no such lookup, a self-delimited block is malformed here).
+PacketRead readBlock(ReadStream& in, BlockContext& context, StateBlock& block, const BlockLayout* layoutOf) {
+  constexpr PacketRead bad = PacketRead::Malformed;
   uint32_t idCode = 0;
-  if (!serializeExpGolomb(in, idCode, kIdGapOrder)) return false;
+  if (!serializeExpGolomb(in, idCode, kIdGapOrder)) return bad;
   const bool absolute = idCode == 0;
   if (absolute) {
     uint32_t slot = 0, counter = 0;
-    if (!in.serializeUint(slot, 0, kMaxClientPeer) || !in.serializeUint(counter, 1, kMaxCounter)) return false;
+    if (!in.serializeUint(slot, 0, kMaxClientPeer) || !in.serializeUint(counter, 1, kMaxCounter)) return bad;
     block.id = EntityId::make(static_cast<PeerId>(slot), counter);
-    if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return false;
   } else {
     const uint64_t counter = uint64_t{context.previous.counter()} + idCode; // previous + 1 + gap
-    if (counter > kMaxCounter) return false; // would leave the previous id's slot
+    if (counter > kMaxCounter) return bad; // would leave the previous id's slot
     block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));
+  }
+  block.selfDelimited = false;
+  if (!in.serializeBool(block.selfDelimited)) return bad;
+  if (!block.selfDelimited && absolute) {
+    if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return bad;
+  } else if (!block.selfDelimited) {
     bool same = false;
-    if (!in.serializeBool(same)) return false;
+    if (!in.serializeBool(same)) return bad;
     block.bits = context.previousBits;
     if (!same) {
       uint32_t code = 0;
-      if (!serializeExpGolomb(in, code, kLengthDiffOrder) || code == 0xFFFFFFFFu) return false;
+      if (!serializeExpGolomb(in, code, kLengthDiffOrder) || code == 0xFFFFFFFFu) return bad;
       const int64_t bits = int64_t{context.previousBits} + unzigzag(code + 1);
-      if (bits < 0 || bits > int64_t{kMaxBlockBits}) return false;
+      if (bits < 0 || bits > int64_t{kMaxBlockBits}) return bad;
       block.bits = static_cast<uint32_t>(bits);
     }
   }
   block.baselineAge = 0;
   bool sameAge = false;
-  if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return false;
+  if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return bad;
   if (sameAge) {
     block.baselineAge = context.previousAge;
   } else {
     bool delta = false;
-    if (!in.serializeBool(delta)) return false;
+    if (!in.serializeBool(delta)) return bad;
     if (delta) {
       uint32_t age = 0;
-      if (!serializeExpGolomb(in, age, kAgeOrder) || age + 1 > kSpawnBaseline) return false; // or the spawn
+      if (!serializeExpGolomb(in, age, kAgeOrder) || age + 1 > kSpawnBaseline) return bad; // or the spawn
       block.baselineAge = static_cast<uint16_t>(age + 1);
     }
   }
-  if (!extractBits(in, block.bits, block.payload)) return false;
+  if (block.selfDelimited) {
+    if (!layoutOf) return bad; // only the first section may carry them
+    // The rest of the packet can be found only through this block's layout: without
+    // one (or with bits that do not walk it), nothing after it can be read.
+    const FieldLayout* layout = (*layoutOf)(block.id);
+    size_t bits = 0;
+    if (!layout || !payloadExtent(in, *layout, block.baselineAge != 0, kMaxBlockBits, bits))
+      return PacketRead::Unreadable;
+    block.bits = static_cast<uint32_t>(bits);
+  }
+  if (!extractBits(in, block.bits, block.payload)) return bad;
   context = contextAfter(block);
-  return true;
+  return PacketRead::Ok;
 }
 
 } // namespace
 
-bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context) {
+bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context, bool selfDelimited) {
   uint32_t gap = 0;
-  const bool relative = useRelative(block, context, gap);
-  if (!writeFramed(out, block, context, relative, gap)) return false;
+  const bool relative = useRelative(block, context, gap, selfDelimited);
+  if (!writeFramed(out, block, context, relative, gap, selfDelimited)) return false;
   context = contextAfter(block);
   return true;
 }
 
-size_t measureBlock(const StateBlock& block, const BlockContext& context) {
-  uint32_t gap = 0;
-  const bool relative = useRelative(block, context, gap);
-  return framingBits(block, context, relative, gap) + block.bits;
+bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context) {
+  return writeBlock(out, block, context, block.selfDelimited);
 }
 
-bool writeBlock(WriteStream& out, const StateBlock& block) { return writeFramed(out, block, {}, false, 0); }
+size_t measureBlock(const StateBlock& block, const BlockContext& context, bool selfDelimited) {
+  uint32_t gap = 0;
+  const bool relative = useRelative(block, context, gap, selfDelimited);
+  return framingBits(block, context, relative, gap, selfDelimited) + block.bits;
+}
 
-size_t measureBlock(const StateBlock& block) { return framingBits(block, {}, false, 0) + block.bits; }
+size_t measureBlock(const StateBlock& block, const BlockContext& context) {
+  return measureBlock(block, context, block.selfDelimited);
+}
+
+bool writeBlock(WriteStream& out, const StateBlock& block) {
+  return writeFramed(out, block, {}, false, 0, block.selfDelimited);
+}
+
+size_t measureBlock(const StateBlock& block) { return framingBits(block, {}, false, 0, block.selfDelimited) + block.bits; }
 
 bool writeEnd(WriteStream& out) {
   bool more = false;
@@ -185,16 +223,20 @@ bool writeSectionStart(WriteStream& out, uint32_t senderTick, PeerId origin, uin
 namespace {
 
 // One section's blocks up to and including its end marker; `count` counts blocks over
-// the whole packet against `maxBlocks`.
-bool readBlocks(ReadStream& in, std::vector<StateBlock>& blocks, size_t& count, size_t maxBlocks) {
+// the whole packet against `maxBlocks`. `unreadable`: the block that made it so.
+PacketRead readBlocks(ReadStream& in, std::vector<StateBlock>& blocks, size_t& count, size_t maxBlocks,
+                      const BlockLayout* layoutOf, EntityId& unreadable) {
   BlockContext context;
   for (;;) {
     bool more = false;
-    if (!in.serializeBool(more)) return false;
-    if (!more) return true;
-    if (count >= maxBlocks) return false;
+    if (!in.serializeBool(more)) return PacketRead::Malformed;
+    if (!more) return PacketRead::Ok;
+    if (count >= maxBlocks) return PacketRead::Malformed;
     StateBlock block;
-    if (!readBlock(in, context, block)) return false;
+    if (const PacketRead r = readBlock(in, context, block, layoutOf); r != PacketRead::Ok) {
+      if (r == PacketRead::Unreadable) unreadable = block.id;
+      return r;
+    }
     blocks.push_back(std::move(block));
     ++count;
   }
@@ -202,35 +244,46 @@ bool readBlocks(ReadStream& in, std::vector<StateBlock>& blocks, size_t& count, 
 
 } // namespace
 
-bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks) {
+PacketRead readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, const DelimitLayout& layoutOf,
+                           size_t maxBlocks) {
+  constexpr PacketRead bad = PacketRead::Malformed;
   out.blocks.clear();
   out.sections.clear();
+  out.unreadable = kNullEntity;
   ReadStream in(bytes);
-  if (!out.header.serialize(in)) return false;
+  if (!out.header.serialize(in)) return bad;
   size_t count = 0;
-  if (!readBlocks(in, out.blocks, count, maxBlocks)) return false;
+  // The header's section is the sender's own series: the only one whose blocks the
+  // receiver can have been told to delimit by their layout.
+  const BlockLayout first = [&](EntityId id) { return layoutOf ? layoutOf(out.header, id) : nullptr; };
+  if (const PacketRead r = readBlocks(in, out.blocks, count, maxBlocks, &first, out.unreadable); r != PacketRead::Ok)
+    return r;
   // Further origins' sections: each announced by a 1 bit; a 0 bit (or no bits left,
   // when the end marker closed the last byte) ends the packet.
   for (;;) {
     bool section = false;
-    if (in.bitsRemaining() > 0 && !in.serializeBool(section)) return false;
+    if (in.bitsRemaining() > 0 && !in.serializeBool(section)) return bad;
     if (!section) break;
-    if (out.sections.size() >= kMaxExtraSections) return false;
+    if (out.sections.size() >= kMaxExtraSections) return bad;
     StateSection s;
     uint32_t origin = 0;
     in.serializeBits(s.senderTick, 32);
     in.serializeUint(origin, 1, kMaxClientPeer);
     in.serializeBits(s.originTick, 32);
-    if (!in.ok()) return false;
+    if (!in.ok()) return bad;
     s.origin = static_cast<PeerId>(origin);
-    if (!readBlocks(in, s.blocks, count, maxBlocks)) return false;
+    if (readBlocks(in, s.blocks, count, maxBlocks, nullptr, out.unreadable) != PacketRead::Ok) return bad;
     out.sections.push_back(std::move(s));
   }
   // Only zero padding may follow the end marker.
-  if (in.bitsRemaining() >= 8) return false;
+  if (in.bitsRemaining() >= 8) return bad;
   uint32_t padding = 0;
   const int left = static_cast<int>(in.bitsRemaining());
-  return in.serializeBits(padding, left) && padding == 0;
+  return in.serializeBits(padding, left) && padding == 0 ? PacketRead::Ok : bad;
+}
+
+bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks) {
+  return readStatePacket(bytes, out, DelimitLayout{}, maxBlocks) == PacketRead::Ok;
 }
 
 } // namespace ferrum::wire

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ferrum/bit_stream.h"
+#include "ferrum/field_layout.h"
 #include "ferrum/ids.h"
 #include "ferrum/quantize.h"
 #include "ferrum/rigid_quantization.h"
@@ -470,8 +471,9 @@ struct StateHeader {
   }
 };
 
-/// One entity's state. On the wire: [more:1][id code][length code][coding][payload], where
-/// the id, length and coding are coded against the block before it (see BlockContext).
+/// One entity's state. On the wire: [more:1][id code][self-delimited:1][length code]
+/// [coding][payload], where the id, length and coding are coded against the block
+/// before it (see BlockContext).
 struct StateBlock {
   EntityId id;
   std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
@@ -481,6 +483,11 @@ struct StateBlock {
   /// packet `sequence - baselineAge` (same series). kSpawnBaseline: a field delta
   /// against the state the entity's Spawn carried.
   uint16_t baselineAge = 0;
+  /// On the wire without a length: the receiver finds the payload's end by the
+  /// entity's FieldLayout (wire/payload_extent.h). Only for a field delta, or the whole
+  /// state of a layout without a tail, of an entity the receiver provably holds with
+  /// that layout (docs/protocol.md, "Self-delimited blocks"); the reader sets it as read.
+  bool selfDelimited = false;
 };
 
 constexpr uint32_t kMaxBlockBits = 8 * 1024;
@@ -498,10 +505,11 @@ constexpr uint32_t kAgeOrder = 1;
 ///
 /// A block: [more:1 = 1][id code: Exp-Golomb order kIdGapOrder], then
 ///   id code 0 (absolute form, reads the same after any block): [slot:0..254]
-///               [counter:1..2^24-1][bits: Exp-Golomb order kLengthOrder]
+///               [counter:1..2^24-1][self-delimited:1]; 0: [bits: Exp-Golomb order
+///               kLengthOrder]
 ///   id code v > 0 (gap form): id = previous + v within the previous id's slot;
-///               [same length:1]; 0: [zigzag(bits - previous bits) - 1: Exp-Golomb order
-///               kLengthDiffOrder]
+///               [self-delimited:1]; 0: [same length:1]; 0: [zigzag(bits - previous
+///               bits) - 1: Exp-Golomb order kLengthDiffOrder]
 /// then the coding: in the gap form after a delta block, [same age:1], 1 = a delta against
 /// the previous block's baseline age (nothing more); otherwise (or 0) [delta:1]; 1 =
 /// [baselineAge - 1: Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline
@@ -521,11 +529,16 @@ inline BlockContext contextAfter(const StateBlock& block) { return {block.id, bl
 bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context);
 /// Bits writeBlock(out, block, context) would add; does not change `context`.
 size_t measureBlock(const StateBlock& block, const BlockContext& context);
+/// The same two with `selfDelimited` in place of the block's own flag (a sender that
+/// decides per receiver, without copying the block).
+bool writeBlock(WriteStream& out, const StateBlock& block, BlockContext& context, bool selfDelimited);
+size_t measureBlock(const StateBlock& block, const BlockContext& context, bool selfDelimited);
 /// A block that reads the same after any other: absolute id, explicit length (for
 /// writers that keep no context, one block after another). Not to be mixed with the
 /// context form in one packet: the reader's context moves past this block too.
 bool writeBlock(WriteStream& out, const StateBlock& block);
-/// Bits writeBlock(out, block) adds; never less than measureBlock(block, any context).
+/// Bits writeBlock(out, block) adds; never less than measureBlock(block, any context)
+/// with the same flag.
 size_t measureBlock(const StateBlock& block);
 /// Ends the block list.
 bool writeEnd(WriteStream& out);
@@ -548,12 +561,28 @@ struct StatePacket {
   StateHeader header;
   std::vector<StateBlock> blocks;
   std::vector<StateSection> sections; ///< further origins' blocks (forwarded state only)
+  /// After PacketRead::Unreadable: the self-delimited block's entity that stopped it.
+  EntityId unreadable = kNullEntity;
 };
 /// Starts a further section after the previous section's end marker.
 bool writeSectionStart(WriteStream& out, uint32_t senderTick, PeerId origin, uint32_t originTick);
 /// Bits writeSectionStart adds.
 constexpr size_t kSectionStartBits = 1 + 32 + 8 + 32;
-/// Returns false on any malformed, truncated or oversized field.
+/// What reading a state packet came to.
+enum class PacketRead : uint8_t {
+  Ok,
+  Malformed,  ///< a malformed, truncated or oversized field
+  Unreadable, ///< a self-delimited block the receiver cannot delimit (StatePacket::unreadable)
+};
+/// The layout by which to delimit a self-delimited block of entity `id` in the packet
+/// whose header is `header` (asked only for the header's own section), or nullptr when
+/// the receiver cannot be sure which layout its sender meant: the packet is then
+/// unreadable past that block, and must be dropped whole and not acknowledged.
+using DelimitLayout = std::function<const FieldLayout*(const StateHeader& header, EntityId id)>;
+/// Reads a whole packet; anything but Ok leaves nothing in `out` to act on.
+PacketRead readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, const DelimitLayout& layoutOf,
+                           size_t maxBlocks = 4096);
+/// The same without a layout lookup (a self-delimited block makes it fail); true on Ok.
 bool readStatePacket(std::span<const uint8_t> bytes, StatePacket& out, size_t maxBlocks = 4096);
 
 /// 16-bit sequence comparison with wrap-around: is `a` newer than `b`?

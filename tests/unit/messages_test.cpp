@@ -127,10 +127,11 @@ TEST(StatePacket, SortedNeighboursCostAFewBitsOfFraming) {
     framing += measureBlock(b, context) - b.bits;
     context = {b.id, b.bits};
   }
-  EXPECT_LE(framing, 30u * 14) << "more:1, a gap of 29 (1 + 9 bits), same length:1, whole state:1";
-  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 43u)
-      << "the standalone form: more:1, id code 0 (3), slot and counter 32, length 6 (Exp-Golomb order 5 of 29), "
-         "whole state:1";
+  EXPECT_LE(framing, 30u * 15)
+      << "more:1, a gap of 29 (1 + 9 bits), selfDelimited:1 (0), same length:1, whole state:1";
+  EXPECT_EQ(measureBlock(blocks[0]) - blocks[0].bits, 44u)
+      << "the standalone form: more:1, id code 0 (3), slot and counter 32, selfDelimited:1 (0), length 6 "
+         "(Exp-Golomb order 5 of 29), whole state:1";
 }
 
 TEST(StatePacket, EveryTruncationIsRejected) {
@@ -161,6 +162,7 @@ TEST(StatePacket, OversizedBlockLengthIsRejected) {
   golomb(w, 0, kIdGapOrder); // absolute id
   put(w, 0, 8);      // slot 0
   put(w, 4, 24);     // counter 5
+  put(w, 0, 1);      // with a length
   golomb(w, kMaxBlockBits + 1, kLengthOrder);
   put(w, 0, 1);      // whole state
   put(w, 0, 1);      // end
@@ -174,10 +176,12 @@ TEST(StatePacket, AGapThatLeavesTheSlotIsRejected) {
   golomb(w, 0, kIdGapOrder);        // absolute id
   put(w, 3, 8);                     // slot 3
   put(w, 0xFFFFFD - 1, 24);         // counter 0xFFFFFD
+  put(w, 0, 1);                     // with a length
   golomb(w, 0, kLengthOrder);       // no payload
   put(w, 0, 1);                     // whole state
   put(w, 1, 1);                     // a second block
   golomb(w, 6, kIdGapOrder);        // gap 5
+  put(w, 0, 1);                     // with a length
   put(w, 1, 1);                     // same length
   put(w, 0, 1);                     // whole state
   put(w, 0, 1);                     // end
@@ -200,10 +204,12 @@ TEST(StatePacket, GapsCountFromTheNullIdAtTheStartOfAPacket) {
   WriteStream w = headerOnly();
   put(w, 1, 1);
   golomb(w, 1, kIdGapOrder); // gap 0 -> counter 1
+  put(w, 0, 1);     // with a length (not self-delimited)
   put(w, 1, 1);     // same length as "before the first block": 0 bits
   put(w, 0, 1);     // whole state
   put(w, 1, 1);
   golomb(w, 4, kIdGapOrder); // gap 3 -> counter 5
+  put(w, 0, 1);     // with a length
   put(w, 1, 1);
   put(w, 0, 1);     // whole state
   put(w, 0, 1);
@@ -480,7 +486,9 @@ TEST(StatePacket, ADeltaAfterADeltaOfTheSameAgeCostsOneBitOfCoding) {
   const BlockContext after = contextAfter(first);
   StateBlock whole = second;
   whole.baselineAge = 0;
-  // more:1, id code 1 (3 bits), same length:1, then the coding.
-  EXPECT_EQ(measureBlock(second, after) - second.bits, 1u + 3 + 1 + 1) << "same age: one bit";
-  EXPECT_EQ(measureBlock(whole, after) - whole.bits, 1u + 3 + 1 + 2) << "not the same age, whole: two bits";
+  // more:1, id code 1 (3 bits), selfDelimited:1, same length:1, then the coding.
+  EXPECT_EQ(measureBlock(second, after) - second.bits, 1u + 3 + 1 + 1 + 1) << "same age: one bit";
+  EXPECT_EQ(measureBlock(whole, after) - whole.bits, 1u + 3 + 1 + 1 + 2) << "not the same age, whole: two bits";
+  // Without its length: the flag alone where the length code was.
+  EXPECT_EQ(measureBlock(second, after, true) - second.bits, 1u + 3 + 1 + 1);
 }

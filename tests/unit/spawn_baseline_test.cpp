@@ -368,7 +368,12 @@ struct HandClient {
       while (raw.service(e, 0)) {
         if (e.type != TransportEvent::Type::Received) continue;
         wire::StatePacket p;
-        if (e.channel == Channel::State && wire::readStatePacket(e.payload, p)) {
+        // Blocks the server sends without a length are the cubes': read by their layout.
+        const wire::DelimitLayout cubes = [](const wire::StateHeader&, EntityId) -> const FieldLayout* {
+          static const FieldLayout layout = rigidStateLayout(game::cubesQuantization());
+          return &layout;
+        };
+        if (e.channel == Channel::State && wire::readStatePacket(e.payload, p, cubes) == wire::PacketRead::Ok) {
           if (!anyState || wire::sequenceNewer(p.header.sequence, newestState)) newestState = p.header.sequence;
           anyState = true;
           for (const auto& b : p.blocks) blocks.emplace_back(p.header.sequence, b);
@@ -473,6 +478,7 @@ TEST(SpawnBaseline, AMovedCubesFirstBlockIsADeltaAgainstItsSpawn) {
   const auto sent = c.about(id);
   ASSERT_FALSE(sent.empty());
   EXPECT_EQ(sent[0].baselineAge, wire::kSpawnBaseline);
+  EXPECT_TRUE(sent[0].selfDelimited) << "its spawn acknowledged, the client reads it by its layout";
   EXPECT_EQ(c.server->net().stats().counters.spawnDeltaBlocks, sent.size());
   // What the server packed that tick: the body has not moved since (it was set, and
   // is settling on the floor at most): rebuilt, the block is a pose a step away.

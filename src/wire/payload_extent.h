@@ -1,0 +1,28 @@
+#pragma once
+// Where a self-delimited block's payload ends (docs/protocol.md, "Self-delimited
+// blocks"): a field delta, and the whole state of a layout without a tail, can be
+// walked by the entity's FieldLayout alone, with no baseline, so such a block needs
+// no length on the wire. The walk follows wire/field_delta.h bit for bit (a unit
+// test checks it against writeFieldDelta); it reads nothing into any state.
+
+#include <cstddef>
+
+#include "ferrum/bit_stream.h"
+#include "ferrum/field_layout.h"
+
+namespace ferrum::wire {
+
+/// True if a field delta of `layout` can be delimited without its baseline: the
+/// codec can use it (fieldLayoutUsable) and every gate (presentIfZero) names an
+/// earlier 1-bit field, whose value every delta carries.
+bool deltaSelfDelimiting(const FieldLayout& layout);
+/// True if the whole state of `layout` is self-delimiting too: the above and no tail.
+bool wholeSelfDelimiting(const FieldLayout& layout);
+
+/// The payload's length in bits, starting at `in`'s position (a copy: `in` does not
+/// move): a field delta (`delta`) or whole state of `layout`. False when the layout is
+/// not self-delimiting for that coding, when the bits run out or break a bound of the
+/// codec, or when the payload would pass `maxBits`.
+bool payloadExtent(ReadStream in, const FieldLayout& layout, bool delta, size_t maxBits, size_t& bits);
+
+} // namespace ferrum::wire
