@@ -7,8 +7,9 @@
 // the server; else the client. A connecting endpoint sends its hello at once, naming
 // the server's type table or (op bit 7) another one.
 //
-// Each input builds its peers afresh; the fixture's own edges are then forgotten
-// (fuzzing::forgetFixtureCoverage).
+// Each input builds its peers afresh, checks that they start as the first input's
+// did (fuzzing::expectSameFixture), and puts the shared world back when done; the
+// fixture's own edges are forgotten (fuzzing::forgetFixtureCoverage).
 //
 // Invariants checked: every connection the server sees is either joined or refused,
 // never both and never neither; it never holds more than maxClients.
@@ -58,8 +59,8 @@ void fuzzServer(const std::vector<Op>& ops) {
   MemoryNetwork network;
   NetConfig config;
   config.maxClients = kMaxClients;
-  world().clear();
   NetManager server(config, network.endpoint(1), *world().group, world().effects);
+  fuzzing::expectSameFixture(0, fuzzing::fixtureDigest(server, world()));
   fuzzing::forgetFixtureCoverage();
   struct Client {
     MemoryTransport* end;
@@ -110,11 +111,11 @@ void fuzzClient(const std::vector<Op>& ops) {
   MemoryTransport& serverEnd = network.endpoint(1);
   NetConfig config;
   config.role = Role::Client;
-  world().clear();
   NetManager client(config, network.endpoint(2), *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;
   serverEnd.service(connected, 0);
+  fuzzing::expectSameFixture(1, fuzzing::fixtureDigest(client, world()));
   fuzzing::forgetFixtureCoverage();
   int tick = 0;
   for (const Op& op : ops) {
@@ -149,5 +150,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzzServer(ops);
   else
     fuzzClient(ops);
+  world().reset(); // as in fuzz_reliable: the input frees what it allocated
   return 0;
 }

@@ -8,8 +8,10 @@
 // ticks are most of an input's cost and many messages need none to do their harm,
 // so the fuzzer pays for them only where they add coverage.
 //
-// Each input builds its peers afresh (a crash reproduces from the input alone);
-// the fixture's own edges are then forgotten (fuzzing::forgetFixtureCoverage).
+// Each input builds its peers afresh (a crash reproduces from the input alone), checks
+// that they start exactly as the first input's did (fuzzing::expectSameFixture), and
+// puts the shared world back when done; the fixture's own edges are forgotten
+// (fuzzing::forgetFixtureCoverage).
 
 #include <cstddef>
 #include <cmath>
@@ -101,7 +103,6 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
   MemoryNetwork network;
   MemoryTransport& serverEnd = network.endpoint(1);
   MemoryTransport& clientEnd = network.endpoint(2);
-  world().clear();
   EntityGroup& group = *world().group;
   NetManager server(NetConfig{}, serverEnd, group, world().effects);
   group.spawn(fuzzing::kCrateId, game::kCrateType, kServerPeer, fuzzing::restingAt({0, 2, 0}, 1));
@@ -112,6 +113,7 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
   server.service(0);
   group.spawn(fuzzing::kPlayerId, game::kPlayerType, 1, fuzzing::restingAt({4, 1, 0}, 1));
   group.spawn(fuzzing::kGrenadeId, game::kGrenadeType, 1, fuzzing::restingAt({4.5f, 1.5f, 0}, 90));
+  fuzzing::expectSameFixture(0, fuzzing::fixtureDigest(server, world()));
   fuzzing::forgetFixtureCoverage();
   for (auto bytes : messages) {
     clientEnd.send(link, Channel::Reliable, bytes);
@@ -127,12 +129,12 @@ void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int 
   MemoryTransport& clientEnd = network.endpoint(2);
   NetConfig config;
   config.role = Role::Client;
-  world().clear();
   NetManager client(config, clientEnd, *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;
   serverEnd.service(connected, 0);
   client.service(0);
+  fuzzing::expectSameFixture(1, fuzzing::fixtureDigest(client, world()));
   fuzzing::forgetFixtureCoverage();
   for (auto bytes : messages) {
     serverEnd.send(connected.link, Channel::Reliable, bytes);
@@ -157,5 +159,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     deliverToServer(messages, ticks);
   else
     deliverToClient(messages, ticks);
+  // The peers are gone; the world goes back to how the process built it, before the
+  // input returns: what the input allocated is freed within it (a leak is then a
+  // leak, not the next input's cleanup), and the next input starts where this one did.
+  world().reset();
   return 0;
 }
