@@ -104,6 +104,7 @@ void fuzzServer(const std::vector<Op>& ops) {
     if (connected > static_cast<size_t>(kMaxClients)) __builtin_trap();
     if (stats.counters.clientsJoined + stats.counters.connectionsRefused != connectsDelivered) __builtin_trap();
   }
+  fuzzing::keepInputCoverage(); // the teardown's edges are the same for every input
 }
 
 void fuzzClient(const std::vector<Op>& ops) {
@@ -134,6 +135,7 @@ void fuzzClient(const std::vector<Op>& ops) {
   // A refused or dropped client must say why, whatever the server sent.
   if (client.disconnected() && client.disconnectReason().empty()) __builtin_trap();
   (void)wire::describe(wire::disconnectReason(ops.empty() ? 0 : ops.back().value));
+  fuzzing::keepInputCoverage();
 }
 
 } // namespace
@@ -151,5 +153,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   else
     fuzzClient(ops);
   world().reset(); // as in fuzz_reliable: the input frees what it allocated
+  fuzzing::restoreInputCoverage();
   return 0;
 }

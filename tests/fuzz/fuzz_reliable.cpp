@@ -11,7 +11,8 @@
 // Each input builds its peers afresh (a crash reproduces from the input alone), checks
 // that they start exactly as the first input's did (fuzzing::expectSameFixture), and
 // puts the shared world back when done; the fixture's own edges are forgotten
-// (fuzzing::forgetFixtureCoverage).
+// (fuzzing::forgetFixtureCoverage), and so are the teardown's
+// (fuzzing::keepInputCoverage).
 
 #include <cstddef>
 #include <cmath>
@@ -98,6 +99,14 @@ void runTicks(NetManager& net, int ticks) {
   for (int i = 1; i <= ticks; ++i) net.frame(static_cast<double>(i) / 60.0);
 }
 
+// The input's last work, done while its peers still live: each message decoded alone
+// (after the fixture, so that its coverage counts), then the coverage is kept before
+// the teardown runs (LLVMFuzzerTestOneInput puts it back).
+void finishInput(const std::vector<std::span<const uint8_t>>& messages) {
+  for (auto bytes : messages) decodeAlone(bytes);
+  fuzzing::keepInputCoverage();
+}
+
 // The server side: a joined client (slot 1) that owns a player and a live grenade.
 void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int ticks) {
   MemoryNetwork network;
@@ -120,6 +129,7 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
     server.service(0);
   }
   runTicks(server, ticks);
+  finishInput(messages);
 }
 
 // The client side: everything a server may say, in any order.
@@ -141,6 +151,7 @@ void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int 
     client.service(0);
   }
   runTicks(client, ticks);
+  finishInput(messages);
 }
 
 } // namespace
@@ -153,7 +164,6 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const auto messages = splitMessages(data + 1, size - 1);
-  for (auto bytes : messages) decodeAlone(bytes);
   const int ticks = (data[0] >> 1) & 3;
   if (data[0] & 1)
     deliverToServer(messages, ticks);
@@ -163,5 +173,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // input returns: what the input allocated is freed within it (a leak is then a
   // leak, not the next input's cleanup), and the next input starts where this one did.
   world().reset();
+  fuzzing::restoreInputCoverage();
   return 0;
 }

@@ -128,6 +128,21 @@ void forgetFixtureCoverage() {
   std::memset(__start___sancov_cntrs, 0, static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
 }
 
+namespace {
+uint8_t* keptCounters() {
+  static uint8_t* kept = new uint8_t[static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs)];
+  return kept;
+}
+} // namespace
+
+void keepInputCoverage() {
+  std::memcpy(keptCounters(), __start___sancov_cntrs, static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
+}
+
+void restoreInputCoverage() {
+  std::memcpy(__start___sancov_cntrs, keptCounters(), static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
+}
+
 void quietLogs() {
   spdlog::set_level(spdlog::level::off); // the demo game's own lines
   ferrum::setLogLevel(ferrum::LogLevel::Off); // the library's

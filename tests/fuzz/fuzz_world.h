@@ -65,6 +65,13 @@ void expectSameFixture(int slot, uint64_t digest);
 /// cov: figure counts what the inputs reach past the fixture.
 void forgetFixtureCoverage();
 
+/// Keeps this input's coverage counters as they are now, and puts them back: a target
+/// keeps them once the input's own work is done, then destroys its peers and resets
+/// the world (the same teardown for every input, sanitizers watching), then puts them
+/// back, so the teardown's edges are forgotten like the fixture's.
+void keepInputCoverage();
+void restoreInputCoverage();
+
 /// Quiets logging: the fuzzers drive thousands of refusals a second.
 void quietLogs();
 
