@@ -1,7 +1,7 @@
-// libFuzzer target: the reliable channel. Each message is first decoded on its own
-// (every wire::MessageType; whatever decodes must re-encode to a fixed point), then
-// the whole sequence is delivered to a real NetManager, as server (from a joined
-// client) or as client (from its server), and a few ticks run on what it accepted.
+// libFuzzer target: the reliable channel. The whole sequence of messages is delivered
+// to a real NetManager, as server (from a joined client) or as client (from its
+// server), and a few ticks run on what it accepted; then each message is decoded on
+// its own (every wire::MessageType; whatever decodes must re-encode to a fixed point).
 //
 // Input: [mode:1] then messages, each [length:1][bytes]. mode bit 0: deliver to a
 // server; else to a client. Bits 1-2: how many ticks (0-3) run after the messages:
