@@ -136,6 +136,11 @@ struct Hello {
   }
 };
 
+/// Reads `count` entries into `entries` (cleared first), growing it as each entry is
+/// read rather than allocating the claimed count up front: the count is the sender's
+/// claim (up to kMaxTypeEntries), and a short message must cost what it carries.
+bool readTypeEntries(ReadStream& s, uint32_t count, std::vector<TypeEntry>& entries);
+
 /// The server's type table, sent to a client refused for its own, so that the
 /// client can say exactly what differs. Entries in ascending id order.
 struct TypeTable {
@@ -147,11 +152,12 @@ struct TypeTable {
     s.serializeUint(count, 0, kMaxTypeEntries);
     if constexpr (S::kReading) {
       if (!s.ok()) return false;
-      entries.assign(count, TypeEntry{});
+      return readTypeEntries(s, count, entries);
+    } else {
+      for (TypeEntry& e : entries)
+        if (!e.serialize(s)) return false;
+      return s.ok();
     }
-    for (TypeEntry& e : entries)
-      if (!e.serialize(s)) return false;
-    return s.ok();
   }
 };
 

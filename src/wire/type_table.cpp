@@ -29,6 +29,17 @@ uint64_t typeTableFingerprint(const std::vector<TypeEntry>& table) {
   return hash;
 }
 
+bool readTypeEntries(ReadStream& s, uint32_t count, std::vector<TypeEntry>& entries) {
+  entries.clear();
+  count = std::min(count, kMaxTypeEntries);
+  while (entries.size() < count) {
+    TypeEntry e;
+    if (!e.serialize(s)) return false;
+    entries.push_back(std::move(e));
+  }
+  return s.ok();
+}
+
 uint32_t precisionDigest(const RigidQuantization* q) {
   if (!q) return 0;
   uint32_t hash = 0x811c9dc5u; // FNV-1a, 32 bit

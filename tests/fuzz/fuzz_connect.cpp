@@ -7,8 +7,9 @@
 // the server; else the client. A connecting endpoint sends its hello at once, naming
 // the server's type table or (op bit 7) another one.
 //
-// Each input builds its peers afresh; the fixture's own edges are then forgotten
-// (fuzzing::forgetFixtureCoverage).
+// Each input builds its peers afresh, checks that they start as the first input's
+// did (fuzzing::expectSameFixture), and puts the shared world back when done; the
+// fixture's own edges are forgotten (fuzzing::forgetFixtureCoverage).
 //
 // Invariants checked: every connection the server sees is either joined or refused,
 // never both and never neither; it never holds more than maxClients.
@@ -58,8 +59,8 @@ void fuzzServer(const std::vector<Op>& ops) {
   MemoryNetwork network;
   NetConfig config;
   config.maxClients = kMaxClients;
-  world().clear();
   NetManager server(config, network.endpoint(1), *world().group, world().effects);
+  fuzzing::expectSameFixture(0, fuzzing::fixtureDigest(server, world()));
   fuzzing::forgetFixtureCoverage();
   struct Client {
     MemoryTransport* end;
@@ -103,6 +104,7 @@ void fuzzServer(const std::vector<Op>& ops) {
     if (connected > static_cast<size_t>(kMaxClients)) __builtin_trap();
     if (stats.counters.clientsJoined + stats.counters.connectionsRefused != connectsDelivered) __builtin_trap();
   }
+  fuzzing::keepInputCoverage(); // the teardown's edges are the same for every input
 }
 
 void fuzzClient(const std::vector<Op>& ops) {
@@ -110,11 +112,11 @@ void fuzzClient(const std::vector<Op>& ops) {
   MemoryTransport& serverEnd = network.endpoint(1);
   NetConfig config;
   config.role = Role::Client;
-  world().clear();
   NetManager client(config, network.endpoint(2), *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;
   serverEnd.service(connected, 0);
+  fuzzing::expectSameFixture(1, fuzzing::fixtureDigest(client, world()));
   fuzzing::forgetFixtureCoverage();
   int tick = 0;
   for (const Op& op : ops) {
@@ -133,6 +135,7 @@ void fuzzClient(const std::vector<Op>& ops) {
   // A refused or dropped client must say why, whatever the server sent.
   if (client.disconnected() && client.disconnectReason().empty()) __builtin_trap();
   (void)wire::describe(wire::disconnectReason(ops.empty() ? 0 : ops.back().value));
+  fuzzing::keepInputCoverage();
 }
 
 } // namespace
@@ -149,5 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzzServer(ops);
   else
     fuzzClient(ops);
+  world().reset(); // as in fuzz_reliable: the input frees what it allocated
+  fuzzing::restoreInputCoverage();
   return 0;
 }

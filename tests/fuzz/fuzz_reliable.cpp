@@ -1,15 +1,18 @@
-// libFuzzer target: the reliable channel. Each message is first decoded on its own
-// (every wire::MessageType; whatever decodes must re-encode to a fixed point), then
-// the whole sequence is delivered to a real NetManager, as server (from a joined
-// client) or as client (from its server), and a few ticks run on what it accepted.
+// libFuzzer target: the reliable channel. The whole sequence of messages is delivered
+// to a real NetManager, as server (from a joined client) or as client (from its
+// server), and a few ticks run on what it accepted; then each message is decoded on
+// its own (every wire::MessageType; whatever decodes must re-encode to a fixed point).
 //
 // Input: [mode:1] then messages, each [length:1][bytes]. mode bit 0: deliver to a
 // server; else to a client. Bits 1-2: how many ticks (0-3) run after the messages:
 // ticks are most of an input's cost and many messages need none to do their harm,
 // so the fuzzer pays for them only where they add coverage.
 //
-// Each input builds its peers afresh (a crash reproduces from the input alone);
-// the fixture's own edges are then forgotten (fuzzing::forgetFixtureCoverage).
+// Each input builds its peers afresh (a crash reproduces from the input alone), checks
+// that they start exactly as the first input's did (fuzzing::expectSameFixture), and
+// puts the shared world back when done; the fixture's own edges are forgotten
+// (fuzzing::forgetFixtureCoverage), and so are the teardown's
+// (fuzzing::keepInputCoverage).
 
 #include <cstddef>
 #include <cmath>
@@ -96,12 +99,19 @@ void runTicks(NetManager& net, int ticks) {
   for (int i = 1; i <= ticks; ++i) net.frame(static_cast<double>(i) / 60.0);
 }
 
+// The input's last work, done while its peers still live: each message decoded alone
+// (after the fixture, so that its coverage counts), then the coverage is kept before
+// the teardown runs (LLVMFuzzerTestOneInput puts it back).
+void finishInput(const std::vector<std::span<const uint8_t>>& messages) {
+  for (auto bytes : messages) decodeAlone(bytes);
+  fuzzing::keepInputCoverage();
+}
+
 // The server side: a joined client (slot 1) that owns a player and a live grenade.
 void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int ticks) {
   MemoryNetwork network;
   MemoryTransport& serverEnd = network.endpoint(1);
   MemoryTransport& clientEnd = network.endpoint(2);
-  world().clear();
   EntityGroup& group = *world().group;
   NetManager server(NetConfig{}, serverEnd, group, world().effects);
   group.spawn(fuzzing::kCrateId, game::kCrateType, kServerPeer, fuzzing::restingAt({0, 2, 0}, 1));
@@ -112,12 +122,14 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
   server.service(0);
   group.spawn(fuzzing::kPlayerId, game::kPlayerType, 1, fuzzing::restingAt({4, 1, 0}, 1));
   group.spawn(fuzzing::kGrenadeId, game::kGrenadeType, 1, fuzzing::restingAt({4.5f, 1.5f, 0}, 90));
+  fuzzing::expectSameFixture(0, fuzzing::fixtureDigest(server, world()));
   fuzzing::forgetFixtureCoverage();
   for (auto bytes : messages) {
     clientEnd.send(link, Channel::Reliable, bytes);
     server.service(0);
   }
   runTicks(server, ticks);
+  finishInput(messages);
 }
 
 // The client side: everything a server may say, in any order.
@@ -127,18 +139,19 @@ void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int 
   MemoryTransport& clientEnd = network.endpoint(2);
   NetConfig config;
   config.role = Role::Client;
-  world().clear();
   NetManager client(config, clientEnd, *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;
   serverEnd.service(connected, 0);
   client.service(0);
+  fuzzing::expectSameFixture(1, fuzzing::fixtureDigest(client, world()));
   fuzzing::forgetFixtureCoverage();
   for (auto bytes : messages) {
     serverEnd.send(connected.link, Channel::Reliable, bytes);
     client.service(0);
   }
   runTicks(client, ticks);
+  finishInput(messages);
 }
 
 } // namespace
@@ -151,11 +164,15 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const auto messages = splitMessages(data + 1, size - 1);
-  for (auto bytes : messages) decodeAlone(bytes);
   const int ticks = (data[0] >> 1) & 3;
   if (data[0] & 1)
     deliverToServer(messages, ticks);
   else
     deliverToClient(messages, ticks);
+  // The peers are gone; the world goes back to how the process built it, before the
+  // input returns: what the input allocated is freed within it (a leak is then a
+  // leak, not the next input's cleanup), and the next input starts where this one did.
+  world().reset();
+  fuzzing::restoreInputCoverage();
   return 0;
 }

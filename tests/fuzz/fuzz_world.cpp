@@ -1,6 +1,7 @@
 #include "tests/fuzz/fuzz_world.h"
 
 #include <cstring>
+#include <type_traits>
 
 #include <spdlog/spdlog.h>
 
@@ -25,11 +26,95 @@ SharedWorld::SharedWorld() {
   effects.setPendingLimit(64);
 }
 
-void SharedWorld::clear() {
+void SharedWorld::reset() {
   group->setHooks(nullptr);
   for (ferrum::EntityId id : group->ids()) group->despawn(id);
   group->step(); // drops despawns a controller requested with no NetManager attached
-  effects.clearPending();
+  group->setLocalPeer(ferrum::kServerPeer);
+  group->setNextCounter(1);
+  group->setTickSeconds(1.0f / 60);
+  group->viewTimeline() = ferrum::ViewTimeline{};
+  group->viewSettings() = ferrum::ViewSettings{};
+  effects = ferrum::Effects{};
+  effects.setPendingLimit(64);
+}
+
+namespace {
+
+struct Digest {
+  uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a, 64 bit
+  void bytes(const void* data, size_t size) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    for (size_t i = 0; i < size; ++i) {
+      hash ^= p[i];
+      hash *= 0x100000001b3ull;
+    }
+  }
+  template <class T>
+  void value(const T& v) {
+    static_assert(std::has_unique_object_representations_v<T> || std::is_floating_point_v<T>);
+    bytes(&v, sizeof v);
+  }
+  void vec(const ferrum::Vec3& v) {
+    value(v.x);
+    value(v.y);
+    value(v.z);
+  }
+};
+
+} // namespace
+
+uint64_t fixtureDigest(const ferrum::NetManager& peer, const SharedWorld& world) {
+  Digest d;
+  const ferrum::NetStats stats = peer.stats();
+  d.value(static_cast<uint32_t>(stats.role));
+  d.value(stats.self);
+  d.value(stats.tick);
+  d.value(stats.liveEntities);
+  d.value(stats.counters);
+  for (const ferrum::PeerStats& p : stats.peers) {
+    d.value(p.slot);
+    d.value(p.connected);
+    d.value(p.rttMs);
+    // The counters after rttMs are all uint64_t, contiguous (no padding between them).
+    d.bytes(&p.packetsSent, static_cast<size_t>(reinterpret_cast<const char*>(&p.spawnsQueued + 1) -
+                                                 reinterpret_cast<const char*>(&p.packetsSent)));
+  }
+  const ferrum::EntityGroup& group = *world.group;
+  d.value(group.localPeer());
+  d.value(group.tickSeconds());
+  d.value(group.viewTimeline().serverNow);
+  d.value(group.viewTimeline().interpolationDelay);
+  d.value(group.viewTimeline().sendInterval);
+  d.value(group.size());
+  group.forEach([&](const ferrum::Entity& e) {
+    d.value(e.id().value);
+    d.value(e.type());
+    d.value(e.authority());
+    const ferrum::SpawnState s = group.spawnStateOf(e);
+    d.vec(s.transform.position);
+    d.value(s.transform.orientation.x);
+    d.value(s.transform.orientation.y);
+    d.value(s.transform.orientation.z);
+    d.value(s.transform.orientation.w);
+    d.vec(s.linearVelocity);
+    d.vec(s.angularVelocity);
+    d.value(s.variant);
+  });
+  d.value(world.effects.pending().size());
+  return d.hash;
+}
+
+void expectSameFixture(int slot, uint64_t digest) {
+  static uint64_t first[4] = {};
+  static bool seen[4] = {};
+  if (slot < 0 || slot >= 4) __builtin_trap();
+  if (!seen[slot]) {
+    seen[slot] = true;
+    first[slot] = digest;
+  } else if (first[slot] != digest) {
+    __builtin_trap(); // an earlier input changed what this one starts from
+  }
 }
 
 // The inline 8-bit counters -fsanitize=fuzzer gives every edge of the (single,
@@ -41,6 +126,21 @@ extern uint8_t __stop___sancov_cntrs[];
 
 void forgetFixtureCoverage() {
   std::memset(__start___sancov_cntrs, 0, static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
+}
+
+namespace {
+uint8_t* keptCounters() {
+  static uint8_t* kept = new uint8_t[static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs)];
+  return kept;
+}
+} // namespace
+
+void keepInputCoverage() {
+  std::memcpy(keptCounters(), __start___sancov_cntrs, static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
+}
+
+void restoreInputCoverage() {
+  std::memcpy(__start___sancov_cntrs, keptCounters(), static_cast<size_t>(__stop___sancov_cntrs - __start___sancov_cntrs));
 }
 
 void quietLogs() {

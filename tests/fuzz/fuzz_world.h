@@ -37,9 +37,24 @@ struct SharedWorld {
   ferrum::Effects effects;
 
   SharedWorld();
-  /// Removes every entity, so each input starts from the same empty arena.
-  void clear();
+  /// Puts the world back as the constructor left it: no entity, and every setting a
+  /// NetManager or an input may change (local peer, id counter, tick length, view
+  /// timeline and settings, effects) at its constructed value. Called at the end of
+  /// each input, with its peers already gone, so that an input frees what it
+  /// allocated (libFuzzer then has no reason to re-run it under LeakSanitizer) and
+  /// the next input starts from the same world.
+  void reset();
 };
+
+/// A digest of what a fixture's peer and world look like (NetManager stats, the
+/// group's settings, every entity's id, type, authority and state, pending effects).
+/// A target takes it once its fixture is built and compares it with the first
+/// input's (a fresh process): any difference means one input's leftovers reached the
+/// next one, and it traps rather than report findings that do not reproduce.
+uint64_t fixtureDigest(const ferrum::NetManager& peer, const SharedWorld& world);
+
+/// Traps if `digest` differs from the first one this `slot` was given.
+void expectSameFixture(int slot, uint64_t digest);
 
 /// Clears this input's coverage counters so far. Called once a target's fixture (the
 /// peers, the handshake, the entities every input starts with) is built: that code
@@ -49,6 +64,13 @@ struct SharedWorld {
 /// input (a fresh state, sanitizers on); only its edges go unreported, and libFuzzer's
 /// cov: figure counts what the inputs reach past the fixture.
 void forgetFixtureCoverage();
+
+/// Keeps this input's coverage counters as they are now, and puts them back: a target
+/// keeps them once the input's own work is done, then destroys its peers and resets
+/// the world (the same teardown for every input, sanitizers watching), then puts them
+/// back, so the teardown's edges are forgotten like the fixture's.
+void keepInputCoverage();
+void restoreInputCoverage();
 
 /// Quiets logging: the fuzzers drive thousands of refusals a second.
 void quietLogs();

@@ -446,6 +446,34 @@ TEST(TypeTable, APrecisionIsPartOfTheFingerprint) {
   EXPECT_EQ(back.entries[0], e);
 }
 
+TEST(TypeTable, AClaimedCountCostsOnlyTheEntriesThatArrive) {
+  // A table that claims the most entries a message may name but carries one: the read
+  // fails at the missing second entry, having held no more than it read (it used to
+  // allocate all the claimed entries before reading the first).
+  const TypeEntry e{7, "crate", true, 1, 0};
+  WriteStream w;
+  uint32_t type = static_cast<uint32_t>(MessageType::TypeTable), count = kMaxTypeEntries;
+  w.serializeBits(type, 4);
+  w.serializeUint(count, 0, kMaxTypeEntries);
+  TypeEntry copy = e;
+  ASSERT_TRUE(copy.serialize(w));
+  const std::vector<uint8_t> bytes = w.take();
+  ReadStream r(bytes);
+  r.serializeBits(type, 4);
+  TypeTable back;
+  EXPECT_FALSE(back.serialize(r));
+  ASSERT_EQ(back.entries.size(), 1u);
+  EXPECT_EQ(back.entries[0], e);
+  EXPECT_LT(back.entries.capacity(), 16u);
+  // A table read again starts empty, and one that is whole still round-trips.
+  TypeTable whole{{e, TypeEntry{9, "player", false, 2, 5}}};
+  const std::vector<uint8_t> full = encodeMessage(MessageType::TypeTable, whole);
+  ReadStream again(full);
+  again.serializeBits(type, 4);
+  ASSERT_TRUE(back.serialize(again));
+  EXPECT_EQ(back.entries, whole.entries);
+}
+
 TEST(StatePacket, BaselineAgesAndLengthsRoundTripThroughEveryCodingForm) {
   // Deltas after deltas (same age: one bit), other ages, whole blocks, slot changes
   // (absolute form: no "same age" bit), lengths up and down.
