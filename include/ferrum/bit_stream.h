@@ -58,8 +58,7 @@ public:
   size_t bytes() const { return (m_bitPos + 7) / 8; }
   /// Whether `bits` more bits fit within `maxBytes` (says nothing about ok()).
   bool fits(size_t bits) const { return (m_bitPos + bits + 7) / 8 <= m_maxBytes; }
-  /// The packed bytes so far: bytes() of them, bits past bits() zero. The reference
-  /// shows the bytes as of this call; after more writes, call buffer() again.
+  /// The packed bytes as of this call (after more writes, call again): bytes() of them.
   const std::vector<uint8_t>& buffer() const {
     syncTail();
     return m_bytes;
