@@ -156,17 +156,26 @@ wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntitySt
     const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
     // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
     if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
-    wire::StateBlock plain = deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
-    if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
     // B2: acknowledged, not below what the receiver may have dropped, still in its ring.
     const Sent& older = st.previous;
     const auto span = static_cast<uint16_t>(st.baseline.sequence - older.sequence);
     if (!st.hasPrevious || older.sendIndex < st.dropFloor || older.sendIndex >= st.baseline.sendIndex ||
-        m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan)
+        m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan) {
+      wire::StateBlock plain = deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
+      if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
       return plain;
+    }
+    // Both codings from one split of each payload (the sender's share of prediction).
     const wire::FieldPrediction prediction{older.payload.data(), older.bits, span, age};
-    wire::StateBlock predicted =
-        deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age, &prediction);
+    m_plainScratch.clear();
+    m_predictedScratch.clear();
+    bool predictedWritten = false;
+    const bool plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, *layout,
+                                                        st.baseline.payload.data(), st.baseline.bits,
+                                                        raw.payload.data(), raw.bits, prediction);
+    wire::StateBlock plain = plainWritten ? codedOrWhole(raw, m_plainScratch, age) : raw;
+    if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
+    wire::StateBlock predicted = predictedWritten ? codedOrWhole(raw, m_predictedScratch, age) : raw;
     // Ties go to the prediction: it lets the receiver drop less, keeping B2 for later.
     if (predicted.baselineAge == 0 || (plain.baselineAge != 0 && predicted.bits > plain.bits)) return plain;
     dropIndex = older.sendIndex;
@@ -185,10 +194,14 @@ wire::StateBlock DeltaSender::deltaOrWhole(const wire::StateBlock& raw, const Fi
                                            const wire::FieldPrediction* prediction) {
   WriteStream delta(wire::kMaxBlockBits / 8);
   if (!wire::writeFieldDelta(delta, layout, base, baseBits, raw.payload.data(), raw.bits, prediction)) return raw;
+  return codedOrWhole(raw, delta, reference);
+}
+
+wire::StateBlock DeltaSender::codedOrWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference) {
   wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), reference};
   // Whole state costs one coding bit; a delta, its baseline reference besides.
   if (wire::measureBlock(coded, {}) >= wire::measureBlock(raw, {})) return raw;
-  coded.payload = delta.take();
+  coded.payload = delta.buffer();
   return coded;
 }
 

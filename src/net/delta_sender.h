@@ -203,6 +203,9 @@ private:
                           const FieldLayout* layout, uint64_t& dropIndex) const;
   /// The delta of `raw` against `base` (predicted when `prediction` is given), or `raw`
   /// when that is not smaller.
+  /// `delta` (a coded payload against `reference`) as a block, or `raw` when that is
+  /// not smaller.
+  static wire::StateBlock codedOrWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference);
   static wire::StateBlock deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
                                        uint32_t baseBits, uint16_t reference,
                                        const wire::FieldPrediction* prediction = nullptr);
@@ -221,6 +224,9 @@ private:
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each
+  // encode()'s scratch for the two codings of one block (reused: no allocation per block).
+  mutable WriteStream m_plainScratch{wire::kMaxBlockBits / 8};
+  mutable WriteStream m_predictedScratch{wire::kMaxBlockBits / 8};
   SendWatch m_watch;                             ///< what selectChanged() looks at unasked
   std::vector<const wire::StateBlock*> m_look;   ///< scratch: the blocks a select looks at
   std::vector<EntityId> m_watchedIds;            ///< scratch

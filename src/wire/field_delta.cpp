@@ -241,23 +241,15 @@ bool fieldLayoutUsable(const FieldLayout& layout) {
   return true;
 }
 
-bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
-                     const uint8_t* current, size_t currentBits, const FieldPrediction* prediction) {
-  if (!fieldLayoutUsable(layout)) return false;
-  Split base, cur;
-  if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
+namespace {
+
+/// One delta's bits from payloads already split: `b1` B1's values (what an orientation
+/// whose index changes is re-expressed from), `b` the base every unit is coded against
+/// (B1's, or predicted), `span` the base code's (0: not predicted).
+bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
+                     const Split& base, const uint8_t* current, size_t currentBits, const Split& cur,
+                     const uint32_t* b1, const uint32_t* b, uint32_t span) {
   const auto& fs = layout.fields;
-  // b1: B1's values (what an orientation whose index changes is re-expressed from);
-  // b: the base every unit is coded against (B1's, or predicted).
-  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields];
-  for (size_t i = 0; i < fs.size(); ++i) b[i] = b1[i] = base.present[i] ? base.values[i] : 0;
-  uint32_t span = 0;
-  if (prediction) {
-    Split older;
-    if (!predictionUsable(*prediction) || !split(layout, prediction->older, prediction->olderBits, older)) return false;
-    span = prediction->span;
-    predictBase(layout, base, older, *prediction, b);
-  }
   serializePredictionSpan(out, span);
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
@@ -267,11 +259,12 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     if (!cur.present[at]) continue;
     const FieldLayout::Field& f = fs[at];
     if (unit == Unit::Single) {
+      uint32_t value = cur.values[at];
       if (f.bits == 1) {
-        out.serializeBits(cur.values[at], 1);
+        out.serializeBits(value, 1);
         continue;
       }
-      uint32_t changed = cur.values[at] != b[at] ? 1 : 0;
+      uint32_t changed = value != b[at] ? 1 : 0;
       out.serializeBits(changed, 1);
       if (!changed) continue;
       // A change of more than 2^31 in a 32-bit field has no 32-bit zigzag code: raw.
@@ -279,7 +272,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       uint32_t z = static_cast<uint32_t>(wide);
       uint32_t raw = wide > 0xFFFFFFFFu || expGolombBits(z, f.deltaOrder) >= f.bits ? 1 : 0;
       out.serializeBits(raw, 1);
-      if (raw) out.serializeBits(cur.values[at], f.bits);
+      if (raw) out.serializeBits(value, f.bits);
       else serializeExpGolomb(out, z, f.deltaOrder);
       continue;
     }
@@ -329,6 +322,51 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     copyTail(c, curTail, out);
   }
   return out.ok();
+}
+
+
+/// B1's values as a plain delta's base.
+void plainBase(const FieldLayout& layout, const Split& base, uint32_t* b) {
+  for (size_t i = 0; i < layout.fields.size(); ++i) b[i] = base.present[i] ? base.values[i] : 0;
+}
+
+} // namespace
+
+bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
+                     const uint8_t* current, size_t currentBits, const FieldPrediction* prediction) {
+  if (!fieldLayoutUsable(layout)) return false;
+  Split base, cur;
+  if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
+  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields];
+  plainBase(layout, base, b1);
+  std::copy(b1, b1 + layout.fields.size(), b);
+  uint32_t span = 0;
+  if (prediction) {
+    Split older;
+    if (!predictionUsable(*prediction) || !split(layout, prediction->older, prediction->olderBits, older)) return false;
+    span = prediction->span;
+    predictBase(layout, base, older, *prediction, b);
+  }
+  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, span);
+}
+
+bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
+                         const uint8_t* baseline, size_t baselineBits, const uint8_t* current, size_t currentBits,
+                         const FieldPrediction& prediction) {
+  predictedWritten = false;
+  if (!fieldLayoutUsable(layout)) return false;
+  Split base, cur;
+  if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
+  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields];
+  plainBase(layout, base, b1);
+  if (!writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b1, 0)) return false;
+  Split older;
+  if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older)) return true;
+  std::copy(b1, b1 + layout.fields.size(), b);
+  predictBase(layout, base, older, prediction, b);
+  predictedWritten =
+      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, prediction.span);
+  return true;
 }
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,

@@ -84,6 +84,14 @@ bool fieldLayoutUsable(const FieldLayout& layout);
 bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const uint8_t* current, size_t currentBits, const FieldPrediction* prediction = nullptr);
 
+/// Both codings of `current` at once, each payload split only once: the plain delta
+/// against `baseline` into `plain` (false if it cannot be written, as writeFieldDelta),
+/// and the delta predicted by `prediction` into `predicted` (`predictedWritten` says
+/// whether it was). The bits are exactly writeFieldDelta's without and with prediction.
+bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
+                         const uint8_t* baseline, size_t baselineBits, const uint8_t* current, size_t currentBits,
+                         const FieldPrediction& prediction);
+
 /// The span a delta's payload names for its older block (0: not predicted). False on a
 /// malformed start.
 bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span);
