@@ -113,6 +113,44 @@ TEST(FieldPrediction, RandomTriplesRoundTripExactlyAtEverySpanAndAge) {
   EXPECT_GT(smaller, 0);
 }
 
+// The sender codes a block both ways at once (writeFieldDeltaPair, one split of each
+// payload): each of its two codings must be exactly writeFieldDelta's, bit for bit.
+TEST(FieldPrediction, BothCodingsAtOnceAreExactlyTheTwoCodingsAlone) {
+  RigidQuantization q;
+  const FieldLayout layout = rigidStateLayout(q);
+  std::mt19937 rng(23);
+  for (int i = 0; i < 2000; ++i) {
+    size_t b2Bits = 0, b1Bits = 0, curBits = 0;
+    const auto b2 = rigidPayload(randomState(rng), q, b2Bits);
+    const auto b1 = rigidPayload(randomState(rng), q, b1Bits);
+    const auto cur = rigidPayload(randomState(rng), q, curBits);
+    const wire::FieldPrediction p{b2.data(), b2Bits, 1 + static_cast<uint32_t>(rng() % wire::kMaxPredictionSpan),
+                                  1 + static_cast<uint32_t>(rng() % wire::kMaxBaselineAge)};
+    WriteStream plainAlone(wire::kMaxBlockBits / 8), predictedAlone(wire::kMaxBlockBits / 8);
+    ASSERT_TRUE(wire::writeFieldDelta(plainAlone, layout, b1.data(), b1Bits, cur.data(), curBits));
+    ASSERT_TRUE(wire::writeFieldDelta(predictedAlone, layout, b1.data(), b1Bits, cur.data(), curBits, &p));
+    WriteStream plain(wire::kMaxBlockBits / 8), predicted(wire::kMaxBlockBits / 8);
+    bool predictedWritten = false;
+    ASSERT_TRUE(wire::writeFieldDeltaPair(plain, predicted, predictedWritten, layout, b1.data(), b1Bits, cur.data(),
+                                          curBits, p));
+    ASSERT_TRUE(predictedWritten) << "case " << i;
+    ASSERT_EQ(plain.bits(), plainAlone.bits()) << "case " << i;
+    ASSERT_EQ(predicted.bits(), predictedAlone.bits()) << "case " << i;
+    ASSERT_TRUE(sameBits(plain.buffer(), plainAlone.buffer(), plain.bits())) << "case " << i;
+    ASSERT_TRUE(sameBits(predicted.buffer(), predictedAlone.buffer(), predicted.bits())) << "case " << i;
+  }
+  // A prediction that cannot be used (span 0) leaves only the plain coding.
+  size_t b1Bits = 0, curBits = 0;
+  const auto b1 = rigidPayload(randomState(rng), q, b1Bits), cur = rigidPayload(randomState(rng), q, curBits);
+  const wire::FieldPrediction unusable{b1.data(), b1Bits, 0, 1};
+  WriteStream plain(wire::kMaxBlockBits / 8), predicted(wire::kMaxBlockBits / 8);
+  bool predictedWritten = true;
+  EXPECT_TRUE(wire::writeFieldDeltaPair(plain, predicted, predictedWritten, layout, b1.data(), b1Bits, cur.data(),
+                                        curBits, unusable));
+  EXPECT_FALSE(predictedWritten);
+  EXPECT_GT(plain.bits(), 0u);
+}
+
 TEST(FieldPrediction, ASteadilyMovingBodyCostsAboutNothingPredictedAndItsWholeDisplacementPlain) {
   RigidQuantization q;
   q.velocities = false;
