@@ -9,6 +9,7 @@
 #include "ferrum/rigid_state.h"
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
+#include "tests/support/rigid_payload.h"
 
 using namespace ferrum;
 
@@ -111,13 +112,7 @@ TEST(FieldDelta, TheRigidStateLayoutMatchesWhatSerializeRigidStateWrites) {
 
 namespace {
 
-std::vector<uint8_t> rigidPayload(const RigidState& s, const RigidQuantization& q, size_t& bits) {
-  WriteStream out;
-  RigidState copy = s;
-  serializeRigidState(out, copy, q);
-  bits = out.bits();
-  return out.take();
-}
+using testing_support::rigidPayload;
 
 // Round trip of `cur` against `base`; returns the delta's bits (0 if it failed).
 size_t roundTrip(const FieldLayout& layout, const std::vector<uint8_t>& base, size_t bb,

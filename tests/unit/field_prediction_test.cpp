@@ -14,18 +14,13 @@
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
 #include "wire/field_delta.h"
+#include "tests/support/rigid_payload.h"
 
 using namespace ferrum;
 
 namespace {
 
-std::vector<uint8_t> rigidPayload(const RigidState& s, const RigidQuantization& q, size_t& bits) {
-  WriteStream out;
-  RigidState copy = s;
-  serializeRigidState(out, copy, q);
-  bits = out.bits();
-  return out.take();
-}
+using testing_support::rigidPayload;
 
 bool sameBits(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, size_t bits) {
   for (size_t i = 0; i < bits; ++i)
