@@ -23,6 +23,7 @@
 #include "wire/field_delta.h"
 #include "wire/messages.h"
 #include "wire/payload_extent.h"
+#include "tests/support/hand_server.h"
 
 using namespace ferrum;
 
@@ -303,78 +304,24 @@ wire::PrecisionOf cubePrecision() {
   };
 }
 
-/// The server, played by hand; the client is a real NetManager. Records the client's
-/// acks and needFull list from its state packets.
-struct HandServer {
-  MemoryNetwork network;
-  MemoryTransport& raw = network.endpoint(1);
-  MemoryTransport& clientT = network.endpoint(2);
-  std::unique_ptr<Host> client;
-  LinkId link = kNoLink;
-  uint32_t tick = 100;
-  double now = 0;
-  wire::StateHeader last; ///< the client's newest state header
-
-  HandServer() {
-    HostDef def = cubesHost(Role::Client);
-    def.transport = &clientT;
-    std::string error;
-    client = Host::create(std::move(def), error);
-    EXPECT_TRUE(client) << error;
-    EXPECT_TRUE(client->net().connect("mem", 1));
-    for (int i = 0; i < 5 && link == kNoLink; ++i) pump();
-    EXPECT_NE(link, kNoLink);
-    wire::Welcome w;
-    w.yourSlot = 1;
-    raw.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Welcome, w));
-    pump();
-    EXPECT_TRUE(client->net().joined());
-  }
-  void pump() {
-    for (int i = 0; i < 2; ++i) { // the client answers on its next send
-      now += 1.0 / 60;
-      client->net().frame(now);
-      TransportEvent e;
-      while (raw.service(e, 0)) {
-        if (e.type == TransportEvent::Type::Connected) link = e.link;
-        wire::StatePacket p;
-        if (e.type == TransportEvent::Type::Received && e.channel == Channel::State && wire::readStatePacket(e.payload, p))
-          last = p.header;
-      }
-    }
-  }
+/// The server, played by hand; the client is a real NetManager with the cube types.
+/// Every message is followed by two client ticks: the client answers (acks, asks for
+/// whole state) on its next send.
+struct HandServer : testing_support::HandServer {
+  HandServer() : testing_support::HandServer(cubesHost(Role::Client)) {}
+  void pump() { testing_support::HandServer::pump(2); }
   void spawn(EntityId id, Vec3 at) {
-    raw.send(link, Channel::Reliable,
-             wire::encodeMessage(wire::MessageType::Spawn, wire::Spawn{id, game::kCubeType, kServerPeer, spawnAt(at), 1},
-                                 cubePrecision()));
+    sendReliable(wire::encodeMessage(wire::MessageType::Spawn,
+                                     wire::Spawn{id, game::kCubeType, kServerPeer, spawnAt(at), 1}, cubePrecision()));
     pump();
   }
   void despawn(EntityId id) {
-    raw.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id}));
+    reliable(wire::MessageType::Despawn, wire::Despawn{id});
     pump();
   }
   void state(uint16_t sequence, const std::vector<wire::StateBlock>& blocks) {
-    wire::StateHeader h;
-    h.sequence = sequence;
-    h.origin = kServerPeer;
-    h.senderTick = h.originTick = ++tick;
-    WriteStream out(1200);
-    h.serialize(out);
-    wire::BlockContext context;
-    for (const auto& b : blocks) wire::writeBlock(out, b, context);
-    wire::writeEnd(out);
-    raw.send(link, Channel::State, out.buffer());
+    sendState(sequence, blocks);
     pump();
-  }
-  /// Whether the client's newest state header acknowledges `sequence`.
-  bool acked(uint16_t sequence) const {
-    if (!last.hasAck) return false;
-    if (last.ack == sequence) return true;
-    const uint16_t back = static_cast<uint16_t>(last.ack - sequence);
-    return back >= 1 && back <= 32 && ((last.ackBits >> (back - 1)) & 1);
-  }
-  bool asksWhole(EntityId id) const {
-    return std::find(last.needFull.begin(), last.needFull.end(), id) != last.needFull.end();
   }
   std::optional<Vec3> decoded(EntityId id) {
     Entity* e = client->group().find(id);
@@ -383,7 +330,6 @@ struct HandServer {
     if (!c.hasDecoded()) return std::nullopt;
     return c.decoded().position;
   }
-  NetCounters counters() { return client->net().stats().counters; }
   uint64_t unreadable() { return client->net().stats().peers.at(0).unreadable; }
 };
 
