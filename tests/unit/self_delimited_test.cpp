@@ -23,6 +23,7 @@
 #include "wire/field_delta.h"
 #include "wire/messages.h"
 #include "wire/payload_extent.h"
+#include "tests/support/cube_fixture.h"
 #include "tests/support/hand_server.h"
 
 using namespace ferrum;
@@ -282,26 +283,16 @@ TEST(SelfDelimited, AnchorsSayWhichPacketsMayNameAHeldEntity) {
 
 // ------------------------------------------------------- receiving: a real client
 
+using testing_support::cubePrecision;
+using testing_support::cubesHost;
+using testing_support::onGrid;
+using testing_support::wholeCube;
+
 SpawnState spawnAt(Vec3 position, uint32_t variant = 0) {
   SpawnState s;
   s.transform.position = position;
   s.variant = variant;
   return s;
-}
-
-HostDef cubesHost(Role role) {
-  HostDef def;
-  def.net.role = role;
-  def.net.gameId = game::kCubesGameId;
-  game::registerCubesTypes(def.types);
-  def.buildWorld = game::buildCubesFloor;
-  return def;
-}
-
-wire::PrecisionOf cubePrecision() {
-  return [](EntityTypeId type) -> const RigidQuantization* {
-    return type == game::kCubeType || type == game::kRollerType ? &game::cubesQuantization() : nullptr;
-  };
 }
 
 /// The server, played by hand; the client is a real NetManager with the cube types.
@@ -323,29 +314,9 @@ struct HandServer : testing_support::HandServer {
     sendState(sequence, blocks);
     pump();
   }
-  std::optional<Vec3> decoded(EntityId id) {
-    Entity* e = client->group().find(id);
-    if (!e) return std::nullopt;
-    auto& c = static_cast<game::RigidReplicaController&>(e->controller());
-    if (!c.hasDecoded()) return std::nullopt;
-    return c.decoded().position;
-  }
+  std::optional<Vec3> decoded(EntityId id) { return testing_support::decodedCubePosition(*client, id); }
   uint64_t unreadable() { return client->net().stats().peers.at(0).unreadable; }
 };
-
-wire::StateBlock wholeCube(EntityId id, Vec3 at) {
-  WriteStream w(64);
-  RigidState r{at, {}, {}, {}, true};
-  serializeRigidState(w, r, game::cubesQuantization());
-  wire::StateBlock b{id, {}, static_cast<uint32_t>(w.bits()), 0};
-  b.payload = w.take();
-  return b;
-}
-
-Vec3 onGrid(Vec3 v) {
-  const RigidQuantization& q = game::cubesQuantization();
-  return {q.positionX.snap(v.x), q.positionY.snap(v.y), q.positionZ.snap(v.z)};
-}
 
 const EntityId kX = EntityId::make(0, 7), kY = EntityId::make(0, 8), kZ = EntityId::make(0, 9);
 

@@ -21,6 +21,7 @@
 #include "game/cubes_scenario.h"
 #include "game/types.h"
 #include "net/spawn_baseline.h"
+#include "tests/support/cube_fixture.h"
 #include "tests/support/hand_server.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
@@ -29,11 +30,11 @@ using namespace ferrum;
 
 namespace {
 
-wire::PrecisionOf cubePrecision() {
-  return [](EntityTypeId type) -> const RigidQuantization* {
-    return type == game::kCubeType || type == game::kRollerType ? &game::cubesQuantization() : nullptr;
-  };
-}
+using testing_support::cubePrecision;
+using testing_support::cubesHost;
+using testing_support::onGrid;
+using testing_support::wholeCube;
+using testing_support::cubeBlock;
 
 SpawnState spawnAt(Vec3 position, Quat orientation = {}) {
   SpawnState s;
@@ -45,15 +46,6 @@ SpawnState spawnAt(Vec3 position, Quat orientation = {}) {
 std::vector<uint8_t> spawnBytes(EntityId id, const SpawnState& state, PeerId authority = kServerPeer) {
   return wire::encodeMessage(wire::MessageType::Spawn, wire::Spawn{id, game::kCubeType, authority, state, 1},
                              cubePrecision());
-}
-
-/// A cube's whole block at `pose` (at rest, as a sleeping body's).
-std::vector<uint8_t> cubeBlock(Vec3 position, Quat orientation, uint32_t& bits, bool atRest = true) {
-  RigidState r{position, orientation, {}, {}, atRest};
-  WriteStream w(64);
-  serializeRigidState(w, r, game::cubesQuantization());
-  bits = static_cast<uint32_t>(w.bits());
-  return w.take();
 }
 
 /// A block coded against the spawn that `bytes` carried.
@@ -68,26 +60,6 @@ wire::StateBlock spawnDelta(EntityId id, const std::vector<uint8_t>& bytes, Vec3
   wire::StateBlock block{id, {}, static_cast<uint32_t>(w.bits()), wire::kSpawnBaseline};
   block.payload = w.take();
   return block;
-}
-
-wire::StateBlock wholeCube(EntityId id, Vec3 at) {
-  wire::StateBlock block{id, {}, 0, 0};
-  block.payload = cubeBlock(at, {}, block.bits);
-  return block;
-}
-
-Vec3 onGrid(Vec3 v) {
-  const RigidQuantization& q = game::cubesQuantization();
-  return {q.positionX.snap(v.x), q.positionY.snap(v.y), q.positionZ.snap(v.z)};
-}
-
-HostDef cubesHost(Role role) {
-  HostDef def;
-  def.net.role = role;
-  def.net.gameId = game::kCubesGameId;
-  game::registerCubesTypes(def.types);
-  def.buildWorld = game::buildCubesFloor;
-  return def;
 }
 
 // ------------------------------------------------------------------ the baseline
@@ -172,13 +144,7 @@ struct HandServer : testing_support::HandServer {
     pump();
   }
   /// The position the client's copy last decoded, if any.
-  std::optional<Vec3> decoded(EntityId id) {
-    Entity* e = client->group().find(id);
-    if (!e) return std::nullopt;
-    auto& c = static_cast<game::RigidReplicaController&>(e->controller());
-    if (!c.hasDecoded()) return std::nullopt;
-    return c.decoded().position;
-  }
+  std::optional<Vec3> decoded(EntityId id) { return testing_support::decodedCubePosition(*client, id); }
 };
 
 const EntityId kX = EntityId::make(0, 7);
