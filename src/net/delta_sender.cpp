@@ -66,15 +66,7 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
                                                               const std::function<float(EntityId)>& weight,
                                                               size_t budgetBits, uint32_t tick, uint16_t sequence,
                                                               const LayoutOf& layoutOf) {
-  struct Candidate {
-    const wire::StateBlock* block;
-    float priority;
-  };
-  std::vector<Candidate> candidates;
-  m_wire.clear();
-  m_raw.clear();
-  m_dropIndex.clear();
-  m_wire.reserve(look.size()); // candidates point into it: no reallocation
+  m_candidates.clear();
   for (const wire::StateBlock* pb : look) {
     const wire::StateBlock& b = *pb;
     auto known = m_entities.find(b.id);
@@ -105,22 +97,34 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
       continue;
     }
     m_watch.watch(b.id); // looked at every send until the receiver holds it
+    // A node of the map: the reference stays valid while others are added.
     EntityState& st = known != m_entities.end() ? known->second : m_entities[b.id];
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += w * (unchanged ? 0.1f : 1.0f);
-    uint64_t dropIndex = 0;
-    m_wire.push_back(encode(b, st, sequence, layoutOf ? layoutOf(b.id) : nullptr, dropIndex));
-    m_raw.push_back(&b);
-    m_dropIndex.push_back(dropIndex);
-    candidates.push_back({&m_wire.back(), st.priority});
+    m_candidates.push_back({&b, &st, st.priority});
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
+  std::stable_sort(m_candidates.begin(), m_candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.priority > b.priority; });
+  return packByPriority(budgetBits, sequence, layoutOf);
+}
 
-  // Highest priority first, each taken if the packet still fits with it. The packet
-  // is kept sorted by id: chained framing codes each id as a gap from the one before,
-  // so a block's cost depends on its neighbours, and taking one changes what the
-  // next one costs. Both are counted exactly.
+// Highest priority first, each coded (encode()) only when its turn comes and taken if
+// the packet still fits with it. What a block costs is known only once it is coded,
+// so coding every candidate up front would spend most of a crowded send on blocks
+// that never go: a 1200-byte packet holds a fraction of a busy world. One that does
+// not fit waits with its priority grown, as any other left out. Once one did not fit
+// beside others, a few more are tried (a smaller one further down may still fit),
+// then the packet counts as full. The packet is kept sorted by id: chained framing codes each id as a
+// gap from the one before, so a block's cost depends on its neighbours, and taking one
+// changes what the next one costs. Both are counted exactly.
+std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBits, uint16_t sequence,
+                                                                 const LayoutOf& layoutOf) {
+  // Coded blocks are reused from select to select (their payload buffers too); sized
+  // before the first pointer into them is taken, so they never move while in use.
+  if (m_wire.size() < m_candidates.size()) m_wire.resize(m_candidates.size());
+  m_wireUsed = 0;
+  m_raw.clear();
+  m_dropIndex.clear();
   std::vector<const wire::StateBlock*> chosen;
   const bool chained = m_framing == Framing::Chained;
   auto cost = [](const wire::StateBlock* b, const wire::StateBlock* before) {
@@ -128,42 +132,58 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
   };
   int64_t used = 0;
   const auto budget = static_cast<int64_t>(budgetBits);
-  for (const Candidate& c : candidates) {
-    const auto at = std::lower_bound(chosen.begin(), chosen.end(), c.block->id,
+  size_t missesLeft = kTriesAfterFull;
+  bool missed = false;
+  for (const Candidate& c : m_candidates) {
+    if (budget - used < static_cast<int64_t>(kMinBlockBits)) break; // nothing fits any more
+    if (missed && missesLeft == 0) break;
+    const wire::StateBlock& raw = *c.raw;
+    wire::StateBlock& block = m_wire[m_wireUsed];
+    uint64_t dropIndex = 0;
+    encode(raw, *c.state, sequence, layoutOf ? layoutOf(raw.id) : nullptr, dropIndex, block);
+    const auto at = std::lower_bound(chosen.begin(), chosen.end(), block.id,
                                      [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
     int64_t added = 0;
     if (!chained) {
-      added = static_cast<int64_t>(wire::measureBlock(*c.block));
+      added = static_cast<int64_t>(wire::measureBlock(block));
     } else {
       const wire::StateBlock* before = at == chosen.begin() ? nullptr : *(at - 1);
-      added = static_cast<int64_t>(cost(c.block, before));
+      added = static_cast<int64_t>(cost(&block, before));
       // The next block is now coded against this one (it may get cheaper).
       if (at != chosen.end())
-        added += static_cast<int64_t>(cost(*at, c.block)) - static_cast<int64_t>(cost(*at, before));
+        added += static_cast<int64_t>(cost(*at, &block)) - static_cast<int64_t>(cost(*at, before));
     }
-    if (used + added > budget) continue; // a smaller one further down may still fit
+    if (used + added > budget) { // it waits; its coding is simply not kept
+      // An empty packet is never given up on: whatever fits alone goes.
+      if (missed) --missesLeft;
+      missed = missed || !chosen.empty();
+      continue;
+    }
     used += added;
-    chosen.insert(at, c.block);
+    ++m_wireUsed;
+    m_raw.push_back(&raw);
+    m_dropIndex.push_back(dropIndex);
+    chosen.insert(at, &block);
   }
   return chosen;
 }
 
-wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
-                                     const FieldLayout* layout, uint64_t& dropIndex) const {
+void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+                         const FieldLayout* layout, uint64_t& dropIndex, wire::StateBlock& out) const {
   dropIndex = 0;
-  if (!layout) return raw;
+  if (!layout) return whole(raw, out);
   if (st.hasBaseline) {
     const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
     // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
-    if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return raw;
+    if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return whole(raw, out);
     // B2: acknowledged, not below what the receiver may have dropped, still in its ring.
     const Sent& older = st.previous;
     const auto span = static_cast<uint16_t>(st.baseline.sequence - older.sequence);
     if (!st.hasPrevious || older.sendIndex < st.dropFloor || older.sendIndex >= st.baseline.sendIndex ||
         m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan) {
-      wire::StateBlock plain = deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age);
-      if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
-      return plain;
+      deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age, out);
+      if (out.baselineAge != 0) dropIndex = st.baseline.sendIndex;
+      return;
     }
     // Both codings from one split of each payload (the sender's share of prediction).
     const wire::FieldPrediction prediction{older.payload.data(), older.bits, span, age};
@@ -173,36 +193,58 @@ wire::StateBlock DeltaSender::encode(const wire::StateBlock& raw, const EntitySt
     const bool plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, *layout,
                                                         st.baseline.payload.data(), st.baseline.bits,
                                                         raw.payload.data(), raw.bits, prediction);
-    wire::StateBlock plain = plainWritten ? codedOrWhole(raw, m_plainScratch, age) : raw;
-    if (plain.baselineAge != 0) dropIndex = st.baseline.sendIndex;
-    wire::StateBlock predicted = predictedWritten ? codedOrWhole(raw, m_predictedScratch, age) : raw;
+    const bool plainCoded = plainWritten && smallerThanWhole(raw, m_plainScratch, age);
+    const bool predictedCoded = predictedWritten && smallerThanWhole(raw, m_predictedScratch, age);
     // Ties go to the prediction: it lets the receiver drop less, keeping B2 for later.
-    if (predicted.baselineAge == 0 || (plain.baselineAge != 0 && predicted.bits > plain.bits)) return plain;
+    if (!predictedCoded || (plainCoded && m_predictedScratch.bits() > m_plainScratch.bits())) {
+      if (!plainCoded) return whole(raw, out);
+      coded(raw, m_plainScratch, age, out);
+      dropIndex = st.baseline.sendIndex;
+      return;
+    }
+    coded(raw, m_predictedScratch, age, out);
     dropIndex = older.sendIndex;
-    return predicted;
+    return;
   }
   // The acknowledged spawn, while this packet is inside the window the receiver checks
   // (counted in sends too, so a wrapped sequence can never pass for a near one).
   if (st.hasSpawn && inSpawnWindow(sequence, st.spawnAnchor) &&
       m_sends - st.spawnSendIndex < kSpawnBaselineWindow / 2)
-    return deltaOrWhole(raw, *layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline);
-  return raw;
+    return deltaOrWhole(raw, *layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline, out);
+  whole(raw, out);
 }
 
-wire::StateBlock DeltaSender::deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
-                                           uint32_t baseBits, uint16_t reference,
-                                           const wire::FieldPrediction* prediction) {
-  WriteStream delta(wire::kMaxBlockBits / 8);
-  if (!wire::writeFieldDelta(delta, layout, base, baseBits, raw.payload.data(), raw.bits, prediction)) return raw;
-  return codedOrWhole(raw, delta, reference);
+void DeltaSender::deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
+                               uint32_t baseBits, uint16_t reference, wire::StateBlock& out) const {
+  m_plainScratch.clear();
+  if (!wire::writeFieldDelta(m_plainScratch, layout, base, baseBits, raw.payload.data(), raw.bits) ||
+      !smallerThanWhole(raw, m_plainScratch, reference))
+    return whole(raw, out);
+  coded(raw, m_plainScratch, reference, out);
 }
 
-wire::StateBlock DeltaSender::codedOrWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference) {
-  wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), reference};
+bool DeltaSender::smallerThanWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference) {
   // Whole state costs one coding bit; a delta, its baseline reference besides.
-  if (wire::measureBlock(coded, {}) >= wire::measureBlock(raw, {})) return raw;
-  coded.payload = delta.buffer();
-  return coded;
+  const wire::StateBlock coded{raw.id, {}, static_cast<uint32_t>(delta.bits()), reference};
+  return wire::measureBlock(coded, {}) < wire::measureBlock(raw, {});
+}
+
+void DeltaSender::coded(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference,
+                        wire::StateBlock& out) {
+  out.id = raw.id;
+  out.bits = static_cast<uint32_t>(delta.bits());
+  out.baselineAge = reference;
+  out.selfDelimited = false;
+  const std::vector<uint8_t>& bytes = delta.buffer();
+  out.payload.assign(bytes.begin(), bytes.end()); // reuses out's buffer
+}
+
+void DeltaSender::whole(const wire::StateBlock& raw, wire::StateBlock& out) {
+  out.id = raw.id;
+  out.bits = raw.bits;
+  out.baselineAge = raw.baselineAge;
+  out.selfDelimited = raw.selfDelimited;
+  out.payload.assign(raw.payload.begin(), raw.payload.end()); // reuses out's buffer
 }
 
 void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint16_t anchor, uint16_t nextSequence,
@@ -251,7 +293,7 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
     if (w->baselineAge == wire::kSpawnBaseline) ++m_spawnDeltas;
     const wire::StateBlock* b = w;
     uint64_t dropIndex = 0;
-    if (!m_wire.empty() && w >= m_wire.data() && w < m_wire.data() + m_wire.size()) {
+    if (m_wireUsed > 0 && w >= m_wire.data() && w < m_wire.data() + m_wireUsed) {
       b = m_raw[static_cast<size_t>(w - m_wire.data())];
       dropIndex = m_dropIndex[static_cast<size_t>(w - m_wire.data())];
     }

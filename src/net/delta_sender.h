@@ -197,19 +197,34 @@ private:
   std::vector<const wire::StateBlock*> selectAmong(const std::vector<const wire::StateBlock*>& look,
                                                    const std::function<float(EntityId)>& weight, size_t budgetBits,
                                                    uint32_t tick, uint16_t sequence, const LayoutOf& layoutOf);
-  /// `raw` as it goes on the wire in packet `sequence`: a delta if possible and smaller.
-  /// `dropIndex`: the sendIndex below which the receiver drops the entity's blocks when
-  /// it reads what is returned (0: it drops nothing).
-  wire::StateBlock encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
-                          const FieldLayout* layout, uint64_t& dropIndex) const;
-  /// The delta of `raw` against `base` (predicted when `prediction` is given), or `raw`
-  /// when that is not smaller.
-  /// `delta` (a coded payload against `reference`) as a block, or `raw` when that is
-  /// not smaller.
-  static wire::StateBlock codedOrWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference);
-  static wire::StateBlock deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base,
-                                       uint32_t baseBits, uint16_t reference,
-                                       const wire::FieldPrediction* prediction = nullptr);
+  /// One block that may go in this send, and its priority then.
+  struct Candidate {
+    const wire::StateBlock* raw;
+    EntityState* state;
+    float priority;
+  };
+  /// The packet from m_candidates (sorted by priority, highest first), each coded only
+  /// when its turn comes.
+  std::vector<const wire::StateBlock*> packByPriority(size_t budgetBits, uint16_t sequence, const LayoutOf& layoutOf);
+  /// Once a candidate did not fit, at most this many more that do not fit are coded
+  /// and tried before the packet counts as full.
+  static constexpr size_t kTriesAfterFull = 8;
+  /// No block is shorter on the wire (its "more" bit and the shortest id code).
+  static constexpr int64_t kMinBlockBits = 2;
+  /// `raw` as it goes on the wire in packet `sequence`, into `out` (its buffer reused):
+  /// a delta if possible and smaller. `dropIndex`: the sendIndex below which the
+  /// receiver drops the entity's blocks when it reads it (0: it drops nothing).
+  void encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout* layout,
+              uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// The plain delta of `raw` against `base` (coded as `reference`), or `raw` when that
+  /// is not smaller, into `out`.
+  void deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base, uint32_t baseBits,
+                    uint16_t reference, wire::StateBlock& out) const;
+  /// Whether `delta` (a coded payload against `reference`) is shorter than `raw` whole.
+  static bool smallerThanWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference);
+  /// `out` becomes `delta` as the block of `raw`'s entity, or `raw` itself.
+  static void coded(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference, wire::StateBlock& out);
+  static void whole(const wire::StateBlock& raw, wire::StateBlock& out);
 
   uint32_t m_refreshTicks;
   uint32_t m_resendTicks = 0;
@@ -223,7 +238,9 @@ private:
   uint64_t m_ackRound = 0; ///< onAck calls so far (see acknowledge: which baseline may be B2)
   uint16_t m_newestAcked = 0;
   uint64_t m_spawnDeltas = 0;
-  std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent
+  std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent (the first m_wireUsed)
+  size_t m_wireUsed = 0;                         ///< (the others: buffers kept for reuse)
+  std::vector<Candidate> m_candidates;           ///< scratch: this select's candidates
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each
   // encode()'s scratch for the two codings of one block (reused: no allocation per block).
