@@ -47,14 +47,19 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vecto
   m_watchedIds.clear();
   m_watch.collect(tick, m_watchedIds);
   m_lookIndices.assign(changed.begin(), changed.end());
+  const auto changedCount = static_cast<std::ptrdiff_t>(m_lookIndices.size());
   for (EntityId id : m_watchedIds) {
     const auto at = std::lower_bound(blocks.begin(), blocks.end(), id,
                                      [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
     if (at != blocks.end() && at->id == id) m_lookIndices.push_back(static_cast<uint32_t>(at - blocks.begin()));
     else m_watch.forget(id); // no block of it (not ours now): a new one counts as changed
   }
-  // In block order, as select() looks at them: ties in priority keep that order.
-  std::sort(m_lookIndices.begin(), m_lookIndices.end());
+  // In block order, as select() looks at them: ties in priority keep that order. The
+  // changed ones come in order already: only the watched ones are sorted, then merged.
+  const auto watchedBegin = m_lookIndices.begin() + changedCount;
+  if (!std::is_sorted(m_lookIndices.begin(), watchedBegin)) std::sort(m_lookIndices.begin(), watchedBegin);
+  std::sort(watchedBegin, m_lookIndices.end());
+  std::inplace_merge(m_lookIndices.begin(), watchedBegin, m_lookIndices.end());
   m_lookIndices.erase(std::unique(m_lookIndices.begin(), m_lookIndices.end()), m_lookIndices.end());
   m_look.clear();
   for (uint32_t i : m_lookIndices)
