@@ -119,9 +119,9 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
 // that never go: a 1200-byte packet holds a fraction of a busy world. One that does
 // not fit waits with its priority grown, as any other left out. Once one did not fit
 // beside others, a few more are tried (a smaller one further down may still fit),
-// then the packet counts as full. The packet is kept sorted by id: chained framing codes each id as a
-// gap from the one before, so a block's cost depends on its neighbours, and taking one
-// changes what the next one costs. Both are counted exactly.
+// then the packet counts as full. The packet is kept sorted by id: chained framing
+// codes each id as a gap from the one before, so a block's cost depends on its
+// neighbours, and taking one changes what the next one costs. Both are counted exactly.
 std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBits, uint16_t sequence,
                                                                  const LayoutOf& layoutOf) {
   // Coded blocks are reused from select to select (their payload buffers too); sized
