@@ -172,8 +172,8 @@ TEST(DeltaSenderLazyPacking, AnEmptyPacketTakesWhateverFitsAlone) {
 }
 
 // End to end through two real NetManagers over a link that delays, loses and
-// duplicates: 600 entities change every tick and a state packet holds 200 bytes, a
-// small share of them. Once they stop, the client must hold every entity's final
+// duplicates: 600 entities change every tick, by large and small steps, and a state
+// packet holds 200 bytes, a small share of them. Once they stop, the client must hold every entity's final
 // value exactly, with deltas in use and no baseline mismatch.
 TEST(DeltaSenderLazyPacking, TwoNetManagersWithCrowdedPacketsEndExact) {
   using testing_support::kProbeType;
@@ -217,7 +217,10 @@ TEST(DeltaSenderLazyPacking, TwoNetManagersWithCrowdedPacketsEndExact) {
     return e ? &static_cast<ProbeController&>(e->controller()) : nullptr;
   };
   for (int t = 0; t < 300; ++t) {
-    for (size_t i = 0; i < ids.size(); ++i) probe(*server, ids[i])->value += static_cast<uint32_t>(1 + (i + t) % 5);
+    // Large steps beside small ones: deltas of different sizes, so that after one did
+    // not fit a smaller one further down often still does.
+    for (size_t i = 0; i < ids.size(); ++i)
+      probe(*server, ids[i])->value += static_cast<uint32_t>((i + t) % 4 == 0 ? 70000 + t : 1 + (i + t) % 3);
     tick(1);
   }
   // 300 ticks are sendHz * 5 sends, each with 600 changed entities: a crowded packet
