@@ -18,7 +18,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 9;
+constexpr uint16_t kProtocolVersion = 10;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -445,14 +445,27 @@ struct StateHeader {
 
   template <class S>
   bool serialize(S& s) {
-    uint32_t seq = sequence, a = ack, o = origin;
+    uint32_t seq = sequence, a = hasAck ? ack : 0, o = origin;
     s.serializeBits(seq, 16);
     s.serializeBool(hasAck);
-    s.serializeBits(a, 16);
-    s.serializeBits(ackBits, 32);
+    // A sender that has heard nothing yet (or a one-way stream) has nothing to ack.
+    if (hasAck) {
+      s.serializeBits(a, 16);
+      s.serializeBits(ackBits, 32);
+    } else if constexpr (S::kReading) {
+      a = 0;
+      ackBits = 0;
+    }
     s.serializeBits(senderTick, 32);
     s.serializeUint(o, 0, kMaxClientPeer);
-    s.serializeBits(originTick, 32);
+    // The sender's own series is stamped with its own tick: one bit instead of 32.
+    bool sameTick = originTick == senderTick;
+    s.serializeBool(sameTick);
+    if (sameTick) {
+      if constexpr (S::kReading) originTick = senderTick;
+    } else {
+      s.serializeBits(originTick, 32);
+    }
     bool hasNeedFull = !needFull.empty();
     s.serializeBool(hasNeedFull);
     if (hasNeedFull) {
