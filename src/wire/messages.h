@@ -527,13 +527,13 @@ constexpr uint32_t kAgeOrder = 1;
 ///               [counter:1..2^24-1][self-delimited:1]; 0: [bits: Exp-Golomb order
 ///               kLengthOrder]
 ///   id code v > 0 (gap form): id = previous + v within the previous id's slot;
-///               [self-delimited:1]; 0: [same length:1]; 0: [zigzag(bits - previous
-///               bits) - 1: Exp-Golomb order kLengthDiffOrder]
-/// then the coding: in the gap form after a delta block, [same age:1], 1 = a delta against
-/// the previous block's baseline age (nothing more); otherwise (or 0) [delta:1]; 1 =
-/// [baselineAge - 1: Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline
-/// (a delta against the entity's acknowledged Spawn). Then the
-/// payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
+///               after a delta block first [like previous:1], 1 = a self-delimited
+///               delta with the previous block's baseline age (nothing more before the
+///               payload); then (or 0) [self-delimited:1]; 0: [same length:1]; 0:
+///               [zigzag(bits - previous bits) - 1: Exp-Golomb order kLengthDiffOrder]
+/// then the coding: [delta:1]; 1 = [baselineAge - 1: Exp-Golomb order kAgeOrder], at most
+/// kMaxBaselineAge, or kSpawnBaseline (a delta against the entity's acknowledged Spawn).
+/// Then the payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
 /// few bits of framing each.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0
