@@ -299,18 +299,23 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     auto sent = std::find_if(st.inFlight.begin(), st.inFlight.end(), [&](const Sent& s) { return s.sequence == sequence; });
     if (sent == st.inFlight.end()) continue;
     if (!st.hasBaseline || wire::sequenceNewer(sequence, st.baseline.sequence)) {
-      if (st.hasBaseline) { // the one before becomes B2
+      // The baseline this one displaces becomes B2 only if its ack came in an earlier
+      // ack than this one's: the receiver then took it in before this packet arrived,
+      // so it holds it. Acknowledged together, they may have arrived in either order,
+      // and a block that arrived after a newer one of its entity is dropped as late
+      // (net_manager_receive.cpp) though its packet is acknowledged.
+      if (st.hasBaseline && st.baselineRound != m_ackRound) {
         st.previous = std::move(st.baseline);
         st.hasPrevious = true;
       }
       st.baseline = std::move(*sent);
+      st.baselineRound = m_ackRound;
       st.hasBaseline = true;
       st.hasSpawn = false; // the receiver drops it at the first delta against a packet
       st.spawn = {};
-    } else if (!st.hasPrevious || wire::sequenceNewer(sequence, st.previous.sequence)) {
-      st.previous = std::move(*sent); // acknowledged out of order: a newer B2
-      st.hasPrevious = true;
     }
+    // Else acknowledged after a newer block of the entity: the receiver may have
+    // dropped it as late, so it is neither baseline nor B2.
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
 }
@@ -328,6 +333,7 @@ uint32_t DeltaSender::ackDelayTicks() const {
 }
 
 void DeltaSender::onAck(uint16_t ack, uint32_t ackBits) {
+  ++m_ackRound;
   if (!m_anyAcked || wire::sequenceNewer(ack, m_newestAcked)) m_newestAcked = ack;
   m_anyAcked = true;
   // Oldest first, so each entity's baseline steps forward through what this ack covers

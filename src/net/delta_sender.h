@@ -164,6 +164,7 @@ private:
     /// The newest block the receiver acknowledged: what deltas are coded against.
     bool hasBaseline = false;
     Sent baseline;
+    uint64_t baselineRound = 0; ///< the onAck call that acknowledged `baseline`
     /// The acknowledged block before `baseline` (B2 of a prediction).
     bool hasPrevious = false;
     Sent previous;
@@ -219,6 +220,7 @@ private:
   std::array<uint32_t, kAckDelaySamples> m_ackDelays{};
   size_t m_ackDelayCount = 0;
   bool m_anyAcked = false;
+  uint64_t m_ackRound = 0; ///< onAck calls so far (see acknowledge: which baseline may be B2)
   uint16_t m_newestAcked = 0;
   uint64_t m_spawnDeltas = 0;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent

@@ -11,6 +11,7 @@
 #include "ferrum/host.h"
 #include "ferrum/memory_transport.h"
 #include "ferrum/net_manager.h"
+#include "tests/support/hand_server.h"
 #include "tests/support/probe_controller.h"
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
@@ -58,63 +59,23 @@ wire::StateBlock delta(EntityId id, uint32_t base, uint32_t value, uint16_t age)
   return block;
 }
 
-/// The server, played by hand on a raw endpoint; the client is a real NetManager.
-struct HandServer {
-  MemoryNetwork network;
-  MemoryTransport& raw = network.endpoint(1);
-  MemoryTransport& clientT = network.endpoint(2);
-  std::unique_ptr<Host> client = probeHost(clientT, Role::Client);
-  LinkId link = kNoLink;
-  uint32_t originTick = 100;
-  double now = 0;
-  std::vector<EntityId> lastNeedFull; ///< as in the client's newest state packet
+HostDef probeClientDef() {
+  HostDef def;
+  def.types.add(kProbeType, probeType());
+  return def;
+}
 
-  HandServer() {
-    EXPECT_TRUE(client->net().connect("mem", 1));
-    for (int i = 0; i < 5 && link == kNoLink; ++i) pump();
-    EXPECT_NE(link, kNoLink);
-    wire::Welcome w;
-    w.yourSlot = 1;
-    reliable(wire::MessageType::Welcome, w);
-    pump();
-    EXPECT_TRUE(client->net().joined());
-  }
-  /// One client tick; reads what the client sent.
-  void pump() {
-    now += 1.0 / 60;
-    client->net().frame(now);
-    TransportEvent e;
-    while (raw.service(e, 0)) {
-      if (e.type == TransportEvent::Type::Connected) link = e.link;
-      wire::StatePacket p;
-      if (e.type == TransportEvent::Type::Received && e.channel == Channel::State && wire::readStatePacket(e.payload, p))
-        lastNeedFull = p.header.needFull;
-    }
-  }
-  template <class M>
-  void reliable(wire::MessageType type, M message) {
-    raw.send(link, Channel::Reliable, wire::encodeMessage(type, message));
-  }
+/// The server, played by hand; the client is a real NetManager with the probe type.
+struct HandServer : testing_support::HandServer {
+  HandServer() : testing_support::HandServer(probeClientDef()) {}
   void spawn(EntityId id, PeerId authority = kServerPeer) {
-    reliable(wire::MessageType::Spawn, wire::Spawn{id, kProbeType, authority, SpawnState{}, originTick});
+    reliable(wire::MessageType::Spawn, wire::Spawn{id, kProbeType, authority, SpawnState{}, tick()});
   }
-  void state(uint16_t sequence, const std::vector<wire::StateBlock>& blocks) {
-    wire::StateHeader h;
-    h.sequence = sequence;
-    h.origin = kServerPeer;
-    h.senderTick = h.originTick = ++originTick;
-    WriteStream out(1200);
-    h.serialize(out);
-    wire::BlockContext context;
-    for (const auto& b : blocks) wire::writeBlock(out, b, context);
-    wire::writeEnd(out);
-    raw.send(link, Channel::State, out.buffer());
-  }
+  void state(uint16_t sequence, const std::vector<wire::StateBlock>& blocks) { sendState(sequence, blocks); }
   ProbeController* probe(EntityId id) {
     Entity* e = client->group().find(id);
     return e ? static_cast<ProbeController*>(&e->controller()) : nullptr;
   }
-  NetCounters counters() { return client->net().stats().counters; }
 };
 
 const EntityId kX = EntityId::make(0, 7);
@@ -143,12 +104,12 @@ TEST(LiveDelta, ADeltaAgainstABaselineNeverReceivedIsCountedDroppedAndAskedForWh
   s.pump();
   EXPECT_EQ(s.probe(kX)->withData, 0) << "never applied to another state";
   EXPECT_EQ(s.counters().baselineMismatches, 1u);
-  EXPECT_EQ(s.lastNeedFull, std::vector<EntityId>{kX}) << "the sender is asked for whole state";
+  EXPECT_EQ(s.lastNeedFull(), std::vector<EntityId>{kX}) << "the sender is asked for whole state";
   s.state(6, {whole(kX, 4)});
   s.pump();
   s.pump();
   EXPECT_EQ(s.probe(kX)->received, 4u);
-  EXPECT_TRUE(s.lastNeedFull.empty()) << "repaired: no longer asked";
+  EXPECT_TRUE(s.lastNeedFull().empty()) << "repaired: no longer asked";
   s.state(7, {delta(kX, 4, 5, 1)});
   s.pump();
   EXPECT_EQ(s.probe(kX)->received, 5u);
@@ -220,7 +181,7 @@ TEST(LiveDelta, ALatePacketsDeltaIsStaleNotAMismatch) {
   s.pump();
   EXPECT_EQ(s.probe(kX)->received, 3u);
   EXPECT_EQ(s.counters().baselineMismatches, 0u);
-  EXPECT_TRUE(s.lastNeedFull.empty());
+  EXPECT_TRUE(s.lastNeedFull().empty());
 }
 
 TEST(LiveDelta, AMalformedDeltaIsRefusedWithoutHarm) {

@@ -23,6 +23,8 @@
 #include "wire/field_delta.h"
 #include "wire/messages.h"
 #include "wire/payload_extent.h"
+#include "tests/support/cube_fixture.h"
+#include "tests/support/hand_server.h"
 
 using namespace ferrum;
 
@@ -281,6 +283,11 @@ TEST(SelfDelimited, AnchorsSayWhichPacketsMayNameAHeldEntity) {
 
 // ------------------------------------------------------- receiving: a real client
 
+using testing_support::cubePrecision;
+using testing_support::cubesHost;
+using testing_support::onGrid;
+using testing_support::wholeCube;
+
 SpawnState spawnAt(Vec3 position, uint32_t variant = 0) {
   SpawnState s;
   s.transform.position = position;
@@ -288,118 +295,28 @@ SpawnState spawnAt(Vec3 position, uint32_t variant = 0) {
   return s;
 }
 
-HostDef cubesHost(Role role) {
-  HostDef def;
-  def.net.role = role;
-  def.net.gameId = game::kCubesGameId;
-  game::registerCubesTypes(def.types);
-  def.buildWorld = game::buildCubesFloor;
-  return def;
-}
-
-wire::PrecisionOf cubePrecision() {
-  return [](EntityTypeId type) -> const RigidQuantization* {
-    return type == game::kCubeType || type == game::kRollerType ? &game::cubesQuantization() : nullptr;
-  };
-}
-
-/// The server, played by hand; the client is a real NetManager. Records the client's
-/// acks and needFull list from its state packets.
-struct HandServer {
-  MemoryNetwork network;
-  MemoryTransport& raw = network.endpoint(1);
-  MemoryTransport& clientT = network.endpoint(2);
-  std::unique_ptr<Host> client;
-  LinkId link = kNoLink;
-  uint32_t tick = 100;
-  double now = 0;
-  wire::StateHeader last; ///< the client's newest state header
-
-  HandServer() {
-    HostDef def = cubesHost(Role::Client);
-    def.transport = &clientT;
-    std::string error;
-    client = Host::create(std::move(def), error);
-    EXPECT_TRUE(client) << error;
-    EXPECT_TRUE(client->net().connect("mem", 1));
-    for (int i = 0; i < 5 && link == kNoLink; ++i) pump();
-    EXPECT_NE(link, kNoLink);
-    wire::Welcome w;
-    w.yourSlot = 1;
-    raw.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Welcome, w));
-    pump();
-    EXPECT_TRUE(client->net().joined());
-  }
-  void pump() {
-    for (int i = 0; i < 2; ++i) { // the client answers on its next send
-      now += 1.0 / 60;
-      client->net().frame(now);
-      TransportEvent e;
-      while (raw.service(e, 0)) {
-        if (e.type == TransportEvent::Type::Connected) link = e.link;
-        wire::StatePacket p;
-        if (e.type == TransportEvent::Type::Received && e.channel == Channel::State && wire::readStatePacket(e.payload, p))
-          last = p.header;
-      }
-    }
-  }
+/// The server, played by hand; the client is a real NetManager with the cube types.
+/// Every message is followed by two client ticks: the client answers (acks, asks for
+/// whole state) on its next send.
+struct HandServer : testing_support::HandServer {
+  HandServer() : testing_support::HandServer(cubesHost(Role::Client)) {}
+  void pump() { testing_support::HandServer::pump(2); }
   void spawn(EntityId id, Vec3 at) {
-    raw.send(link, Channel::Reliable,
-             wire::encodeMessage(wire::MessageType::Spawn, wire::Spawn{id, game::kCubeType, kServerPeer, spawnAt(at), 1},
-                                 cubePrecision()));
+    sendReliable(wire::encodeMessage(wire::MessageType::Spawn,
+                                     wire::Spawn{id, game::kCubeType, kServerPeer, spawnAt(at), 1}, cubePrecision()));
     pump();
   }
   void despawn(EntityId id) {
-    raw.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Despawn, wire::Despawn{id}));
+    reliable(wire::MessageType::Despawn, wire::Despawn{id});
     pump();
   }
   void state(uint16_t sequence, const std::vector<wire::StateBlock>& blocks) {
-    wire::StateHeader h;
-    h.sequence = sequence;
-    h.origin = kServerPeer;
-    h.senderTick = h.originTick = ++tick;
-    WriteStream out(1200);
-    h.serialize(out);
-    wire::BlockContext context;
-    for (const auto& b : blocks) wire::writeBlock(out, b, context);
-    wire::writeEnd(out);
-    raw.send(link, Channel::State, out.buffer());
+    sendState(sequence, blocks);
     pump();
   }
-  /// Whether the client's newest state header acknowledges `sequence`.
-  bool acked(uint16_t sequence) const {
-    if (!last.hasAck) return false;
-    if (last.ack == sequence) return true;
-    const uint16_t back = static_cast<uint16_t>(last.ack - sequence);
-    return back >= 1 && back <= 32 && ((last.ackBits >> (back - 1)) & 1);
-  }
-  bool asksWhole(EntityId id) const {
-    return std::find(last.needFull.begin(), last.needFull.end(), id) != last.needFull.end();
-  }
-  std::optional<Vec3> decoded(EntityId id) {
-    Entity* e = client->group().find(id);
-    if (!e) return std::nullopt;
-    auto& c = static_cast<game::RigidReplicaController&>(e->controller());
-    if (!c.hasDecoded()) return std::nullopt;
-    return c.decoded().position;
-  }
-  NetCounters counters() { return client->net().stats().counters; }
+  std::optional<Vec3> decoded(EntityId id) { return testing_support::decodedCubePosition(*client, id); }
   uint64_t unreadable() { return client->net().stats().peers.at(0).unreadable; }
 };
-
-wire::StateBlock wholeCube(EntityId id, Vec3 at) {
-  WriteStream w(64);
-  RigidState r{at, {}, {}, {}, true};
-  serializeRigidState(w, r, game::cubesQuantization());
-  wire::StateBlock b{id, {}, static_cast<uint32_t>(w.bits()), 0};
-  b.payload = w.take();
-  return b;
-}
-
-Vec3 onGrid(Vec3 v) {
-  const RigidQuantization& q = game::cubesQuantization();
-  return {q.positionX.snap(v.x), q.positionY.snap(v.y), q.positionZ.snap(v.z)};
-}
 
 const EntityId kX = EntityId::make(0, 7), kY = EntityId::make(0, 8), kZ = EntityId::make(0, 9);
 

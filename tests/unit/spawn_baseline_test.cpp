@@ -21,6 +21,8 @@
 #include "game/cubes_scenario.h"
 #include "game/types.h"
 #include "net/spawn_baseline.h"
+#include "tests/support/cube_fixture.h"
+#include "tests/support/hand_server.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
 
@@ -28,11 +30,11 @@ using namespace ferrum;
 
 namespace {
 
-wire::PrecisionOf cubePrecision() {
-  return [](EntityTypeId type) -> const RigidQuantization* {
-    return type == game::kCubeType || type == game::kRollerType ? &game::cubesQuantization() : nullptr;
-  };
-}
+using testing_support::cubePrecision;
+using testing_support::cubesHost;
+using testing_support::onGrid;
+using testing_support::wholeCube;
+using testing_support::cubeBlock;
 
 SpawnState spawnAt(Vec3 position, Quat orientation = {}) {
   SpawnState s;
@@ -44,15 +46,6 @@ SpawnState spawnAt(Vec3 position, Quat orientation = {}) {
 std::vector<uint8_t> spawnBytes(EntityId id, const SpawnState& state, PeerId authority = kServerPeer) {
   return wire::encodeMessage(wire::MessageType::Spawn, wire::Spawn{id, game::kCubeType, authority, state, 1},
                              cubePrecision());
-}
-
-/// A cube's whole block at `pose` (at rest, as a sleeping body's).
-std::vector<uint8_t> cubeBlock(Vec3 position, Quat orientation, uint32_t& bits, bool atRest = true) {
-  RigidState r{position, orientation, {}, {}, atRest};
-  WriteStream w(64);
-  serializeRigidState(w, r, game::cubesQuantization());
-  bits = static_cast<uint32_t>(w.bits());
-  return w.take();
 }
 
 /// A block coded against the spawn that `bytes` carried.
@@ -67,26 +60,6 @@ wire::StateBlock spawnDelta(EntityId id, const std::vector<uint8_t>& bytes, Vec3
   wire::StateBlock block{id, {}, static_cast<uint32_t>(w.bits()), wire::kSpawnBaseline};
   block.payload = w.take();
   return block;
-}
-
-wire::StateBlock wholeCube(EntityId id, Vec3 at) {
-  wire::StateBlock block{id, {}, 0, 0};
-  block.payload = cubeBlock(at, {}, block.bits);
-  return block;
-}
-
-Vec3 onGrid(Vec3 v) {
-  const RigidQuantization& q = game::cubesQuantization();
-  return {q.positionX.snap(v.x), q.positionY.snap(v.y), q.positionZ.snap(v.z)};
-}
-
-HostDef cubesHost(Role role) {
-  HostDef def;
-  def.net.role = role;
-  def.net.gameId = game::kCubesGameId;
-  game::registerCubesTypes(def.types);
-  def.buildWorld = game::buildCubesFloor;
-  return def;
 }
 
 // ------------------------------------------------------------------ the baseline
@@ -150,77 +123,28 @@ TEST(SpawnBaseline, TheWindowWrapsWithTheSequence) {
 
 // ------------------------------------------------------- receiving: a real client
 
-/// The server, played by hand on a raw endpoint; the client is a real NetManager.
-struct HandServer {
-  MemoryNetwork network;
-  MemoryTransport& raw = network.endpoint(1);
-  MemoryTransport& clientT = network.endpoint(2);
-  std::unique_ptr<Host> client;
-  LinkId link = kNoLink;
-  uint32_t tick = 100;
-  double now = 0;
-  std::vector<EntityId> lastNeedFull;
-
-  HandServer() {
-    HostDef def = cubesHost(Role::Client);
-    def.transport = &clientT;
-    std::string error;
-    client = Host::create(std::move(def), error);
-    EXPECT_TRUE(client) << error;
-    EXPECT_TRUE(client->net().connect("mem", 1));
-    for (int i = 0; i < 5 && link == kNoLink; ++i) pump();
-    EXPECT_NE(link, kNoLink);
-    wire::Welcome w;
-    w.yourSlot = 1;
-    raw.send(link, Channel::Reliable, wire::encodeMessage(wire::MessageType::Welcome, w));
-    pump();
-    EXPECT_TRUE(client->net().joined());
-  }
-  void pump() {
-    now += 1.0 / 60;
-    client->net().frame(now);
-    TransportEvent e;
-    while (raw.service(e, 0)) {
-      if (e.type == TransportEvent::Type::Connected) link = e.link;
-      wire::StatePacket p;
-      if (e.type == TransportEvent::Type::Received && e.channel == Channel::State && wire::readStatePacket(e.payload, p))
-        lastNeedFull = p.header.needFull;
-    }
-  }
+/// The server, played by hand; the client is a real NetManager with the cube types.
+/// Every message is followed by one client tick.
+struct HandServer : testing_support::HandServer {
+  HandServer() : testing_support::HandServer(cubesHost(Role::Client)) {}
   /// Spawns `id` at `state`; returns the bytes sent.
   std::vector<uint8_t> spawn(EntityId id, const SpawnState& state) {
     auto bytes = spawnBytes(id, state);
-    raw.send(link, Channel::Reliable, bytes);
+    sendReliable(bytes);
     pump();
     return bytes;
   }
   template <class M>
-  void reliable(wire::MessageType type, M message) {
-    raw.send(link, Channel::Reliable, wire::encodeMessage(type, message));
+  void reliable(wire::MessageType type, const M& message) {
+    testing_support::HandServer::reliable(type, message);
     pump();
   }
   void state(uint16_t sequence, const std::vector<wire::StateBlock>& blocks) {
-    wire::StateHeader h;
-    h.sequence = sequence;
-    h.origin = kServerPeer;
-    h.senderTick = h.originTick = ++tick;
-    WriteStream out(1200);
-    h.serialize(out);
-    wire::BlockContext context;
-    for (const auto& b : blocks) wire::writeBlock(out, b, context);
-    wire::writeEnd(out);
-    raw.send(link, Channel::State, out.buffer());
+    sendState(sequence, blocks);
     pump();
   }
   /// The position the client's copy last decoded, if any.
-  std::optional<Vec3> decoded(EntityId id) {
-    Entity* e = client->group().find(id);
-    if (!e) return std::nullopt;
-    auto& c = static_cast<game::RigidReplicaController&>(e->controller());
-    if (!c.hasDecoded()) return std::nullopt;
-    return c.decoded().position;
-  }
-  NetCounters counters() { return client->net().stats().counters; }
+  std::optional<Vec3> decoded(EntityId id) { return testing_support::decodedCubePosition(*client, id); }
 };
 
 const EntityId kX = EntityId::make(0, 7);
@@ -254,7 +178,7 @@ TEST(SpawnBaseline, ALateBlockAboutAnEarlierSpawnOfTheIdIsNeverRebuiltAgainstThe
   EXPECT_EQ(s.counters().baselineMismatches, 1u);
   EXPECT_EQ(s.counters().spawnDeltaBlocks, 0u);
   EXPECT_FALSE(s.decoded(kX)) << "the late block was applied to the new entity";
-  EXPECT_NE(std::find(s.lastNeedFull.begin(), s.lastNeedFull.end(), kX), s.lastNeedFull.end());
+  EXPECT_NE(std::find(s.lastNeedFull().begin(), s.lastNeedFull().end(), kX), s.lastNeedFull().end());
 
   // Whole state repairs it; the client stops asking.
   s.state(11, {wholeCube(kX, {-3, 0.2f, 5})});
@@ -262,7 +186,7 @@ TEST(SpawnBaseline, ALateBlockAboutAnEarlierSpawnOfTheIdIsNeverRebuiltAgainstThe
   ASSERT_TRUE(s.decoded(kX));
   EXPECT_EQ(*s.decoded(kX), onGrid({-3, 0.2f, 5}));
   s.pump();
-  EXPECT_TRUE(s.lastNeedFull.empty());
+  EXPECT_TRUE(s.lastNeedFull().empty());
   (void)second;
 }
 
