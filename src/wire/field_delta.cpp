@@ -63,6 +63,40 @@ int classBits(const FieldLayout::Field* members, size_t count) {
   return bitsRequired(static_cast<uint64_t>(widest - 1));
 }
 
+} // namespace
+
+template <class S>
+bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous) {
+  int widest = 0;
+  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
+  const auto top = static_cast<uint32_t>(widest);
+  if (previous == 0) {
+    if (!s.serializeBits(cls, classBits(members, count))) return false;
+    if (cls >= top) {
+      if constexpr (S::kReading) return s.fail();
+      return false;
+    }
+    previous = cls == 0 ? top : cls;
+    return true;
+  }
+  // The members' widths (1..widest - 1, widest standing for raw) of a block's units
+  // move together (a cube that moved far also turned far), so a later unit's is coded
+  // against the one before it: usually the same or a neighbour, 1 or 3 bits.
+  const int64_t expected = std::min(previous, top);
+  uint32_t z = zigzag(int64_t{cls == 0 ? top : cls} - expected);
+  if (!serializeExpGolomb(s, z, 0)) return false;
+  if constexpr (S::kReading) {
+    if (z > 2 * top) return s.fail();
+    const int64_t symbol = expected + unzigzag(z);
+    if (symbol < 1 || symbol > int64_t{top}) return s.fail();
+    cls = symbol == int64_t{top} ? 0 : static_cast<uint32_t>(symbol);
+  }
+  previous = cls == 0 ? top : cls;
+  return true;
+}
+
+namespace {
+
 /// The baseline's smallest-three components as they would be with `largest` left out.
 void reexpress(uint32_t fromLargest, const uint32_t from[3], int bits, uint32_t toLargest, uint32_t to[3]) {
   const int32_t packed[3] = {static_cast<int32_t>(from[0]), static_cast<int32_t>(from[1]),
@@ -73,7 +107,7 @@ void reexpress(uint32_t fromLargest, const uint32_t from[3], int bits, uint32_t 
 }
 
 void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* base,
-                  const uint32_t* cur) {
+                  const uint32_t* cur, uint32_t& previousClass) {
   uint32_t z[kMaxLayoutFields];
   uint32_t widest = 0, any = 0;
   int rawBits = 0;
@@ -85,19 +119,17 @@ void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, c
   }
   const int k = std::max(1, bitsRequired(any)); // the widest code's bits (an OR has the same top bit)
   uint32_t cls = static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
-  out.serializeBits(cls, classBits(f, count));
+  serializeClass(out, cls, f, count, previousClass);
   for (size_t j = 0; j < count; ++j) {
     uint32_t v = cls ? z[j] : cur[j];
     out.serializeBits(v, cls ? k : f[j].bits);
   }
 }
 
-bool readMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, const uint32_t* base, uint32_t* cur) {
-  int widest = 0;
-  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{f[j].bits});
+bool readMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, const uint32_t* base, uint32_t* cur,
+                 uint32_t& previousClass) {
   uint32_t cls = 0;
-  if (!in.serializeBits(cls, classBits(f, count))) return false;
-  if (cls >= static_cast<uint32_t>(widest)) return in.fail();
+  if (!serializeClass(in, cls, f, count, previousClass)) return false;
   for (size_t j = 0; j < count; ++j) {
     if (cls == 0) {
       if (!in.serializeBits(cur[j], f[j].bits)) return false;
@@ -251,6 +283,7 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
                      const uint32_t* b1, const uint32_t* b, uint32_t span) {
   const auto& fs = layout.fields;
   serializePredictionSpan(out, span);
+  uint32_t previousClass = 0;
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -292,9 +325,9 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       } else {
         against = b + at + 1;
       }
-      writeMembers(out, &fs[at + 1], 3, against, cur.values + at + 1);
+      writeMembers(out, &fs[at + 1], 3, against, cur.values + at + 1, previousClass);
     } else {
-      writeMembers(out, &fs[at], count, against, cur.values + at);
+      writeMembers(out, &fs[at], count, against, cur.values + at, previousClass);
     }
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
@@ -359,15 +392,22 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
   if (!split(layout, baseline, baselineBits, base) || !split(layout, current, currentBits, cur)) return false;
   uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields];
   plainBase(layout, base, b1);
-  if (!writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b1, 0)) return false;
+  // Each coding stands alone: a plain delta too long for its stream says nothing about
+  // the predicted one, which is then the only one the sender can use.
+  const bool plainWritten =
+      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b1, 0);
   Split older;
-  if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older)) return true;
+  if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older))
+    return plainWritten;
   std::copy(b1, b1 + layout.fields.size(), b);
   predictBase(layout, base, older, prediction, b);
   predictedWritten =
       writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, prediction.span);
-  return true;
+  return plainWritten;
 }
+
+template bool serializeClass<ReadStream>(ReadStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
+template bool serializeClass<WriteStream>(WriteStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                     WriteStream& full, const FieldPrediction* prediction) {
@@ -391,6 +431,7 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
       return in.fail();
     predictBase(layout, base, older, *prediction, b);
   }
+  uint32_t previousClass = 0;
   for (size_t i = 0; i < n;) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -440,9 +481,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
-      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1)) return false;
+      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, previousClass)) return false;
     } else {
-      if (!readMembers(in, &fs[at], count, b + at, values + at)) return false;
+      if (!readMembers(in, &fs[at], count, b + at, values + at, previousClass)) return false;
     }
     for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);
   }

@@ -85,12 +85,22 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
                      const uint8_t* current, size_t currentBits, const FieldPrediction* prediction = nullptr);
 
 /// Both codings of `current` at once, each payload split only once: the plain delta
-/// against `baseline` into `plain` (false if it cannot be written, as writeFieldDelta),
-/// and the delta predicted by `prediction` into `predicted` (`predictedWritten` says
-/// whether it was). The bits are exactly writeFieldDelta's without and with prediction.
+/// against `baseline` into `plain` (the result: false if it cannot be written, as
+/// writeFieldDelta, e.g. `plain` is too small for it), and the delta predicted by
+/// `prediction` into `predicted` (`predictedWritten` says whether it was, whatever
+/// became of the plain one). The bits are exactly writeFieldDelta's without and with
+/// prediction.
 bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
                          const uint8_t* baseline, size_t baselineBits, const uint8_t* current, size_t currentBits,
                          const FieldPrediction& prediction);
+
+/// A changed unit's magnitude class (0: raw, else the bits of each member's zigzag
+/// difference, below the widest member's bits). `previous` carries the delta's earlier
+/// classes: 0 before its first unit, which is written in classBits bits; every later
+/// one is coded against the one before it (see "Field deltas" in docs/protocol.md).
+/// Shared by the codec and the baseline-free walk (wire/payload_extent.h).
+template <class S>
+bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous);
 
 /// The span a delta's payload names for its older block (0: not predicted). False on a
 /// malformed start.

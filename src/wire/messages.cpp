@@ -51,22 +51,25 @@ size_t lengthBits(const BlockContext& context, uint32_t bits, bool selfDelimited
   return bits == context.previousBits ? 2 : 2 + expGolombBits(lengthCode(context.previousBits, bits), kLengthDiffOrder);
 }
 
-/// After a delta block (gap form): [same age:1] 1 = a delta against the previous
-/// block's baseline age; 0 = then [delta:1] as below. Otherwise [delta:1]; 1 = then
-/// [baselineAge - 1: Exp-Golomb order kAgeOrder].
-size_t codingBits(const BlockContext& context, uint16_t baselineAge, bool relative) {
-  const bool afterDelta = relative && context.previousAge != 0;
-  if (afterDelta && baselineAge == context.previousAge) return 1;
-  const size_t lead = afterDelta ? 1 : 0;
-  if (baselineAge == 0) return lead + 1;
-  return lead + 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
+/// [delta:1]; 1 = then [baselineAge - 1: Exp-Golomb order kAgeOrder].
+size_t codingBits(uint16_t baselineAge) {
+  return baselineAge == 0 ? 1 : 1 + expGolombBits(baselineAge - 1u, kAgeOrder);
+}
+
+/// The gap form after a delta block starts with [like the previous:1]: 1 = a
+/// self-delimited delta with the previous block's baseline age (nothing more: the
+/// usual block of a sender's own series costs one bit here); 0 = the fields below.
+bool likePrevious(const StateBlock& block, const BlockContext& context, bool delimited) {
+  return delimited && block.baselineAge != 0 && block.baselineAge == context.previousAge;
 }
 
 /// Bits of the block's framing in the relative form (gap id) or the absolute one.
 size_t framingBits(const StateBlock& block, const BlockContext& context, bool relative, uint32_t gap, bool delimited) {
   const size_t id = relative ? expGolombBits(gap + 1, kIdGapOrder) : kAbsoluteIdBits;
-  return 1 + id + lengthBits(context, block.bits, delimited, relative) +
-         codingBits(context, block.baselineAge, relative);
+  const bool afterDelta = relative && context.previousAge != 0;
+  if (afterDelta && likePrevious(block, context, delimited)) return 1 + id + 1;
+  return 1 + id + (afterDelta ? 1 : 0) + lengthBits(context, block.bits, delimited, relative) +
+         codingBits(block.baselineAge);
 }
 
 /// Whether to write `block` in the relative form after `context` (possible and not
@@ -91,6 +94,14 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
   } else {
     uint32_t code = gap + 1;
     serializeExpGolomb(out, code, kIdGapOrder);
+    if (context.previousAge != 0) {
+      bool like = likePrevious(block, context, delimited);
+      out.serializeBool(like);
+      if (like) {
+        out.serializeRawBits(block.payload.data(), block.bits);
+        return out.ok();
+      }
+    }
     out.serializeBool(delimited);
     if (!delimited) {
       bool same = block.bits == context.previousBits;
@@ -99,15 +110,10 @@ bool writeFramed(WriteStream& out, const StateBlock& block, const BlockContext& 
       if (!same) serializeExpGolomb(out, code, kLengthDiffOrder);
     }
   }
-  const bool afterDelta = relative && context.previousAge != 0;
-  bool sameAge = afterDelta && block.baselineAge == context.previousAge;
-  if (afterDelta) out.serializeBool(sameAge);
-  if (!sameAge) {
-    bool delta = block.baselineAge != 0;
-    out.serializeBool(delta);
-    uint32_t age = block.baselineAge - 1u;
-    if (delta) serializeExpGolomb(out, age, kAgeOrder);
-  }
+  bool delta = block.baselineAge != 0;
+  out.serializeBool(delta);
+  uint32_t age = block.baselineAge - 1u;
+  if (delta) serializeExpGolomb(out, age, kAgeOrder);
   out.serializeRawBits(block.payload.data(), block.bits);
   return out.ok();
 }
@@ -131,27 +137,28 @@ PacketRead readBlock(ReadStream& in, BlockContext& context, StateBlock& block, c
     block.id = EntityId::make(context.previous.creator(), static_cast<uint32_t>(counter));
   }
   block.selfDelimited = false;
-  if (!in.serializeBool(block.selfDelimited)) return bad;
-  if (!block.selfDelimited && absolute) {
-    if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return bad;
-  } else if (!block.selfDelimited) {
-    bool same = false;
-    if (!in.serializeBool(same)) return bad;
-    block.bits = context.previousBits;
-    if (!same) {
-      uint32_t code = 0;
-      if (!serializeExpGolomb(in, code, kLengthDiffOrder) || code == 0xFFFFFFFFu) return bad;
-      const int64_t bits = int64_t{context.previousBits} + unzigzag(code + 1);
-      if (bits < 0 || bits > int64_t{kMaxBlockBits}) return bad;
-      block.bits = static_cast<uint32_t>(bits);
-    }
-  }
   block.baselineAge = 0;
-  bool sameAge = false;
-  if (!absolute && context.previousAge != 0 && !in.serializeBool(sameAge)) return bad;
-  if (sameAge) {
+  bool like = false; // a self-delimited delta with the previous block's age: nothing more
+  if (!absolute && context.previousAge != 0 && !in.serializeBool(like)) return bad;
+  if (like) {
+    block.selfDelimited = true;
     block.baselineAge = context.previousAge;
   } else {
+    if (!in.serializeBool(block.selfDelimited)) return bad;
+    if (!block.selfDelimited && absolute) {
+      if (!serializeExpGolomb(in, block.bits, kLengthOrder) || block.bits > kMaxBlockBits) return bad;
+    } else if (!block.selfDelimited) {
+      bool same = false;
+      if (!in.serializeBool(same)) return bad;
+      block.bits = context.previousBits;
+      if (!same) {
+        uint32_t code = 0;
+        if (!serializeExpGolomb(in, code, kLengthDiffOrder) || code == 0xFFFFFFFFu) return bad;
+        const int64_t bits = int64_t{context.previousBits} + unzigzag(code + 1);
+        if (bits < 0 || bits > int64_t{kMaxBlockBits}) return bad;
+        block.bits = static_cast<uint32_t>(bits);
+      }
+    }
     bool delta = false;
     if (!in.serializeBool(delta)) return bad;
     if (delta) {

@@ -18,7 +18,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 9;
+constexpr uint16_t kProtocolVersion = 10;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -445,14 +445,27 @@ struct StateHeader {
 
   template <class S>
   bool serialize(S& s) {
-    uint32_t seq = sequence, a = ack, o = origin;
+    uint32_t seq = sequence, a = hasAck ? ack : 0, o = origin;
     s.serializeBits(seq, 16);
     s.serializeBool(hasAck);
-    s.serializeBits(a, 16);
-    s.serializeBits(ackBits, 32);
+    // A sender that has heard nothing yet (or a one-way stream) has nothing to ack.
+    if (hasAck) {
+      s.serializeBits(a, 16);
+      s.serializeBits(ackBits, 32);
+    } else if constexpr (S::kReading) {
+      a = 0;
+      ackBits = 0;
+    }
     s.serializeBits(senderTick, 32);
     s.serializeUint(o, 0, kMaxClientPeer);
-    s.serializeBits(originTick, 32);
+    // The sender's own series is stamped with its own tick: one bit instead of 32.
+    bool sameTick = originTick == senderTick;
+    s.serializeBool(sameTick);
+    if (sameTick) {
+      if constexpr (S::kReading) originTick = senderTick;
+    } else {
+      s.serializeBits(originTick, 32);
+    }
     bool hasNeedFull = !needFull.empty();
     s.serializeBool(hasNeedFull);
     if (hasNeedFull) {
@@ -514,13 +527,13 @@ constexpr uint32_t kAgeOrder = 1;
 ///               [counter:1..2^24-1][self-delimited:1]; 0: [bits: Exp-Golomb order
 ///               kLengthOrder]
 ///   id code v > 0 (gap form): id = previous + v within the previous id's slot;
-///               [self-delimited:1]; 0: [same length:1]; 0: [zigzag(bits - previous
-///               bits) - 1: Exp-Golomb order kLengthDiffOrder]
-/// then the coding: in the gap form after a delta block, [same age:1], 1 = a delta against
-/// the previous block's baseline age (nothing more); otherwise (or 0) [delta:1]; 1 =
-/// [baselineAge - 1: Exp-Golomb order kAgeOrder], at most kMaxBaselineAge, or kSpawnBaseline
-/// (a delta against the entity's acknowledged Spawn). Then the
-/// payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
+///               after a delta block first [like previous:1], 1 = a self-delimited
+///               delta with the previous block's baseline age (nothing more before the
+///               payload); then (or 0) [self-delimited:1]; 0: [same length:1]; 0:
+///               [zigzag(bits - previous bits) - 1: Exp-Golomb order kLengthDiffOrder]
+/// then the coding: [delta:1]; 1 = [baselineAge - 1: Exp-Golomb order kAgeOrder], at most
+/// kMaxBaselineAge, or kSpawnBaseline (a delta against the entity's acknowledged Spawn).
+/// Then the payload. The writer takes the shorter form; sorted by id, a packet's blocks cost a
 /// few bits of framing each.
 struct BlockContext {
   EntityId previous = kNullEntity; ///< a fresh packet counts from slot 0, counter 0

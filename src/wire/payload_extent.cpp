@@ -16,13 +16,11 @@ bool gateOpen(const FieldLayout& layout, size_t i, const uint32_t* values) {
   return gate < 0 || static_cast<size_t>(gate) >= i || values[static_cast<size_t>(gate)] == 0;
 }
 
-/// A group's members: class, then each member raw or in `class` bits.
-bool skipMembers(ReadStream& in, const FieldLayout::Field* f, size_t count) {
-  int widest = 0;
-  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{f[j].bits});
+/// A group's members: class (coded against the delta's previous one, as the codec
+/// does), then each member raw or in `class` bits.
+bool skipMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, uint32_t& previousClass) {
   uint32_t cls = 0;
-  if (!in.serializeBits(cls, bitsRequired(static_cast<uint64_t>(widest - 1)))) return false;
-  if (cls >= static_cast<uint32_t>(widest)) return in.fail();
+  if (!serializeClass(in, cls, f, count, previousClass)) return false;
   for (size_t j = 0; j < count; ++j)
     if (!in.skipBits(cls == 0 ? f[j].bits : cls)) return false;
   return true;
@@ -33,6 +31,7 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout) {
   if (uint32_t span = 0; !readPredictionSpan(in, span)) return false;
   const auto& fs = layout.fields;
   uint32_t values[kMaxLayoutFields] = {}; // only the 1-bit fields' values matter (gates)
+  uint32_t previousClass = 0;
   for (size_t i = 0; i < fs.size();) {
     const FieldLayout::Field& f = fs[i];
     const size_t at = i;
@@ -63,8 +62,8 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout) {
       uint32_t newIndex = 0, step = 0;
       if (!in.serializeBits(newIndex, 1)) return false;
       if (newIndex && (!in.serializeBits(step, 2) || step > 2)) return in.fail();
-      if (!skipMembers(in, &fs[at + 1], 3)) return false;
-    } else if (!skipMembers(in, &fs[at], count)) {
+      if (!skipMembers(in, &fs[at + 1], 3, previousClass)) return false;
+    } else if (!skipMembers(in, &fs[at], count, previousClass)) {
       return false;
     }
   }

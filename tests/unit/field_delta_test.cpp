@@ -9,6 +9,7 @@
 #include "ferrum/rigid_state.h"
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
+#include "wire/payload_extent.h"
 #include "tests/support/rigid_payload.h"
 
 using namespace ferrum;
@@ -331,4 +332,68 @@ TEST(FieldDelta, ALargeChangeOfAThirtyTwoBitFieldSurvives) {
       }
     }
   }
+}
+
+// Protocol 10: a delta's first class is written in C bits, every later one against the
+// class before it (zigzag, Exp-Golomb order 0). The same class again costs one bit; a
+// later class that lands outside 1..widest (widest standing for raw) is refused by the
+// codec and by the baseline-free walk alike.
+TEST(FieldDelta, ALaterClassIsCodedAgainstThePreviousOneAndRefusedOutsideItsRange) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q); // position group, orientation, tail
+  RigidState a;
+  a.position = {1, 2, 3};
+  a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f));
+  size_t bb = 0;
+  const auto base = rigidPayload(a, q, bb);
+  const int posBits = bitsRequired(static_cast<uint64_t>(q.positionX.maxIndex()));
+  const int classBits = bitsRequired(static_cast<uint64_t>(posBits - 1));
+  // Both groups changed with class 2: position's class in C bits, orientation's as
+  // "same as before" (zigzag 0: one bit).
+  auto delta = [&](uint32_t orientationClassCode) {
+    uint32_t zero = 0, one = 1;
+    WriteStream d;
+    d.serializeBits(zero, 2); // base code 00: plain
+    d.serializeBits(one, 1);  // position changed
+    uint32_t cls = 2, step = 2; // +1 step on x: zigzag 2
+    d.serializeBits(cls, classBits);
+    d.serializeBits(step, 2);
+    d.serializeBits(zero, 2);
+    d.serializeBits(zero, 2);
+    d.serializeBits(one, 1);  // orientation changed
+    d.serializeBits(zero, 1); // same index
+    wire::serializeExpGolomb(d, orientationClassCode, 0);
+    d.serializeBits(step, 2);
+    d.serializeBits(zero, 2);
+    d.serializeBits(zero, 2);
+    d.serializeBits(one, 1); // tail unchanged
+    return d;
+  };
+  auto readable = [&](const WriteStream& d) {
+    ReadStream in(d.buffer().data(), d.bits());
+    WriteStream full;
+    const bool read = wire::readFieldDelta(in, layout, base.data(), bb, full);
+    size_t walked = 0;
+    const bool walkedOk = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, true, d.bits(), walked);
+    EXPECT_EQ(read, walkedOk && walked == d.bits()) << "the walk and the codec agree";
+    return read;
+  };
+  const WriteStream same = delta(0);
+  EXPECT_TRUE(readable(same));
+  EXPECT_EQ(same.bits(), 2u + (1 + classBits + 6) + (1 + 1 + 1 + 6) + 1);
+  {
+    // The writer codes exactly this for the state it stands for.
+    ReadStream in(same.buffer().data(), same.bits());
+    WriteStream full;
+    ASSERT_TRUE(wire::readFieldDelta(in, layout, base.data(), bb, full));
+    WriteStream again;
+    ASSERT_TRUE(wire::writeFieldDelta(again, layout, base.data(), bb, full.buffer().data(), full.bits()));
+    EXPECT_EQ(again.bits(), same.bits());
+  }
+  EXPECT_FALSE(readable(delta(3))) << "class 0 (2 - 2) is not a class: raw is written as the widest";
+  const uint32_t aboveWidest = 2 * static_cast<uint32_t>(q.orientationBits - 2 + 1); // symbol widest + 1
+  EXPECT_FALSE(readable(delta(aboveWidest)));
+  EXPECT_FALSE(readable(delta(1000)));
 }

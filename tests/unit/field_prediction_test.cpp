@@ -146,6 +146,31 @@ TEST(FieldPrediction, BothCodingsAtOnceAreExactlyTheTwoCodingsAlone) {
   EXPECT_GT(plain.bits(), 0u);
 }
 
+// Each coding of the pair stands alone: a plain delta that does not fit its stream
+// (here a 4-byte one) must not keep the predicted delta, which fits, from being written.
+TEST(FieldPrediction, APlainCodingTooLongForItsStreamStillLeavesThePredictedOne) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q);
+  size_t b2Bits = 0, b1Bits = 0, curBits = 0;
+  const auto b2 = rigidPayload(linear(94), q, b2Bits), b1 = rigidPayload(linear(100), q, b1Bits),
+             cur = rigidPayload(linear(106), q, curBits);
+  const wire::FieldPrediction p{b2.data(), b2Bits, 6, 6};
+  WriteStream plainAlone(wire::kMaxBlockBits / 8), predictedAlone(wire::kMaxBlockBits / 8);
+  ASSERT_TRUE(wire::writeFieldDelta(plainAlone, layout, b1.data(), b1Bits, cur.data(), curBits));
+  ASSERT_TRUE(wire::writeFieldDelta(predictedAlone, layout, b1.data(), b1Bits, cur.data(), curBits, &p));
+  ASSERT_GT(plainAlone.bits(), 32u) << "the plain delta must overflow a 4-byte stream";
+  ASSERT_LE(predictedAlone.bits(), 32u) << "and the predicted one fit it";
+  WriteStream plain(4), predicted(4);
+  bool predictedWritten = false;
+  EXPECT_FALSE(wire::writeFieldDeltaPair(plain, predicted, predictedWritten, layout, b1.data(), b1Bits, cur.data(),
+                                         curBits, p));
+  ASSERT_TRUE(predictedWritten);
+  ASSERT_EQ(predicted.bits(), predictedAlone.bits());
+  EXPECT_TRUE(sameBits(predicted.buffer(), predictedAlone.buffer(), predicted.bits()));
+}
+
 TEST(FieldPrediction, ASteadilyMovingBodyCostsAboutNothingPredictedAndItsWholeDisplacementPlain) {
   RigidQuantization q;
   q.velocities = false;

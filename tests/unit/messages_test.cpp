@@ -71,6 +71,38 @@ TEST(StatePacket, RoundTripKeepsHeaderAndBlocks) {
   EXPECT_EQ(p.blocks[2].bits, 0u);
 }
 
+// Protocol 10: no ack fields without hasAck, and the sender's own tick as one bit.
+TEST(StatePacket, AHeaderWithoutAcksAndWithItsOwnTickIsFiftyNineBits) {
+  auto bitsOf = [](StateHeader h) {
+    WriteStream w(64);
+    h.serialize(w);
+    return w.bits();
+  };
+  StateHeader h;
+  h.sequence = 7;
+  h.senderTick = h.originTick = 123456;
+  h.ack = 5; // ignored without hasAck
+  h.ackBits = 0xFFFF;
+  EXPECT_EQ(bitsOf(h), 16u + 1 + 32 + 8 + 1 + 1);
+  const auto bytes = packetOf(h, {});
+  StatePacket p;
+  p.header.ack = 9; // a reused header must not keep anything from before
+  p.header.ackBits = 3;
+  ASSERT_TRUE(readStatePacket(bytes, p));
+  EXPECT_FALSE(p.header.hasAck);
+  EXPECT_EQ(p.header.ack, 0);
+  EXPECT_EQ(p.header.ackBits, 0u);
+  EXPECT_EQ(p.header.originTick, 123456u);
+  h.hasAck = true;
+  h.originTick = 77; // another origin's tick: written whole
+  EXPECT_EQ(bitsOf(h), 16u + 1 + 16 + 32 + 32 + 8 + 1 + 32 + 1);
+  ASSERT_TRUE(readStatePacket(packetOf(h, {}), p));
+  EXPECT_EQ(p.header.ack, 5);
+  EXPECT_EQ(p.header.ackBits, 0xFFFFu);
+  EXPECT_EQ(p.header.originTick, 77u);
+  EXPECT_EQ(p.header.senderTick, 123456u);
+}
+
 TEST(StatePacket, ChainedBlocksRoundTripInAnyOrder) {
   std::mt19937 engine(3);
   auto rng = [&] { return static_cast<uint32_t>(engine()); };
@@ -508,15 +540,24 @@ TEST(StatePacket, BaselineAgesAndLengthsRoundTripThroughEveryCodingForm) {
     EXPECT_FALSE(readStatePacket(std::span(bytes.data(), n), p)) << "length " << n;
 }
 
-TEST(StatePacket, ADeltaAfterADeltaOfTheSameAgeCostsOneBitOfCoding) {
+TEST(StatePacket, ASelfDelimitedDeltaAfterADeltaOfTheSameAgeCostsOneBitAfterItsId) {
   StateBlock first = blockOf(EntityId::make(0, 10).value, 40, 1), second = blockOf(EntityId::make(0, 11).value, 40, 2);
   first.baselineAge = second.baselineAge = 6;
   const BlockContext after = contextAfter(first);
   StateBlock whole = second;
   whole.baselineAge = 0;
-  // more:1, id code 1 (3 bits), selfDelimited:1, same length:1, then the coding.
-  EXPECT_EQ(measureBlock(second, after) - second.bits, 1u + 3 + 1 + 1 + 1) << "same age: one bit";
-  EXPECT_EQ(measureBlock(whole, after) - whole.bits, 1u + 3 + 1 + 1 + 2) << "not the same age, whole: two bits";
-  // Without its length: the flag alone where the length code was.
-  EXPECT_EQ(measureBlock(second, after, true) - second.bits, 1u + 3 + 1 + 1);
+  // more:1, id code 1 (3 bits), then "like the previous":1 = 1 and nothing more.
+  EXPECT_EQ(measureBlock(second, after, true) - second.bits, 1u + 3 + 1) << "self-delimited, same age";
+  // Otherwise like:1 = 0, selfDelimited:1, same length:1, delta:1, then the age when a delta.
+  const size_t ageCode = wire::expGolombBits(6 - 1, kAgeOrder);
+  EXPECT_EQ(measureBlock(second, after) - second.bits, 1u + 3 + 1 + 1 + 1 + 1 + ageCode) << "with its length";
+  EXPECT_EQ(measureBlock(whole, after) - whole.bits, 1u + 3 + 1 + 1 + 1 + 1) << "whole";
+  // Written exactly as measured.
+  for (const bool delimited : {true, false}) {
+    WriteStream out;
+    BlockContext context = after;
+    ASSERT_TRUE(writeBlock(out, second, context, delimited));
+    ASSERT_TRUE(writeEnd(out));
+    EXPECT_EQ(out.bits(), measureBlock(second, after, delimited) + 1);
+  }
 }
