@@ -155,9 +155,14 @@ private:
   void buildLocalBlocks();
   void updateRemoteEntities();
   void sendState();
-  /// Writes what fits of `blocks` into one state packet; returns its sequence.
+  /// The header of the next state packet to `to` in `origin`'s series (its sequence
+  /// not yet taken): what a send budgets for is what it writes.
+  wire::StateHeader nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick) const;
+  /// Writes what fits of `blocks` into one state packet; returns its sequence. The
+  /// blocks written, in order, go to `written` when given.
   uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
-                      const std::vector<const wire::StateBlock*>& blocks);
+                      const std::vector<const wire::StateBlock*>& blocks,
+                      std::vector<const wire::StateBlock*>* written = nullptr);
   bool leavesOutLength(const Remote& to, const wire::StateBlock& block) const;
   void newRemote(std::unique_ptr<Remote>& remote);
   void countSent(Remote& to, size_t bytes);

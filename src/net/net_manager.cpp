@@ -252,11 +252,9 @@ void NetManager::sendState() {
       remote->budget.refill(m_sends);
       budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budget.tokens())));
     }
-    const Remote& to = *remote; // a structured binding cannot be captured (clang)
-    const size_t headerBits = [&to] {
+    const size_t headerBits = [&] {
       MeasureStream m;
-      wire::StateHeader h;
-      h.needFull = needFullFor(to);
+      wire::StateHeader h = nextStateHeader(*remote, localPeer(), m_tick, serverTickNow());
       h.serialize(m);
       return m.bits() + 1; // and the end marker
     }();
@@ -276,7 +274,18 @@ void NetManager::sendState() {
     auto chosen = selectStateFor(*remote, weight, blockBits, layoutOf);
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
-    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet);
+    std::vector<const wire::StateBlock*> written;
+    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet, &written);
+    // Only what is on the wire counts as sent (all of `chosen`, unless its budget was
+    // wrong): a block recorded but not written would become a baseline the receiver
+    // never had.
+    if (written.size() < packet.size()) {
+      log::warn("state packet to peer {}: {} of {} chosen blocks did not fit", remote->slot,
+                packet.size() - written.size(), packet.size());
+      std::erase_if(chosen, [&](const wire::StateBlock* b) {
+        return std::find(written.begin(), written.end(), b) == written.end();
+      });
+    }
     const uint64_t spawnDeltas = remote->delta->spawnDeltas();
     remote->delta->recordSent(sequence, chosen, m_tick);
     m_counters.spawnDeltaBlocks += remote->delta->spawnDeltas() - spawnDeltas;
@@ -288,10 +297,10 @@ void NetManager::sendState() {
   if (!m_localBlocks.empty()) onStateSent.emit(m_tick);
 }
 
-uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
-                                const std::vector<const wire::StateBlock*>& blocks) {
+wire::StateHeader NetManager::nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick,
+                                              uint32_t stateTick) const {
   wire::StateHeader header;
-  header.sequence = origin == localPeer() ? to.nextSequence++ : to.nextForwardSequence++;
+  header.sequence = origin == localPeer() ? to.nextSequence : to.nextForwardSequence;
   header.hasAck = to.received.any();
   header.ack = to.received.newest();
   header.ackBits = to.received.bits();
@@ -299,6 +308,14 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   header.origin = origin;
   header.originTick = originTick;
   header.needFull = needFullFor(to);
+  return header;
+}
+
+uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
+                                const std::vector<const wire::StateBlock*>& blocks,
+                                std::vector<const wire::StateBlock*>* written) {
+  wire::StateHeader header = nextStateHeader(to, origin, originTick, stateTick); // serialize() is not const
+  ++(origin == localPeer() ? to.nextSequence : to.nextForwardSequence);
 
   WriteStream out(m_config.maxPacketBytes);
   header.serialize(out);
@@ -310,6 +327,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
     const bool delimited = own && leavesOutLength(to, *block);
     if (out.bits() + wire::measureBlock(*block, context, delimited) > budgetBits) break;
     wire::writeBlock(out, *block, context, delimited);
+    if (written) written->push_back(block);
   }
   wire::writeEnd(out);
   if (!out.ok()) {

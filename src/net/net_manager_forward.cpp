@@ -152,15 +152,8 @@ uint32_t NetManager::forwardWaitMs(uint32_t waitMs) const {
 void NetManager::sendForwards(Remote& to, const std::vector<std::shared_ptr<const ForwardSection>>& sections) {
   for (size_t first = 0; first < sections.size();) {
     const ForwardSection& lead = *sections[first];
-    wire::StateHeader header;
-    header.sequence = to.nextForwardSequence++;
-    header.hasAck = to.received.any();
-    header.ack = to.received.newest();
-    header.ackBits = to.received.bits();
-    header.senderTick = lead.senderTick;
-    header.origin = lead.origin;
-    header.originTick = lead.originTick;
-    header.needFull = needFullFor(to);
+    wire::StateHeader header = nextStateHeader(to, lead.origin, lead.originTick, lead.senderTick);
+    ++to.nextForwardSequence;
     WriteStream out(m_config.maxPacketBytes);
     header.serialize(out);
     first = writeForwardSections(out, sections, first, m_config.maxPacketBytes);
