@@ -102,6 +102,9 @@ void RestFreezer::thaw(btRigidBody* body) {
 }
 
 void RestFreezer::thawNeighbours(const btRigidBody* body) {
+  // First, whatever else: the body is about to go, and a new body may later get its
+  // address (and would inherit its quiet time).
+  m_quiet.erase(body);
   if (m_frozen.empty()) return;
   std::vector<btRigidBody*> thaw;
   btOverlappingPairCache* pairs = m_world.getPairCache();
@@ -116,7 +119,6 @@ void RestFreezer::thawNeighbours(const btRigidBody* body) {
     if (rb && frozen(rb)) thaw.push_back(rb);
   }
   for (btRigidBody* b : thaw) this->thaw(b);
-  m_quiet.erase(body);
 }
 
 float RestFreezer::frozenMass(const btRigidBody* body) const {

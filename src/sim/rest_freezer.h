@@ -35,11 +35,14 @@ public:
   bool frozen(const btRigidBody* body) const { return m_frozen.count(body) != 0; }
   /// Makes a frozen body dynamic again (no effect on others).
   void thaw(btRigidBody* body);
-  /// Thaws every frozen body that overlaps `body` (it is about to disappear).
+  /// Thaws every frozen body that overlaps `body` (it is about to disappear) and
+  /// forgets `body`'s quiet time.
   void thawNeighbours(const btRigidBody* body);
   /// The mass a frozen body will have again (0 if it is not frozen).
   float frozenMass(const btRigidBody* body) const;
   size_t frozenCount() const { return m_frozen.size(); }
+  /// Awake bodies whose quiet time is being counted (for tests).
+  size_t quietCount() const { return m_quiet.size(); }
 
   /// Still this long, slower than these, and a body is frozen.
   static constexpr float kQuietSeconds = 0.5f;

@@ -2,7 +2,8 @@
 // public functions only. A delta arrives from the network against a baseline the
 // receiver holds, so both the layout's shape and the bits are the fuzzer's.
 //
-// Input: [layout][baseline bits:2, little endian][baseline bytes][trim:1][rest]
+// Input: [layout][baseline bits:2, little endian][baseline bytes][trim:1]
+//        ([span:1][ahead:2][older bits:2][older bytes] when trim bit 3 is set)[rest]
 //   layout: one byte; bit 7 set: a demo type's real layout (crate, player, cubes or
 //   the default quantization); else 1 + (byte % 16) fields, each [bits][shape] with
 //   bits 1 + (bits % kWidestField), gated (shape bit 7) on an earlier 1-bit field
@@ -15,6 +16,13 @@
 //   - as the sender's current payload: writeFieldDelta then
 //     readFieldDelta must reproduce it bit for bit, or the write must refuse a
 //     payload that does not fit the layout.
+//   Trim bit 3 adds a prediction (a predicted delta's base is extrapolated from the
+//   baseline B1 and an older block B2, wire::FieldPrediction): span 1..64 (192..255
+//   as is: out of range, must be refused), ahead 1..4095, and B2's bits like the
+//   baseline's. Then the delta from the network is read with that prediction (base
+//   codes `1` and `01`+span as well as `00`), and every payload is also written by
+//   writeFieldDeltaPair, whose plain and predicted deltas must be writeFieldDelta's
+//   bits without and with the prediction and must each read back to the payload.
 
 #include <algorithm>
 #include <cstddef>
@@ -29,6 +37,7 @@
 #include "game/player_controller.h"
 #include "tests/fuzz/fuzz_world.h"
 #include "wire/field_delta.h"
+#include "wire/messages.h"
 
 namespace {
 
@@ -92,21 +101,63 @@ bool sameBits(const WriteStream& a, const uint8_t* b, size_t bits) {
   return x.ok() && y.ok();
 }
 
+bool sameBits(const WriteStream& a, const WriteStream& b) { return sameBits(a, b.buffer().data(), b.bits()); }
+
+// `delta` reads back (with `prediction` if given) to exactly `current`.
+void readsBackTo(const WriteStream& delta, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
+                 const uint8_t* current, size_t currentBits, const wire::FieldPrediction* prediction) {
+  ReadStream in(delta.buffer().data(), delta.bits());
+  WriteStream full;
+  if (!wire::readFieldDelta(in, layout, baseline, baselineBits, full, prediction)) __builtin_trap();
+  if (!sameBits(full, current, currentBits)) __builtin_trap();
+}
+
 // writeFieldDelta then readFieldDelta gives `current` back exactly; a refused write
-// means one of the payloads does not fit the layout.
+// means one of the payloads does not fit the layout. With a prediction, the predicted
+// delta too, and writeFieldDeltaPair writes both deltas bit for bit as writeFieldDelta
+// does.
 void roundTrip(const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits, const uint8_t* current,
-               size_t currentBits) {
+               size_t currentBits, const wire::FieldPrediction* prediction) {
   WriteStream delta;
   if (!wire::writeFieldDelta(delta, layout, baseline, baselineBits, current, currentBits)) {
     wire::FieldValues b, c;
     if (wire::splitFields(layout, baseline, baselineBits, b) && wire::splitFields(layout, current, currentBits, c))
       __builtin_trap(); // both fit, yet no delta
+    if (prediction) {
+      WriteStream plain, predicted;
+      bool predictedWritten = false;
+      if (wire::writeFieldDeltaPair(plain, predicted, predictedWritten, layout, baseline, baselineBits, current,
+                                    currentBits, *prediction))
+        __builtin_trap(); // the pair wrote what the single writer refused
+    }
     return;
   }
-  ReadStream in(delta.buffer().data(), delta.bits());
-  WriteStream full;
-  if (!wire::readFieldDelta(in, layout, baseline, baselineBits, full)) __builtin_trap();
-  if (!sameBits(full, current, currentBits)) __builtin_trap();
+  readsBackTo(delta, layout, baseline, baselineBits, current, currentBits, nullptr);
+  if (!prediction) return;
+  WriteStream predictedAlone;
+  const bool predictable =
+      wire::writeFieldDelta(predictedAlone, layout, baseline, baselineBits, current, currentBits, prediction);
+  if (predictable) readsBackTo(predictedAlone, layout, baseline, baselineBits, current, currentBits, prediction);
+  WriteStream plain, predicted;
+  bool predictedWritten = false;
+  if (!wire::writeFieldDeltaPair(plain, predicted, predictedWritten, layout, baseline, baselineBits, current,
+                                 currentBits, *prediction))
+    __builtin_trap();
+  if (!sameBits(plain, delta)) __builtin_trap();
+  if (predictedWritten != predictable) __builtin_trap();
+  if (predictedWritten && !sameBits(predicted, predictedAlone)) __builtin_trap();
+}
+
+// The bits of a payload that follows in the input: a 2-byte count (up to kMaxBaselineBits,
+// and no more than what is left), then its bytes.
+std::vector<uint8_t> payloadFrom(Cursor& c, size_t& bits) {
+  const size_t wanted = c.byte() | size_t{c.byte()} << 8;
+  bits = std::min(wanted % (kMaxBaselineBits + 1), 8 * (c.size - std::min(c.size, c.at)));
+  const size_t bytes = (bits + 7) / 8;
+  // Copies: the library must not read past a payload's bytes (ASan sees the edge).
+  std::vector<uint8_t> out(c.data + c.at, c.data + c.at + bytes);
+  c.at += bytes;
+  return out;
 }
 
 } // namespace
@@ -119,25 +170,33 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Cursor c{data, size};
   const FieldLayout layout = layoutFrom(c);
-  const size_t wanted = c.byte() | size_t{c.byte()} << 8;
-  const size_t baselineBits = std::min(wanted % (kMaxBaselineBits + 1), 8 * (size - std::min(size, c.at)));
-  const size_t baselineBytes = (baselineBits + 7) / 8;
-  // Copies: the library must not read past a payload's bytes (ASan sees the edge).
-  const std::vector<uint8_t> baseline(data + c.at, data + c.at + baselineBytes);
-  c.at += baselineBytes;
-  const size_t trim = c.byte() % 8;
+  size_t baselineBits = 0;
+  const std::vector<uint8_t> baseline = payloadFrom(c, baselineBits);
+  const uint8_t trimByte = c.byte();
+  const size_t trim = trimByte % 8;
+  wire::FieldPrediction prediction;
+  std::vector<uint8_t> older;
+  const bool predicted = trimByte & 0x08;
+  if (predicted) {
+    const uint8_t span = c.byte();
+    prediction.span = span >= 192 ? span : 1 + span % wire::kMaxPredictionSpan;
+    prediction.ahead = 1 + (c.byte() | uint32_t{c.byte()} << 8) % wire::kMaxBaselineAge;
+    older = payloadFrom(c, prediction.olderBits);
+    prediction.older = older.data();
+  }
+  const wire::FieldPrediction* given = predicted ? &prediction : nullptr;
   const std::vector<uint8_t> rest(data + std::min(size, c.at), data + size);
   const size_t restBits = 8 * rest.size() > trim ? 8 * rest.size() - trim : 0;
 
   // The rest as a delta from the network.
   ReadStream in(rest.data(), restBits);
   WriteStream full;
-  if (wire::readFieldDelta(in, layout, baseline.data(), baselineBits, full)) {
+  if (wire::readFieldDelta(in, layout, baseline.data(), baselineBits, full, given)) {
     wire::FieldValues fields;
     if (!wire::splitFields(layout, full.buffer().data(), full.bits(), fields)) __builtin_trap();
-    roundTrip(layout, baseline.data(), baselineBits, full.buffer().data(), full.bits());
+    roundTrip(layout, baseline.data(), baselineBits, full.buffer().data(), full.bits(), given);
   }
   // The rest as the sender's current payload.
-  roundTrip(layout, baseline.data(), baselineBits, rest.data(), restBits);
+  roundTrip(layout, baseline.data(), baselineBits, rest.data(), restBits, given);
   return 0;
 }

@@ -44,6 +44,9 @@ struct SharedWorld {
   /// allocated (libFuzzer then has no reason to re-run it under LeakSanitizer) and
   /// the next input starts from the same world.
   void reset();
+
+private:
+  void warmUp();
 };
 
 /// A digest of what a fixture's peer and world look like (NetManager stats, the

@@ -98,8 +98,9 @@ struct RecordedPeer {
 
 /// Field-delta seeds (fuzz_field_delta's input): the state blocks one entity's
 /// authority wrote a third of a second apart, as baseline and current payload, and
-/// the delta between them. Layout byte 0x80 | index picks the target's real layouts
-/// (0 crate, 1 player).
+/// the delta between them; and with the block before those as the older block of a
+/// prediction (span 1), the current payload and the predicted delta. Layout byte
+/// 0x80 | index picks the target's real layouts (0 crate, 1 player).
 class FieldDeltaSamples {
 public:
   void sample(EntityGroup& group) {
@@ -119,12 +120,24 @@ public:
         m_files.push_back(file(previous->second, now.bytes, now.bits));
         m_files.push_back(file(previous->second, delta.buffer(), delta.bits()));
       }
+      auto older = m_older.find(id);
+      if (previous != m_last.end() && older != m_older.end() && m_predicted.size() < 120) {
+        wire::FieldPrediction prediction{older->second.bytes.data(), older->second.bits, 1, 1};
+        WriteStream predicted;
+        if (wire::writeFieldDelta(predicted, *layout, previous->second.bytes.data(), previous->second.bits,
+                                  now.bytes.data(), now.bits, &prediction)) {
+          m_predicted.push_back(file(previous->second, now.bytes, now.bits, &older->second));
+          m_predicted.push_back(file(previous->second, predicted.buffer(), predicted.bits(), &older->second));
+        }
+      }
+      if (previous != m_last.end()) m_older.insert_or_assign(id, previous->second);
       m_last.insert_or_assign(id, std::move(now));
     }
   }
   void write(const fs::path& dir) const {
     CorpusWriter out(dir);
     for (const auto& f : m_files) out.write(f);
+    for (const auto& f : m_predicted) out.write(f);
     std::printf("field_delta: %d seeds\n", out.count());
   }
 
@@ -134,16 +147,25 @@ private:
     std::vector<uint8_t> bytes;
     size_t bits;
   };
-  static std::vector<uint8_t> file(const Payload& base, std::vector<uint8_t> rest, size_t restBits) {
+  // With `older`: trim bit 3 says a prediction follows (span byte 0 and ahead 0 mean
+  // span 1 and ahead 1: the blocks are one sample apart), then the older block.
+  static std::vector<uint8_t> file(const Payload& base, std::vector<uint8_t> rest, size_t restBits,
+                                   const Payload* older = nullptr) {
     std::vector<uint8_t> f{base.layout, static_cast<uint8_t>(base.bits), static_cast<uint8_t>(base.bits >> 8)};
     f.insert(f.end(), base.bytes.begin(), base.bytes.end());
     rest.resize((restBits + 7) / 8);
-    f.push_back(static_cast<uint8_t>(8 * rest.size() - restBits));
+    f.push_back(static_cast<uint8_t>((8 * rest.size() - restBits) | (older ? 0x08 : 0)));
+    if (older) {
+      f.insert(f.end(), {0, 0, 0, static_cast<uint8_t>(older->bits), static_cast<uint8_t>(older->bits >> 8)});
+      f.insert(f.end(), older->bytes.begin(), older->bytes.end());
+    }
     f.insert(f.end(), rest.begin(), rest.end());
     return f;
   }
   std::map<EntityId, Payload> m_last;
+  std::map<EntityId, Payload> m_older; ///< the block before m_last's, for predicted seeds
   std::vector<std::vector<uint8_t>> m_files;
+  std::vector<std::vector<uint8_t>> m_predicted;
 };
 
 void recordMatch(const fs::path& out) {

@@ -8,7 +8,10 @@
 #include <memory>
 #include <vector>
 
+#include <btBulletDynamicsCommon.h>
+
 #include "ferrum/physics_world.h"
+#include "sim/rest_freezer.h"
 
 using namespace ferrum;
 
@@ -96,4 +99,28 @@ TEST(RestSleep, ASleepingBodyKeepsItsMassAndMovesWhenPushed) {
   crate.applyImpulse({50, 0, 0});
   step(world, 30);
   EXPECT_GT(crate.position().x, 0.3f);
+}
+
+// PhysicsWorld removes a body through thawNeighbours. The quiet time the freezer keeps
+// per body (keyed by its address) must go with it even when nothing is frozen: left
+// behind, it grew the map by one entry per removed body, and a new body given the same
+// address started with the old one's quiet time and froze early.
+TEST(RestSleep, ARemovedBodyLeavesNoQuietTimeBehindWhenNothingIsFrozen) {
+  btDefaultCollisionConfiguration collision;
+  btCollisionDispatcher dispatcher(&collision);
+  btDbvtBroadphase broadphase;
+  btSequentialImpulseConstraintSolver solver;
+  btDiscreteDynamicsWorld world(&dispatcher, &broadphase, &solver, &collision);
+  btBoxShape shape(btVector3(0.5f, 0.5f, 0.5f));
+  btVector3 inertia(0, 0, 0);
+  shape.calculateLocalInertia(10, inertia);
+  btRigidBody body(10, nullptr, &shape, inertia);
+  world.addRigidBody(&body);
+  RestFreezer freezer(world);
+  freezer.freezeQuiet(1.0f / 60); // still and awake: its quiet time starts
+  ASSERT_EQ(freezer.quietCount(), 1u);
+  ASSERT_EQ(freezer.frozenCount(), 0u);
+  freezer.thawNeighbours(&body); // what PhysicsWorld::destroy does before removing it
+  world.removeRigidBody(&body);
+  EXPECT_EQ(freezer.quietCount(), 0u);
 }
