@@ -252,9 +252,10 @@ void NetManager::sendState() {
       remote->budget.refill(m_sends);
       budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budget.tokens())));
     }
+    const Remote& to = *remote; // a structured binding cannot be captured (clang)
     const size_t headerBits = [&] {
       MeasureStream m;
-      wire::StateHeader h = nextStateHeader(*remote, localPeer(), m_tick, serverTickNow());
+      wire::StateHeader h = nextStateHeader(to, localPeer(), m_tick, serverTickNow());
       h.serialize(m);
       return m.bits() + 1; // and the end marker
     }();
