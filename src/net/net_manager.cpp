@@ -281,7 +281,7 @@ void NetManager::sendState() {
     // wrong): a block recorded but not written would become a baseline the receiver
     // never had.
     if (written.size() < packet.size()) {
-      log::warn("state packet to peer {}: {} of {} chosen blocks did not fit", remote->slot,
+      log::warn("state packet to peer {}: {} of {} blocks did not fit", remote->slot,
                 packet.size() - written.size(), packet.size());
       std::erase_if(chosen, [&](const wire::StateBlock* b) {
         return std::find(written.begin(), written.end(), b) == written.end();

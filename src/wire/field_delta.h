@@ -28,7 +28,10 @@
 //                                     the new index (packSmallestThree of the baseline's
 //                                     quaternion) before the members are coded against them
 //                     members (below)
-//   members:  class:C  C = bitsRequired(widest member bits - 1)
+//   members:  class     the delta's first: C bits, C = bitsRequired(widest member bits - 1);
+//                       every later one: zigzag(class - previous class) Exp-Golomb order 0,
+//                       where raw counts as the widest member's width (the classes of
+//                       one block's units move together)
 //                0 = raw: each member's value in its own bits
 //                k = each member as zigzag(value - base) in k bits (k < widest member)
 //   tail (unless the layout has none): same:1   0 = then tail length (Exp-Golomb order 4)

@@ -492,7 +492,8 @@ struct StateHeader {
 
 /// One entity's state. On the wire: [more:1][id code][self-delimited:1][length code]
 /// [coding][payload], where the id, length and coding are coded against the block
-/// before it (see BlockContext).
+/// before it (see BlockContext; after a delta block one `like previous` bit may stand
+/// for everything between the id code and the payload).
 struct StateBlock {
   EntityId id;
   std::vector<uint8_t> payload; ///< byte-aligned copy of the payload bits
