@@ -146,6 +146,7 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
     wire::StateBlock& block = m_wire[m_wireUsed];
     uint64_t dropIndex = 0;
     encode(raw, *c.state, sequence, layoutOf ? layoutOf(raw.id) : nullptr, dropIndex, block);
+    block.selfDelimited = m_leavesOutLength && m_leavesOutLength(block);
     const auto at = std::lower_bound(chosen.begin(), chosen.end(), block.id,
                                      [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
     int64_t added = 0;

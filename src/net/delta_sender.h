@@ -78,6 +78,12 @@ public:
 
   /// An entity's layout, or nullptr (always sent whole).
   using LayoutOf = std::function<const FieldLayout*(EntityId)>;
+  /// Whether the caller's writer leaves this coded block's length out for the
+  /// receiver (NetManager::leavesOutLength). select() sets each block's
+  /// `selfDelimited` by it and so costs the block as it is written; unset, every block
+  /// is costed with its length (an upper bound: a crowded packet ends short of its cap).
+  using LeavesOutLength = std::function<bool(const wire::StateBlock&)>;
+  void setLeavesOutLength(LeavesOutLength leavesOut) { m_leavesOutLength = std::move(leavesOut); }
 
   /// Blocks for the next packet, `sequence`, sorted by id, within `budgetBits` as the
   /// caller's framing will write them, each as it goes on the wire (a delta where one
@@ -246,6 +252,7 @@ private:
   // encode()'s scratch for the two codings of one block (reused: no allocation per block).
   mutable WriteStream m_plainScratch{wire::kMaxBlockBits / 8};
   mutable WriteStream m_predictedScratch{wire::kMaxBlockBits / 8};
+  LeavesOutLength m_leavesOutLength;
   SendWatch m_watch;                             ///< what selectChanged() looks at unasked
   std::vector<const wire::StateBlock*> m_look;   ///< scratch: the blocks a select looks at
   std::vector<EntityId> m_watchedIds;            ///< scratch

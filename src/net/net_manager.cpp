@@ -367,6 +367,10 @@ std::vector<EntityId> NetManager::needFullFor(const Remote& to) {
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
   remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained);
+  // The sender costs each block as sendBlocks() will write it to this receiver. The
+  // Remote owns the sender, so the reference outlives it.
+  remote->delta->setLeavesOutLength(
+      [this, &to = *remote](const wire::StateBlock& block) { return leavesOutLength(to, block); });
   const float bytesPerSend = budgetBytesPerSend(m_config);
   remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
 }

@@ -262,3 +262,47 @@ TEST(DeltaSenderLazyPacking, TwoNetManagersWithCrowdedPacketsEndExact) {
               static_cast<unsigned long long>(appliedWhileBusy), settle,
               static_cast<unsigned long long>(cc.deltaBlocksReceived), static_cast<unsigned long long>(cc.blocksApplied));
 }
+
+// A writer that leaves out the length of blocks its receiver can walk (NetManager does,
+// for deltas of entities the receiver holds): costed as written, a crowded packet takes
+// more blocks, and what it takes still fits the packet as written.
+TEST(DeltaSenderLazyPacking, BlocksWrittenWithoutTheirLengthAreCostedSoAndMoreOfThemFit) {
+  constexpr uint32_t kBodies = 400;
+  constexpr size_t kPacketBytes = 300;
+  auto run = [&](bool tellsTheSender) {
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> u(-1, 1);
+    std::vector<RigidState> states(kBodies);
+    for (uint32_t i = 0; i < kBodies; ++i) states[i].position = {static_cast<float>(i % 20), 0.5f, static_cast<float>(i / 20)};
+    DeltaSender sender(0, DeltaSender::Framing::Chained);
+    auto leavesOut = [](const wire::StateBlock& b) { return b.baselineAge != 0; };
+    if (tellsTheSender) sender.setLeavesOutLength(leavesOut);
+    size_t sentLater = 0;
+    for (uint16_t sequence = 0; sequence < 40; ++sequence) {
+      for (RigidState& s : states) {
+        s.position.x += u(rng) * 0.05f;
+        s.position.z += u(rng) * 0.05f;
+      }
+      std::vector<wire::StateBlock> blocks;
+      for (uint32_t i = 0; i < kBodies; ++i) blocks.push_back(rigidBlock(i + 1, states[i]));
+      wire::StateHeader header;
+      header.sequence = sequence;
+      WriteStream out(kPacketBytes);
+      header.serialize(out);
+      const size_t budgetBits = kPacketBytes * 8 - out.bits() - 1;
+      const auto chosen = sender.select(blocks, [](EntityId) { return 1.0f; }, budgetBits, sequence, sequence,
+                                        [](EntityId) { return &layout(); });
+      wire::BlockContext context;
+      for (const wire::StateBlock* b : chosen) EXPECT_TRUE(wire::writeBlock(out, *b, context, leavesOut(*b)));
+      EXPECT_TRUE(wire::writeEnd(out));
+      EXPECT_TRUE(out.ok()) << "the chosen blocks overflow the packet as written";
+      sender.recordSent(sequence, chosen, sequence);
+      sender.onAck(sequence, 0);
+      if (sequence >= 10) sentLater += chosen.size(); // once most bodies have a baseline
+    }
+    return sentLater;
+  };
+  const size_t withLength = run(false), asWritten = run(true);
+  EXPECT_GT(asWritten * 100, withLength * 105) << withLength << " blocks costed with their length, " << asWritten
+                                               << " costed as written";
+}
