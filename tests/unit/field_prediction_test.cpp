@@ -62,6 +62,22 @@ size_t roundTrip(const FieldLayout& layout, const std::vector<uint8_t>& b1, size
   return sameBits(full.take(), cur, curBits) ? d.bits() : 0;
 }
 
+/// A body moving steadily, poses only: B2 at packet 94, B1 at 100 (span 6), the
+/// current block in packet 106 (age 6), and the prediction from B2.
+struct SteadyTriple {
+  RigidQuantization q = [] {
+    RigidQuantization r;
+    r.velocities = false;
+    r.restFlag = false;
+    return r;
+  }();
+  FieldLayout layout = rigidStateLayout(q);
+  size_t b2Bits = 0, b1Bits = 0, curBits = 0;
+  std::vector<uint8_t> b2 = rigidPayload(linear(94), q, b2Bits), b1 = rigidPayload(linear(100), q, b1Bits),
+                       cur = rigidPayload(linear(106), q, curBits);
+  wire::FieldPrediction p{b2.data(), b2Bits, 6, 6};
+};
+
 } // namespace
 
 TEST(FieldPrediction, ExtrapolatesInIntegersRoundingHalvesAwayFromZeroAndClampsIntoTheField) {
@@ -149,14 +165,8 @@ TEST(FieldPrediction, BothCodingsAtOnceAreExactlyTheTwoCodingsAlone) {
 // Each coding of the pair stands alone: a plain delta that does not fit its stream
 // (here a 4-byte one) must not keep the predicted delta, which fits, from being written.
 TEST(FieldPrediction, APlainCodingTooLongForItsStreamStillLeavesThePredictedOne) {
-  RigidQuantization q;
-  q.velocities = false;
-  q.restFlag = false;
-  const FieldLayout layout = rigidStateLayout(q);
-  size_t b2Bits = 0, b1Bits = 0, curBits = 0;
-  const auto b2 = rigidPayload(linear(94), q, b2Bits), b1 = rigidPayload(linear(100), q, b1Bits),
-             cur = rigidPayload(linear(106), q, curBits);
-  const wire::FieldPrediction p{b2.data(), b2Bits, 6, 6};
+  const SteadyTriple t;
+  const auto& [q, layout, b2Bits, b1Bits, curBits, b2, b1, cur, p] = t;
   WriteStream plainAlone(wire::kMaxBlockBits / 8), predictedAlone(wire::kMaxBlockBits / 8);
   ASSERT_TRUE(wire::writeFieldDelta(plainAlone, layout, b1.data(), b1Bits, cur.data(), curBits));
   ASSERT_TRUE(wire::writeFieldDelta(predictedAlone, layout, b1.data(), b1Bits, cur.data(), curBits, &p));
@@ -172,15 +182,8 @@ TEST(FieldPrediction, APlainCodingTooLongForItsStreamStillLeavesThePredictedOne)
 }
 
 TEST(FieldPrediction, ASteadilyMovingBodyCostsAboutNothingPredictedAndItsWholeDisplacementPlain) {
-  RigidQuantization q;
-  q.velocities = false;
-  q.restFlag = false;
-  const FieldLayout layout = rigidStateLayout(q);
-  size_t b2Bits = 0, b1Bits = 0, curBits = 0;
-  // B2 at packet 94, B1 at 100 (span 6), the delta in packet 106 (age 6).
-  const auto b2 = rigidPayload(linear(94), q, b2Bits), b1 = rigidPayload(linear(100), q, b1Bits),
-             cur = rigidPayload(linear(106), q, curBits);
-  const wire::FieldPrediction p{b2.data(), b2Bits, 6, 6};
+  const SteadyTriple t;
+  const auto& [q, layout, b2Bits, b1Bits, curBits, b2, b1, cur, p] = t;
   const size_t predicted = roundTrip(layout, b1, b1Bits, cur, curBits, &p);
   const size_t plain = roundTrip(layout, b1, b1Bits, cur, curBits, nullptr);
   ASSERT_GT(predicted, 0u);
