@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 3600));
+  cli.add_flag("--optimistic-baselines", options.net.optimisticBaselines,
+               "code state against the newest block sent to a client, not only the newest it acknowledged "
+               "(cheaper when acks are slow; on loss an entity waits about a round trip for its whole state)");
   cli.add_option("--forward-window-ms", options.net.forwardWindowMs,
                  "hold client-owned state due to one client at most this long and send it together (0: one "
                  "packet per update, at once)")

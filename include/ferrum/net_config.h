@@ -26,6 +26,14 @@ struct NetConfig {
   /// (0: never): pulls back a receiver copy that is not what it acknowledged (a block
   /// that beat its spawn, a replica pushed locally) while a resting scene costs ~nothing.
   float refreshSeconds = 2.0f;
+  /// Code each block against the newest block sent to that receiver, not only the
+  /// newest it acknowledged: a delta then spans one send however long acks take (with
+  /// 100 ms each way, the acknowledged block is 6-7 sends old). The cost is on loss: a
+  /// block whose baseline was lost cannot be rebuilt, so the receiver drops it
+  /// (counted in baselineMismatches), holds the entity's last state and asks for it
+  /// whole, about a round trip; the sender then codes against acknowledged blocks only
+  /// for a while. For links that rarely lose packets (a LAN).
+  bool optimisticBaselines = false;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
   int maxViolations = 100;    ///< server: kick a client whose violations (each decaying after 1 s) exceed this

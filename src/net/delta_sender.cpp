@@ -178,7 +178,61 @@ void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uin
                          const FieldLayout* layout, uint64_t& dropIndex, wire::StateBlock& out) const {
   dropIndex = 0;
   if (!layout) return whole(raw, out);
-  if (st.hasBaseline) {
+  encodeAcked(raw, st, sequence, *layout, dropIndex, out);
+  if (m_optimistic && m_sends >= m_optimisticPausedUntil && !st.inFlight.empty())
+    tryOptimistic(raw, st, sequence, *layout, dropIndex, out);
+}
+
+bool DeltaSender::usableBaseline(const Sent& b, const EntityState& st, uint16_t sequence) const {
+  const auto age = static_cast<uint16_t>(sequence - b.sequence);
+  return age != 0 && b.sendIndex >= st.dropFloor && m_sends - b.sendIndex < wire::kMaxBaselineAge;
+}
+
+// Acks take a round trip and the receiver's wait for its next send: with 100 ms each
+// way at 30 sends/s the acknowledged block is 6-7 sends old, and a moving body's delta
+// against it spans all of that motion. The newest block sent spans one send. If its
+// packet was lost the receiver cannot rebuild this one; it drops it, counts it
+// (baselineMismatches) and asks for the entity whole (needFull), as for any missing
+// baseline, and onNeedFull pauses this coding for a while.
+void DeltaSender::tryOptimistic(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+                                const FieldLayout& layout, uint64_t& dropIndex, wire::StateBlock& out) const {
+  const Sent& newest = st.inFlight.back();
+  if (!usableBaseline(newest, st, sequence)) return;
+  if (st.hasBaseline && newest.sendIndex <= st.baseline.sendIndex) return; // acknowledged already
+  const auto age = static_cast<uint16_t>(sequence - newest.sequence);
+  // B2: the block sent before it, or else the acknowledged one.
+  const Sent* older = st.inFlight.size() >= 2 ? &st.inFlight[st.inFlight.size() - 2] : (st.hasBaseline ? &st.baseline : nullptr);
+  const size_t current = wire::measureBlock(out, {});
+  m_plainScratch.clear();
+  m_predictedScratch.clear();
+  bool predictedWritten = false;
+  bool plainWritten = false;
+  uint16_t span = 0;
+  if (older && older->sendIndex >= st.dropFloor && older->sendIndex < newest.sendIndex &&
+      m_sends + 1 - older->sendIndex <= kMaxPredictionAge &&
+      (span = static_cast<uint16_t>(newest.sequence - older->sequence)) != 0 && span <= wire::kMaxPredictionSpan) {
+    const wire::FieldPrediction prediction{older->payload.data(), older->bits, span, age};
+    plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, layout,
+                                             newest.payload.data(), newest.bits, raw.payload.data(), raw.bits,
+                                             prediction);
+  } else {
+    plainWritten = wire::writeFieldDelta(m_plainScratch, layout, newest.payload.data(), newest.bits,
+                                         raw.payload.data(), raw.bits);
+  }
+  const bool usePredicted = predictedWritten && (!plainWritten || m_predictedScratch.bits() <= m_plainScratch.bits());
+  if (!usePredicted && !plainWritten) return;
+  const WriteStream& delta = usePredicted ? m_predictedScratch : m_plainScratch;
+  coded(raw, delta, age, m_optimisticOut);
+  if (wire::measureBlock(m_optimisticOut, {}) >= current) return;
+  std::swap(out, m_optimisticOut);
+  dropIndex = usePredicted ? older->sendIndex : newest.sendIndex;
+}
+
+void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+                              const FieldLayout& layoutRef, uint64_t& dropIndex, wire::StateBlock& out) const {
+  const FieldLayout* layout = &layoutRef;
+  // A block sent since may have let the receiver drop this one (an optimistic delta).
+  if (st.hasBaseline && st.baseline.sendIndex >= st.dropFloor) {
     const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
     // Too old for the receiver to keep (counted in sends: the 16-bit age may have wrapped).
     if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return whole(raw, out);
@@ -214,7 +268,8 @@ void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uin
   }
   // The acknowledged spawn, while this packet is inside the window the receiver checks
   // (counted in sends too, so a wrapped sequence can never pass for a near one).
-  if (st.hasSpawn && inSpawnWindow(sequence, st.spawnAnchor) &&
+  // Not once a delta against a packet went out: the receiver drops the spawn's block then.
+  if (st.hasSpawn && st.dropFloor == 0 && inSpawnWindow(sequence, st.spawnAnchor) &&
       m_sends - st.spawnSendIndex < kSpawnBaselineWindow / 2)
     return deltaOrWhole(raw, *layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline, out);
   whole(raw, out);
@@ -275,6 +330,7 @@ void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint1
 }
 
 void DeltaSender::onNeedFull(EntityId id) {
+  if (m_optimistic) m_optimisticPausedUntil = m_sends + kOptimisticPause;
   auto it = m_entities.find(id);
   if (it == m_entities.end()) return;
   EntityState& st = it->second;
@@ -304,6 +360,9 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
       dropIndex = m_dropIndex[static_cast<size_t>(w - m_wire.data())];
     }
     EntityState& st = m_entities[b->id];
+    if (w->baselineAge != 0 && w->baselineAge != wire::kSpawnBaseline &&
+        (!st.hasBaseline || static_cast<uint16_t>(sequence - w->baselineAge) != st.baseline.sequence))
+      ++m_optimisticDeltas;
     st.dropFloor = std::max(st.dropFloor, dropIndex);
     st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
     if (st.inFlight.size() > kMaxInFlight) st.inFlight.pop_front();

@@ -76,6 +76,16 @@ public:
   /// this many ticks passed since (0: in every packet until acknowledged).
   void setResendTicks(uint32_t ticks) { m_resendTicks = ticks; }
 
+  /// Code against the newest block sent, not only the newest acknowledged (see
+  /// encode()): a delta then spans one send however long acks take. A block whose
+  /// baseline was lost cannot be rebuilt; the receiver asks for it whole (needFull),
+  /// and the sender then codes against acknowledged blocks only for kOptimisticPause
+  /// sends. Off by default.
+  void setOptimistic(bool on) { m_optimistic = on; }
+  static constexpr uint64_t kOptimisticPause = 90;
+  /// Sends coded against an unacknowledged block, in all.
+  uint64_t optimisticDeltas() const { return m_optimisticDeltas; }
+
   /// An entity's layout, or nullptr (always sent whole).
   using LayoutOf = std::function<const FieldLayout*(EntityId)>;
   /// Whether the caller's writer leaves this coded block's length out for the
@@ -222,6 +232,16 @@ private:
   /// receiver drops the entity's blocks when it reads it (0: it drops nothing).
   void encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout* layout,
               uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// encode() against acknowledged blocks only.
+  void encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout& layout,
+                   uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// Tries `raw` against the newest block sent (B2: the one sent before it, or the
+  /// acknowledged baseline); replaces `out` if shorter.
+  void tryOptimistic(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout& layout,
+                     uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// Whether `b` may stand as a baseline of a block in packet `sequence`: the receiver
+  /// cannot have dropped it, it is within the ages it keeps.
+  bool usableBaseline(const Sent& b, const EntityState& st, uint16_t sequence) const;
   /// The plain delta of `raw` against `base` (coded as `reference`), or `raw` when that
   /// is not smaller, into `out`.
   void deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base, uint32_t baseBits,
@@ -244,6 +264,10 @@ private:
   uint64_t m_ackRound = 0; ///< onAck calls so far (see acknowledge: which baseline may be B2)
   uint16_t m_newestAcked = 0;
   uint64_t m_spawnDeltas = 0;
+  bool m_optimistic = false;
+  uint64_t m_optimisticPausedUntil = 0; ///< m_sends before which no optimistic coding
+  uint64_t m_optimisticDeltas = 0;
+  mutable wire::StateBlock m_optimisticOut;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent (the first m_wireUsed)
   size_t m_wireUsed = 0;                         ///< (the others: buffers kept for reuse)
   std::vector<Candidate> m_candidates;           ///< scratch: this select's candidates

@@ -367,6 +367,7 @@ std::vector<EntityId> NetManager::needFullFor(const Remote& to) {
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
   remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained);
+  remote->delta->setOptimistic(m_config.optimisticBaselines);
   // The sender costs each block as sendBlocks() will write it to this receiver. The
   // Remote owns the sender, so the reference outlives it.
   remote->delta->setLeavesOutLength(
