@@ -194,8 +194,9 @@ private:
 
 class LivePipeline final : public Pipeline {
 public:
-  LivePipeline(int pps, const AckModel& acks, size_t maxPacketBytes, double budgetKbps)
-      : Pipeline("ferrum live", pps), m_budgetKbps(budgetKbps) {
+  LivePipeline(int pps, const AckModel& acks, size_t maxPacketBytes, double budgetKbps, bool optimistic)
+      : Pipeline("ferrum live", pps), m_budgetKbps(budgetKbps),
+        m_optimistic(optimistic) {
     // A packet's ack comes back with the client's next state packet: about two
     // one-way trips. The latency makes the sender's baseline that many frames old.
     LinkConditions link;
@@ -303,6 +304,7 @@ private:
     def.net.sendHz = pps;
     def.net.maxPacketBytes = maxPacketBytes;
     def.net.budgetKbps = static_cast<float>(m_budgetKbps);
+    def.net.optimisticBaselines = m_optimistic;
     if (transport) def.transport = transport; // the endpoint, through the tally
     else def.memoryNetwork = &m_network;
     def.memoryPort = port;
@@ -333,6 +335,7 @@ private:
   }
 
   double m_budgetKbps;
+  bool m_optimistic;
   ApplyCheck m_check;
   uint64_t m_framesChecked = 0;
   MemoryNetwork m_network;
@@ -348,8 +351,8 @@ private:
 } // namespace
 
 std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes,
-                                           double budgetKbps) {
-  return std::make_unique<LivePipeline>(packetsPerSecond, acks, maxPacketBytes, budgetKbps);
+                                           double budgetKbps, bool optimistic) {
+  return std::make_unique<LivePipeline>(packetsPerSecond, acks, maxPacketBytes, budgetKbps, optimistic);
 }
 
 } // namespace ferrum::bench

@@ -12,6 +12,6 @@
 namespace ferrum::bench {
 
 std::unique_ptr<Pipeline> makeLivePipeline(int packetsPerSecond, const AckModel& acks, size_t maxPacketBytes,
-                                           double budgetKbps = 0);
+                                           double budgetKbps = 0, bool optimistic = false);
 
 } // namespace ferrum::bench

@@ -45,6 +45,7 @@ struct Options {
   std::string json;
   size_t maxPacketBytes = 1200;
   double budgetKbps = 0;
+  bool optimistic = false;
   bool quiet = false;
 };
 
@@ -115,7 +116,7 @@ int runBandwidth(const Options& o) {
     pipelines.push_back(makeFullPipeline(pps));
     pipelines.push_back(makeFieldsPipeline(pps, acks, o.maxPacketBytes));
     // The product sends at most 30 state packets/s (NetConfig::sendHz, the seed's rule).
-    if (pps <= 30) pipelines.push_back(makeLivePipeline(pps, acks, o.maxPacketBytes, o.budgetKbps));
+    if (pps <= 30) pipelines.push_back(makeLivePipeline(pps, acks, o.maxPacketBytes, o.budgetKbps, o.optimistic));
   }
 
   Frame frame, previous;
@@ -151,6 +152,7 @@ int runBandwidth(const Options& o) {
   report["ack_loss"] = o.loss;
   report["max_packet_bytes"] = o.maxPacketBytes;
   report["budget_kbps"] = o.budgetKbps;
+  report["optimistic_baselines"] = o.optimistic;
   report["moving_share_mean"] = movingSum / static_cast<double>(index - 1);
   report["objects"] = previous.states.size();
   bool exact = true;
@@ -240,6 +242,8 @@ int main(int argc, char** argv) {
   bw->add_option("--json", o.json, "write the full report as JSON here");
   bw->add_option("--max-packet-bytes", o.maxPacketBytes, "payload cap of the ferrum rows (NetConfig::maxPacketBytes)")->check(CLI::Range(16, 65000));
   bw->add_option("--budget-kbps", o.budgetKbps, "the live row's per-receiver budget, NetConfig::budgetKbps (0: cap only)")->check(app::finiteRange(0.0, 1e6));
+  bw->add_flag("--optimistic-baselines", o.optimistic,
+               "the live row's server codes against the newest block sent, NetConfig::optimisticBaselines");
   bw->add_flag("--quiet", o.quiet, "no progress line");
   ViewErrorCommand ve;
   CLI::App* veApp = app.add_subcommand("view-error", "remote views against the server's truth, per link condition and mode");

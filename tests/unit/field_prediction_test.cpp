@@ -488,3 +488,40 @@ TEST(FieldPrediction, OptimisticDeltasOverALossyLinkAreRepairedAndNeverRebuiltWr
     EXPECT_GT(out.deltas, 1000u) << "seed " << seed;
   }
 }
+
+// The spawn baseline is gone from the receiver once a delta against a packet reached
+// it. An optimistic delta names a packet before any is acknowledged; if optimistic
+// coding then pauses, the next block must not fall back to the spawn.
+TEST(FieldPrediction, AfterAnOptimisticDeltaThePausedSenderNeverNamesTheSpawnBaseline) {
+  RigidQuantization q;
+  q.velocities = false;
+  const FieldLayout layout = rigidStateLayout(q);
+  DeltaSender sender(0, DeltaSender::Framing::Chained);
+  sender.setOptimistic(true);
+  const EntityId id{1};
+  auto blockAt = [&](int t) {
+    size_t bits = 0;
+    wire::StateBlock b;
+    b.id = id;
+    b.payload = rigidPayload(linear(t), q, bits);
+    b.bits = static_cast<uint32_t>(bits);
+    return std::vector<wire::StateBlock>{b};
+  };
+  size_t spawnBits = 0;
+  DeltaSender::SpawnBaselineRef spawn{0, rigidPayload(linear(0), q, spawnBits)};
+  spawn.bits = static_cast<uint32_t>(spawnBits);
+  sender.setSpawnBaseline(id, spawn, 0xFFFF, 0, 0);
+  auto send = [&](uint16_t sequence) {
+    const auto blocks = blockAt(sequence + 1);
+    const auto chosen = sender.select(blocks, [](EntityId) { return 1.0f; }, 100000, sequence, sequence,
+                                      [&](EntityId) { return &layout; });
+    EXPECT_EQ(chosen.size(), 1u);
+    const uint16_t age = chosen.empty() ? 0 : chosen[0]->baselineAge;
+    sender.recordSent(sequence, chosen, sequence);
+    return age;
+  };
+  EXPECT_EQ(send(0), wire::kSpawnBaseline) << "nothing sent before: coded against the spawn";
+  EXPECT_EQ(send(1), 1) << "against packet 0, not yet acknowledged";
+  sender.onNeedFull(EntityId{999}); // another entity's repair pauses optimistic coding
+  EXPECT_EQ(send(2), 0) << "no acknowledged block, and the receiver dropped the spawn's: whole";
+}
