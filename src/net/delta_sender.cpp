@@ -330,7 +330,14 @@ void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint1
 }
 
 void DeltaSender::onNeedFull(EntityId id) {
-  if (m_optimistic) m_optimisticPausedUntil = m_sends + kOptimisticPause;
+  // A loss shows as needFulls for every entity whose chain it broke: the first starts a
+  // pause, the rest of the burst finds it running. A link that keeps losing packets
+  // ends up coded against acknowledged blocks nearly all the time.
+  if (m_optimistic && m_sends >= m_optimisticPausedUntil) {
+    m_optimisticPausedUntil = m_sends + m_optimisticPause;
+    m_optimisticPause = std::min(m_optimisticPause * 2, kMaxOptimisticPause);
+    m_optimisticCleanFrom = m_optimisticPausedUntil;
+  }
   auto it = m_entities.find(id);
   if (it == m_entities.end()) return;
   EntityState& st = it->second;
@@ -345,6 +352,10 @@ void DeltaSender::onNeedFull(EntityId id) {
 
 void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sentWire, uint32_t tick) {
   ++m_sends;
+  if (m_optimisticPause > kOptimisticPause && m_sends >= m_optimisticCleanFrom + kOptimisticCleanSends) {
+    m_optimisticPause /= 2; // a stretch without loss: the next pause is shorter
+    m_optimisticCleanFrom = m_sends;
+  }
   SentPacket& p = m_sent[sequence % kRing];
   p.sequence = sequence;
   p.valid = true;

@@ -80,9 +80,14 @@ public:
   /// encode()): a delta then spans one send however long acks take. A block whose
   /// baseline was lost cannot be rebuilt; the receiver asks for it whole (needFull),
   /// and the sender then codes against acknowledged blocks only for kOptimisticPause
-  /// sends. Off by default.
+  /// sends, twice as long after each further loss up to kMaxOptimisticPause, halved
+  /// again after every kOptimisticCleanSends sends without one. Off by default.
   void setOptimistic(bool on) { m_optimistic = on; }
   static constexpr uint64_t kOptimisticPause = 90;
+  static constexpr uint64_t kMaxOptimisticPause = 90 * 64;
+  static constexpr uint64_t kOptimisticCleanSends = 900;
+  /// Whether optimistic coding is paused now (tests).
+  bool optimisticPaused() const { return m_sends < m_optimisticPausedUntil; }
   /// Sends coded against an unacknowledged block, in all.
   uint64_t optimisticDeltas() const { return m_optimisticDeltas; }
 
@@ -266,6 +271,8 @@ private:
   uint64_t m_spawnDeltas = 0;
   bool m_optimistic = false;
   uint64_t m_optimisticPausedUntil = 0; ///< m_sends before which no optimistic coding
+  uint64_t m_optimisticPause = kOptimisticPause; ///< the next pause's length
+  uint64_t m_optimisticCleanFrom = 0; ///< m_sends since which no loss paused it
   uint64_t m_optimisticDeltas = 0;
   mutable wire::StateBlock m_optimisticOut;
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent (the first m_wireUsed)

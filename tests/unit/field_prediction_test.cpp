@@ -525,3 +525,32 @@ TEST(FieldPrediction, AfterAnOptimisticDeltaThePausedSenderNeverNamesTheSpawnBas
   sender.onNeedFull(EntityId{999}); // another entity's repair pauses optimistic coding
   EXPECT_EQ(send(2), 0) << "no acknowledged block, and the receiver dropped the spawn's: whole";
 }
+
+// A needFull pauses optimistic coding; the rest of the same loss's needFulls do not
+// stretch the pause, the next loss doubles it, and sends without loss halve it again.
+TEST(FieldPrediction, OptimisticPausesGrowWithEachLossAndShrinkWithoutOne) {
+  DeltaSender sender(0, DeltaSender::Framing::Chained);
+  sender.setOptimistic(true);
+  auto sendEmpty = [&, sequence = uint16_t{0}]() mutable { sender.recordSent(sequence++, {}, 0); };
+  auto pausedFor = [&] {
+    uint64_t n = 0;
+    while (sender.optimisticPaused() && n < 100000) {
+      sendEmpty();
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_FALSE(sender.optimisticPaused());
+  sender.onNeedFull(EntityId{1});
+  sendEmpty();
+  sender.onNeedFull(EntityId{2}); // the same loss's other entity
+  EXPECT_EQ(pausedFor() + 1, DeltaSender::kOptimisticPause);
+  sender.onNeedFull(EntityId{3}); // the next loss
+  EXPECT_EQ(pausedFor(), 2 * DeltaSender::kOptimisticPause);
+  for (uint64_t i = 0; i < DeltaSender::kOptimisticCleanSends; ++i) sendEmpty(); // no loss for a while
+  sender.onNeedFull(EntityId{4});
+  EXPECT_EQ(pausedFor(), 2 * DeltaSender::kOptimisticPause) << "4x, halved once";
+  DeltaSender plain(0, DeltaSender::Framing::Chained);
+  plain.onNeedFull(EntityId{1});
+  EXPECT_FALSE(plain.optimisticPaused()) << "without the option nothing pauses";
+}
