@@ -18,6 +18,7 @@
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
 #include "tests/support/probe_controller.h"
+#include "tests/support/probe_pair.h"
 #include "tests/support/rigid_payload.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
@@ -178,27 +179,11 @@ TEST(DeltaSenderLazyPacking, AnEmptyPacketTakesWhateverFitsAlone) {
 // packet holds 200 bytes, a small share of them. Once they stop, the client must hold every entity's final
 // value exactly, with deltas in use and no baseline mismatch.
 TEST(DeltaSenderLazyPacking, TwoNetManagersWithCrowdedPacketsEndExact) {
-  using testing_support::kProbeType;
   using testing_support::ProbeController;
-  MemoryNetwork network;
-  MemoryTransport& serverEnd = network.endpoint(1);
-  MemoryTransport& clientEnd = network.endpoint(2);
-  const LinkConditions bad{20, 10, 0.15f, 0.05f}; // 20 ms + up to 10 of jitter, 15 % loss, 5 % duplicates
-  double now = 0;
-  auto make = [&](MemoryTransport& t, Role role) {
-    HostDef def;
-    def.clock = [&now] { return now; };
-    def.types.add(kProbeType, testing_support::probeType());
-    def.net.role = role;
-    def.net.maxPacketBytes = 200;
-    def.transport = &t;
-    def.outgoing = bad;
-    def.incoming = bad;
-    std::string error;
-    auto host = Host::create(std::move(def), error);
-    EXPECT_TRUE(host) << error;
-    return host;
-  };
+  NetConfig net;
+  net.maxPacketBytes = 200;
+  // 20 ms + up to 10 of jitter, 15 % loss, 5 % duplicates
+  testing_support::ProbePair pair(LinkConditions{20, 10, 0.15f, 0.05f}, net, net);
   // A block the sender chose but the packet had no room for means its budget was
   // not what it wrote (e.g. the header measured without its acks): the server says so.
   int leftOut = 0;
@@ -208,53 +193,40 @@ TEST(DeltaSenderLazyPacking, TwoNetManagersWithCrowdedPacketsEndExact) {
   struct RestoreSink {
     ~RestoreSink() { setLogSink({}); }
   } restoreSink;
-  auto server = make(serverEnd, Role::Server);
-  auto client = make(clientEnd, Role::Client);
-  ASSERT_TRUE(server && client);
-  ASSERT_TRUE(client->net().connect("mem", 1));
-  auto tick = [&](int n) {
-    for (int i = 0; i < n; ++i) {
-      now += 1.0 / 60;
-      server->net().frame(now);
-      client->net().frame(now);
-    }
-  };
-  tick(30);
-  ASSERT_TRUE(client->net().joined());
-  std::vector<EntityId> ids;
-  for (int i = 0; i < 600; ++i) ids.push_back(server->net().spawn(kProbeType, {}));
-  auto probe = [](Host& host, EntityId id) -> ProbeController* {
-    Entity* e = host.group().find(id);
-    return e ? &static_cast<ProbeController&>(e->controller()) : nullptr;
-  };
+  ASSERT_TRUE(pair.join());
+  const std::vector<EntityId> ids = pair.spawnProbes(600);
+  Host& server = *pair.server;
+  Host& client = *pair.client;
+  auto probe = [](Host& host, EntityId id) { return testing_support::ProbePair::probe(host, id); };
+  auto tick = [&pair](int n) { pair.tick(n); };
   for (int t = 0; t < 300; ++t) {
     // Large steps beside small ones: deltas of different sizes, so that after one did
     // not fit a smaller one further down often still does.
     for (size_t i = 0; i < ids.size(); ++i)
-      probe(*server, ids[i])->value += static_cast<uint32_t>((i + t) % 4 == 0 ? 70000 + t : 1 + (i + t) % 3);
+      probe(server, ids[i])->value += static_cast<uint32_t>((i + t) % 4 == 0 ? 70000 + t : 1 + (i + t) % 3);
     tick(1);
   }
   // 300 ticks are sendHz * 5 sends, each with 600 changed entities: a crowded packet
   // takes a small share of them.
-  const uint64_t appliedWhileBusy = client->net().stats().counters.blocksApplied;
-  const auto sends = static_cast<uint64_t>(server->net().config().sendHz * 5);
+  const uint64_t appliedWhileBusy = client.net().stats().counters.blocksApplied;
+  const auto sends = static_cast<uint64_t>(server.net().config().sendHz * 5);
   EXPECT_LT(appliedWhileBusy, 600u * sends / 2) << "the packets were meant to hold a small share of the changes";
   // Settle: what waits goes, lost ones are sent again, until the client holds it all.
   auto exact = [&] {
     for (EntityId id : ids) {
-      const ProbeController* c = probe(*client, id);
-      if (!c || c->received != probe(*server, id)->value) return false;
+      const ProbeController* c = probe(client, id);
+      if (!c || c->received != probe(server, id)->value) return false;
     }
     return true;
   };
   int settle = 0;
   for (; settle < 60 * 60 && !exact(); ++settle) tick(1);
   for (EntityId id : ids) {
-    const ProbeController* c = probe(*client, id);
+    const ProbeController* c = probe(client, id);
     ASSERT_NE(c, nullptr);
-    EXPECT_EQ(c->received, probe(*server, id)->value) << "entity " << id.counter();
+    EXPECT_EQ(c->received, probe(server, id)->value) << "entity " << id.counter();
   }
-  const NetCounters cc = client->net().stats().counters;
+  const NetCounters cc = client.net().stats().counters;
   EXPECT_GT(cc.deltaBlocksReceived, 0u);
   EXPECT_EQ(cc.baselineMismatches, 0u);
   EXPECT_EQ(leftOut, 0) << "packets the sender chose blocks for that did not hold them";

@@ -12,6 +12,7 @@
 #include "ferrum/memory_transport.h"
 #include "ferrum/net_manager.h"
 #include "tests/support/hand_server.h"
+#include "tests/support/probe_pair.h"
 #include "tests/support/probe_controller.h"
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
@@ -23,22 +24,6 @@ using testing_support::ProbeController;
 using testing_support::probeType;
 
 namespace {
-
-std::unique_ptr<Host> probeHost(MemoryTransport& t, Role role, LinkConditions out = {}, LinkConditions in = {},
-                                std::function<double()> clock = {}, bool optimistic = false) {
-  HostDef def;
-  def.net.optimisticBaselines = optimistic;
-  def.clock = std::move(clock);
-  def.types.add(kProbeType, probeType());
-  def.net.role = role;
-  def.transport = &t;
-  def.outgoing = out;
-  def.incoming = in;
-  std::string error;
-  auto host = Host::create(std::move(def), error);
-  EXPECT_TRUE(host) << error;
-  return host;
-}
 
 std::vector<uint8_t> bitsOf(uint32_t v) {
   WriteStream w;
@@ -212,50 +197,23 @@ TEST(LiveDelta, AMalformedDeltaIsRefusedWithoutHarm) {
 }
 
 TEST(LiveDelta, TwoNetManagersOverALossyReorderingLinkEndExactWithDeltas) {
-  MemoryNetwork network;
-  MemoryTransport& st = network.endpoint(1);
-  MemoryTransport& ct = network.endpoint(2);
-  const LinkConditions bad{30, 20, 0.2f, 0.05f}; // 30 ms + up to 20 of jitter, 20 % loss, 5 % duplicates
-  double now = 0;
-  auto clock = [&now] { return now; };
-  auto server = probeHost(st, Role::Server, bad, bad, clock);
-  auto client = probeHost(ct, Role::Client, bad, bad, clock);
-  ASSERT_TRUE(client->net().connect("mem", 1));
-  auto tick = [&](int n) {
-    for (int i = 0; i < n; ++i) {
-      now += 1.0 / 60;
-      server->net().frame(now);
-      client->net().frame(now);
-    }
-  };
-  tick(30);
-  ASSERT_TRUE(client->net().joined());
-  std::vector<EntityId> ids;
-  for (int i = 0; i < 20; ++i) ids.push_back(server->net().spawn(kProbeType, {}));
+  // 30 ms + up to 20 of jitter, 20 % loss, 5 % duplicates
+  testing_support::ProbePair pair(LinkConditions{30, 20, 0.2f, 0.05f});
+  ASSERT_TRUE(pair.join());
+  const std::vector<EntityId> ids = pair.spawnProbes(20);
   for (int t = 0; t < 600; ++t) {
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto& p = static_cast<ProbeController&>(server->group().find(ids[i])->controller());
-      if ((t + i) % (i + 1) == 0) p.value += static_cast<uint32_t>(1 + i * (t % 7)); // small and larger steps
-    }
-    tick(1);
+    for (size_t i = 0; i < ids.size(); ++i)
+      if ((t + i) % (i + 1) == 0) // small and larger steps
+        pair.probe(*pair.server, ids[i])->value += static_cast<uint32_t>(1 + i * (t % 7));
+    pair.tick(1);
   }
-  tick(240); // settle: deltas, refreshes and repairs
-  for (EntityId id : ids) {
-    const auto* c = client->group().find(id);
-    ASSERT_NE(c, nullptr);
-    EXPECT_EQ(static_cast<const ProbeController&>(c->controller()).received,
-              static_cast<const ProbeController&>(server->group().find(id)->controller()).value);
-  }
-  const NetCounters cc = client->net().stats().counters;
+  pair.tick(240); // settle: deltas, refreshes and repairs
+  EXPECT_EQ(pair.differing(ids), 0u);
+  const NetCounters cc = pair.client->net().stats().counters;
   EXPECT_GT(cc.deltaBlocksReceived, cc.blocksApplied / 2) << "most changed blocks travel as deltas";
   std::printf("deltas %llu of %llu applied, mismatches %llu\n", (unsigned long long)cc.deltaBlocksReceived,
               (unsigned long long)cc.blocksApplied, (unsigned long long)cc.baselineMismatches);
 }
-
-#include "game/arena.h"
-#include "game/crate_controller.h"
-#include "game/demo_game.h"
-#include "game/types.h"
 
 namespace {
 
@@ -268,42 +226,18 @@ struct ProbeRun {
 /// 20 probes whose values step every tick for 10 s between a server and a client over
 /// `link` (both ways), then 4 s to settle.
 ProbeRun runProbes(LinkConditions link, bool optimistic) {
-  MemoryNetwork network;
-  MemoryTransport& st = network.endpoint(1);
-  MemoryTransport& ct = network.endpoint(2);
-  double now = 0;
-  auto clock = [&now] { return now; };
-  auto server = probeHost(st, Role::Server, link, link, clock, optimistic);
-  auto client = probeHost(ct, Role::Client, link, link, clock);
-  EXPECT_TRUE(client->net().connect("mem", 1));
-  auto tick = [&](int n) {
-    for (int i = 0; i < n; ++i) {
-      now += 1.0 / 60;
-      server->net().frame(now);
-      client->net().frame(now);
-    }
-  };
-  tick(60);
-  EXPECT_TRUE(client->net().joined());
-  std::vector<EntityId> ids;
-  for (int i = 0; i < 20; ++i) ids.push_back(server->net().spawn(kProbeType, {}));
+  NetConfig serverNet;
+  serverNet.optimisticBaselines = optimistic;
+  testing_support::ProbePair pair(link, serverNet);
+  EXPECT_TRUE(pair.join());
+  const std::vector<EntityId> ids = pair.spawnProbes(20);
   for (int t = 0; t < 600; ++t) {
-    for (size_t i = 0; i < ids.size(); ++i)
-      static_cast<ProbeController&>(server->group().find(ids[i])->controller()).value += static_cast<uint32_t>(3 + i);
-    tick(1);
+    for (size_t i = 0; i < ids.size(); ++i) pair.probe(*pair.server, ids[i])->value += static_cast<uint32_t>(3 + i);
+    pair.tick(1);
   }
-  tick(240);
-  ProbeRun run;
-  for (EntityId id : ids) {
-    const Entity* c = client->group().find(id);
-    if (!c || static_cast<const ProbeController&>(c->controller()).received !=
-                  static_cast<const ProbeController&>(server->group().find(id)->controller()).value)
-      ++run.wrong;
-  }
-  const NetCounters cc = client->net().stats().counters;
-  run.bytesReceived = cc.bytesReceived;
-  run.mismatches = cc.baselineMismatches;
-  return run;
+  pair.tick(240);
+  const NetCounters cc = pair.client->net().stats().counters;
+  return {cc.bytesReceived, cc.baselineMismatches, pair.differing(ids)};
 }
 
 } // namespace
@@ -329,6 +263,11 @@ TEST(LiveDelta, OptimisticBaselinesCostLessWhenAcksAreLateAndLostOnesAreRepaired
               (unsigned long long)acked.bytesReceived, (unsigned long long)optimistic.bytesReceived,
               (unsigned long long)lossy.mismatches);
 }
+
+#include "game/arena.h"
+#include "game/crate_controller.h"
+#include "game/demo_game.h"
+#include "game/types.h"
 
 TEST(LiveDelta, ACopyPushedByTheReceiversPhysicsDoesNotSpoilTheDeltas) {
   // Deltas are rebuilt against the block received, never against the copy: a crate
