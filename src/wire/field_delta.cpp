@@ -1,6 +1,7 @@
 #include "wire/field_delta.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ferrum/quantize.h"
 #include "wire/exp_golomb.h"
@@ -154,6 +155,53 @@ void copyTail(ReadStream from, size_t bits, WriteStream& to) {
   }
 }
 
+struct Rotation {
+  double w, x, y, z;
+};
+Rotation multiply(const Rotation& a, const Rotation& b) {
+  return {a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z, a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+          a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x, a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w};
+}
+Rotation normalized(const Rotation& r) {
+  const double n = std::sqrt(r.w * r.w + r.x * r.x + r.y * r.y + r.z * r.z);
+  return n > 0 ? Rotation{r.w / n, r.x / n, r.y / n, r.z / n} : Rotation{1, 0, 0, 0};
+}
+Rotation unpacked(const uint32_t* v, int bits) {
+  const int32_t packed[3] = {static_cast<int32_t>(v[1]), static_cast<int32_t>(v[2]), static_cast<int32_t>(v[3])};
+  const Quat q = unpackSmallestThree(v[0] & 3, packed, bits);
+  return {q.w, q.x, q.y, q.z};
+}
+
+/// The orientation B1 would reach turning on as it turned from B2: the turn d from B2
+/// to B1 (B1 = d B2) applied ahead/span more times (whole turns by multiplying, the
+/// fraction by normalized interpolation from no turn), then packed in the largest
+/// index of the result. Only + - * / and sqrt: the same bits on every IEEE platform.
+void predictOrientation(const uint32_t* b1, const uint32_t* b2, int bits, uint32_t span, uint32_t ahead,
+                        uint32_t* out) {
+  const Rotation q1 = unpacked(b1, bits);
+  Rotation q2 = unpacked(b2, bits);
+  if (q1.w * q2.w + q1.x * q2.x + q1.y * q2.y + q1.z * q2.z < 0) q2 = {-q2.w, -q2.x, -q2.y, -q2.z};
+  const Rotation d = normalized(multiply(q1, {q2.w, -q2.x, -q2.y, -q2.z}));
+  Rotation p = q1;
+  const uint32_t whole = ahead / span, part = ahead % span;
+  for (uint32_t i = 0; i < whole && i < 64; ++i) p = normalized(multiply(d, p));
+  if (part) {
+    const double t = static_cast<double>(part) / span;
+    const Rotation f = normalized({1 - t + t * d.w, t * d.x, t * d.y, t * d.z});
+    p = normalized(multiply(f, p));
+  }
+  const double comps[4] = {p.x, p.y, p.z, p.w};
+  uint32_t largest = 0;
+  for (uint32_t i = 1; i < 4; ++i)
+    if (std::fabs(comps[i]) > std::fabs(comps[largest])) largest = i;
+  int32_t packed[3];
+  packSmallestThree(Quat{static_cast<float>(p.x), static_cast<float>(p.y), static_cast<float>(p.z),
+                         static_cast<float>(p.w)},
+                    largest, bits, packed);
+  out[0] = largest;
+  for (int j = 0; j < 3; ++j) out[1 + j] = static_cast<uint32_t>(packed[j]);
+}
+
 /// Which units a predicted delta extrapolates; the others keep B1's values as their
 /// base. Groups (a position, a velocity) and orientation components pay on the recorded
 /// stream (docs/benchmarks.md, "Predicted deltas"); a single field (a game's counter,
@@ -173,9 +221,9 @@ void predictBase(const FieldLayout& layout, const Split& b1, const Split& b2, co
     i += count;
     if (!predictsUnit(unit)) continue;
     if (unit == Unit::Orientation) {
-      if (!b1.present[first] || !b2.present[first] || b1.values[first] != b2.values[first]) continue;
-      ++first;
-      count = 3;
+      if (!b1.present[first] || !b2.present[first]) continue;
+      predictOrientation(b1.values + first, b2.values + first, fs[first + 1].bits, p.span, p.ahead, base + first);
+      continue;
     }
     for (size_t j = first; j < first + count; ++j)
       if (b1.present[j] && b2.present[j])
@@ -275,12 +323,12 @@ bool fieldLayoutUsable(const FieldLayout& layout) {
 
 namespace {
 
-/// One delta's bits from payloads already split: `b1` B1's values (what an orientation
-/// whose index changes is re-expressed from), `b` the base every unit is coded against
-/// (B1's, or predicted), `span` the base code's (0: not predicted).
+/// One delta's bits from payloads already split: `b` the base every unit is coded
+/// against (B1's, or predicted; an orientation whose index changes is re-expressed from
+/// it), `span` the base code's (0: not predicted).
 bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const Split& base, const uint8_t* current, size_t currentBits, const Split& cur,
-                     const uint32_t* b1, const uint32_t* b, uint32_t span) {
+                     const uint32_t* b, uint32_t span) {
   const auto& fs = layout.fields;
   serializePredictionSpan(out, span);
   uint32_t previousClass = 0;
@@ -320,7 +368,7 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       if (newIndex) {
         uint32_t step = (cur.values[at] - b[at] - 1) & 3;
         out.serializeBits(step, 2);
-        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, cur.values[at], moved);
+        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
         against = moved;
       } else {
         against = b + at + 1;
@@ -380,7 +428,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     span = prediction->span;
     predictBase(layout, base, older, *prediction, b);
   }
-  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, span);
+  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b, span);
 }
 
 bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
@@ -395,14 +443,14 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
   // Each coding stands alone: a plain delta too long for its stream says nothing about
   // the predicted one, which is then the only one the sender can use.
   const bool plainWritten =
-      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b1, 0);
+      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, 0);
   Split older;
   if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older))
     return plainWritten;
   std::copy(b1, b1 + layout.fields.size(), b);
   predictBase(layout, base, older, prediction, b);
   predictedWritten =
-      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, prediction.span);
+      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b, prediction.span);
   return plainWritten;
 }
 
@@ -478,7 +526,7 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         if (!in.serializeBits(step, 2)) return false;
         if (step > 2) return in.fail();
         values[at] = (b[at] + 1 + step) & 3;
-        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, values[at], moved);
+        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
       if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, previousClass)) return false;
