@@ -1,8 +1,5 @@
 #include "delta_parts.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
 
@@ -16,9 +13,8 @@ const char* const kPartNames[] = {"id_code", "framing", "whole", "base_code", "c
 
 void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t* payload, size_t bits,
                      uint16_t age) {
-  static FILE* dump = std::getenv("PARTS_DUMP") ? std::fopen(std::getenv("PARTS_DUMP"), "w") : nullptr;
   Parts& p = m_parts[kind];
-  if (dump) std::fprintf(dump, "B %d %u %zu %zu %zu\n", int(kind), age, bits, idBits, framingBits);
+
   ++m_blocks[kind];
   p[IdCode] += idBits;
   p[Framing] += framingBits;
@@ -79,13 +75,7 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
     if (first) ++m_firstClassByAge[age][cls];
     first = false;
     at = in.bitPosition();
-    if (dump) std::fprintf(dump, "U %zu %u %u", unit, span, cls);
-    for (size_t j = 0; j < memberCount; ++j) {
-      uint32_t z = 0;
-      in.serializeBits(z, cls == 0 ? members[j].bits : cls);
-      if (dump) std::fprintf(dump, " %u", z);
-    }
-    if (dump) std::fprintf(dump, "\n");
+    for (size_t j = 0; j < memberCount; ++j) in.skipBits(cls == 0 ? members[j].bits : cls);
     mark(p[Components], at);
   }
 }
