@@ -31,7 +31,7 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
   mark(p[BaseCode], at);
   ++m_spans[span];
   const auto& fs = m_layout.fields;
-  uint32_t previousClass = 0;
+  uint32_t previousClass = wire::firstClassBefore(span, age);
   bool first = true;
   for (size_t i = 0; i < fs.size() && in.ok();) {
     const FieldLayout::Field& f = fs[i];
@@ -45,10 +45,10 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
       mark(p[Flags], at);
       continue;
     }
-    in.serializeBits(value, 1);
-    mark(p[Changed], at);
-    if (!value) continue;
-    if (count == 1) { // a single field: raw bit, then value or Exp-Golomb
+    if (count == 1) { // a single field: changed, then raw bit and value or Exp-Golomb
+      in.serializeBits(value, 1);
+      mark(p[Changed], at);
+      if (!value) continue;
       at = in.bitPosition();
       uint32_t raw = 0;
       in.serializeBits(raw, 1);
@@ -57,23 +57,23 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
       mark(p[Components], at);
       continue;
     }
-    const FieldLayout::Field* members = &fs[unit];
-    size_t memberCount = count;
+    // A group's or orientation's class, which says whether it changed.
+    const FieldLayout::Field* members = f.largestIndex ? &fs[unit + 1] : &fs[unit];
+    const size_t memberCount = f.largestIndex ? 3 : count;
+    uint32_t cls = 0;
+    bool changed = false;
+    wire::serializeClass(in, cls, changed, members, memberCount, previousClass);
+    mark(first ? p[FirstClass] : p[LaterClass], at);
+    if (first) ++m_firstClassByAge[age][changed ? cls : 99];
+    first = false;
+    if (!changed) continue;
     if (f.largestIndex) {
       at = in.bitPosition();
       uint32_t newIndex = 0, step = 0;
       in.serializeBits(newIndex, 1);
       if (newIndex) in.serializeBits(step, 2);
       mark(p[Index], at);
-      members = &fs[unit + 1];
-      memberCount = 3;
     }
-    at = in.bitPosition();
-    uint32_t cls = 0;
-    wire::serializeClass(in, cls, members, memberCount, previousClass);
-    mark(first ? p[FirstClass] : p[LaterClass], at);
-    if (first) ++m_firstClassByAge[age][cls];
-    first = false;
     at = in.bitPosition();
     for (size_t j = 0; j < memberCount; ++j) in.skipBits(cls == 0 ? members[j].bits : cls);
     mark(p[Components], at);

@@ -57,42 +57,44 @@ Unit unitAt(const FieldLayout& layout, size_t i, size_t& count) {
   return Unit::Single;
 }
 
-/// Width of a group's magnitude class: 0 (raw) or k < the widest member's bits.
-int classBits(const FieldLayout::Field* members, size_t count) {
-  int widest = 0;
-  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
-  return bitsRequired(static_cast<uint64_t>(widest - 1));
-}
-
 } // namespace
 
 template <class S>
-bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous) {
+bool serializeClass(S& s, uint32_t& cls, bool& changed, const FieldLayout::Field* members, size_t count,
+                    uint32_t& previous) {
   int widest = 0;
   for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
   const auto top = static_cast<uint32_t>(widest);
+  // Symbols: 0 the unit is unchanged, 1..widest - 1 the class, widest raw.
+  uint32_t symbol = !changed ? 0 : cls == 0 ? top : cls;
   if (previous == 0) {
-    if (!s.serializeBits(cls, classBits(members, count))) return false;
-    if (cls >= top) {
-      if constexpr (S::kReading) return s.fail();
-      return false;
+    // In bitsRequired(widest) bits, where unchanged is the code `widest` (raw is 0).
+    uint32_t code = symbol == 0 ? top : symbol == top ? 0 : symbol;
+    if (!s.serializeBits(code, bitsRequired(top))) return false;
+    if constexpr (S::kReading) {
+      if (code > top) return s.fail();
+      changed = code != top;
+      cls = changed ? code : 0;
+      symbol = !changed ? 0 : cls == 0 ? top : cls;
     }
-    previous = cls == 0 ? top : cls;
-    return true;
+  } else {
+    // The members' widths of a block's units move together (a cube that moved far also
+    // turned far), so a later unit's is coded against the one before it: usually the
+    // same or a neighbour, 1 or 3 bits; an unchanged unit (width 0) is rare in a block
+    // that changed at all.
+    const int64_t expected = std::min(previous, top);
+    uint32_t z = zigzag(int64_t{symbol} - expected);
+    if (!serializeExpGolomb(s, z, 0)) return false;
+    if constexpr (S::kReading) {
+      if (z > 2 * top) return s.fail();
+      const int64_t read = expected + unzigzag(z);
+      if (read < 0 || read > int64_t{top}) return s.fail();
+      symbol = static_cast<uint32_t>(read);
+      changed = symbol != 0;
+      cls = symbol == top ? 0 : symbol;
+    }
   }
-  // The members' widths (1..widest - 1, widest standing for raw) of a block's units
-  // move together (a cube that moved far also turned far), so a later unit's is coded
-  // against the one before it: usually the same or a neighbour, 1 or 3 bits.
-  const int64_t expected = std::min(previous, top);
-  uint32_t z = zigzag(int64_t{cls == 0 ? top : cls} - expected);
-  if (!serializeExpGolomb(s, z, 0)) return false;
-  if constexpr (S::kReading) {
-    if (z > 2 * top) return s.fail();
-    const int64_t symbol = expected + unzigzag(z);
-    if (symbol < 1 || symbol > int64_t{top}) return s.fail();
-    cls = symbol == int64_t{top} ? 0 : static_cast<uint32_t>(symbol);
-  }
-  previous = cls == 0 ? top : cls;
+  if (changed) previous = symbol; // an unchanged unit leaves the chain where it was
   return true;
 }
 
@@ -107,9 +109,10 @@ void reexpress(uint32_t fromLargest, const uint32_t from[3], int bits, uint32_t 
   for (int j = 0; j < 3; ++j) to[j] = static_cast<uint32_t>(out[j]);
 }
 
-void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* base,
-                  const uint32_t* cur, uint32_t& previousClass) {
-  uint32_t z[kMaxLayoutFields];
+/// A changed unit's class (0: raw, else the bits of each member's zigzag difference,
+/// below the widest member's) and the codes of its members against `base`.
+uint32_t unitClass(const FieldLayout::Field* f, size_t count, const uint32_t* base, const uint32_t* cur,
+                   uint32_t* z) {
   uint32_t widest = 0, any = 0;
   int rawBits = 0;
   for (size_t j = 0; j < count; ++j) {
@@ -119,18 +122,19 @@ void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, c
     rawBits += f[j].bits;
   }
   const int k = std::max(1, bitsRequired(any)); // the widest code's bits (an OR has the same top bit)
-  uint32_t cls = static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
-  serializeClass(out, cls, f, count, previousClass);
+  return static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
+}
+
+void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* cur,
+                  const uint32_t* z, uint32_t cls) {
   for (size_t j = 0; j < count; ++j) {
     uint32_t v = cls ? z[j] : cur[j];
-    out.serializeBits(v, cls ? k : f[j].bits);
+    out.serializeBits(v, cls ? static_cast<int>(cls) : f[j].bits);
   }
 }
 
 bool readMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, const uint32_t* base, uint32_t* cur,
-                 uint32_t& previousClass) {
-  uint32_t cls = 0;
-  if (!serializeClass(in, cls, f, count, previousClass)) return false;
+                 uint32_t cls) {
   for (size_t j = 0; j < count; ++j) {
     if (cls == 0) {
       if (!in.serializeBits(cur[j], f[j].bits)) return false;
@@ -272,6 +276,14 @@ bool serializePredictionSpan(S& s, uint32_t& span) {
   return true;
 }
 
+uint32_t firstClassBefore(uint32_t span, uint32_t ahead) {
+  if (span == 0) return 0;
+  // Measured on the recorded stream (docs/benchmarks.md): the best centre of the first
+  // class is about 2, 3, 5, 8 at 1, 3, 6, 12 packets ahead.
+  const auto l = static_cast<uint32_t>(bitsRequired(ahead) - 1); // floor(log2(ahead)) for ahead >= 1
+  return 2 + l + l * l / 3;
+}
+
 bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span) {
   ReadStream in(payload, bits);
   return serializePredictionSpan(in, span);
@@ -328,10 +340,10 @@ namespace {
 /// it), `span` the base code's (0: not predicted).
 bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const Split& base, const uint8_t* current, size_t currentBits, const Split& cur,
-                     const uint32_t* b, uint32_t span) {
+                     const uint32_t* b, uint32_t span, uint32_t ahead) {
   const auto& fs = layout.fields;
   serializePredictionSpan(out, span);
-  uint32_t previousClass = 0;
+  uint32_t previousClass = firstClassBefore(span, ahead);
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -357,26 +369,29 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       else serializeExpGolomb(out, z, f.deltaOrder);
       continue;
     }
-    uint32_t changed = std::equal(cur.values + at, cur.values + at + count, b + at) ? 0 : 1;
-    out.serializeBits(changed, 1);
+    bool changed = !std::equal(cur.values + at, cur.values + at + count, b + at);
+    const bool orientation = unit == Unit::Orientation;
+    const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
+    const uint32_t* against = b + first;
+    uint32_t moved[3], z[kMaxLayoutFields], cls = 0;
+    const bool newIndex = orientation && cur.values[at] != b[at];
+    if (newIndex) {
+      reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
+      against = moved;
+    }
+    if (changed) cls = unitClass(&fs[first], members, against, cur.values + first, z);
+    // The class says whether the unit changed (wire/field_delta.h).
+    serializeClass(out, cls, changed, &fs[first], members, previousClass);
     if (!changed) continue;
-    const uint32_t* against = b + at;
-    uint32_t moved[3];
-    if (unit == Unit::Orientation) {
-      uint32_t newIndex = cur.values[at] != b[at] ? 1 : 0;
-      out.serializeBits(newIndex, 1);
+    if (orientation) {
+      uint32_t flag = newIndex ? 1 : 0;
+      out.serializeBits(flag, 1);
       if (newIndex) {
         uint32_t step = (cur.values[at] - b[at] - 1) & 3;
         out.serializeBits(step, 2);
-        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
-        against = moved;
-      } else {
-        against = b + at + 1;
       }
-      writeMembers(out, &fs[at + 1], 3, against, cur.values + at + 1, previousClass);
-    } else {
-      writeMembers(out, &fs[at], count, against, cur.values + at, previousClass);
     }
+    writeMembers(out, &fs[first], members, cur.values + first, z, cls);
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
   if (!layout.tail) return baseTail == 0 && curTail == 0 && out.ok(); // not this layout's block: send it whole
@@ -428,7 +443,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     span = prediction->span;
     predictBase(layout, base, older, *prediction, b);
   }
-  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b, span);
+  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b, span, prediction ? prediction->ahead : 0);
 }
 
 bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
@@ -443,19 +458,20 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
   // Each coding stands alone: a plain delta too long for its stream says nothing about
   // the predicted one, which is then the only one the sender can use.
   const bool plainWritten =
-      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, 0);
+      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, 0, 0);
   Split older;
   if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older))
     return plainWritten;
   std::copy(b1, b1 + layout.fields.size(), b);
   predictBase(layout, base, older, prediction, b);
   predictedWritten =
-      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b, prediction.span);
+      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b, prediction.span, prediction.ahead);
   return plainWritten;
 }
 
-template bool serializeClass<ReadStream>(ReadStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
-template bool serializeClass<WriteStream>(WriteStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
+template bool serializeClass<ReadStream>(ReadStream&, uint32_t&, bool&, const FieldLayout::Field*, size_t, uint32_t&);
+template bool serializeClass<WriteStream>(WriteStream&, uint32_t&, bool&, const FieldLayout::Field*, size_t,
+                                          uint32_t&);
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                     WriteStream& full, const FieldPrediction* prediction) {
@@ -479,7 +495,7 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
       return in.fail();
     predictBase(layout, base, older, *prediction, b);
   }
-  uint32_t previousClass = 0;
+  uint32_t previousClass = firstClassBefore(span, span ? prediction->ahead : 0);
   for (size_t i = 0; i < n;) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -512,11 +528,14 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
       full.serializeBits(values[at], f.bits);
       continue;
     }
-    uint32_t changed = 0;
-    if (!in.serializeBits(changed, 1)) return false;
+    const bool orientation = unit == Unit::Orientation;
+    const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
+    bool changed = false;
+    uint32_t cls = 0;
+    if (!serializeClass(in, cls, changed, &fs[first], members, previousClass)) return false;
     if (!changed) {
       std::copy(b + at, b + at + count, values + at);
-    } else if (unit == Unit::Orientation) {
+    } else if (orientation) {
       uint32_t newIndex = 0, moved[3];
       const uint32_t* against = b + at + 1;
       if (!in.serializeBits(newIndex, 1)) return false;
@@ -529,9 +548,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
-      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, previousClass)) return false;
+      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, cls)) return false;
     } else {
-      if (!readMembers(in, &fs[at], count, b + at, values + at, previousClass)) return false;
+      if (!readMembers(in, &fs[at], count, b + at, values + at, cls)) return false;
     }
     for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);
   }

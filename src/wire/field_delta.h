@@ -103,7 +103,14 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
 /// one is coded against the one before it (see "Field deltas" in docs/protocol.md).
 /// Shared by the codec and the baseline-free walk (wire/payload_extent.h).
 template <class S>
-bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous);
+bool serializeClass(S& s, uint32_t& cls, bool& changed, const FieldLayout::Field* members, size_t count,
+                    uint32_t& previous);
+
+/// What a delta's first magnitude class is coded against (serializeClass's `previous`
+/// before its first unit): 0 (the class in its own fixed width) for a plain delta; for
+/// a predicted one, a class expected from `ahead`, the packets from B1 to the packet
+/// carrying the delta (its baseline age): the further ahead, the larger the misses.
+uint32_t firstClassBefore(uint32_t span, uint32_t ahead);
 
 /// The span a delta's payload names for its older block (0: not predicted). False on a
 /// malformed start.
