@@ -376,7 +376,7 @@ TEST(FieldDelta, ALaterClassIsCodedAgainstThePreviousOneAndRefusedOutsideItsRang
     WriteStream full;
     const bool read = wire::readFieldDelta(in, layout, base.data(), bb, full);
     size_t walked = 0;
-    const bool walkedOk = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, true, d.bits(), walked);
+    const bool walkedOk = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, 1, d.bits(), walked);
     EXPECT_EQ(read, walkedOk && walked == d.bits()) << "the walk and the codec agree";
     return read;
   };
