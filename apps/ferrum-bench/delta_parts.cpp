@@ -32,7 +32,10 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
   ++m_spans[span];
   const auto& fs = m_layout.fields;
   uint32_t previousClass = wire::firstClassBefore(span, age);
-  bool first = true;
+  bool first = true, allChanged = false;
+  at = in.bitPosition();
+  if (wire::hasGroups(m_layout)) in.serializeBool(allChanged);
+  mark(p[Changed], at);
   for (size_t i = 0; i < fs.size() && in.ok();) {
     const FieldLayout::Field& f = fs[i];
     const size_t unit = i;
@@ -57,16 +60,19 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
       mark(p[Components], at);
       continue;
     }
-    // A group's or orientation's class, which says whether it changed.
     const FieldLayout::Field* members = f.largestIndex ? &fs[unit + 1] : &fs[unit];
     const size_t memberCount = f.largestIndex ? 3 : count;
+    if (!allChanged) {
+      in.serializeBits(value, 1);
+      mark(p[Changed], at);
+      if (!value) continue;
+    }
+    at = in.bitPosition();
     uint32_t cls = 0;
-    bool changed = false;
-    wire::serializeClass(in, cls, changed, members, memberCount, previousClass);
+    wire::serializeClass(in, cls, members, memberCount, previousClass);
     mark(first ? p[FirstClass] : p[LaterClass], at);
-    if (first) ++m_firstClassByAge[age][changed ? cls : 99];
+    if (first) ++m_firstClassByAge[age][cls];
     first = false;
-    if (!changed) continue;
     if (f.largestIndex) {
       at = in.bitPosition();
       uint32_t newIndex = 0, step = 0;

@@ -60,42 +60,40 @@ Unit unitAt(const FieldLayout& layout, size_t i, size_t& count) {
 } // namespace
 
 template <class S>
-bool serializeClass(S& s, uint32_t& cls, bool& changed, const FieldLayout::Field* members, size_t count,
-                    uint32_t& previous) {
+bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous) {
   int widest = 0;
   for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
   const auto top = static_cast<uint32_t>(widest);
-  // Symbols: 0 the unit is unchanged, 1..widest - 1 the class, widest raw.
-  uint32_t symbol = !changed ? 0 : cls == 0 ? top : cls;
   if (previous == 0) {
-    // In bitsRequired(widest) bits, where unchanged is the code `widest` (raw is 0).
-    uint32_t code = symbol == 0 ? top : symbol == top ? 0 : symbol;
-    if (!s.serializeBits(code, bitsRequired(top))) return false;
-    if constexpr (S::kReading) {
-      if (code > top) return s.fail();
-      changed = code != top;
-      cls = changed ? code : 0;
-      symbol = !changed ? 0 : cls == 0 ? top : cls;
+    if (!s.serializeBits(cls, bitsRequired(static_cast<uint64_t>(widest - 1)))) return false;
+    if (cls >= top) {
+      if constexpr (S::kReading) return s.fail();
+      return false;
     }
-  } else {
-    // The members' widths of a block's units move together (a cube that moved far also
-    // turned far), so a later unit's is coded against the one before it: usually the
-    // same or a neighbour, 1 or 3 bits; an unchanged unit (width 0) is rare in a block
-    // that changed at all.
-    const int64_t expected = std::min(previous, top);
-    uint32_t z = zigzag(int64_t{symbol} - expected);
-    if (!serializeExpGolomb(s, z, 0)) return false;
-    if constexpr (S::kReading) {
-      if (z > 2 * top) return s.fail();
-      const int64_t read = expected + unzigzag(z);
-      if (read < 0 || read > int64_t{top}) return s.fail();
-      symbol = static_cast<uint32_t>(read);
-      changed = symbol != 0;
-      cls = symbol == top ? 0 : symbol;
-    }
+    previous = cls == 0 ? top : cls;
+    return true;
   }
-  if (changed) previous = symbol; // an unchanged unit leaves the chain where it was
+  // The members' widths (1..widest - 1, widest standing for raw) of a block's units
+  // move together (a cube that moved far also turned far), so a later unit's is coded
+  // against the one before it: usually the same or a neighbour, 1 or 3 bits. A
+  // predicted delta's first one is coded so too, against firstClassBefore.
+  const int64_t expected = std::min(previous, top);
+  uint32_t z = zigzag(int64_t{cls == 0 ? top : cls} - expected);
+  if (!serializeExpGolomb(s, z, 0)) return false;
+  if constexpr (S::kReading) {
+    if (z > 2 * top) return s.fail();
+    const int64_t symbol = expected + unzigzag(z);
+    if (symbol < 1 || symbol > int64_t{top}) return s.fail();
+    cls = symbol == int64_t{top} ? 0 : static_cast<uint32_t>(symbol);
+  }
+  previous = cls == 0 ? top : cls;
   return true;
+}
+
+bool hasGroups(const FieldLayout& layout) {
+  for (const FieldLayout::Field& f : layout.fields)
+    if (f.largestIndex || f.groupSize > 1) return true;
+  return false;
 }
 
 namespace {
@@ -278,10 +276,11 @@ bool serializePredictionSpan(S& s, uint32_t& span) {
 
 uint32_t firstClassBefore(uint32_t span, uint32_t ahead) {
   if (span == 0) return 0;
-  // Measured on the recorded stream (docs/benchmarks.md): the best centre of the first
-  // class is about 2, 3, 5, 8 at 1, 3, 6, 12 packets ahead.
-  const auto l = static_cast<uint32_t>(bitsRequired(ahead) - 1); // floor(log2(ahead)) for ahead >= 1
-  return 2 + l + l * l / 3;
+  // Measured on the recorded stream (docs/benchmarks.md): the first class centres on
+  // about 2, 3, 5, 8 at 1, 3, 6, 12 packets ahead; 2, 3, 6, 9 (l = floor(log2 ahead):
+  // 2 + l + l*l/2) costs the least over the four ages.
+  const auto l = ahead > 1 ? static_cast<uint32_t>(bitsRequired(ahead) - 1) : 0; // floor(log2(ahead))
+  return 2 + l + l * l / 2;
 }
 
 bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span) {
@@ -344,6 +343,16 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
   const auto& fs = layout.fields;
   serializePredictionSpan(out, span);
   uint32_t previousClass = firstClassBefore(span, ahead);
+  // [every group changed:1] (layouts with groups): 1 = no group has its changed bit.
+  bool allChanged = hasGroups(layout);
+  for (size_t i = 0; allChanged && i < fs.size();) {
+    size_t count = 1;
+    const Unit unit = unitAt(layout, i, count);
+    if (unit != Unit::Single && cur.present[i] && std::equal(cur.values + i, cur.values + i + count, b + i))
+      allChanged = false;
+    i += count;
+  }
+  if (hasGroups(layout)) out.serializeBool(allChanged);
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -380,9 +389,12 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       against = moved;
     }
     if (changed) cls = unitClass(&fs[first], members, against, cur.values + first, z);
-    // The class says whether the unit changed (wire/field_delta.h).
-    serializeClass(out, cls, changed, &fs[first], members, previousClass);
-    if (!changed) continue;
+    if (!allChanged) {
+      uint32_t flag = changed ? 1 : 0;
+      out.serializeBits(flag, 1);
+      if (!changed) continue;
+    }
+    serializeClass(out, cls, &fs[first], members, previousClass);
     if (orientation) {
       uint32_t flag = newIndex ? 1 : 0;
       out.serializeBits(flag, 1);
@@ -469,9 +481,8 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
   return plainWritten;
 }
 
-template bool serializeClass<ReadStream>(ReadStream&, uint32_t&, bool&, const FieldLayout::Field*, size_t, uint32_t&);
-template bool serializeClass<WriteStream>(WriteStream&, uint32_t&, bool&, const FieldLayout::Field*, size_t,
-                                          uint32_t&);
+template bool serializeClass<ReadStream>(ReadStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
+template bool serializeClass<WriteStream>(WriteStream&, uint32_t&, const FieldLayout::Field*, size_t, uint32_t&);
 
 bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                     WriteStream& full, const FieldPrediction* prediction) {
@@ -496,6 +507,8 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
     predictBase(layout, base, older, *prediction, b);
   }
   uint32_t previousClass = firstClassBefore(span, span ? prediction->ahead : 0);
+  bool allChanged = false;
+  if (hasGroups(layout) && !in.serializeBool(allChanged)) return false;
   for (size_t i = 0; i < n;) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -530,9 +543,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
     }
     const bool orientation = unit == Unit::Orientation;
     const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
-    bool changed = false;
-    uint32_t cls = 0;
-    if (!serializeClass(in, cls, changed, &fs[first], members, previousClass)) return false;
+    uint32_t changed = 1, cls = 0;
+    if (!allChanged && !in.serializeBits(changed, 1)) return false;
+    if (changed && !serializeClass(in, cls, &fs[first], members, previousClass)) return false;
     if (!changed) {
       std::copy(b + at, b + at + count, values + at);
     } else if (orientation) {

@@ -103,8 +103,11 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
 /// one is coded against the one before it (see "Field deltas" in docs/protocol.md).
 /// Shared by the codec and the baseline-free walk (wire/payload_extent.h).
 template <class S>
-bool serializeClass(S& s, uint32_t& cls, bool& changed, const FieldLayout::Field* members, size_t count,
-                    uint32_t& previous);
+bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous);
+
+/// True if `layout` has a group or an orientation: its deltas carry the "every group
+/// changed" bit after the base code.
+bool hasGroups(const FieldLayout& layout);
 
 /// What a delta's first magnitude class is coded against (serializeClass's `previous`
 /// before its first unit): 0 (the class in its own fixed width) for a plain delta; for

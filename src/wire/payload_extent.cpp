@@ -32,6 +32,8 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout, uint16_t baselineAge) 
   const auto& fs = layout.fields;
   uint32_t values[kMaxLayoutFields] = {}; // only the 1-bit fields' values matter (gates)
   uint32_t previousClass = firstClassBefore(span, baselineAge);
+  bool allChanged = false;
+  if (hasGroups(layout) && !in.serializeBool(allChanged)) return false;
   for (size_t i = 0; i < fs.size();) {
     const FieldLayout::Field& f = fs[i];
     const size_t at = i;
@@ -55,12 +57,11 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout, uint16_t baselineAge) 
       }
       continue;
     }
-    // A group's or orientation's class says whether it changed.
     const size_t first = f.largestIndex ? at + 1 : at, members = f.largestIndex ? 3 : count;
-    bool changed = false;
-    uint32_t cls = 0;
-    if (!serializeClass(in, cls, changed, &fs[first], members, previousClass)) return false;
+    uint32_t changed = 1, cls = 0;
+    if (!allChanged && !in.serializeBits(changed, 1)) return false;
     if (!changed) continue;
+    if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
     if (f.largestIndex) {
       uint32_t newIndex = 0, step = 0;
       if (!in.serializeBits(newIndex, 1)) return false;
