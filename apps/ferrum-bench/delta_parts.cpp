@@ -67,12 +67,6 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
       mark(p[Changed], at);
       if (!value) continue;
     }
-    at = in.bitPosition();
-    uint32_t cls = 0;
-    wire::serializeClass(in, cls, members, memberCount, previousClass);
-    mark(first ? p[FirstClass] : p[LaterClass], at);
-    if (first) ++m_firstClassByAge[age][cls];
-    first = false;
     if (f.largestIndex) {
       at = in.bitPosition();
       uint32_t newIndex = 0, step = 0;
@@ -80,6 +74,12 @@ void DeltaParts::add(Kind kind, size_t idBits, size_t framingBits, const uint8_t
       if (newIndex) in.serializeBits(step, 2);
       mark(p[Index], at);
     }
+    at = in.bitPosition();
+    uint32_t cls = 0;
+    wire::serializeClass(in, cls, members, memberCount, previousClass);
+    mark(first ? p[FirstClass] : p[LaterClass], at);
+    if (first) ++m_firstClassByAge[age][cls];
+    first = false;
     at = in.bitPosition();
     for (size_t j = 0; j < memberCount; ++j) in.skipBits(cls == 0 ? members[j].bits : cls);
     mark(p[Components], at);

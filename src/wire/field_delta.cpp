@@ -394,7 +394,6 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       out.serializeBits(flag, 1);
       if (!changed) continue;
     }
-    serializeClass(out, cls, &fs[first], members, previousClass);
     if (orientation) {
       uint32_t flag = newIndex ? 1 : 0;
       out.serializeBits(flag, 1);
@@ -403,6 +402,7 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
         out.serializeBits(step, 2);
       }
     }
+    serializeClass(out, cls, &fs[first], members, previousClass);
     writeMembers(out, &fs[first], members, cur.values + first, z, cls);
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
@@ -545,7 +545,6 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
     const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
     uint32_t changed = 1, cls = 0;
     if (!allChanged && !in.serializeBits(changed, 1)) return false;
-    if (changed && !serializeClass(in, cls, &fs[first], members, previousClass)) return false;
     if (!changed) {
       std::copy(b + at, b + at + count, values + at);
     } else if (orientation) {
@@ -561,8 +560,10 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
+      if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
       if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, cls)) return false;
     } else {
+      if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
       if (!readMembers(in, &fs[at], count, b + at, values + at, cls)) return false;
     }
     for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);

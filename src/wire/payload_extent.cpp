@@ -61,12 +61,12 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout, uint16_t baselineAge) 
     uint32_t changed = 1, cls = 0;
     if (!allChanged && !in.serializeBits(changed, 1)) return false;
     if (!changed) continue;
-    if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
     if (f.largestIndex) {
       uint32_t newIndex = 0, step = 0;
       if (!in.serializeBits(newIndex, 1)) return false;
       if (newIndex && (!in.serializeBits(step, 2) || step > 2)) return in.fail();
     }
+    if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
     if (!skipMembers(in, &fs[first], members, cls)) return false;
   }
   if (!layout.tail) return in.ok();
