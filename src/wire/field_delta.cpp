@@ -164,44 +164,69 @@ Rotation multiply(const Rotation& a, const Rotation& b) {
   return {a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z, a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
           a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x, a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w};
 }
-Rotation normalized(const Rotation& r) {
-  const double n = std::sqrt(r.w * r.w + r.x * r.x + r.y * r.y + r.z * r.z);
-  return n > 0 ? Rotation{r.w / n, r.x / n, r.y / n, r.z / n} : Rotation{1, 0, 0, 0};
-}
+
+constexpr double kSmallestThreeBound = 0.70710678118654752; // 1/sqrt(2), as packSmallestThree
+
+/// A smallest-three code ([largest][three components]) as a rotation, the largest
+/// component rebuilt from the others (a unit quaternion without a further division).
 Rotation unpacked(const uint32_t* v, int bits) {
-  const int32_t packed[3] = {static_cast<int32_t>(v[1]), static_cast<int32_t>(v[2]), static_cast<int32_t>(v[3])};
-  const Quat q = unpackSmallestThree(v[0] & 3, packed, bits);
-  return {q.w, q.x, q.y, q.z};
+  const double step = 2 * kSmallestThreeBound / static_cast<double>((1u << bits) - 1);
+  const uint32_t largest = v[0] & 3;
+  double c[4] = {0, 0, 0, 0}, sum = 0; // x, y, z, w
+  for (uint32_t i = 0, n = 1; i < 4; ++i) {
+    if (i == largest) continue;
+    c[i] = static_cast<double>(v[n++]) * step - kSmallestThreeBound;
+    sum += c[i] * c[i];
+  }
+  c[largest] = std::sqrt(std::max(0.0, 1.0 - sum));
+  return {c[3], c[0], c[1], c[2]};
+}
+
+/// The smallest-three code of `r` in the index of its largest component.
+void packed(const Rotation& r, int bits, uint32_t* out) {
+  double c[4] = {r.x, r.y, r.z, r.w};
+  uint32_t largest = 0;
+  for (uint32_t i = 1; i < 4; ++i)
+    if (std::fabs(c[i]) > std::fabs(c[largest])) largest = i;
+  if (c[largest] < 0)
+    for (double& v : c) v = -v;
+  const double top = static_cast<double>((1u << bits) - 1);
+  out[0] = largest;
+  for (uint32_t i = 0, n = 1; i < 4; ++i) {
+    if (i == largest) continue;
+    const double unit = (std::clamp(c[i], -kSmallestThreeBound, kSmallestThreeBound) + kSmallestThreeBound) /
+                        (2 * kSmallestThreeBound);
+    out[n++] = static_cast<uint32_t>(std::clamp(std::floor(unit * top + 0.5), 0.0, top));
+  }
 }
 
 /// The orientation B1 would reach turning on as it turned from B2: the turn d from B2
-/// to B1 (B1 = d B2) applied ahead/span more times (whole turns by multiplying, the
-/// fraction by normalized interpolation from no turn), then packed in the largest
-/// index of the result. Only + - * / and sqrt: the same bits on every IEEE platform.
+/// to B1 (B1 = d B2) applied ahead/span more times (whole turns, at most 64, by
+/// multiplying; the fraction by normalized interpolation from no turn), in the largest
+/// index of the result. A body that did not turn keeps B1's code as it is. Only
+/// + - * / and sqrt (no libm function that may round differently elsewhere): both
+/// sides get the same bits.
 void predictOrientation(const uint32_t* b1, const uint32_t* b2, int bits, uint32_t span, uint32_t ahead,
                         uint32_t* out) {
+  if (std::equal(b1, b1 + 4, b2)) {
+    std::copy(b1, b1 + 4, out);
+    return;
+  }
   const Rotation q1 = unpacked(b1, bits);
   Rotation q2 = unpacked(b2, bits);
   if (q1.w * q2.w + q1.x * q2.x + q1.y * q2.y + q1.z * q2.z < 0) q2 = {-q2.w, -q2.x, -q2.y, -q2.z};
-  const Rotation d = normalized(multiply(q1, {q2.w, -q2.x, -q2.y, -q2.z}));
+  const Rotation d = multiply(q1, {q2.w, -q2.x, -q2.y, -q2.z});
   Rotation p = q1;
   const uint32_t whole = ahead / span, part = ahead % span;
-  for (uint32_t i = 0; i < whole && i < 64; ++i) p = normalized(multiply(d, p));
+  for (uint32_t i = 0; i < whole && i < 64; ++i) p = multiply(d, p);
   if (part) {
     const double t = static_cast<double>(part) / span;
-    const Rotation f = normalized({1 - t + t * d.w, t * d.x, t * d.y, t * d.z});
-    p = normalized(multiply(f, p));
+    Rotation f{1 - t + t * d.w, t * d.x, t * d.y, t * d.z};
+    const double n = std::sqrt(f.w * f.w + f.x * f.x + f.y * f.y + f.z * f.z); // > 0: d.w >= 0 as q1.q2 >= 0
+    f = {f.w / n, f.x / n, f.y / n, f.z / n};
+    p = multiply(f, p);
   }
-  const double comps[4] = {p.x, p.y, p.z, p.w};
-  uint32_t largest = 0;
-  for (uint32_t i = 1; i < 4; ++i)
-    if (std::fabs(comps[i]) > std::fabs(comps[largest])) largest = i;
-  int32_t packed[3];
-  packSmallestThree(Quat{static_cast<float>(p.x), static_cast<float>(p.y), static_cast<float>(p.z),
-                         static_cast<float>(p.w)},
-                    largest, bits, packed);
-  out[0] = largest;
-  for (int j = 0; j < 3; ++j) out[1 + j] = static_cast<uint32_t>(packed[j]);
+  packed(p, bits, out);
 }
 
 /// Which units a predicted delta extrapolates; the others keep B1's values as their
