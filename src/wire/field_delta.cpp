@@ -516,9 +516,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
   if (!split(layout, baseline, baselineBits, base)) return false;
   const auto& fs = layout.fields;
   const size_t n = fs.size();
-  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields], values[kMaxLayoutFields];
+  uint32_t b[kMaxLayoutFields], values[kMaxLayoutFields];
   for (size_t i = 0; i < n; ++i) {
-    b[i] = b1[i] = base.present[i] ? base.values[i] : 0;
+    b[i] = base.present[i] ? base.values[i] : 0;
     values[i] = 0;
   }
   uint32_t span = 0;
