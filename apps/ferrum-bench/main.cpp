@@ -47,6 +47,7 @@ struct Options {
   double budgetKbps = 0;
   bool optimistic = false;
   bool quiet = false;
+  bool fieldsOnly = false;
 };
 
 /// The demo's own delta encoder on the recorded stream (data/README.md), kbit/s at 60 Hz.
@@ -111,6 +112,10 @@ int runBandwidth(const Options& o) {
   acks.ackLoss = o.loss;
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   for (int pps : {60, 30}) {
+    if (o.fieldsOnly) { // a quick look at the codec alone: no other row to compare with
+      if (pps == 60) pipelines.push_back(makeFieldsPipeline(pps, acks, o.maxPacketBytes));
+      continue;
+    }
     pipelines.push_back(makeSeedPipeline(pps, SeedVariant::EveryObject));
     pipelines.push_back(makeSeedPipeline(pps, SeedVariant::ChangedOnly));
     pipelines.push_back(makeFullPipeline(pps));
@@ -245,6 +250,7 @@ int main(int argc, char** argv) {
   bw->add_flag("--optimistic-baselines", o.optimistic,
                "the live row's server codes against the newest block sent, NetConfig::optimisticBaselines");
   bw->add_flag("--quiet", o.quiet, "no progress line");
+  bw->add_flag("--fields-only", o.fieldsOnly, "only the ferrum fields row at 60 packets/s (a quick look at the codec)");
   ViewErrorCommand ve;
   CLI::App* veApp = app.add_subcommand("view-error", "remote views against the server's truth, per link condition and mode");
   veApp->add_option("--seconds", ve.run.seconds, "measured seconds per run")->capture_default_str()->check(app::finiteRange(1.0, 3600.0));

@@ -10,10 +10,12 @@
 #include <deque>
 #include <random>
 
+#include "delta_parts.h"
 #include "delta_symbols.h"
 #include "ferrum/bit_stream.h"
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
+#include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
 
@@ -215,7 +217,8 @@ protected:
     m_stats.encodeUs.push_back(microsSince(t0));
 
     const auto t1 = Clock::now();
-    const bool ok = decode(bytes);
+    const bool ok = decode(bytes, f);
+    m_previousStates = f.states;
     m_stats.decodeUs.push_back(microsSince(t1));
     m_stats.bits.push_back(static_cast<double>(bytes.size() * 8));
     m_stats.maxBytes = std::max(m_stats.maxBytes, bytes.size());
@@ -248,14 +251,16 @@ protected:
 private:
   /// The receiving half, as NetManager reads a state packet. False on anything it
   /// could not decode (a bench failure, never expected).
-  bool decode(const std::vector<uint8_t>& bytes) {
+  bool decode(const std::vector<uint8_t>& bytes, const Frame& f) {
     wire::StatePacket packet;
     const wire::DelimitLayout layoutOf = [](const wire::StateHeader&, EntityId) { return &cubeLayout(); };
     if (wire::readStatePacket(bytes, packet, layoutOf) != wire::PacketRead::Ok) return false;
     const uint16_t sequence = packet.header.sequence;
+    wire::BlockContext context;
     for (const wire::StateBlock& b : packet.blocks) {
       const uint32_t i = b.id.counter() - 1;
       if (b.id.creator() != kServerPeer || i >= m_held.size()) return false;
+      countParts(b, context, f, i);
       std::vector<uint8_t> whole = b.payload;
       uint32_t wholeBits = b.bits;
       if (b.baselineAge != 0) {
@@ -285,11 +290,30 @@ private:
     MeasureStream header;
     packet.header.serialize(header);
     m_symbols.endPacket(bytes.size() * 8, header.bits());
+    m_parts.endPacket(bytes.size() * 8, header.bits());
     return true;
   }
 
+  /// The block's share of DeltaParts, before the receiver applies it.
+  void countParts(const wire::StateBlock& b, wire::BlockContext& context, const Frame& f, uint32_t i) {
+    const CubeState& now = f.states[i];
+    DeltaParts::Kind kind = DeltaParts::Moving;
+    if (m_has[i] && m_held[i] == now) kind = DeltaParts::Resend;
+    else if (now.interacting) kind = DeltaParts::Pushed;
+    else if (i < m_previousStates.size() && m_previousStates[i] == now) kind = DeltaParts::Settled;
+    const size_t framed = wire::measureBlock(b, context, b.selfDelimited) - b.bits;
+    const bool relative = b.id.creator() == context.previous.creator() && b.id.counter() > context.previous.counter();
+    const size_t idBits = relative ? wire::expGolombBits(b.id.counter() - context.previous.counter(), wire::kIdGapOrder)
+                                   : 1 + wire::kIdGapOrder + 8 + 24;
+    m_parts.add(kind, idBits, framed - idBits, b.payload.data(), b.bits, b.baselineAge);
+    context = wire::contextAfter(b);
+  }
+
 public:
-  void report(nlohmann::json& j) const override { j["delta_symbols"] = m_symbols.report(); }
+  void report(nlohmann::json& j) const override {
+    j["delta_symbols"] = m_symbols.report();
+    j["delta_parts"] = m_parts.report();
+  }
 
 private:
 
@@ -302,6 +326,8 @@ private:
   DeltaSender m_sender;
   BaselineStore m_store;
   DeltaSymbols m_symbols{cubeLayout()};
+  DeltaParts m_parts{cubeLayout()};
+  std::vector<CubeState> m_previousStates;
   size_t m_cap;
   uint16_t m_sequence = 0;
   std::vector<wire::StateBlock> m_blocks;

@@ -354,7 +354,7 @@ bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block
   const FieldLayout* layout = e && e->authority() == localPeer() ? e->controller().fieldLayout() : nullptr;
   size_t bits = 0;
   return layout &&
-         wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge != 0,
+         wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge,
                              wire::kMaxBlockBits, bits) &&
          bits == block.bits;
 }

@@ -1,6 +1,7 @@
 #include "wire/field_delta.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ferrum/quantize.h"
 #include "wire/exp_golomb.h"
@@ -56,13 +57,6 @@ Unit unitAt(const FieldLayout& layout, size_t i, size_t& count) {
   return Unit::Single;
 }
 
-/// Width of a group's magnitude class: 0 (raw) or k < the widest member's bits.
-int classBits(const FieldLayout::Field* members, size_t count) {
-  int widest = 0;
-  for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
-  return bitsRequired(static_cast<uint64_t>(widest - 1));
-}
-
 } // namespace
 
 template <class S>
@@ -71,7 +65,7 @@ bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size
   for (size_t j = 0; j < count; ++j) widest = std::max(widest, int{members[j].bits});
   const auto top = static_cast<uint32_t>(widest);
   if (previous == 0) {
-    if (!s.serializeBits(cls, classBits(members, count))) return false;
+    if (!s.serializeBits(cls, bitsRequired(static_cast<uint64_t>(widest - 1)))) return false;
     if (cls >= top) {
       if constexpr (S::kReading) return s.fail();
       return false;
@@ -81,7 +75,8 @@ bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size
   }
   // The members' widths (1..widest - 1, widest standing for raw) of a block's units
   // move together (a cube that moved far also turned far), so a later unit's is coded
-  // against the one before it: usually the same or a neighbour, 1 or 3 bits.
+  // against the one before it: usually the same or a neighbour, 1 or 3 bits. A
+  // predicted delta's first one is coded so too, against firstClassBefore.
   const int64_t expected = std::min(previous, top);
   uint32_t z = zigzag(int64_t{cls == 0 ? top : cls} - expected);
   if (!serializeExpGolomb(s, z, 0)) return false;
@@ -95,6 +90,12 @@ bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size
   return true;
 }
 
+bool hasGroups(const FieldLayout& layout) {
+  for (const FieldLayout::Field& f : layout.fields)
+    if (f.largestIndex || f.groupSize > 1) return true;
+  return false;
+}
+
 namespace {
 
 /// The baseline's smallest-three components as they would be with `largest` left out.
@@ -106,9 +107,10 @@ void reexpress(uint32_t fromLargest, const uint32_t from[3], int bits, uint32_t 
   for (int j = 0; j < 3; ++j) to[j] = static_cast<uint32_t>(out[j]);
 }
 
-void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* base,
-                  const uint32_t* cur, uint32_t& previousClass) {
-  uint32_t z[kMaxLayoutFields];
+/// A changed unit's class (0: raw, else the bits of each member's zigzag difference,
+/// below the widest member's) and the codes of its members against `base`.
+uint32_t unitClass(const FieldLayout::Field* f, size_t count, const uint32_t* base, const uint32_t* cur,
+                   uint32_t* z) {
   uint32_t widest = 0, any = 0;
   int rawBits = 0;
   for (size_t j = 0; j < count; ++j) {
@@ -118,18 +120,19 @@ void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, c
     rawBits += f[j].bits;
   }
   const int k = std::max(1, bitsRequired(any)); // the widest code's bits (an OR has the same top bit)
-  uint32_t cls = static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
-  serializeClass(out, cls, f, count, previousClass);
+  return static_cast<uint32_t>(k) < widest && static_cast<int>(count) * k < rawBits ? static_cast<uint32_t>(k) : 0;
+}
+
+void writeMembers(WriteStream& out, const FieldLayout::Field* f, size_t count, const uint32_t* cur,
+                  const uint32_t* z, uint32_t cls) {
   for (size_t j = 0; j < count; ++j) {
     uint32_t v = cls ? z[j] : cur[j];
-    out.serializeBits(v, cls ? k : f[j].bits);
+    out.serializeBits(v, cls ? static_cast<int>(cls) : f[j].bits);
   }
 }
 
 bool readMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, const uint32_t* base, uint32_t* cur,
-                 uint32_t& previousClass) {
-  uint32_t cls = 0;
-  if (!serializeClass(in, cls, f, count, previousClass)) return false;
+                 uint32_t cls) {
   for (size_t j = 0; j < count; ++j) {
     if (cls == 0) {
       if (!in.serializeBits(cur[j], f[j].bits)) return false;
@@ -154,6 +157,78 @@ void copyTail(ReadStream from, size_t bits, WriteStream& to) {
   }
 }
 
+struct Rotation {
+  double w, x, y, z;
+};
+Rotation multiply(const Rotation& a, const Rotation& b) {
+  return {a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z, a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+          a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x, a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w};
+}
+
+constexpr double kSmallestThreeBound = 0.70710678118654752; // 1/sqrt(2), as packSmallestThree
+
+/// A smallest-three code ([largest][three components]) as a rotation, the largest
+/// component rebuilt from the others (a unit quaternion without a further division).
+Rotation unpacked(const uint32_t* v, int bits) {
+  const double step = 2 * kSmallestThreeBound / static_cast<double>((1u << bits) - 1);
+  const uint32_t largest = v[0] & 3;
+  double c[4] = {0, 0, 0, 0}, sum = 0; // x, y, z, w
+  for (uint32_t i = 0, n = 1; i < 4; ++i) {
+    if (i == largest) continue;
+    c[i] = static_cast<double>(v[n++]) * step - kSmallestThreeBound;
+    sum += c[i] * c[i];
+  }
+  c[largest] = std::sqrt(std::max(0.0, 1.0 - sum));
+  return {c[3], c[0], c[1], c[2]};
+}
+
+/// The smallest-three code of `r` in the index of its largest component.
+void packed(const Rotation& r, int bits, uint32_t* out) {
+  double c[4] = {r.x, r.y, r.z, r.w};
+  uint32_t largest = 0;
+  for (uint32_t i = 1; i < 4; ++i)
+    if (std::fabs(c[i]) > std::fabs(c[largest])) largest = i;
+  if (c[largest] < 0)
+    for (double& v : c) v = -v;
+  const double top = static_cast<double>((1u << bits) - 1);
+  out[0] = largest;
+  for (uint32_t i = 0, n = 1; i < 4; ++i) {
+    if (i == largest) continue;
+    const double unit = (std::clamp(c[i], -kSmallestThreeBound, kSmallestThreeBound) + kSmallestThreeBound) /
+                        (2 * kSmallestThreeBound);
+    out[n++] = static_cast<uint32_t>(std::clamp(std::floor(unit * top + 0.5), 0.0, top));
+  }
+}
+
+/// The orientation B1 would reach turning on as it turned from B2: the turn d from B2
+/// to B1 (B1 = d B2) applied ahead/span more times (whole turns, at most 64, by
+/// multiplying; the fraction by normalized interpolation from no turn), in the largest
+/// index of the result. A body that did not turn keeps B1's code as it is. Only
+/// + - * / and sqrt (no libm function that may round differently elsewhere): both
+/// sides get the same bits.
+void predictOrientation(const uint32_t* b1, const uint32_t* b2, int bits, uint32_t span, uint32_t ahead,
+                        uint32_t* out) {
+  if (std::equal(b1, b1 + 4, b2)) {
+    std::copy(b1, b1 + 4, out);
+    return;
+  }
+  const Rotation q1 = unpacked(b1, bits);
+  Rotation q2 = unpacked(b2, bits);
+  if (q1.w * q2.w + q1.x * q2.x + q1.y * q2.y + q1.z * q2.z < 0) q2 = {-q2.w, -q2.x, -q2.y, -q2.z};
+  const Rotation d = multiply(q1, {q2.w, -q2.x, -q2.y, -q2.z});
+  Rotation p = q1;
+  const uint32_t whole = ahead / span, part = ahead % span;
+  for (uint32_t i = 0; i < whole && i < 64; ++i) p = multiply(d, p);
+  if (part) {
+    const double t = static_cast<double>(part) / span;
+    Rotation f{1 - t + t * d.w, t * d.x, t * d.y, t * d.z};
+    const double n = std::sqrt(f.w * f.w + f.x * f.x + f.y * f.y + f.z * f.z); // > 0: d.w >= 0 as q1.q2 >= 0
+    f = {f.w / n, f.x / n, f.y / n, f.z / n};
+    p = multiply(f, p);
+  }
+  packed(p, bits, out);
+}
+
 /// Which units a predicted delta extrapolates; the others keep B1's values as their
 /// base. Groups (a position, a velocity) and orientation components pay on the recorded
 /// stream (docs/benchmarks.md, "Predicted deltas"); a single field (a game's counter,
@@ -173,9 +248,9 @@ void predictBase(const FieldLayout& layout, const Split& b1, const Split& b2, co
     i += count;
     if (!predictsUnit(unit)) continue;
     if (unit == Unit::Orientation) {
-      if (!b1.present[first] || !b2.present[first] || b1.values[first] != b2.values[first]) continue;
-      ++first;
-      count = 3;
+      if (!b1.present[first] || !b2.present[first]) continue;
+      predictOrientation(b1.values + first, b2.values + first, fs[first + 1].bits, p.span, p.ahead, base + first);
+      continue;
     }
     for (size_t j = first; j < first + count; ++j)
       if (b1.present[j] && b2.present[j])
@@ -222,6 +297,15 @@ bool serializePredictionSpan(S& s, uint32_t& span) {
   }
   span = code + 2;
   return true;
+}
+
+uint32_t firstClassBefore(uint32_t span, uint32_t ahead) {
+  if (span == 0) return 0;
+  // Measured on the recorded stream (docs/benchmarks.md): the first class centres on
+  // about 2, 3, 5, 8 at 1, 3, 6, 12 packets ahead; 2, 3, 6, 9 (l = floor(log2 ahead):
+  // 2 + l + l*l/2) costs the least over the four ages.
+  const auto l = ahead > 1 ? static_cast<uint32_t>(bitsRequired(ahead) - 1) : 0; // floor(log2(ahead))
+  return 2 + l + l * l / 2;
 }
 
 bool peekPredictionSpan(const uint8_t* payload, size_t bits, uint32_t& span) {
@@ -275,15 +359,25 @@ bool fieldLayoutUsable(const FieldLayout& layout) {
 
 namespace {
 
-/// One delta's bits from payloads already split: `b1` B1's values (what an orientation
-/// whose index changes is re-expressed from), `b` the base every unit is coded against
-/// (B1's, or predicted), `span` the base code's (0: not predicted).
+/// One delta's bits from payloads already split: `b` the base every unit is coded
+/// against (B1's, or predicted; an orientation whose index changes is re-expressed from
+/// it), `span` the base code's (0: not predicted).
 bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t* baseline, size_t baselineBits,
                      const Split& base, const uint8_t* current, size_t currentBits, const Split& cur,
-                     const uint32_t* b1, const uint32_t* b, uint32_t span) {
+                     const uint32_t* b, uint32_t span, uint32_t ahead) {
   const auto& fs = layout.fields;
   serializePredictionSpan(out, span);
-  uint32_t previousClass = 0;
+  uint32_t previousClass = firstClassBefore(span, ahead);
+  // [every group changed:1] (layouts with groups): 1 = no group has its changed bit.
+  bool allChanged = hasGroups(layout);
+  for (size_t i = 0; allChanged && i < fs.size();) {
+    size_t count = 1;
+    const Unit unit = unitAt(layout, i, count);
+    if (unit != Unit::Single && cur.present[i] && std::equal(cur.values + i, cur.values + i + count, b + i))
+      allChanged = false;
+    i += count;
+  }
+  if (hasGroups(layout)) out.serializeBool(allChanged);
   for (size_t i = 0; i < fs.size();) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -309,26 +403,32 @@ bool writeSplitDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
       else serializeExpGolomb(out, z, f.deltaOrder);
       continue;
     }
-    uint32_t changed = std::equal(cur.values + at, cur.values + at + count, b + at) ? 0 : 1;
-    out.serializeBits(changed, 1);
-    if (!changed) continue;
-    const uint32_t* against = b + at;
-    uint32_t moved[3];
-    if (unit == Unit::Orientation) {
-      uint32_t newIndex = cur.values[at] != b[at] ? 1 : 0;
-      out.serializeBits(newIndex, 1);
+    bool changed = !std::equal(cur.values + at, cur.values + at + count, b + at);
+    const bool orientation = unit == Unit::Orientation;
+    const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
+    const uint32_t* against = b + first;
+    uint32_t moved[3], z[kMaxLayoutFields], cls = 0;
+    const bool newIndex = orientation && cur.values[at] != b[at];
+    if (newIndex) {
+      reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, cur.values[at], moved);
+      against = moved;
+    }
+    if (changed) cls = unitClass(&fs[first], members, against, cur.values + first, z);
+    if (!allChanged) {
+      uint32_t flag = changed ? 1 : 0;
+      out.serializeBits(flag, 1);
+      if (!changed) continue;
+    }
+    if (orientation) {
+      uint32_t flag = newIndex ? 1 : 0;
+      out.serializeBits(flag, 1);
       if (newIndex) {
         uint32_t step = (cur.values[at] - b[at] - 1) & 3;
         out.serializeBits(step, 2);
-        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, cur.values[at], moved);
-        against = moved;
-      } else {
-        against = b + at + 1;
       }
-      writeMembers(out, &fs[at + 1], 3, against, cur.values + at + 1, previousClass);
-    } else {
-      writeMembers(out, &fs[at], count, against, cur.values + at, previousClass);
     }
+    serializeClass(out, cls, &fs[first], members, previousClass);
+    writeMembers(out, &fs[first], members, cur.values + first, z, cls);
   }
   const size_t baseTail = baselineBits - base.tailStart, curTail = currentBits - cur.tailStart;
   if (!layout.tail) return baseTail == 0 && curTail == 0 && out.ok(); // not this layout's block: send it whole
@@ -380,7 +480,7 @@ bool writeFieldDelta(WriteStream& out, const FieldLayout& layout, const uint8_t*
     span = prediction->span;
     predictBase(layout, base, older, *prediction, b);
   }
-  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, span);
+  return writeSplitDelta(out, layout, baseline, baselineBits, base, current, currentBits, cur, b, span, prediction ? prediction->ahead : 0);
 }
 
 bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predictedWritten, const FieldLayout& layout,
@@ -395,14 +495,14 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
   // Each coding stands alone: a plain delta too long for its stream says nothing about
   // the predicted one, which is then the only one the sender can use.
   const bool plainWritten =
-      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b1, 0);
+      writeSplitDelta(plain, layout, baseline, baselineBits, base, current, currentBits, cur, b1, 0, 0);
   Split older;
   if (!predictionUsable(prediction) || !split(layout, prediction.older, prediction.olderBits, older))
     return plainWritten;
   std::copy(b1, b1 + layout.fields.size(), b);
   predictBase(layout, base, older, prediction, b);
   predictedWritten =
-      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b1, b, prediction.span);
+      writeSplitDelta(predicted, layout, baseline, baselineBits, base, current, currentBits, cur, b, prediction.span, prediction.ahead);
   return plainWritten;
 }
 
@@ -416,9 +516,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
   if (!split(layout, baseline, baselineBits, base)) return false;
   const auto& fs = layout.fields;
   const size_t n = fs.size();
-  uint32_t b1[kMaxLayoutFields], b[kMaxLayoutFields], values[kMaxLayoutFields];
+  uint32_t b[kMaxLayoutFields], values[kMaxLayoutFields];
   for (size_t i = 0; i < n; ++i) {
-    b[i] = b1[i] = base.present[i] ? base.values[i] : 0;
+    b[i] = base.present[i] ? base.values[i] : 0;
     values[i] = 0;
   }
   uint32_t span = 0;
@@ -431,7 +531,9 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
       return in.fail();
     predictBase(layout, base, older, *prediction, b);
   }
-  uint32_t previousClass = 0;
+  uint32_t previousClass = firstClassBefore(span, span ? prediction->ahead : 0);
+  bool allChanged = false;
+  if (hasGroups(layout) && !in.serializeBool(allChanged)) return false;
   for (size_t i = 0; i < n;) {
     size_t count = 1;
     const Unit unit = unitAt(layout, i, count);
@@ -464,11 +566,13 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
       full.serializeBits(values[at], f.bits);
       continue;
     }
-    uint32_t changed = 0;
-    if (!in.serializeBits(changed, 1)) return false;
+    const bool orientation = unit == Unit::Orientation;
+    const size_t first = orientation ? at + 1 : at, members = orientation ? 3 : count;
+    uint32_t changed = 1, cls = 0;
+    if (!allChanged && !in.serializeBits(changed, 1)) return false;
     if (!changed) {
       std::copy(b + at, b + at + count, values + at);
-    } else if (unit == Unit::Orientation) {
+    } else if (orientation) {
       uint32_t newIndex = 0, moved[3];
       const uint32_t* against = b + at + 1;
       if (!in.serializeBits(newIndex, 1)) return false;
@@ -478,12 +582,14 @@ bool readFieldDelta(ReadStream& in, const FieldLayout& layout, const uint8_t* ba
         if (!in.serializeBits(step, 2)) return false;
         if (step > 2) return in.fail();
         values[at] = (b[at] + 1 + step) & 3;
-        reexpress(b1[at] & 3, b1 + at + 1, fs[at + 1].bits, values[at], moved);
+        reexpress(b[at] & 3, b + at + 1, fs[at + 1].bits, values[at], moved);
         against = moved;
       }
-      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, previousClass)) return false;
+      if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
+      if (!readMembers(in, &fs[at + 1], 3, against, values + at + 1, cls)) return false;
     } else {
-      if (!readMembers(in, &fs[at], count, b + at, values + at, previousClass)) return false;
+      if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
+      if (!readMembers(in, &fs[at], count, b + at, values + at, cls)) return false;
     }
     for (size_t j = at; j < at + count; ++j) full.serializeBits(values[j], fs[j].bits);
   }

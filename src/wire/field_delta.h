@@ -9,7 +9,10 @@
 //   01 [span - 2: Exp-Golomb order 0]   predicted, span 2..kMaxPredictionSpan
 //   00                not predicted: the base is the baseline B1 itself
 // A predicted base comes from B1 and the same entity's older block B2, span packets
-// before B1 (predictField in field_delta.cpp); the tail still compares to B1.
+// before B1 (predictField in field_delta.cpp for groups; an orientation as a turn,
+// B1 turned on as it turned from B2); the tail still compares to B1.
+// Then, in a layout with a group or an orientation, [every group changed:1]: 1 = every
+// group and orientation the current state has changed, and none has its changed bit.
 // The layout is walked in order as units; a field absent from the current state (its
 // gate is 1) is skipped; one absent from the baseline has base 0.
 //   1-bit field:  its value (1 bit: no cheaper "changed" flag exists, and the value
@@ -19,19 +22,20 @@
 //                 1 = raw:1  1 = the value in the field's bits
 //                            0 = zigzag(value - base) - 1, Exp-Golomb of the field's order
 //   group of g fields (FieldLayout::Field::groupSize):
-//     changed:1   0 = every member is the baseline's
+//     changed:1   (not when every group changed) 0 = every member is the base's
 //                 1 = members (below)
 //   smallest-three orientation (a largestIndex field, then its group of 3 components):
-//     changed:1   0 = index and components are the baseline's
+//     changed:1   (not when every group changed) 0 = index and components are the base's
 //                 1 = newIndex:1  1 = step:2 (0..2), index = (base index + 1 + step) mod 4,
-//                                     and the baseline's components are re-expressed in
-//                                     the new index (packSmallestThree of the baseline's
+//                                     and the base's components are re-expressed in the
+//                                     new index (packSmallestThree of the base's
 //                                     quaternion) before the members are coded against them
 //                     members (below)
-//   members:  class     the delta's first: C bits, C = bitsRequired(widest member bits - 1);
-//                       every later one: zigzag(class - previous class) Exp-Golomb order 0,
-//                       where raw counts as the widest member's width (the classes of
-//                       one block's units move together)
+//   members:  class     a plain delta's first: C bits, C = bitsRequired(widest member bits - 1);
+//                       every later one, and a predicted delta's first: zigzag(class -
+//                       previous class) Exp-Golomb order 0, where raw counts as the
+//                       widest member's width (the classes of one block's units move
+//                       together) and a predicted delta starts from firstClassBefore
 //                0 = raw: each member's value in its own bits
 //                k = each member as zigzag(value - base) in k bits (k < widest member)
 //   tail (unless the layout has none): same:1   0 = then tail length (Exp-Golomb order 4)
@@ -104,6 +108,16 @@ bool writeFieldDeltaPair(WriteStream& plain, WriteStream& predicted, bool& predi
 /// Shared by the codec and the baseline-free walk (wire/payload_extent.h).
 template <class S>
 bool serializeClass(S& s, uint32_t& cls, const FieldLayout::Field* members, size_t count, uint32_t& previous);
+
+/// True if `layout` has a group or an orientation: its deltas carry the "every group
+/// changed" bit after the base code.
+bool hasGroups(const FieldLayout& layout);
+
+/// What a delta's first magnitude class is coded against (serializeClass's `previous`
+/// before its first unit): 0 (the class in its own fixed width) for a plain delta; for
+/// a predicted one, a class expected from `ahead`, the packets from B1 to the packet
+/// carrying the delta (its baseline age): the further ahead, the larger the misses.
+uint32_t firstClassBefore(uint32_t span, uint32_t ahead);
 
 /// The span a delta's payload names for its older block (0: not predicted). False on a
 /// malformed start.

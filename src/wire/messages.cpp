@@ -173,7 +173,7 @@ PacketRead readBlock(ReadStream& in, BlockContext& context, StateBlock& block, c
     // one (or with bits that do not walk it), nothing after it can be read.
     const FieldLayout* layout = (*layoutOf)(block.id);
     size_t bits = 0;
-    if (!layout || !payloadExtent(in, *layout, block.baselineAge != 0, kMaxBlockBits, bits))
+    if (!layout || !payloadExtent(in, *layout, block.baselineAge, kMaxBlockBits, bits))
       return PacketRead::Unreadable;
     block.bits = static_cast<uint32_t>(bits);
   }

@@ -18,7 +18,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 10;
+constexpr uint16_t kProtocolVersion = 11;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }

@@ -18,20 +18,22 @@ bool gateOpen(const FieldLayout& layout, size_t i, const uint32_t* values) {
 
 /// A group's members: class (coded against the delta's previous one, as the codec
 /// does), then each member raw or in `class` bits.
-bool skipMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, uint32_t& previousClass) {
-  uint32_t cls = 0;
-  if (!serializeClass(in, cls, f, count, previousClass)) return false;
+bool skipMembers(ReadStream& in, const FieldLayout::Field* f, size_t count, uint32_t cls) {
   for (size_t j = 0; j < count; ++j)
     if (!in.skipBits(cls == 0 ? f[j].bits : cls)) return false;
   return true;
 }
 
-bool skipDelta(ReadStream& in, const FieldLayout& layout) {
-  // The base code first: a predicted delta codes its fields exactly as a plain one.
-  if (uint32_t span = 0; !readPredictionSpan(in, span)) return false;
+bool skipDelta(ReadStream& in, const FieldLayout& layout, uint16_t baselineAge) {
+  // The base code first: a predicted delta codes its fields as a plain one, but for
+  // what its first class is coded against (from the baseline age).
+  uint32_t span = 0;
+  if (!readPredictionSpan(in, span)) return false;
   const auto& fs = layout.fields;
   uint32_t values[kMaxLayoutFields] = {}; // only the 1-bit fields' values matter (gates)
-  uint32_t previousClass = 0;
+  uint32_t previousClass = firstClassBefore(span, baselineAge);
+  bool allChanged = false;
+  if (hasGroups(layout) && !in.serializeBool(allChanged)) return false;
   for (size_t i = 0; i < fs.size();) {
     const FieldLayout::Field& f = fs[i];
     const size_t at = i;
@@ -55,17 +57,17 @@ bool skipDelta(ReadStream& in, const FieldLayout& layout) {
       }
       continue;
     }
-    uint32_t changed = 0;
-    if (!in.serializeBits(changed, 1)) return false;
+    const size_t first = f.largestIndex ? at + 1 : at, members = f.largestIndex ? 3 : count;
+    uint32_t changed = 1, cls = 0;
+    if (!allChanged && !in.serializeBits(changed, 1)) return false;
     if (!changed) continue;
     if (f.largestIndex) {
       uint32_t newIndex = 0, step = 0;
       if (!in.serializeBits(newIndex, 1)) return false;
       if (newIndex && (!in.serializeBits(step, 2) || step > 2)) return in.fail();
-      if (!skipMembers(in, &fs[at + 1], 3, previousClass)) return false;
-    } else if (!skipMembers(in, &fs[at], count, previousClass)) {
-      return false;
     }
+    if (!serializeClass(in, cls, &fs[first], members, previousClass)) return false;
+    if (!skipMembers(in, &fs[first], members, cls)) return false;
   }
   if (!layout.tail) return in.ok();
   bool same = false;
@@ -100,10 +102,11 @@ bool deltaSelfDelimiting(const FieldLayout& layout) {
 
 bool wholeSelfDelimiting(const FieldLayout& layout) { return !layout.tail && deltaSelfDelimiting(layout); }
 
-bool payloadExtent(ReadStream in, const FieldLayout& layout, bool delta, size_t maxBits, size_t& bits) {
+bool payloadExtent(ReadStream in, const FieldLayout& layout, uint16_t baselineAge, size_t maxBits, size_t& bits) {
+  const bool delta = baselineAge != 0;
   if (!(delta ? deltaSelfDelimiting(layout) : wholeSelfDelimiting(layout))) return false;
   const size_t start = in.bitPosition();
-  if (!(delta ? skipDelta(in, layout) : skipWhole(in, layout))) return false;
+  if (!(delta ? skipDelta(in, layout, baselineAge) : skipWhole(in, layout))) return false;
   bits = in.bitPosition() - start;
   return bits <= maxBits;
 }

@@ -5,6 +5,7 @@
 // no length on the wire. The walk follows wire/field_delta.h bit for bit (a unit
 // test checks it against writeFieldDelta); it reads nothing into any state.
 
+#include <concepts>
 #include <cstddef>
 
 #include "ferrum/bit_stream.h"
@@ -20,9 +21,14 @@ bool deltaSelfDelimiting(const FieldLayout& layout);
 bool wholeSelfDelimiting(const FieldLayout& layout);
 
 /// The payload's length in bits, starting at `in`'s position (a copy: `in` does not
-/// move): a field delta (`delta`) or whole state of `layout`. False when the layout is
-/// not self-delimiting for that coding, when the bits run out or break a bound of the
-/// codec, or when the payload would pass `maxBits`.
-bool payloadExtent(ReadStream in, const FieldLayout& layout, bool delta, size_t maxBits, size_t& bits);
+/// move): a field delta of the block's `baselineAge` (which a predicted delta's first
+/// magnitude class depends on: wire::firstClassBefore), or with 0 the whole state of
+/// `layout`. False when the layout is not self-delimiting for that coding, when the
+/// bits run out or break a bound of the codec, or when the payload would pass `maxBits`.
+bool payloadExtent(ReadStream in, const FieldLayout& layout, uint16_t baselineAge, size_t maxBits, size_t& bits);
+/// A flag where the age belongs would walk every delta as if of age 1.
+template <class Flag>
+  requires std::same_as<Flag, bool>
+bool payloadExtent(ReadStream in, const FieldLayout& layout, Flag delta, size_t maxBits, size_t& bits) = delete;
 
 } // namespace ferrum::wire

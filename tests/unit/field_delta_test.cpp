@@ -182,14 +182,32 @@ TEST(FieldDelta, AnUnchangedGroupCostsOneBitAndAMovedOneASharedClass) {
   a.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f));
   size_t bb = 0, cb = 0;
   const auto base = rigidPayload(a, q, bb);
-  EXPECT_EQ(roundTrip(layout, base, bb, base, bb), 2u + 2 + 1)
-      << "the base code (not predicted), two groups unchanged, the tail unchanged";
+  EXPECT_EQ(roundTrip(layout, base, bb, base, bb), 2u + 1 + 2 + 1)
+      << "the base code (not predicted), not every group changed, two groups unchanged, the tail unchanged";
   RigidState b = a;
   b.position.x += 3.0f / 512; // 3 steps: zigzag 6, a 3-bit class
   const auto cur = rigidPayload(b, q, cb);
   const int classBits = bitsRequired(static_cast<uint64_t>(bitsRequired(static_cast<uint64_t>(q.positionX.maxIndex())) - 1));
-  EXPECT_EQ(roundTrip(layout, base, bb, cur, cb), 2 + size_t(1 + classBits + 3 * 3) + 1 + 1)
-      << "base code:2; changed:1, class, three members at 3 bits; orientation unchanged:1; tail:1";
+  EXPECT_EQ(roundTrip(layout, base, bb, cur, cb), 2 + 1 + size_t(1 + classBits + 3 * 3) + 1 + 1)
+      << "base code:2; not every group:1; changed:1, class, three members at 3 bits; orientation unchanged:1; tail:1";
+  // Both groups changed: one bit says so, and neither has its changed bit.
+  RigidState c = b;
+  c.orientation = canonicalQuat(aroundAxis({0, 0, 1}, 0.3f + 0.01f));
+  size_t cc = 0;
+  const auto both = rigidPayload(c, q, cc);
+  wire::FieldValues vb, vc;
+  ASSERT_TRUE(wire::splitFields(layout, base.data(), bb, vb));
+  ASSERT_TRUE(wire::splitFields(layout, both.data(), cc, vc));
+  ASSERT_EQ(vb.values[3], vc.values[3]) << "the same largest index";
+  WriteStream delta(64);
+  ASSERT_TRUE(wire::writeFieldDelta(delta, layout, base.data(), bb, both.data(), cc));
+  ReadStream in(delta.buffer().data(), delta.bits());
+  uint32_t code = 0, every = 0;
+  ASSERT_TRUE(in.serializeBits(code, 2));
+  ASSERT_TRUE(in.serializeBits(every, 1));
+  EXPECT_EQ(code, 0u) << "not predicted";
+  EXPECT_EQ(every, 1u) << "every group changed";
+  EXPECT_EQ(roundTrip(layout, base, bb, both, cc), delta.bits()) << "and it reads back to the same state";
 }
 
 TEST(FieldDelta, ALargestIndexChangeReExpressesTheBaselineInsteadOfSendingTheComponentsWhole) {
@@ -356,14 +374,13 @@ TEST(FieldDelta, ALaterClassIsCodedAgainstThePreviousOneAndRefusedOutsideItsRang
     uint32_t zero = 0, one = 1;
     WriteStream d;
     d.serializeBits(zero, 2); // base code 00: plain
-    d.serializeBits(one, 1);  // position changed
+    d.serializeBits(one, 1);  // every group changed: no changed bits
     uint32_t cls = 2, step = 2; // +1 step on x: zigzag 2
     d.serializeBits(cls, classBits);
     d.serializeBits(step, 2);
     d.serializeBits(zero, 2);
     d.serializeBits(zero, 2);
-    d.serializeBits(one, 1);  // orientation changed
-    d.serializeBits(zero, 1); // same index
+    d.serializeBits(zero, 1); // orientation: same index
     wire::serializeExpGolomb(d, orientationClassCode, 0);
     d.serializeBits(step, 2);
     d.serializeBits(zero, 2);
@@ -376,13 +393,13 @@ TEST(FieldDelta, ALaterClassIsCodedAgainstThePreviousOneAndRefusedOutsideItsRang
     WriteStream full;
     const bool read = wire::readFieldDelta(in, layout, base.data(), bb, full);
     size_t walked = 0;
-    const bool walkedOk = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, true, d.bits(), walked);
+    const bool walkedOk = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, 1, d.bits(), walked);
     EXPECT_EQ(read, walkedOk && walked == d.bits()) << "the walk and the codec agree";
     return read;
   };
   const WriteStream same = delta(0);
   EXPECT_TRUE(readable(same));
-  EXPECT_EQ(same.bits(), 2u + (1 + classBits + 6) + (1 + 1 + 1 + 6) + 1);
+  EXPECT_EQ(same.bits(), 2u + 1 + (classBits + 6) + (1 + 1 + 6) + 1);
   {
     // The writer codes exactly this for the state it stands for.
     ReadStream in(same.buffer().data(), same.bits());

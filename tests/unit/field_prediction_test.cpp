@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <random>
@@ -14,7 +15,10 @@
 #include "ferrum/rigid_state.h"
 #include "net/baseline_store.h"
 #include "net/delta_sender.h"
+#include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
+#include "wire/messages.h"
+#include "wire/payload_extent.h"
 #include "tests/support/rigid_payload.h"
 
 using namespace ferrum;
@@ -192,6 +196,83 @@ TEST(FieldPrediction, ASteadilyMovingBodyCostsAboutNothingPredictedAndItsWholeDi
   // Quantization may leave a step of error; the displacement (0.3 m = 154 steps) is gone.
   EXPECT_LE(predicted, 2 + 5 + 1 + 5 * 3 + 1 + 1) << "base code, position within a 2-bit class, orientation, tail";
   EXPECT_GE(plain, predicted + 10);
+}
+
+/// A body turning steadily around z by `rate` radians per packet, at packet `t`.
+RigidState turning(int t, float rate, float from) {
+  RigidState s;
+  s.position = {1.0f, 2.0f, 3.0f};
+  const float angle = from + rate * static_cast<float>(t);
+  s.orientation = canonicalQuat({0, 0, std::sin(angle / 2), std::cos(angle / 2)});
+  return s;
+}
+
+// Protocol 11: the orientation is predicted as a turn (B1 turned on as it turned from
+// B2), not component by component, and so also when the largest component changed
+// between B2 and B1 (protocol 10 then kept B1's components as the base).
+TEST(FieldPrediction, ASteadilyTurningBodyIsPredictedAsATurnEvenAcrossALargestIndexChange) {
+  RigidQuantization q;
+  q.velocities = false;
+  q.restFlag = false;
+  const FieldLayout layout = rigidStateLayout(q);
+  // Around z past 90 degrees: |w| is the largest component before, |z| after.
+  const float rate = 0.15f, from = 1.5708f - 0.1f;
+  size_t b2Bits = 0, b1Bits = 0, curBits = 0;
+  const auto b2 = rigidPayload(turning(0, rate, from), q, b2Bits);
+  const auto b1 = rigidPayload(turning(1, rate, from), q, b1Bits);
+  const auto cur = rigidPayload(turning(5, rate, from), q, curBits);
+  wire::FieldValues v2, v1, v0;
+  ASSERT_TRUE(wire::splitFields(layout, b2.data(), b2Bits, v2));
+  ASSERT_TRUE(wire::splitFields(layout, b1.data(), b1Bits, v1));
+  ASSERT_TRUE(wire::splitFields(layout, cur.data(), curBits, v0));
+  ASSERT_NE(v2.values[3], v1.values[3]) << "the largest index changed between B2 and B1";
+  ASSERT_EQ(v1.values[3], v0.values[3]);
+  const wire::FieldPrediction p{b2.data(), b2Bits, 1, 4};
+  const size_t predicted = roundTrip(layout, b1, b1Bits, cur, curBits, &p);
+  const size_t plain = roundTrip(layout, b1, b1Bits, cur, curBits, nullptr);
+  ASSERT_GT(predicted, 0u);
+  ASSERT_GT(plain, 0u);
+  // 0.6 rad of turn (about 50 steps in a component) is gone but for rounding: the
+  // position unchanged (1 bit), the orientation within a 2-bit class.
+  EXPECT_LE(predicted, 1 + 1 + 1 + (1 + 5 + 3 * 2) + 1) << "base, every-group bit, position, orientation, tail";
+  EXPECT_GE(plain, predicted + 10);
+}
+
+// Protocol 11: a predicted delta's first class is coded against a class expected from
+// how far ahead of B1 it is (its baseline age); the baseline-free walk needs that age.
+TEST(FieldPrediction, APredictedDeltasFirstClassIsCodedAgainstOneExpectedFromItsAge) {
+  EXPECT_EQ(wire::firstClassBefore(0, 6), 0u) << "plain: the first class in its own width";
+  EXPECT_EQ(wire::firstClassBefore(1, 1), 2u);
+  EXPECT_EQ(wire::firstClassBefore(1, 3), 3u);
+  EXPECT_EQ(wire::firstClassBefore(3, 6), 6u);
+  EXPECT_EQ(wire::firstClassBefore(1, 12), 9u);
+  EXPECT_EQ(wire::firstClassBefore(1, 4095), 2u + 11 + 60);
+  const SteadyTriple t;
+  const auto& [q, layout, b2Bits, b1Bits, curBits, b2, b1, cur, p] = t;
+  // Far off the predicted line, so that the delta has a class to code.
+  size_t offBits = 0;
+  const auto off = rigidPayload(linear(140), q, offBits);
+  WriteStream d;
+  ASSERT_TRUE(wire::writeFieldDelta(d, layout, b1.data(), b1Bits, off.data(), offBits, &p));
+  size_t walked = 0;
+  ASSERT_TRUE(wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, static_cast<uint16_t>(p.ahead),
+                                  wire::kMaxBlockBits, walked));
+  EXPECT_EQ(walked, d.bits()) << "walked at the delta's own age";
+  const bool atAgeOne = wire::payloadExtent(ReadStream(d.buffer().data(), d.bits()), layout, 1, wire::kMaxBlockBits, walked);
+  EXPECT_FALSE(atAgeOne && walked == d.bits()) << "another age reads another first class";
+  // A first-class code that lands outside 1..widest is refused by codec and walk alike.
+  WriteStream bad;
+  uint32_t one = 1, huge = 1000;
+  bad.serializeBits(one, 1); // predicted, span 1
+  bad.serializeBits(one, 1); // every group changed
+  wire::serializeExpGolomb(bad, huge, 0);
+  uint32_t filler = 0;
+  for (int i = 0; i < 4; ++i) bad.serializeBits(filler, 32);
+  const wire::FieldPrediction span1{b2.data(), b2Bits, 1, 6};
+  ReadStream in(bad.buffer().data(), bad.bits());
+  WriteStream full;
+  EXPECT_FALSE(wire::readFieldDelta(in, layout, b1.data(), b1Bits, full, &span1));
+  EXPECT_FALSE(wire::payloadExtent(ReadStream(bad.buffer().data(), bad.bits()), layout, 6, wire::kMaxBlockBits, walked));
 }
 
 TEST(FieldPrediction, APredictedDeltaIsReadOnlyAgainstTheSameNamedOlderBlock) {

@@ -114,13 +114,16 @@ TEST(SelfDelimited, TheWalkEndsExactlyWhereTheCodecsDeltaEnds) {
       delta.serializeBits(junk, 32);
       const std::vector<uint8_t> bytes = delta.take();
       size_t walked = 0;
-      ASSERT_TRUE(wire::payloadExtent(ReadStream(bytes.data(), deltaBits + 32), layout, true, wire::kMaxBlockBits, walked));
+      // The walk needs the block's age (a predicted delta's first class depends on it),
+      // which is the prediction's `ahead`; a plain delta walks alike at any age.
+      const auto age = static_cast<uint16_t>(prediction.ahead);
+      ASSERT_TRUE(wire::payloadExtent(ReadStream(bytes.data(), deltaBits + 32), layout, age, wire::kMaxBlockBits, walked));
       ASSERT_EQ(walked, deltaBits);
       ++deltas;
       if (!layout.tail) {
         std::vector<uint8_t> whole = cur;
         whole.resize(whole.size() + 4, 0xA5);
-        ASSERT_TRUE(wire::payloadExtent(ReadStream(whole.data(), whole.size() * 8), layout, false, wire::kMaxBlockBits, walked));
+        ASSERT_TRUE(wire::payloadExtent(ReadStream(whole.data(), whole.size() * 8), layout, 0, wire::kMaxBlockBits, walked));
         ASSERT_EQ(walked, curBits);
       }
     }
@@ -137,11 +140,11 @@ TEST(SelfDelimited, LayoutsThatCannotBeWalkedAreRefused) {
   EXPECT_FALSE(wire::deltaSelfDelimiting(FieldLayout{}));
   std::vector<uint8_t> bytes(64, 0xFF);
   size_t bits = 0;
-  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), cubeLayout(), false, wire::kMaxBlockBits, bits));
-  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), gatedOnWide, true, wire::kMaxBlockBits, bits));
+  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), cubeLayout(), 0, wire::kMaxBlockBits, bits));
+  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), gatedOnWide, 1, wire::kMaxBlockBits, bits));
   // Ones all the way: a class past the widest member, or the bits run out.
-  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), cubeLayout(), true, wire::kMaxBlockBits, bits));
-  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 3), cubeLayout(), true, wire::kMaxBlockBits, bits));
+  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 512), cubeLayout(), 1, wire::kMaxBlockBits, bits));
+  EXPECT_FALSE(wire::payloadExtent(ReadStream(bytes.data(), 3), cubeLayout(), 1, wire::kMaxBlockBits, bits));
 }
 
 /// A delta block of a cube from `at` to `to` (positions in grid steps), self-delimited or not.
