@@ -367,7 +367,7 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
     EntityState& st = makeState(b->id, slot);
     st.dropFloor = std::max(st.dropFloor, dropIndex);
     st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
-    if (st.inFlight.size() > kMaxInFlight) st.inFlight.pop_front();
+    if (st.inFlight.size() > kMaxInFlight) st.inFlight.erase(st.inFlight.begin());
     const uint64_t hash = blockHash(b->bits, b->payload);
     const bool unchanged = sameAsLast(st, *b, hash);
     if (!unchanged) {

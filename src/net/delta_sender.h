@@ -24,7 +24,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <vector>
 
@@ -220,8 +219,10 @@ private:
     /// The newest sendIndex below which a delta sent may have let the receiver drop
     /// the entity's blocks (net/baseline_store.h): B2 must not be older.
     uint64_t dropFloor = 0;
-    /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight).
-    std::deque<Sent> inFlight;
+    /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight). A vector,
+    /// not a deque: an empty one allocates nothing, and every receiver keeps an entry
+    /// for every slot.
+    std::vector<Sent> inFlight;
     /// The acknowledged spawn's block, until a packet's block is acknowledged.
     bool hasSpawn = false;
     uint16_t spawnAnchor = 0;

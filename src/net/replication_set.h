@@ -63,9 +63,10 @@ public:
     return it != m_held.end() && it->second.confirmed ? it->second.scale : 0.0f;
   }
   /// The same, by its slot too (useSlots): an array read instead of a hash look-up.
+  /// Every held entity has its entry there, so one without is not held: 0.
   float confirmedScale(EntityId id, uint32_t slot) const {
-    if (slot < m_bySlot.size() && m_bySlot[slot].id == id) return m_bySlot[slot].confirmedScale;
-    return confirmedScale(id);
+    if (!m_slots) return confirmedScale(id);
+    return slot < m_bySlot.size() && m_bySlot[slot].id == id ? m_bySlot[slot].confirmedScale : 0.0f;
   }
   /// Relevance's priority scale for a held entity (1 unless set).
   float scale(EntityId id) const {

@@ -8,6 +8,7 @@
 
 #include "net/delta_sender.h"
 #include "net/entity_slots.h"
+#include "net/replication_set.h"
 #include "net/send_watch.h"
 
 using namespace ferrum;
@@ -136,4 +137,43 @@ TEST(SendWatchSlots, ANewEntityInAReusedSlotIsNeitherWatchedNorRestingUntilSaid)
   EXPECT_TRUE(due.empty()) << "the old entity is not looked at any more";
   w.collect(10, due);
   EXPECT_EQ(due, std::vector<EntityId>{newId});
+}
+
+// The replication set's by-slot answer (what a server's senders ask per block) must
+// say what its by-id answer says, through spawns, acks, scales, leaves and a slot
+// given to a new entity.
+TEST(ReplicationSetSlots, TheSlotAnswerAgreesWithTheIdAnswer) {
+  EntitySlots slots;
+  ReplicationSet set;
+  set.useSlots(&slots);
+  const EntityId a{1}, b{2}, c{3}, own{4};
+  auto agree = [&](EntityId id) {
+    const uint32_t slot = slots.find(id);
+    return set.confirmedScale(id, slot == EntitySlots::kNone ? 0 : slot) == set.confirmedScale(id);
+  };
+  slots.assign(c); // not held: no answer but 0
+  EXPECT_EQ(set.confirmedScale(c, slots.find(c)), 0.0f);
+  set.markSent(a);
+  set.markSent(b);
+  set.markOwn(own);
+  EXPECT_EQ(set.confirmedScale(a, slots.find(a)), 0.0f) << "sent, not yet confirmed";
+  EXPECT_EQ(set.confirmedScale(own, slots.find(own)), 1.0f);
+  ASSERT_TRUE(set.onSpawnAck(2));
+  EXPECT_EQ(set.confirmedScale(a, slots.find(a)), 1.0f);
+  set.setScale(b, 1.5f);
+  EXPECT_EQ(set.confirmedScale(b, slots.find(b)), 1.5f);
+  EXPECT_TRUE(agree(a) && agree(b) && agree(c) && agree(own));
+  // a leaves the client's interest, then is despawned: its slot goes to a new entity.
+  const uint32_t slotA = slots.find(a);
+  EXPECT_TRUE(set.forget(a));
+  EXPECT_EQ(set.confirmedScale(a, slotA), 0.0f);
+  slots.release(a);
+  const EntityId d{5};
+  ASSERT_EQ(slots.assign(d), slotA);
+  EXPECT_EQ(set.confirmedScale(d, slotA), 0.0f) << "the new entity in a's slot is not held";
+  set.markSent(d);
+  ASSERT_TRUE(set.onSpawnAck(3));
+  EXPECT_EQ(set.confirmedScale(d, slotA), 1.0f);
+  EXPECT_EQ(set.confirmedScale(a, slotA), 0.0f);
+  EXPECT_TRUE(agree(b) && agree(d) && agree(own));
 }
