@@ -160,10 +160,13 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += w * (unchanged ? 0.1f : 1.0f);
     const FieldLayout* layout = facts ? facts->layouts[index] : (*in.layoutOf ? (*in.layoutOf)(b.id) : nullptr);
-    m_candidates.push_back({&b, slot, layout, st.priority});
+    m_candidates.push_back({&b, slot, layout, st.priority, static_cast<uint32_t>(m_candidates.size())});
   }
-  std::stable_sort(m_candidates.begin(), m_candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.priority > b.priority; });
+  // Ties keep block order (the order looked at): an unstable sort with the position as
+  // the tie-break gives the same order without stable_sort's scratch allocation.
+  std::sort(m_candidates.begin(), m_candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
+  });
   return packByPriority(budgetBits, sequence);
 }
 
@@ -366,8 +369,12 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
     }
     EntityState& st = makeState(b->id, slot);
     st.dropFloor = std::max(st.dropFloor, dropIndex);
-    st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
-    if (st.inFlight.size() > kMaxInFlight) st.inFlight.erase(st.inFlight.begin());
+    if (st.inFlight.size() >= kMaxInFlight) {
+      spare(std::move(st.inFlight.front().payload));
+      st.inFlight.erase(st.inFlight.begin());
+    }
+    st.inFlight.push_back({sequence, m_sends, b->bits, takeSpare()});
+    st.inFlight.back().payload.assign(b->payload.begin(), b->payload.end());
     const uint64_t hash = blockHash(b->bits, b->payload);
     const bool unchanged = sameAsLast(st, *b, hash);
     if (!unchanged) {
@@ -416,11 +423,12 @@ void DeltaSender::acknowledge(uint16_t sequence) {
       // so it holds it. Acknowledged together, they may have arrived in either order,
       // and a block that arrived after a newer one of its entity is dropped as late
       // (net_manager_receive.cpp) though its packet is acknowledged.
+      // Swapped, not moved: the displaced buffer ends in *sent and is reused below.
       if (st.hasBaseline && st.baselineRound != m_ackRound) {
-        st.previous = std::move(st.baseline);
+        std::swap(st.previous, st.baseline);
         st.hasPrevious = true;
       }
-      st.baseline = std::move(*sent);
+      std::swap(st.baseline, *sent);
       st.baselineRound = m_ackRound;
       st.hasBaseline = true;
       st.hasSpawn = false; // the receiver drops it at the first delta against a packet
@@ -428,6 +436,7 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     }
     // Else acknowledged after a newer block of the entity: the receiver may have
     // dropped it as late, so it is neither baseline nor B2.
+    for (auto it = st.inFlight.begin(); it != sent + 1; ++it) spare(std::move(it->payload));
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
 }

@@ -276,6 +276,7 @@ private:
     uint32_t slot;
     const FieldLayout* layout;
     float priority;
+    uint32_t order; ///< its place among the candidates (block order)
   };
   /// The packet from m_candidates (sorted by priority, highest first), each coded only
   /// when its turn comes.
@@ -320,6 +321,20 @@ private:
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
   std::vector<uint32_t> m_rawSlots;              ///< ... and their slots
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each
+  /// Payload buffers of blocks no longer needed, reused for the next ones sent: a
+  /// server copies every block it sends, for every client, and frees it on its ack.
+  std::vector<std::vector<uint8_t>> m_spare;
+  static constexpr size_t kMaxSpare = 1024;
+  void spare(std::vector<uint8_t>&& buffer) {
+    if (buffer.capacity() > 0 && m_spare.size() < kMaxSpare) m_spare.push_back(std::move(buffer));
+  }
+  std::vector<uint8_t> takeSpare() {
+    if (m_spare.empty()) return {};
+    std::vector<uint8_t> buffer = std::move(m_spare.back());
+    m_spare.pop_back();
+    buffer.clear();
+    return buffer;
+  }
   // encode()'s scratch for the two codings of one block (reused: no allocation per block).
   mutable WriteStream m_plainScratch{wire::kMaxBlockBits / 8};
   mutable WriteStream m_predictedScratch{wire::kMaxBlockBits / 8};
