@@ -132,7 +132,7 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
     bool unchanged = false;
     if (known) {
       const EntityState& st = *known;
-      unchanged = sameAsLast(st, b, facts ? facts->hashes[index] : blockHash(b.bits, b.payload));
+      unchanged = sameAsLast(st, b, facts ? &facts->hashes[index] : nullptr);
       if (unchanged && st.lastAcked) {
         const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
         const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
@@ -376,7 +376,7 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
     st.inFlight.push_back({sequence, m_sends, b->bits, takeSpare()});
     st.inFlight.back().payload.assign(b->payload.begin(), b->payload.end());
     const uint64_t hash = blockHash(b->bits, b->payload);
-    const bool unchanged = sameAsLast(st, *b, hash);
+    const bool unchanged = sameAsLast(st, *b, &hash);
     if (!unchanged) {
       st.refreshes = 0;
       st.firstSequence = sequence;

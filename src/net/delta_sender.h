@@ -253,9 +253,10 @@ private:
   }
   /// The state of `id` at `slot`, fresh if the slot held none or another entity's.
   EntityState& makeState(EntityId id, uint32_t slot);
-  /// The receiver holds exactly this block (given its hash): nothing new to send.
-  static bool sameAsLast(const EntityState& st, const wire::StateBlock& b, uint64_t hash) {
-    return st.sentOnce && st.lastBits == b.bits && st.lastHash == hash && st.lastPayload == b.payload;
+  /// The receiver holds exactly this block: nothing new to send. With its hash at hand
+  /// (`hash`, or null) a changed block is told apart without reading the old bytes.
+  static bool sameAsLast(const EntityState& st, const wire::StateBlock& b, const uint64_t* hash) {
+    return st.sentOnce && st.lastBits == b.bits && (!hash || st.lastHash == *hash) && st.lastPayload == b.payload;
   }
   /// How a select gets a block's weight and layout: from SendFacts or callbacks.
   struct Inputs {
