@@ -37,6 +37,7 @@ class Referee;
 class ForwardQueue;
 class EntityWalk;
 class BlockChanges;
+struct LocalSendFacts;
 struct ForwardSection;
 
 namespace wire {
@@ -214,9 +215,7 @@ private:
   void sendSpawnAck();
   void forwardNewestTo(Remote& to, const std::vector<EntityId>& ids);
   /// This send's blocks of our own state for `to` (net_manager_replication.cpp).
-  std::vector<const wire::StateBlock*> selectStateFor(Remote& to, const std::function<float(EntityId)>& weight,
-                                                      size_t budgetBits,
-                                                      const std::function<const FieldLayout*(EntityId)>& layoutOf);
+  std::vector<const wire::StateBlock*> selectStateFor(Remote& to, size_t budgetBits);
   // Spawn baselines, sender side (net_manager_replication.cpp).
   void rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes);
   void useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed);
@@ -277,6 +276,9 @@ private:
   std::unique_ptr<BlockChanges> m_blockChanges;
   uint32_t m_blockChangesSend = 0;
   void refreshBlockChanges();
+  /// m_localBlocks' slots, hashes, layouts and priorities, once per send for every client.
+  std::unique_ptr<LocalSendFacts> m_localFacts;
+  LocalSendFacts& localFacts();
   NetCounters m_counters;
   Relevance m_relevance;
   size_t m_paceCursor = 0; ///< server: the client the next tick's paced spawns start with

@@ -11,6 +11,11 @@
 
 namespace ferrum {
 
+/// A 64-bit hash of a block's bits and bytes. Equal blocks hash alike, so a different
+/// hash proves a block changed without reading the old bytes; an equal one is checked
+/// byte by byte. Worked out once per send per block, for every receiver.
+uint64_t blockHash(uint32_t bits, const std::vector<uint8_t>& payload);
+
 class BlockChanges {
 public:
   /// `blocks`: this send's blocks, sorted by id (unsorted ones all count as changed).

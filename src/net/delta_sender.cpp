@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/block_changes.h"
 #include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
 
@@ -34,9 +35,18 @@ std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire:
                                                          size_t budgetBits, uint32_t tick, uint16_t sequence,
                                                          const LayoutOf& layoutOf) {
   m_watch.advance(tick);
-  m_look.clear();
-  for (const wire::StateBlock& b : blocks) m_look.push_back(&b);
-  return selectAmong(m_look, weight, budgetBits, tick, sequence, layoutOf);
+  m_lookIndices.resize(blocks.size());
+  for (uint32_t i = 0; i < blocks.size(); ++i) m_lookIndices[i] = i;
+  return selectAmong(blocks, Inputs{nullptr, nullptr, &weight, &layoutOf}, budgetBits, tick, sequence);
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::select(const std::vector<wire::StateBlock>& blocks,
+                                                         const SendFacts& facts, const ScaleOf& scale,
+                                                         size_t budgetBits, uint32_t tick, uint16_t sequence) {
+  m_watch.advance(tick);
+  m_lookIndices.resize(blocks.size());
+  for (uint32_t i = 0; i < blocks.size(); ++i) m_lookIndices[i] = i;
+  return selectAmong(blocks, Inputs{&facts, &scale, nullptr, nullptr}, budgetBits, tick, sequence);
 }
 
 std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vector<wire::StateBlock>& blocks,
@@ -44,15 +54,36 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vecto
                                                                 const std::function<float(EntityId)>& weight,
                                                                 size_t budgetBits, uint32_t tick, uint16_t sequence,
                                                                 const LayoutOf& layoutOf) {
+  return selectChangedWith(blocks, changed, Inputs{nullptr, nullptr, &weight, &layoutOf}, budgetBits, tick, sequence);
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vector<wire::StateBlock>& blocks,
+                                                                const std::vector<uint32_t>& changed,
+                                                                const SendFacts& facts, const ScaleOf& scale,
+                                                                size_t budgetBits, uint32_t tick, uint16_t sequence) {
+  return selectChangedWith(blocks, changed, Inputs{&facts, &scale, nullptr, nullptr}, budgetBits, tick, sequence);
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::vector<wire::StateBlock>& blocks,
+                                                                    const std::vector<uint32_t>& changed,
+                                                                    const Inputs& in, size_t budgetBits,
+                                                                    uint32_t tick, uint16_t sequence) {
   m_watchedIds.clear();
   m_watch.collect(tick, m_watchedIds);
   m_lookIndices.assign(changed.begin(), changed.end());
   const auto changedCount = static_cast<std::ptrdiff_t>(m_lookIndices.size());
-  for (EntityId id : m_watchedIds) {
-    const auto at = std::lower_bound(blocks.begin(), blocks.end(), id,
-                                     [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
-    if (at != blocks.end() && at->id == id) m_lookIndices.push_back(static_cast<uint32_t>(at - blocks.begin()));
-    else m_watch.forget(id); // no block of it (not ours now): a new one counts as changed
+  const SendFacts* facts = in.facts;
+  for (const SendWatch::Entry& w : m_watchedIds) {
+    uint32_t index = EntitySlots::kNone;
+    if (facts) { // its block by its slot
+      if (w.slot < facts->slotCount) index = facts->indexOfSlot[w.slot];
+    } else {
+      const auto at = std::lower_bound(blocks.begin(), blocks.end(), w.id,
+                                       [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
+      if (at != blocks.end()) index = static_cast<uint32_t>(at - blocks.begin());
+    }
+    if (index < blocks.size() && blocks[index].id == w.id) m_lookIndices.push_back(index);
+    else m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
   }
   // In block order, as select() looks at them: ties in priority keep that order. The
   // changed ones come in order already: only the watched ones are sorted, then merged.
@@ -61,56 +92,82 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChanged(const std::vecto
   std::sort(watchedBegin, m_lookIndices.end());
   std::inplace_merge(m_lookIndices.begin(), watchedBegin, m_lookIndices.end());
   m_lookIndices.erase(std::unique(m_lookIndices.begin(), m_lookIndices.end()), m_lookIndices.end());
-  m_look.clear();
-  for (uint32_t i : m_lookIndices)
-    if (i < blocks.size()) m_look.push_back(&blocks[i]);
-  return selectAmong(m_look, weight, budgetBits, tick, sequence, layoutOf);
+  std::erase_if(m_lookIndices, [&](uint32_t i) { return i >= blocks.size(); });
+  return selectAmong(blocks, in, budgetBits, tick, sequence);
 }
 
-std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<const wire::StateBlock*>& look,
-                                                              const std::function<float(EntityId)>& weight,
-                                                              size_t budgetBits, uint32_t tick, uint16_t sequence,
-                                                              const LayoutOf& layoutOf) {
+DeltaSender::EntityState& DeltaSender::makeState(EntityId id, uint32_t slot) {
+  if (slot >= m_states.size()) m_states.resize(std::max<size_t>(slot + 1, m_states.size() * 3 / 2));
+  EntityState& st = m_states[slot];
+  if (st.id != id) { // none yet, or the slot's old entity is gone: nothing of it carries over
+    st = EntityState{};
+    st.id = id;
+  }
+  return st;
+}
+
+void DeltaSender::forget(EntityId id) {
+  const uint32_t slot = m_slots->find(id);
+  if (slot == EntitySlots::kNone) return;
+  if (EntityState* st = stateAt(id, slot)) *st = EntityState{};
+  m_watch.forget(id, slot);
+  if (m_slots == &m_ownSlots) m_ownSlots.release(id); // nobody else keeps state by it
+}
+
+std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<wire::StateBlock>& blocks,
+                                                              const Inputs& in, size_t budgetBits, uint32_t tick,
+                                                              uint16_t sequence) {
+  const SendFacts* facts = in.facts;
+  // Every slot first: the states are made before any reference into them is kept.
+  m_lookSlots.resize(m_lookIndices.size());
+  for (size_t k = 0; k < m_lookIndices.size(); ++k)
+    m_lookSlots[k] = facts ? facts->slots[m_lookIndices[k]] : m_slots->assign(blocks[m_lookIndices[k]].id);
+  if (m_states.size() < m_slots->span()) m_states.resize(m_slots->span());
   m_candidates.clear();
-  for (const wire::StateBlock* pb : look) {
-    const wire::StateBlock& b = *pb;
-    auto known = m_entities.find(b.id);
+  for (size_t k = 0; k < m_lookIndices.size(); ++k) {
+    const uint32_t index = m_lookIndices[k];
+    const uint32_t slot = m_lookSlots[k];
+    const wire::StateBlock& b = blocks[index];
+    EntityState* known = stateAt(b.id, slot);
     bool unchanged = false;
-    if (known != m_entities.end()) {
-      const EntityState& st = known->second;
-      unchanged = st.sentOnce && st.lastBits == b.bits && st.lastPayload == b.payload;
+    if (known) {
+      const EntityState& st = *known;
+      unchanged = sameAsLast(st, b, facts ? &facts->hashes[index] : nullptr);
       if (unchanged && st.lastAcked) {
         const uint64_t interval = uint64_t{m_refreshTicks} << std::min(st.refreshes, kMaxRefreshDoublings);
         const bool refreshDue = m_refreshTicks > 0 && tick - st.lastSentTick >= interval;
         if (!refreshDue) { // the receiver has exactly this: nothing to look at before the refresh
-          if (m_refreshTicks > 0) m_watch.rest(b.id, st.lastSentTick + static_cast<uint32_t>(interval));
-          else m_watch.rest(b.id);
+          if (m_refreshTicks > 0) m_watch.rest(b.id, slot, st.lastSentTick + static_cast<uint32_t>(interval));
+          else m_watch.restForever(b.id, slot);
           continue;
         }
       }
       // Sent as it is and not yet acknowledged: its ack is probably on the way. Wait
       // for it (up to m_resendTicks) before sending the same again.
       if (unchanged && !st.lastAcked && m_resendTicks > 0 && tick - st.lastSentTick < m_resendTicks) {
-        m_watch.watch(b.id);
+        m_watch.watch(b.id, slot);
         continue;
       }
     }
     // Asked only now: most of a resting world stops above, at no cost.
-    const float w = weight(b.id);
+    const float w = facts ? facts->priorities[index] * (*in.scale)(b.id, slot) : (*in.weight)(b.id);
     if (!(w > 0)) { // not for this receiver (it does not hold the entity): until watch()
-      m_watch.forget(b.id);
+      m_watch.forget(b.id, slot);
       continue;
     }
-    m_watch.watch(b.id); // looked at every send until the receiver holds it
-    // A node of the map: the reference stays valid while others are added.
-    EntityState& st = known != m_entities.end() ? known->second : m_entities[b.id];
+    m_watch.watch(b.id, slot); // looked at every send until the receiver holds it
+    EntityState& st = known ? *known : makeState(b.id, slot);
     // Changed state matters more than a resend of something possibly still in flight.
     st.priority += w * (unchanged ? 0.1f : 1.0f);
-    m_candidates.push_back({&b, &st, st.priority});
+    const FieldLayout* layout = facts ? facts->layouts[index] : (*in.layoutOf ? (*in.layoutOf)(b.id) : nullptr);
+    m_candidates.push_back({&b, slot, layout, st.priority, static_cast<uint32_t>(m_candidates.size())});
   }
-  std::stable_sort(m_candidates.begin(), m_candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.priority > b.priority; });
-  return packByPriority(budgetBits, sequence, layoutOf);
+  // Ties keep block order (the order looked at): an unstable sort with the position as
+  // the tie-break gives the same order without stable_sort's scratch allocation.
+  std::sort(m_candidates.begin(), m_candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
+  });
+  return packByPriority(budgetBits, sequence);
 }
 
 // Highest priority first, each coded (encode()) only when its turn comes and taken if
@@ -122,13 +179,13 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
 // then the packet counts as full. The packet is kept sorted by id: chained framing
 // codes each id as a gap from the one before, so a block's cost depends on its
 // neighbours, and taking one changes what the next one costs. Both are counted exactly.
-std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBits, uint16_t sequence,
-                                                                 const LayoutOf& layoutOf) {
+std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBits, uint16_t sequence) {
   // Coded blocks are reused from select to select (their payload buffers too); sized
   // before the first pointer into them is taken, so they never move while in use.
   if (m_wire.size() < m_candidates.size()) m_wire.resize(m_candidates.size());
   m_wireUsed = 0;
   m_raw.clear();
+  m_rawSlots.clear();
   m_dropIndex.clear();
   std::vector<const wire::StateBlock*> chosen;
   const bool chained = m_framing == Framing::Chained;
@@ -145,7 +202,7 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
     const wire::StateBlock& raw = *c.raw;
     wire::StateBlock& block = m_wire[m_wireUsed];
     uint64_t dropIndex = 0;
-    encode(raw, *c.state, sequence, layoutOf ? layoutOf(raw.id) : nullptr, dropIndex, block);
+    encode(raw, m_states[c.slot], sequence, c.layout, dropIndex, block);
     block.selfDelimited = m_leavesOutLength && m_leavesOutLength(block);
     const auto at = std::lower_bound(chosen.begin(), chosen.end(), block.id,
                                      [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
@@ -168,6 +225,7 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
     used += added;
     ++m_wireUsed;
     m_raw.push_back(&raw);
+    m_rawSlots.push_back(c.slot);
     m_dropIndex.push_back(dropIndex);
     chosen.insert(at, &block);
   }
@@ -310,7 +368,7 @@ void DeltaSender::whole(const wire::StateBlock& raw, wire::StateBlock& out) {
 
 void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint16_t anchor, uint16_t nextSequence,
                                    uint32_t tick) {
-  EntityState& st = m_entities[id];
+  EntityState& st = makeState(id, m_slots->assign(id));
   if (st.sentOnce || st.hasBaseline || !st.inFlight.empty()) return;
   st.hasSpawn = true;
   st.spawnAnchor = anchor;
@@ -319,6 +377,7 @@ void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint1
   // entity's state stays the same, and refreshes from now on the usual back-off.
   st.lastPayload = baseline.payload;
   st.lastBits = baseline.bits;
+  st.lastHash = blockHash(baseline.bits, baseline.payload);
   st.spawn = std::move(baseline);
   st.sentOnce = true;
   st.lastAcked = true;
@@ -338,9 +397,10 @@ void DeltaSender::onNeedFull(EntityId id) {
     m_optimisticPause = std::min(m_optimisticPause * 2, kMaxOptimisticPause);
     m_optimisticCleanFrom = m_optimisticPausedUntil;
   }
-  auto it = m_entities.find(id);
-  if (it == m_entities.end()) return;
-  EntityState& st = it->second;
+  const uint32_t slot = m_slots->find(id);
+  EntityState* found = slot == EntitySlots::kNone ? nullptr : stateAt(id, slot);
+  if (!found) return;
+  EntityState& st = *found;
   st.hasBaseline = false;
   st.hasPrevious = false;
   st.hasSpawn = false;
@@ -366,18 +426,27 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
     if (w->baselineAge == wire::kSpawnBaseline) ++m_spawnDeltas;
     const wire::StateBlock* b = w;
     uint64_t dropIndex = 0;
+    uint32_t slot = EntitySlots::kNone;
     if (m_wireUsed > 0 && w >= m_wire.data() && w < m_wire.data() + m_wireUsed) {
       b = m_raw[static_cast<size_t>(w - m_wire.data())];
       dropIndex = m_dropIndex[static_cast<size_t>(w - m_wire.data())];
+      slot = m_rawSlots[static_cast<size_t>(w - m_wire.data())];
+    } else {
+      slot = m_slots->assign(b->id);
     }
-    EntityState& st = m_entities[b->id];
+    EntityState& st = makeState(b->id, slot);
     if (w->baselineAge != 0 && w->baselineAge != wire::kSpawnBaseline &&
         (!st.hasBaseline || static_cast<uint16_t>(sequence - w->baselineAge) != st.baseline.sequence))
       ++m_optimisticDeltas;
     st.dropFloor = std::max(st.dropFloor, dropIndex);
-    st.inFlight.push_back({sequence, m_sends, b->bits, b->payload});
-    if (st.inFlight.size() > kMaxInFlight) st.inFlight.pop_front();
-    const bool unchanged = st.sentOnce && st.lastBits == b->bits && st.lastPayload == b->payload;
+    if (st.inFlight.size() >= kMaxInFlight) {
+      spare(std::move(st.inFlight.front().payload));
+      st.inFlight.erase(st.inFlight.begin());
+    }
+    st.inFlight.push_back({sequence, m_sends, b->bits, takeSpare()});
+    st.inFlight.back().payload.assign(b->payload.begin(), b->payload.end());
+    const uint64_t hash = blockHash(b->bits, b->payload);
+    const bool unchanged = sameAsLast(st, *b, &hash);
     if (!unchanged) {
       st.refreshes = 0;
       st.firstSequence = sequence;
@@ -388,14 +457,15 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
       if (static_cast<uint16_t>(sequence - st.firstSequence) >= kRing)
         st.firstSequence = static_cast<uint16_t>(sequence - (kRing - 1));
     }
-    st.lastPayload = b->payload;
+    if (!unchanged) st.lastPayload.assign(b->payload.begin(), b->payload.end()); // reuses its buffer
     st.lastBits = b->bits;
+    st.lastHash = hash;
     st.lastSequence = sequence;
     st.sentOnce = true;
     st.lastAcked = false;
     st.lastSentTick = tick;
     st.priority = 0;
-    p.entities.push_back(b->id);
+    p.entities.push_back({b->id, slot});
   }
 }
 
@@ -403,14 +473,15 @@ void DeltaSender::acknowledge(uint16_t sequence) {
   SentPacket& p = m_sent[sequence % kRing];
   if (!p.valid || p.sequence != sequence || p.acked) return;
   p.acked = true;
-  for (EntityId id : p.entities) {
-    auto it = m_entities.find(id);
+  for (const SendWatch::Entry& e : p.entities) {
+    EntityState* found = stateAt(e.id, e.slot);
     // Any packet that carried the entity's current bytes counts, not only the newest:
     // while the ack is on its way the same block is resent (it is not acked yet), and
     // demanding the ack of the newest resend would never be met when acks take two
     // sends or more. A packet from before the last change says nothing.
-    if (it == m_entities.end()) continue;
-    EntityState& st = it->second;
+    // (A slot given to another entity since: this packet says nothing about that one.)
+    if (!found) continue;
+    EntityState& st = *found;
     if (!wire::sequenceNewer(st.firstSequence, sequence)) st.lastAcked = true;
     // The receiver holds this packet's block: the newest such is the baseline, and
     // what was sent before it is never needed again.
@@ -422,11 +493,12 @@ void DeltaSender::acknowledge(uint16_t sequence) {
       // so it holds it. Acknowledged together, they may have arrived in either order,
       // and a block that arrived after a newer one of its entity is dropped as late
       // (net_manager_receive.cpp) though its packet is acknowledged.
+      // Swapped, not moved: the displaced buffer ends in *sent and is reused below.
       if (st.hasBaseline && st.baselineRound != m_ackRound) {
-        st.previous = std::move(st.baseline);
+        std::swap(st.previous, st.baseline);
         st.hasPrevious = true;
       }
-      st.baseline = std::move(*sent);
+      std::swap(st.baseline, *sent);
       st.baselineRound = m_ackRound;
       st.hasBaseline = true;
       st.hasSpawn = false; // the receiver drops it at the first delta against a packet
@@ -434,6 +506,7 @@ void DeltaSender::acknowledge(uint16_t sequence) {
     }
     // Else acknowledged after a newer block of the entity: the receiver may have
     // dropped it as late, so it is neither baseline nor B2.
+    for (auto it = st.inFlight.begin(); it != sent + 1; ++it) spare(std::move(it->payload));
     st.inFlight.erase(st.inFlight.begin(), sent + 1);
   }
 }

@@ -15,15 +15,20 @@
 // is smaller goes. B2 is named only while the receiver provably still holds it: it
 // was acknowledged, no delta sent since let the receiver drop it (the drop floor,
 // net/baseline_store.h), and it is recent enough that the receiver's ring keeps it.
+//
+// What it keeps per entity lives in a flat array indexed by the entity's dense slot
+// (net/entity_slots.h), each entry tagged with its id: a server with many clients
+// looks at thousands of blocks per client per send, and a hash look-up per block per
+// client was a large share of its tick. A slot given to a new entity after the old
+// one went is found tagged with the old id and starts afresh.
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
 #include "ferrum/field_layout.h"
+#include "net/entity_slots.h"
 #include "net/send_watch.h"
 #include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
@@ -68,8 +73,28 @@ public:
   /// copy that is not what was acknowledged (a block that arrived before its entity's
   /// spawn and was skipped, a replica pushed by the receiver's own physics) without
   /// paying the full refresh rate for everything that rests.
-  explicit DeltaSender(uint32_t refreshTicks, Framing framing = Framing::Standalone)
-      : m_refreshTicks(refreshTicks), m_framing(framing) {}
+  /// `slots`: the entities' dense slots, shared with the caller (who then releases an
+  /// entity's slot only after forget()); null: a map of its own.
+  explicit DeltaSender(uint32_t refreshTicks, Framing framing = Framing::Standalone, EntitySlots* slots = nullptr)
+      : m_refreshTicks(refreshTicks), m_framing(framing), m_slots(slots ? slots : &m_ownSlots), m_watch(m_slots) {}
+  DeltaSender(const DeltaSender&) = delete;
+  DeltaSender& operator=(const DeltaSender&) = delete;
+
+  /// What the caller works out once per send about each of its blocks, for every
+  /// receiver: arrays parallel to the `blocks` given to select(), all set or all null.
+  /// Without them each receiver's select() works them out again per block.
+  struct SendFacts {
+    const uint32_t* slots = nullptr;              ///< the slot (of the shared EntitySlots) of blocks[i].id
+    const uint64_t* hashes = nullptr;             ///< blockHash(blocks[i])
+    const FieldLayout* const* layouts = nullptr;  ///< blocks[i]'s layout, or null
+    const float* priorities = nullptr;            ///< blocks[i]'s type's priority
+    /// By slot, below slotCount: the index in `blocks` of that slot's block (or kNone).
+    const uint32_t* indexOfSlot = nullptr;
+    size_t slotCount = 0;
+  };
+  /// With SendFacts: the receiver's scale of an entity's priority (0 or less: not
+  /// sent to it); the weight is priorities[i] times this.
+  using ScaleOf = std::function<float(EntityId, uint32_t slot)>;
 
   static constexpr uint32_t kMaxRefreshDoublings = 5;
   /// An unchanged block already sent and not yet acknowledged is sent again only once
@@ -125,6 +150,16 @@ public:
   void watch(EntityId id) { m_watch.watch(id); }
   /// What selectChanged() looks at besides changed blocks (tests).
   const SendWatch& sendWatch() const { return m_watch; }
+  /// selectChanged() with the caller's SendFacts and the receiver's scale: the same
+  /// result as selectChanged() given weight = priority x scale and that layout.
+  std::vector<const wire::StateBlock*> selectChanged(const std::vector<wire::StateBlock>& blocks,
+                                                     const std::vector<uint32_t>& changed, const SendFacts& facts,
+                                                     const ScaleOf& scale, size_t budgetBits, uint32_t tick,
+                                                     uint16_t sequence);
+  /// select() with the caller's SendFacts (see above).
+  std::vector<const wire::StateBlock*> select(const std::vector<wire::StateBlock>& blocks, const SendFacts& facts,
+                                              const ScaleOf& scale, size_t budgetBits, uint32_t tick,
+                                              uint16_t sequence);
   /// The packet `sequence` carried `sent` (as returned by the last select()).
   void recordSent(uint16_t sequence, const std::vector<const wire::StateBlock*>& sent, uint32_t tick);
   /// The receiver could not rebuild a delta of this entity (it lacks the baseline):
@@ -141,9 +176,13 @@ public:
   uint32_t ackDelayTicks() const;
   static constexpr size_t kAckDelaySamples = 16;
   /// The entity is gone: drop what is known about it.
-  void forget(EntityId id) {
-    m_entities.erase(id);
-    m_watch.forget(id);
+  void forget(EntityId id);
+  /// Whether anything is kept about `id` (tests).
+  bool knows(EntityId id) const { return stateOf(id) != nullptr; }
+  /// Its priority accumulated while it waited (0 if nothing is kept; tests).
+  float priorityOf(EntityId id) const {
+    const EntityState* st = stateOf(id);
+    return st ? st->priority : 0.0f;
   }
 
   /// The receiver acknowledged the entity's Spawn, which stands for the whole block
@@ -171,7 +210,9 @@ private:
     std::vector<uint8_t> payload;
   };
   struct EntityState {
-    std::vector<uint8_t> lastPayload;
+    EntityId id; ///< whose state this is (null: none)
+    // What select() reads of every block it looks at comes first (one cache line).
+    uint64_t lastHash = 0; ///< blockHash of lastBits/lastPayload: most differences seen without them
     uint32_t lastBits = 0;
     uint16_t lastSequence = 0;
     /// The first packet that carried `lastPayload` (every later one that carried the
@@ -182,6 +223,7 @@ private:
     uint32_t lastSentTick = 0;
     uint32_t refreshes = 0; ///< sends of this same block since it last changed
     float priority = 0;
+    std::vector<uint8_t> lastPayload;
     /// The newest block the receiver acknowledged: what deltas are coded against.
     bool hasBaseline = false;
     Sent baseline;
@@ -192,8 +234,10 @@ private:
     /// The newest sendIndex below which a delta sent may have let the receiver drop
     /// the entity's blocks (net/baseline_store.h): B2 must not be older.
     uint64_t dropFloor = 0;
-    /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight).
-    std::deque<Sent> inFlight;
+    /// Sent since, not yet acknowledged, oldest first (at most kMaxInFlight). A vector,
+    /// not a deque: an empty one allocates nothing, and every receiver keeps an entry
+    /// for every slot.
+    std::vector<Sent> inFlight;
     /// The acknowledged spawn's block, until a packet's block is acknowledged.
     bool hasSpawn = false;
     uint16_t spawnAnchor = 0;
@@ -209,24 +253,50 @@ private:
     bool valid = false;
     bool acked = false;
     uint32_t tick = 0; ///< when it was sent
-    std::vector<EntityId> entities;
+    std::vector<SendWatch::Entry> entities;
   };
   static constexpr size_t kRing = 64; // > the 33 sequences one ack covers
 
   void acknowledge(uint16_t sequence);
-  /// select()'s work on the blocks `look` points at (ascending ids).
-  std::vector<const wire::StateBlock*> selectAmong(const std::vector<const wire::StateBlock*>& look,
-                                                   const std::function<float(EntityId)>& weight, size_t budgetBits,
-                                                   uint32_t tick, uint16_t sequence, const LayoutOf& layoutOf);
+  /// The state kept for `id` at `slot`, or null (none, or the slot is another id's now).
+  EntityState* stateAt(EntityId id, uint32_t slot) {
+    return slot < m_states.size() && m_states[slot].id == id ? &m_states[slot] : nullptr;
+  }
+  const EntityState* stateOf(EntityId id) const {
+    const uint32_t slot = m_slots->find(id);
+    return slot < m_states.size() && m_states[slot].id == id ? &m_states[slot] : nullptr;
+  }
+  /// The state of `id` at `slot`, fresh if the slot held none or another entity's.
+  EntityState& makeState(EntityId id, uint32_t slot);
+  /// The receiver holds exactly this block: nothing new to send. With its hash at hand
+  /// (`hash`, or null) a changed block is told apart without reading the old bytes.
+  static bool sameAsLast(const EntityState& st, const wire::StateBlock& b, const uint64_t* hash) {
+    return st.sentOnce && st.lastBits == b.bits && (!hash || st.lastHash == *hash) && st.lastPayload == b.payload;
+  }
+  /// How a select gets a block's weight and layout: from SendFacts or callbacks.
+  struct Inputs {
+    const SendFacts* facts = nullptr;
+    const ScaleOf* scale = nullptr;
+    const std::function<float(EntityId)>* weight = nullptr;
+    const LayoutOf* layoutOf = nullptr;
+  };
+  std::vector<const wire::StateBlock*> selectChangedWith(const std::vector<wire::StateBlock>& blocks,
+                                                         const std::vector<uint32_t>& changed, const Inputs& in,
+                                                         size_t budgetBits, uint32_t tick, uint16_t sequence);
+  /// select()'s work on the blocks at m_lookIndices (ascending ids).
+  std::vector<const wire::StateBlock*> selectAmong(const std::vector<wire::StateBlock>& blocks, const Inputs& in,
+                                                   size_t budgetBits, uint32_t tick, uint16_t sequence);
   /// One block that may go in this send, and its priority then.
   struct Candidate {
     const wire::StateBlock* raw;
-    EntityState* state;
+    uint32_t slot;
+    const FieldLayout* layout;
     float priority;
+    uint32_t order; ///< its place among the candidates (block order)
   };
   /// The packet from m_candidates (sorted by priority, highest first), each coded only
   /// when its turn comes.
-  std::vector<const wire::StateBlock*> packByPriority(size_t budgetBits, uint16_t sequence, const LayoutOf& layoutOf);
+  std::vector<const wire::StateBlock*> packByPriority(size_t budgetBits, uint16_t sequence);
   /// Once a candidate did not fit, at most this many more that do not fit are coded
   /// and tried before the packet counts as full.
   static constexpr size_t kTriesAfterFull = 8;
@@ -260,7 +330,9 @@ private:
   uint32_t m_refreshTicks;
   uint32_t m_resendTicks = 0;
   Framing m_framing;
-  std::unordered_map<EntityId, EntityState> m_entities;
+  EntitySlots m_ownSlots;
+  EntitySlots* m_slots;
+  std::vector<EntityState> m_states; ///< by slot
   std::array<SentPacket, kRing> m_sent{};
   uint64_t m_sends = 0; ///< recordSent calls so far
   std::array<uint32_t, kAckDelaySamples> m_ackDelays{};
@@ -279,15 +351,30 @@ private:
   size_t m_wireUsed = 0;                         ///< (the others: buffers kept for reuse)
   std::vector<Candidate> m_candidates;           ///< scratch: this select's candidates
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
+  std::vector<uint32_t> m_rawSlots;              ///< ... and their slots
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each
+  /// Payload buffers of blocks no longer needed, reused for the next ones sent: a
+  /// server copies every block it sends, for every client, and frees it on its ack.
+  std::vector<std::vector<uint8_t>> m_spare;
+  static constexpr size_t kMaxSpare = 1024;
+  void spare(std::vector<uint8_t>&& buffer) {
+    if (buffer.capacity() > 0 && m_spare.size() < kMaxSpare) m_spare.push_back(std::move(buffer));
+  }
+  std::vector<uint8_t> takeSpare() {
+    if (m_spare.empty()) return {};
+    std::vector<uint8_t> buffer = std::move(m_spare.back());
+    m_spare.pop_back();
+    buffer.clear();
+    return buffer;
+  }
   // encode()'s scratch for the two codings of one block (reused: no allocation per block).
   mutable WriteStream m_plainScratch{wire::kMaxBlockBits / 8};
   mutable WriteStream m_predictedScratch{wire::kMaxBlockBits / 8};
   LeavesOutLength m_leavesOutLength;
   SendWatch m_watch;                             ///< what selectChanged() looks at unasked
-  std::vector<const wire::StateBlock*> m_look;   ///< scratch: the blocks a select looks at
-  std::vector<EntityId> m_watchedIds;            ///< scratch
-  std::vector<uint32_t> m_lookIndices;           ///< scratch
+  std::vector<SendWatch::Entry> m_watchedIds;   ///< scratch
+  std::vector<uint32_t> m_lookIndices;           ///< scratch: the blocks a select looks at
+  std::vector<uint32_t> m_lookSlots;             ///< scratch: their slots
 };
 
 } // namespace ferrum

@@ -118,6 +118,8 @@ void NetManager::removeNonFinite() {
 // back through the same client path every other peer uses.
 void NetManager::buildLocalBlocks() {
   m_localBlocks.clear();
+  LocalSendFacts& facts = localFacts();
+  facts.clear();
   if (!m_joined) return;
   const PeerId self = localPeer();
   m_walk->forEach([&](Entity& entity) {
@@ -139,8 +141,17 @@ void NetManager::buildLocalBlocks() {
       log::error("entity {:#x}: its controller cannot read its own block", id.value);
       return;
     }
+    // What every receiver's sender would otherwise look up per block (LocalSendFacts).
+    const EntityType* type = m_group.registry().find(e->type());
+    facts.add(facts.slots.assign(id), blockHash(block.bits, block.payload), e->controller().fieldLayout(),
+              type ? type->priority : 1.0f);
     m_localBlocks.push_back(std::move(block));
   });
+}
+
+LocalSendFacts& NetManager::localFacts() {
+  if (!m_localFacts) m_localFacts = std::make_unique<LocalSendFacts>();
+  return *m_localFacts;
 }
 
 void NetManager::updateRemoteEntities() {
@@ -212,21 +223,6 @@ void NetManager::sendState() {
   ++m_sends;
   if (m_config.role == Role::Client) sendSpawnAck();
   const float bytesPerSend = budgetBytesPerSend(m_config);
-  // A server sends state only of what the receiver has confirmed the spawn of, with
-  // its relevance to that receiver scaling the type's priority.
-  const Remote* receiver = nullptr;
-  const bool isServer = m_config.role == Role::Server;
-  auto weight = [this, &receiver, isServer](EntityId id) {
-    const float scale = isServer ? receiver->replication.confirmedScale(id) : 1.0f;
-    if (!(scale > 0)) return 0.0f;
-    const Entity* e = m_group.find(id);
-    const EntityType* type = e ? m_group.registry().find(e->type()) : nullptr;
-    return (type ? type->priority : 1.0f) * scale;
-  };
-  auto layoutOf = [this](EntityId id) -> const FieldLayout* {
-    const Entity* e = m_group.find(id);
-    return e ? e->controller().fieldLayout() : nullptr;
-  };
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->referee.kicked || remote->tooSlow) continue;
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
@@ -237,7 +233,6 @@ void NetManager::sendState() {
       m_transport.disconnect(link, wire::packDisconnect(wire::DisconnectReason::TooSlow));
       continue;
     }
-    receiver = remote.get();
     remote->stats.rttMs = m_transport.stats(link).rttMs; // sampled here: gone once the link closes
     // An ack takes a round trip plus the receiver's send interval to come back; a
     // resend before that only repeats what is probably on its way. The transport's
@@ -272,7 +267,7 @@ void NetManager::sendState() {
       corrected.push_back(&c);
     }
     const size_t corrections = corrected.size();
-    auto chosen = selectStateFor(*remote, weight, blockBits, layoutOf);
+    auto chosen = selectStateFor(*remote, blockBits);
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     std::vector<const wire::StateBlock*> written;
@@ -366,8 +361,9 @@ std::vector<EntityId> NetManager::needFullFor(const Remote& to) {
 
 void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   const auto refreshTicks = static_cast<uint32_t>(m_config.refreshSeconds * static_cast<float>(m_config.tickHz));
-  remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained);
+  remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained, &localFacts().slots);
   remote->delta->setOptimistic(m_config.optimisticBaselines);
+  remote->replication.useSlots(&localFacts().slots);
   // The sender costs each block as sendBlocks() will write it to this receiver. The
   // Remote owns the sender, so the reference outlives it.
   remote->delta->setLeavesOutLength(
@@ -461,6 +457,7 @@ void NetManager::despawnLocal(EntityId id) {
   forgetBaselines(id);
   forgetReplicated(id);
   for (auto& [link, remote] : m_remotes) remote->delta->forget(id);
+  localFacts().slots.release(id); // every sender forgot it: the slot may go to a new entity
 }
 
 void NetManager::shutdown() {

@@ -10,6 +10,7 @@
 #include "net/block_changes.h"
 #include "net/delta_sender.h"
 #include "net/forward_pacing.h"
+#include "net/local_send_facts.h"
 #include "net/referee.h"
 #include "net/replication_set.h"
 #include "net/spawn_baseline.h"

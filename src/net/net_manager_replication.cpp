@@ -324,19 +324,25 @@ void NetManager::forwardNewestTo(Remote& to, const std::vector<EntityId>& ids) {
 // nothing instead of every entity for every client. The packets are the same as a
 // full look gives (DeltaSender::selectChanged); one that missed a send (just joined,
 // or skipped) looks at everything once.
-std::vector<const wire::StateBlock*> NetManager::selectStateFor(
-    Remote& to, const std::function<float(EntityId)>& weight, size_t budgetBits,
-    const std::function<const FieldLayout*(EntityId)>& layoutOf) {
+std::vector<const wire::StateBlock*> NetManager::selectStateFor(Remote& to, size_t budgetBits) {
   const bool sawPrevious = to.selectedBefore && to.selectedSend + 1 == m_sends;
   to.selectedBefore = true;
   to.selectedSend = m_sends;
-  if (m_config.role != Role::Server || !sawPrevious) {
-    if (m_config.role == Role::Server) refreshBlockChanges();
-    return to.delta->select(m_localBlocks, weight, budgetBits, m_tick, to.nextSequence, layoutOf);
+  // A server sends state only of what the receiver has confirmed the spawn of, with
+  // its relevance to that receiver scaling the type's priority (LocalSendFacts has the
+  // priority, worked out once per send for every receiver).
+  const bool isServer = m_config.role == Role::Server;
+  const DeltaSender::ScaleOf scale = [&to, isServer](EntityId id, uint32_t slot) {
+    return isServer ? to.replication.confirmedScale(id, slot) : 1.0f;
+  };
+  const DeltaSender::SendFacts facts = localFacts().view();
+  if (!isServer || !sawPrevious) {
+    if (isServer) refreshBlockChanges();
+    return to.delta->select(m_localBlocks, facts, scale, budgetBits, m_tick, to.nextSequence);
   }
   refreshBlockChanges();
-  return to.delta->selectChanged(m_localBlocks, m_blockChanges->changed(), weight, budgetBits, m_tick,
-                                 to.nextSequence, layoutOf);
+  return to.delta->selectChanged(m_localBlocks, m_blockChanges->changed(), facts, scale, budgetBits, m_tick,
+                                 to.nextSequence);
 }
 
 // Once per send, whoever is served first: the changes then are against the blocks of

@@ -31,16 +31,29 @@ EntityId ReplicationSet::popNext() {
   return kNullEntity;
 }
 
+void ReplicationSet::mirror(EntityId id, const Held& h) {
+  if (!m_slots) return;
+  const uint32_t slot = m_slots->assign(id);
+  if (slot >= m_bySlot.size()) m_bySlot.resize(std::max<size_t>(slot + 1, m_bySlot.size() * 3 / 2));
+  m_bySlot[slot] = {id, h.confirmed ? h.scale : 0.0f};
+}
+
+void ReplicationSet::unmirror(EntityId id) {
+  if (!m_slots) return;
+  const uint32_t slot = m_slots->find(id);
+  if (slot < m_bySlot.size() && m_bySlot[slot].id == id) m_bySlot[slot] = {};
+}
+
 void ReplicationSet::markSent(EntityId id) {
   m_queued.erase(id);
   ++m_spawnsSent;
-  m_held[id] = Held{m_spawnsSent, false, 1.0f};
+  mirror(id, m_held[id] = Held{m_spawnsSent, false, 1.0f});
   m_unconfirmed.emplace_back(m_spawnsSent, id);
 }
 
 void ReplicationSet::markOwn(EntityId id) {
   m_queued.erase(id);
-  m_held[id] = Held{0, true, 1.0f};
+  mirror(id, m_held[id] = Held{0, true, 1.0f});
 }
 
 bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmedNow) {
@@ -53,6 +66,7 @@ bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmed
     // old spawn's ack says nothing about the new one.
     if (it != m_held.end() && it->second.index == m_unconfirmed.front().first) {
       it->second.confirmed = true;
+      mirror(it->first, it->second);
       if (confirmedNow) confirmedNow->push_back(it->first);
     }
     m_unconfirmed.pop_front();
@@ -62,6 +76,7 @@ bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmed
 
 bool ReplicationSet::forget(EntityId id) {
   m_queued.erase(id);
+  unmirror(id);
   return m_held.erase(id) != 0;
 }
 

@@ -19,11 +19,17 @@
 #include <vector>
 
 #include "ferrum/ids.h"
+#include "net/entity_slots.h"
 
 namespace ferrum {
 
 class ReplicationSet {
 public:
+  /// Also keep each held entity's confirmed scale in a flat array by its slot (given
+  /// by `slots`, which must not release a slot while its entity is held here): a
+  /// server's senders ask it for every block they look at, for every client, every
+  /// send (confirmedScale(id, slot)). Call before anything is held.
+  void useSlots(EntitySlots* slots) { m_slots = slots; }
   /// Spawn `id` at this client when its turn comes (`score`: higher first; ties go
   /// to the lower id). No effect if the client holds it already.
   void queue(EntityId id, float score);
@@ -56,6 +62,12 @@ public:
     auto it = m_held.find(id);
     return it != m_held.end() && it->second.confirmed ? it->second.scale : 0.0f;
   }
+  /// The same, by its slot too (useSlots): an array read instead of a hash look-up.
+  /// Every held entity has its entry there, so one without is not held: 0.
+  float confirmedScale(EntityId id, uint32_t slot) const {
+    if (!m_slots) return confirmedScale(id);
+    return slot < m_bySlot.size() && m_bySlot[slot].id == id ? m_bySlot[slot].confirmedScale : 0.0f;
+  }
   /// Relevance's priority scale for a held entity (1 unless set).
   float scale(EntityId id) const {
     auto it = m_held.find(id);
@@ -63,7 +75,9 @@ public:
   }
   void setScale(EntityId id, float scale) {
     auto it = m_held.find(id);
-    if (it != m_held.end()) it->second.scale = scale;
+    if (it == m_held.end()) return;
+    it->second.scale = scale;
+    mirror(id, it->second);
   }
   /// The entity is gone for this client (despawned or left its interest): held,
   /// queued or neither. Returns whether it held it.
@@ -93,7 +107,17 @@ private:
     return a.score < b.score || (a.score == b.score && b.id < a.id);
   }
 
+  /// m_bySlot keeps what confirmedScale(id) says of every held entity (not held: no entry).
+  void mirror(EntityId id, const Held& h);
+  void unmirror(EntityId id);
+
   std::unordered_map<EntityId, Held> m_held;
+  struct SlotEntry {
+    EntityId id; ///< null: none
+    float confirmedScale = 0;
+  };
+  EntitySlots* m_slots = nullptr;
+  std::vector<SlotEntry> m_bySlot;
   std::unordered_set<EntityId> m_queued;  ///< the truth; m_heap may hold stale entries
   std::vector<Entry> m_heap;              ///< max-heap by (score, lower id)
   std::deque<std::pair<uint32_t, EntityId>> m_unconfirmed; ///< (spawn index, id), oldest first

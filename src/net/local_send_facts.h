@@ -1,0 +1,48 @@
+#pragma once
+// What a sender works out once per send about each of its own blocks, for every
+// receiver's delta sender (DeltaSender::SendFacts): each entity's dense slot, the
+// block's hash, its layout and its type's priority. Without it each of N clients
+// looked the entity, its type and its layout up again for every block it considered.
+
+#include <cstdint>
+#include <vector>
+
+#include "ferrum/field_layout.h"
+#include "net/delta_sender.h"
+#include "net/entity_slots.h"
+
+namespace ferrum {
+
+struct LocalSendFacts {
+  /// Slots of every entity any receiver's delta sender keeps state of; released when
+  /// the entity is gone (after every sender forgot it).
+  EntitySlots slots;
+  // Parallel to the send's blocks.
+  std::vector<uint32_t> slot;
+  std::vector<uint64_t> hash;
+  std::vector<const FieldLayout*> layout;
+  std::vector<float> priority;
+  std::vector<uint32_t> indexOfSlot; ///< by slot: the index of its block, or EntitySlots::kNone
+
+  void clear() {
+    for (uint32_t s : slot) indexOfSlot[s] = EntitySlots::kNone;
+    slot.clear();
+    hash.clear();
+    layout.clear();
+    priority.clear();
+  }
+  /// A block's facts, the blocks being built in order.
+  void add(uint32_t blockSlot, uint64_t blockHash, const FieldLayout* blockLayout, float typePriority) {
+    if (blockSlot >= indexOfSlot.size()) indexOfSlot.resize(size_t{blockSlot} + 1, EntitySlots::kNone);
+    indexOfSlot[blockSlot] = static_cast<uint32_t>(slot.size());
+    slot.push_back(blockSlot);
+    hash.push_back(blockHash);
+    layout.push_back(blockLayout);
+    priority.push_back(typePriority);
+  }
+  DeltaSender::SendFacts view() const {
+    return {slot.data(), hash.data(), layout.data(), priority.data(), indexOfSlot.data(), indexOfSlot.size()};
+  }
+};
+
+} // namespace ferrum
