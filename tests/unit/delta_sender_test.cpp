@@ -5,31 +5,13 @@
 #include <random>
 
 #include "net/delta_sender.h"
+#include "tests/support/sender_blocks.h"
 
 using namespace ferrum;
-
-namespace {
-
-wire::StateBlock block(uint32_t id, uint32_t value) {
-  WriteStream w;
-  w.serializeBits(value, 32);
-  wire::StateBlock b;
-  b.id = EntityId{id};
-  b.bits = 32;
-  b.payload = w.take();
-  return b;
-}
-
-std::vector<uint32_t> ids(const std::vector<const wire::StateBlock*>& chosen) {
-  std::vector<uint32_t> out;
-  for (const auto* b : chosen) out.push_back(b->id.value);
-  return out;
-}
-
-const auto kEqualWeight = [](EntityId) { return 1.0f; };
-constexpr size_t kRoomy = 100000;
-
-} // namespace
+using testing_support::block;
+using testing_support::ids;
+using testing_support::kEqualWeight;
+using testing_support::kRoomy;
 
 TEST(ReceiveHistory, AcksTheNewestAndTheThirtyTwoBefore) {
   ReceiveHistory h;
