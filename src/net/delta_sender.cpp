@@ -246,6 +246,14 @@ bool DeltaSender::usableBaseline(const Sent& b, const EntityState& st, uint16_t 
   return age != 0 && b.sendIndex >= st.dropFloor && m_sends - b.sendIndex < wire::kMaxBaselineAge;
 }
 
+uint16_t DeltaSender::predictionSpan(const Sent& older, const Sent& newer, const EntityState& st) const {
+  const auto span = static_cast<uint16_t>(newer.sequence - older.sequence);
+  if (older.sendIndex < st.dropFloor || older.sendIndex >= newer.sendIndex ||
+      m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan)
+    return 0;
+  return span;
+}
+
 // Acks take a round trip and the receiver's wait for its next send: with 100 ms each
 // way at 30 sends/s the acknowledged block is 6-7 sends old, and a moving body's delta
 // against it spans all of that motion. The newest block sent spans one send. If its
@@ -265,10 +273,8 @@ void DeltaSender::tryOptimistic(const wire::StateBlock& raw, const EntityState& 
   m_predictedScratch.clear();
   bool predictedWritten = false;
   bool plainWritten = false;
-  uint16_t span = 0;
-  if (older && older->sendIndex >= st.dropFloor && older->sendIndex < newest.sendIndex &&
-      m_sends + 1 - older->sendIndex <= kMaxPredictionAge &&
-      (span = static_cast<uint16_t>(newest.sequence - older->sequence)) != 0 && span <= wire::kMaxPredictionSpan) {
+  const uint16_t span = older ? predictionSpan(*older, newest, st) : 0;
+  if (span != 0) {
     const wire::FieldPrediction prediction{older->payload.data(), older->bits, span, age};
     plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, layout,
                                              newest.payload.data(), newest.bits, raw.payload.data(), raw.bits,
@@ -287,8 +293,7 @@ void DeltaSender::tryOptimistic(const wire::StateBlock& raw, const EntityState& 
 }
 
 void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
-                              const FieldLayout& layoutRef, uint64_t& dropIndex, wire::StateBlock& out) const {
-  const FieldLayout* layout = &layoutRef;
+                              const FieldLayout& layout, uint64_t& dropIndex, wire::StateBlock& out) const {
   // A block sent since may have let the receiver drop this one (an optimistic delta).
   if (st.hasBaseline && st.baseline.sendIndex >= st.dropFloor) {
     const uint16_t age = static_cast<uint16_t>(sequence - st.baseline.sequence);
@@ -296,10 +301,9 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
     if (age == 0 || m_sends - st.baseline.sendIndex >= wire::kMaxBaselineAge) return whole(raw, out);
     // B2: acknowledged, not below what the receiver may have dropped, still in its ring.
     const Sent& older = st.previous;
-    const auto span = static_cast<uint16_t>(st.baseline.sequence - older.sequence);
-    if (!st.hasPrevious || older.sendIndex < st.dropFloor || older.sendIndex >= st.baseline.sendIndex ||
-        m_sends + 1 - older.sendIndex > kMaxPredictionAge || span == 0 || span > wire::kMaxPredictionSpan) {
-      deltaOrWhole(raw, *layout, st.baseline.payload.data(), st.baseline.bits, age, out);
+    const uint16_t span = st.hasPrevious ? predictionSpan(older, st.baseline, st) : 0;
+    if (span == 0) {
+      deltaOrWhole(raw, layout, st.baseline.payload.data(), st.baseline.bits, age, out);
       if (out.baselineAge != 0) dropIndex = st.baseline.sendIndex;
       return;
     }
@@ -308,7 +312,7 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
     m_plainScratch.clear();
     m_predictedScratch.clear();
     bool predictedWritten = false;
-    const bool plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, *layout,
+    const bool plainWritten = wire::writeFieldDeltaPair(m_plainScratch, m_predictedScratch, predictedWritten, layout,
                                                         st.baseline.payload.data(), st.baseline.bits,
                                                         raw.payload.data(), raw.bits, prediction);
     const bool plainCoded = plainWritten && smallerThanWhole(raw, m_plainScratch, age);
@@ -329,7 +333,7 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
   // Not once a delta against a packet went out: the receiver drops the spawn's block then.
   if (st.hasSpawn && st.dropFloor == 0 && inSpawnWindow(sequence, st.spawnAnchor) &&
       m_sends - st.spawnSendIndex < kSpawnBaselineWindow / 2)
-    return deltaOrWhole(raw, *layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline, out);
+    return deltaOrWhole(raw, layout, st.spawn.payload.data(), st.spawn.bits, wire::kSpawnBaseline, out);
   whole(raw, out);
 }
 

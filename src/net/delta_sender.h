@@ -317,6 +317,10 @@ private:
   /// Whether `b` may stand as a baseline of a block in packet `sequence`: the receiver
   /// cannot have dropped it, it is within the ages it keeps.
   bool usableBaseline(const Sent& b, const EntityState& st, uint16_t sequence) const;
+  /// The span from `older` to `newer` if `older` may stand as B2 of a prediction from
+  /// `newer` (the receiver cannot have dropped it, it is within the blocks the receiver
+  /// keeps, the span is one the wire carries); else 0.
+  uint16_t predictionSpan(const Sent& older, const Sent& newer, const EntityState& st) const;
   /// The plain delta of `raw` against `base` (coded as `reference`), or `raw` when that
   /// is not smaller, into `out`.
   void deltaOrWhole(const wire::StateBlock& raw, const FieldLayout& layout, const uint8_t* base, uint32_t baseBits,
