@@ -77,7 +77,7 @@ int runScaleCommand(const ScaleCommand& cmd) {
     }
   }
   std::printf("(ticks: achieved / expected in the window; worst: ticks in its worst second; tick us: server CPU per tick,"
-              " median and p99; srvCPU / botCPU: share of one core used by the server thread / all bot threads;"
+              " median and p99; srvCPU / botCPU: share of one core used by the server (its thread and its physics thread) / all bot threads;"
               " world s: slowest client's connect-to-whole-world time; per-client kbit/s and packets/s of payload;"
               " fwd pps: forwarded state packets per client per second; fwd ms: owner -> server -> other client median; held: entities a client holds at the end, mean)\n");
   // Where the results go was checked before the run (exit 2); failing to write them now

@@ -141,6 +141,11 @@ public:
 
   /// Advances physics by one tick.
   void step();
+  /// step() split in two: the despawns due now happen here, then physics steps on a
+  /// thread of its own until finishStep() (PhysicsWorld::beginStep: in between, no
+  /// entity's body may be touched, and nothing spawned or despawned).
+  void beginStep();
+  void finishStep();
   /// Seconds per tick (NetManager sets it from its tickHz); controllers read it.
   float tickSeconds() const { return m_tickSeconds; }
   void setTickSeconds(float seconds) { m_tickSeconds = seconds; }
@@ -168,6 +173,7 @@ public:
 
 private:
   void authorityMayHaveChanged(Entity& e);
+  void despawnRequested(); ///< the despawns controllers asked for during the tick
   const ControllerRegistry& m_registry;
   std::unique_ptr<PhysicsWorld> m_physics;
   std::map<EntityId, std::unique_ptr<Entity>> m_entities;

@@ -155,7 +155,7 @@ private:
   void removeNonFinite();
   void buildLocalBlocks();
   void updateRemoteEntities();
-  void sendState();
+  bool sendState(); ///< true when it sent state of ours (onStateSent)
   /// The header of the next state packet to `to` in `origin`'s series (its sequence
   /// not yet taken): what a send budgets for is what it writes.
   wire::StateHeader nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick) const;

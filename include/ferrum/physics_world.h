@@ -89,7 +89,7 @@ struct PhysicsConfig {
   int maxSubSteps = 1; ///< fixed step: one Bullet step per tick
 };
 
-/// A Bullet discrete dynamics world. Not thread-safe; one per peer.
+/// A Bullet discrete dynamics world. Not thread-safe (beginStep() aside); one per peer.
 ///
 /// Beyond Bullet's own sleep (a whole island of touching bodies at once, so a big pile
 /// with a crate still rocking somewhere never sleeps), a dynamic body still for a
@@ -112,12 +112,19 @@ public:
   const std::vector<BodyDesc>& staticBodies() const { return m_staticDescs; }
   /// Advances the simulation by `dt` seconds.
   void step(float dt);
+  /// The same step on a thread of the world's own: returns at once, and finishStep()
+  /// returns once the step is done. In between, nothing may touch the world or its
+  /// bodies (NetManager writes a tick's state packets meanwhile: they read no body).
+  /// Destroying the world, or step(), waits for a step under way first.
+  void beginStep(float dt);
+  void finishStep();
   /// Closest hit of a ray from `from` to `to`; returns false if nothing was hit.
   bool raycast(Vec3 from, Vec3 to, Vec3* hitPoint = nullptr) const;
 
 private:
   friend class Body;
   void destroy(btRigidBody* body);
+  void stepNow(float dt);
 
   struct Impl;
   std::unique_ptr<Impl> m_impl;

@@ -32,7 +32,8 @@ EntityGroup::EntityGroup(const ControllerRegistry& registry, const PhysicsConfig
     : m_registry(registry), m_physics(std::make_unique<PhysicsWorld>(physics)) {}
 
 EntityGroup::~EntityGroup() {
-  // Bodies belong to the world: entities go first.
+  // Bodies belong to the world: entities go first, once a step under way is done.
+  m_physics->finishStep();
   m_entities.clear();
 }
 
@@ -136,10 +137,21 @@ SpawnState EntityGroup::spawnStateOf(const Entity& entity) const {
 }
 
 void EntityGroup::step() {
-  for (EntityId id : m_localDespawns) despawn(id);
-  m_localDespawns.clear();
+  despawnRequested();
   m_physics->step(m_tickSeconds);
 }
+
+void EntityGroup::beginStep() {
+  despawnRequested();
+  m_physics->beginStep(m_tickSeconds);
+}
+
+void EntityGroup::despawnRequested() {
+  for (EntityId id : m_localDespawns) despawn(id);
+  m_localDespawns.clear();
+}
+
+void EntityGroup::finishStep() { m_physics->finishStep(); }
 
 void EntityGroup::dispatchEvent(EntityId source, const ReadStream& payload, Effects& effects) {
   if (Entity* e = find(source)) e->controller().onEvent(payload, effects);

@@ -86,13 +86,29 @@ void NetManager::runTick() {
   buildLocalBlocks();
   updateRemoteEntities();
   applyDespawnRequests();
-  m_group.step();
+  // The state packets carry m_localBlocks, packed above: writing them reads no body,
+  // so physics may step meanwhile on its own thread (a sending tick then costs about
+  // the longer of the two, not their sum). Nothing else runs in between: no game code,
+  // no spawn or despawn.
+  const bool sending = m_limiter->tick();
+  bool sentOurs = false;
+  if (sending && m_config.physicsThread) {
+    m_group.beginStep();
+    struct FinishStep { // also when sending throws: nothing may unwind past a running step
+      EntityGroup& group;
+      ~FinishStep() { group.finishStep(); }
+    } finish{m_group};
+    sentOurs = sendState();
+  } else {
+    m_group.step();
+    if (sending) sentOurs = sendState();
+  }
+  if (sentOurs) onStateSent.emit(m_tick);
   removeNonFinite();
   if (m_config.role == Role::Server) {
     updateRelevance();
     paceSpawns();
   }
-  if (m_limiter->tick()) sendState();
   onTickEnd.emit(m_tick);
 }
 
@@ -218,8 +234,8 @@ void NetManager::updateViewTimeline() {
   clock.interpolationDelay = std::clamp(2 * sendInterval + 2 * jitter * dt, 1.5 * sendInterval, 4 * sendInterval);
 }
 
-void NetManager::sendState() {
-  if (!m_joined) return; // a client has no slot (no origin to claim) before its welcome
+bool NetManager::sendState() {
+  if (!m_joined) return false; // a client has no slot (no origin to claim) before its welcome
   ++m_sends;
   if (m_config.role == Role::Client) sendSpawnAck();
   const float bytesPerSend = budgetBytesPerSend(m_config);
@@ -290,7 +306,7 @@ void NetManager::sendState() {
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
   }
-  if (!m_localBlocks.empty()) onStateSent.emit(m_tick);
+  return !m_localBlocks.empty();
 }
 
 wire::StateHeader NetManager::nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick,

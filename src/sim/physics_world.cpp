@@ -1,5 +1,6 @@
 #include "ferrum/physics_world.h"
 
+#include "base/job_thread.h"
 #include "sim/rest_freezer.h"
 
 #include <LinearMath/btTransformUtil.h>
@@ -57,6 +58,7 @@ struct PhysicsWorld::Impl {
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
   RestFreezer freezer{world};
   float stepSeconds = 1.0f / 60; ///< the last step's length: what a kinematic body's velocity is taken over
+  JobThread stepper{"ferrum-physics"}; ///< last: destroyed (a step under way waited for) before the world it steps
 };
 
 PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_unique<Impl>()) {
@@ -69,12 +71,14 @@ PhysicsWorld::PhysicsWorld(const PhysicsConfig& config) : m_impl(std::make_uniqu
 }
 
 PhysicsWorld::~PhysicsWorld() {
+  finishStep();
   m_statics.clear();
   // Entities own their bodies and must be gone before the world; anything left is a bug.
   assert(m_impl->world.getNumCollisionObjects() == 0);
 }
 
 Body PhysicsWorld::createBody(const BodyDesc& desc) {
+  assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
   auto shape = makeShape(desc);
   btVector3 inertia(0, 0, 0);
   if (desc.mass > 0) shape->calculateLocalInertia(desc.mass, inertia);
@@ -100,7 +104,18 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
   m_staticDescs.push_back(d);
 }
 
+void PhysicsWorld::beginStep(float dt) {
+  m_impl->stepper.start([this, dt] { stepNow(dt); });
+}
+
+void PhysicsWorld::finishStep() { m_impl->stepper.wait(); }
+
 void PhysicsWorld::step(float dt) {
+  finishStep();
+  stepNow(dt);
+}
+
+void PhysicsWorld::stepNow(float dt) {
   if (dt > 0) m_impl->stepSeconds = dt;
   // Before the step, as Bullet's own sleep: a body frozen now is not moved by this
   // step, so it rests exactly where it was put (an authority's wire-rounded pose).
@@ -118,6 +133,7 @@ bool PhysicsWorld::raycast(Vec3 from, Vec3 to, Vec3* hitPoint) const {
 }
 
 void PhysicsWorld::destroy(btRigidBody* body) {
+  assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
   m_impl->freezer.thaw(body);
   m_impl->freezer.thawNeighbours(body); // what it held up must fall
   m_impl->world.removeRigidBody(body);
