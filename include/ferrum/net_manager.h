@@ -161,9 +161,11 @@ private:
   wire::StateHeader nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick) const;
   /// Writes what fits of `blocks` into one state packet; returns its sequence. The
   /// blocks written, in order, go to `written` when given.
+  /// The first `delimitDecided` of `blocks` come from our delta sender, which set their
+  /// selfDelimited by leavesOutLength() for this receiver already.
   uint16_t sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
                       const std::vector<const wire::StateBlock*>& blocks,
-                      std::vector<const wire::StateBlock*>* written = nullptr);
+                      std::vector<const wire::StateBlock*>* written = nullptr, size_t delimitDecided = 0);
   bool leavesOutLength(const Remote& to, const wire::StateBlock& block) const;
   void newRemote(std::unique_ptr<Remote>& remote);
   void countSent(Remote& to, size_t bytes);

@@ -287,7 +287,8 @@ bool NetManager::sendState() {
     std::vector<const wire::StateBlock*> packet = chosen;
     packet.insert(packet.end(), corrected.begin(), corrected.end());
     std::vector<const wire::StateBlock*> written;
-    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet, &written);
+    const uint16_t sequence = sendBlocks(*remote, localPeer(), m_tick, serverTickNow(), packet, &written,
+                                         chosen.size());
     // Only what is on the wire counts as sent (all of `chosen`, unless its budget was
     // wrong): a block recorded but not written would become a baseline the receiver
     // never had.
@@ -325,7 +326,7 @@ wire::StateHeader NetManager::nextStateHeader(const Remote& to, PeerId origin, u
 
 uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, uint32_t stateTick,
                                 const std::vector<const wire::StateBlock*>& blocks,
-                                std::vector<const wire::StateBlock*>* written) {
+                                std::vector<const wire::StateBlock*>* written, size_t delimitDecided) {
   wire::StateHeader header = nextStateHeader(to, origin, originTick, stateTick); // serialize() is not const
   ++(origin == localPeer() ? to.nextSequence : to.nextForwardSequence);
 
@@ -334,9 +335,10 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
   const size_t budgetBits = m_config.maxPacketBytes * 8 - 1; // keep room for the end marker
   wire::BlockContext context; // each block's id and length coded against the one before
   const bool own = origin == localPeer();
-  for (const wire::StateBlock* block : blocks) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const wire::StateBlock* block = blocks[i];
     if (!wire::isNameable(block->id) || block->bits > wire::kMaxBlockBits) continue; // would spoil the packet
-    const bool delimited = own && leavesOutLength(to, *block);
+    const bool delimited = own && (i < delimitDecided ? block->selfDelimited : leavesOutLength(to, *block));
     if (out.bits() + wire::measureBlock(*block, context, delimited) > budgetBits) break;
     wire::writeBlock(out, *block, context, delimited);
     if (written) written->push_back(block);
