@@ -36,6 +36,7 @@ nlohmann::json statsJson(ferrum::Host& peer) {
                      {"malformedBlocks", c.malformedBlocks}, {"baselineMismatches", c.baselineMismatches},
                      {"unreadablePackets", c.unreadablePackets},
                      {"deltaBlocksReceived", c.deltaBlocksReceived}, {"spawnDeltaBlocks", c.spawnDeltaBlocks},
+                     {"codingsReused", c.codingsReused},     {"codingsMade", c.codingsMade},
                      {"eventsRaised", c.eventsRaised},
                      {"eventsReceived", c.eventsReceived},   {"authorityHandovers", c.authorityHandovers},
                      {"unencodable", c.unencodable},         {"nonFiniteRemoved", c.nonFiniteRemoved},

@@ -114,6 +114,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.sendHz = o.sendHz;
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
+  def.net.physicsThread = !o.oneThread;
   const float forwardWindowMs = def.net.forwardWindowMs;
   if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
   if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
@@ -261,6 +262,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
+  j["physics_thread"] = !o.oneThread;
   j["forward_full_rate_m"] = forwardFullRateMeters;
   j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";

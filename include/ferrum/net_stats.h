@@ -82,6 +82,11 @@ struct NetCounters {
   /// Of those, rebuilt against the state the entity's spawn carried (no block of it
   /// acknowledged yet). Server: such blocks sent.
   uint64_t spawnDeltaBlocks = 0;
+  /// Server: blocks coded against acknowledged state once in a send and sent as the
+  /// same bits to every client that named the same baselines (codingsReused), and the
+  /// codings made for the first such client (codingsMade).
+  uint64_t codingsReused = 0;
+  uint64_t codingsMade = 0;
   uint64_t eventsRaised = 0;    ///< events raised by entities this peer is authority for
   uint64_t eventsReceived = 0;  ///< events from other peers, handled here
   uint64_t authorityHandovers = 0;

@@ -5,6 +5,7 @@
 #include "net/block_changes.h"
 #include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
+#include "wire/payload_extent.h"
 
 namespace ferrum {
 
@@ -118,6 +119,7 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
                                                               const Inputs& in, size_t budgetBits, uint32_t tick,
                                                               uint16_t sequence) {
   const SendFacts* facts = in.facts;
+  m_codings = facts ? facts->codings : nullptr;
   // Every slot first: the states are made before any reference into them is kept.
   m_lookSlots.resize(m_lookIndices.size());
   for (size_t k = 0; k < m_lookIndices.size(); ++k)
@@ -202,8 +204,8 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
     const wire::StateBlock& raw = *c.raw;
     wire::StateBlock& block = m_wire[m_wireUsed];
     uint64_t dropIndex = 0;
-    encode(raw, m_states[c.slot], sequence, c.layout, dropIndex, block);
-    block.selfDelimited = m_leavesOutLength && m_leavesOutLength(block);
+    encode(raw, m_states[c.slot], c.slot, sequence, c.layout, dropIndex, block);
+    block.selfDelimited = leavesOutLength(block, c.layout);
     const auto at = std::lower_bound(chosen.begin(), chosen.end(), block.id,
                                      [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
     int64_t added = 0;
@@ -232,13 +234,31 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
   return chosen;
 }
 
-void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uint32_t slot, uint16_t sequence,
                          const FieldLayout* layout, uint64_t& dropIndex, wire::StateBlock& out) const {
   dropIndex = 0;
+  m_lastShared = nullptr;
   if (!layout) return whole(raw, out);
-  encodeAcked(raw, st, sequence, *layout, dropIndex, out);
-  if (m_optimistic && m_sends >= m_optimisticPausedUntil && !st.inFlight.empty())
+  encodeAcked(raw, st, slot, sequence, *layout, dropIndex, out);
+  if (m_optimistic && m_sends >= m_optimisticPausedUntil && !st.inFlight.empty()) {
     tryOptimistic(raw, st, sequence, *layout, dropIndex, out);
+    m_lastShared = nullptr; // `out` may be another coding now
+  }
+}
+
+bool DeltaSender::leavesOutLength(const wire::StateBlock& block, const FieldLayout* layout) const {
+  if (!m_takesUndelimited) return m_leavesOutLength && m_leavesOutLength(block);
+  if (!layout || !m_takesUndelimited(block.id)) return false;
+  if (m_lastShared && m_lastShared->walkEndsExactly >= 0) return m_lastShared->walkEndsExactly == 1;
+  // The receiver walks the payload by the layout (the very code it runs) and must end
+  // exactly where the payload does: a controller that writes past its layout, or a
+  // codec the walk does not follow, keeps its length.
+  size_t bits = 0;
+  const bool ends = wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge,
+                                        wire::kMaxBlockBits, bits) &&
+                    bits == block.bits;
+  if (m_lastShared) m_lastShared->walkEndsExactly = ends ? 1 : 0;
+  return ends;
 }
 
 bool DeltaSender::usableBaseline(const Sent& b, const EntityState& st, uint16_t sequence) const {
@@ -292,7 +312,7 @@ void DeltaSender::tryOptimistic(const wire::StateBlock& raw, const EntityState& 
   dropIndex = usePredicted ? older->sendIndex : newest.sendIndex;
 }
 
-void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence,
+void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint32_t slot, uint16_t sequence,
                               const FieldLayout& layout, uint64_t& dropIndex, wire::StateBlock& out) const {
   // A block sent since may have let the receiver drop this one (an optimistic delta).
   if (st.hasBaseline && st.baseline.sendIndex >= st.dropFloor) {
@@ -302,9 +322,39 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
     // B2: acknowledged, not below what the receiver may have dropped, still in its ring.
     const Sent& older = st.previous;
     const uint16_t span = st.hasPrevious ? predictionSpan(older, st.baseline, st) : 0;
+    // Another receiver's sender may have coded this block against the same baselines
+    // at the same ages in this send: the same bits.
+    SharedCodings::Coding* shared = nullptr;
+    if (m_codings) {
+      const SharedCodings::Key key{st.baseline.tick, span == 0 ? 0u : older.tick, age, span};
+      if (SharedCodings::Coding* made = m_codings->find(slot, key)) {
+        ++m_codings->hits;
+        out.id = raw.id;
+        out.bits = made->block.bits;
+        out.baselineAge = made->block.baselineAge;
+        out.selfDelimited = false;
+        out.payload.assign(made->block.payload.begin(), made->block.payload.end());
+        if (made->choice == SharedCodings::Choice::Plain) dropIndex = st.baseline.sendIndex;
+        if (made->choice == SharedCodings::Choice::Predicted) dropIndex = older.sendIndex;
+        m_lastShared = made;
+        return;
+      }
+      ++m_codings->misses;
+      shared = m_codings->add(slot, key);
+    }
+    auto share = [&](SharedCodings::Choice choice) {
+      if (!shared) return;
+      shared->choice = choice;
+      shared->block.id = out.id;
+      shared->block.bits = out.bits;
+      shared->block.baselineAge = out.baselineAge;
+      shared->block.payload.assign(out.payload.begin(), out.payload.end()); // reuses its buffer
+      m_lastShared = shared;
+    };
     if (span == 0) {
       deltaOrWhole(raw, layout, st.baseline.payload.data(), st.baseline.bits, age, out);
       if (out.baselineAge != 0) dropIndex = st.baseline.sendIndex;
+      share(out.baselineAge != 0 ? SharedCodings::Choice::Plain : SharedCodings::Choice::Whole);
       return;
     }
     // Both codings from one split of each payload (the sender's share of prediction).
@@ -319,14 +369,17 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
     const bool predictedCoded = predictedWritten && smallerThanWhole(raw, m_predictedScratch, age);
     // Ties go to the prediction: it lets the receiver drop less, keeping B2 for later.
     if (!predictedCoded || (plainCoded && m_predictedScratch.bits() > m_plainScratch.bits())) {
-      if (!plainCoded) return whole(raw, out);
+      if (!plainCoded) {
+        whole(raw, out);
+        return share(SharedCodings::Choice::Whole);
+      }
       coded(raw, m_plainScratch, age, out);
       dropIndex = st.baseline.sendIndex;
-      return;
+      return share(SharedCodings::Choice::Plain);
     }
     coded(raw, m_predictedScratch, age, out);
     dropIndex = older.sendIndex;
-    return;
+    return share(SharedCodings::Choice::Predicted);
   }
   // The acknowledged spawn, while this packet is inside the window the receiver checks
   // (counted in sends too, so a wrapped sequence can never pass for a near one).
@@ -447,7 +500,7 @@ void DeltaSender::recordSent(uint16_t sequence, const std::vector<const wire::St
       spare(std::move(st.inFlight.front().payload));
       st.inFlight.erase(st.inFlight.begin());
     }
-    st.inFlight.push_back({sequence, m_sends, b->bits, takeSpare()});
+    st.inFlight.push_back({sequence, m_sends, b->bits, takeSpare(), tick});
     st.inFlight.back().payload.assign(b->payload.begin(), b->payload.end());
     const uint64_t hash = blockHash(b->bits, b->payload);
     const bool unchanged = sameAsLast(st, *b, &hash);

@@ -30,6 +30,7 @@
 #include "ferrum/field_layout.h"
 #include "net/entity_slots.h"
 #include "net/send_watch.h"
+#include "net/shared_codings.h"
 #include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
@@ -91,6 +92,8 @@ public:
     /// By slot, below slotCount: the index in `blocks` of that slot's block (or kNone).
     const uint32_t* indexOfSlot = nullptr;
     size_t slotCount = 0;
+    /// Codings of this send shared by every receiver's sender (null: each codes alone).
+    SharedCodings* codings = nullptr;
   };
   /// With SendFacts: the receiver's scale of an entity's priority (0 or less: not
   /// sent to it); the weight is priorities[i] times this.
@@ -124,6 +127,12 @@ public:
   /// is costed with its length (an upper bound: a crowded packet ends short of its cap).
   using LeavesOutLength = std::function<bool(const wire::StateBlock&)>;
   void setLeavesOutLength(LeavesOutLength leavesOut) { m_leavesOutLength = std::move(leavesOut); }
+  /// The same rule in the form NetManager's takes: the receiver takes this entity's
+  /// blocks without a length (per receiver) and the coded block's own walk by its
+  /// layout (wire::payloadExtent) ends exactly where it does (the same for every
+  /// receiver: walked once per shared coding). Replaces setLeavesOutLength's rule.
+  using TakesUndelimited = std::function<bool(EntityId)>;
+  void setTakesUndelimited(TakesUndelimited takes) { m_takesUndelimited = std::move(takes); }
 
   /// Blocks for the next packet, `sequence`, sorted by id, within `budgetBits` as the
   /// caller's framing will write them, each as it goes on the wire (a delta where one
@@ -208,6 +217,7 @@ private:
     uint64_t sendIndex = 0; ///< m_sends when sent: an age that never wraps
     uint32_t bits = 0;
     std::vector<uint8_t> payload;
+    uint32_t tick = 0; ///< the caller's tick of that send: the same block for every receiver (SharedCodings)
   };
   struct EntityState {
     EntityId id; ///< whose state this is (null: none)
@@ -305,11 +315,14 @@ private:
   /// `raw` as it goes on the wire in packet `sequence`, into `out` (its buffer reused):
   /// a delta if possible and smaller. `dropIndex`: the sendIndex below which the
   /// receiver drops the entity's blocks when it reads it (0: it drops nothing).
-  void encode(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout* layout,
-              uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// `slot`: the entity's, for a coding shared with other receivers (m_codings).
+  void encode(const wire::StateBlock& raw, const EntityState& st, uint32_t slot, uint16_t sequence,
+              const FieldLayout* layout, uint64_t& dropIndex, wire::StateBlock& out) const;
   /// encode() against acknowledged blocks only.
-  void encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout& layout,
-                   uint64_t& dropIndex, wire::StateBlock& out) const;
+  void encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint32_t slot, uint16_t sequence,
+                   const FieldLayout& layout, uint64_t& dropIndex, wire::StateBlock& out) const;
+  /// Whether `block` goes without its length (setLeavesOutLength / setTakesUndelimited).
+  bool leavesOutLength(const wire::StateBlock& block, const FieldLayout* layout) const;
   /// Tries `raw` against the newest block sent (B2: the one sent before it, or the
   /// acknowledged baseline); replaces `out` if shorter.
   void tryOptimistic(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout& layout,
@@ -375,6 +388,11 @@ private:
   mutable WriteStream m_plainScratch{wire::kMaxBlockBits / 8};
   mutable WriteStream m_predictedScratch{wire::kMaxBlockBits / 8};
   LeavesOutLength m_leavesOutLength;
+  TakesUndelimited m_takesUndelimited;
+  /// The send's shared codings while a select with SendFacts runs, else null.
+  SharedCodings* m_codings = nullptr;
+  /// The shared coding the last encode() gave, if its block is exactly that coding.
+  mutable SharedCodings::Coding* m_lastShared = nullptr;
   SendWatch m_watch;                             ///< what selectChanged() looks at unasked
   std::vector<SendWatch::Entry> m_watchedIds;   ///< scratch
   std::vector<uint32_t> m_lookIndices;           ///< scratch: the blocks a select looks at

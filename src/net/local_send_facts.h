@@ -10,6 +10,7 @@
 #include "ferrum/field_layout.h"
 #include "net/delta_sender.h"
 #include "net/entity_slots.h"
+#include "net/shared_codings.h"
 
 namespace ferrum {
 
@@ -23,6 +24,8 @@ struct LocalSendFacts {
   std::vector<const FieldLayout*> layout;
   std::vector<float> priority;
   std::vector<uint32_t> indexOfSlot; ///< by slot: the index of its block, or EntitySlots::kNone
+  /// This send's codings, shared by every receiver's sender.
+  SharedCodings codings;
 
   void clear() {
     for (uint32_t s : slot) indexOfSlot[s] = EntitySlots::kNone;
@@ -30,6 +33,7 @@ struct LocalSendFacts {
     hash.clear();
     layout.clear();
     priority.clear();
+    codings.clear();
   }
   /// A block's facts, the blocks being built in order.
   void add(uint32_t blockSlot, uint64_t blockHash, const FieldLayout* blockLayout, float typePriority) {
@@ -40,8 +44,9 @@ struct LocalSendFacts {
     layout.push_back(blockLayout);
     priority.push_back(typePriority);
   }
-  DeltaSender::SendFacts view() const {
-    return {slot.data(), hash.data(), layout.data(), priority.data(), indexOfSlot.data(), indexOfSlot.size()};
+  DeltaSender::SendFacts view() {
+    return {slot.data(),        hash.data(),        layout.data(), priority.data(),
+            indexOfSlot.data(), indexOfSlot.size(), &codings};
   }
 };
 

@@ -307,6 +307,8 @@ bool NetManager::sendState() {
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
   }
+  m_counters.codingsReused = localFacts().codings.hits;
+  m_counters.codingsMade = localFacts().codings.misses;
   return !m_localBlocks.empty();
 }
 
@@ -384,8 +386,8 @@ void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   remote->replication.useSlots(&localFacts().slots);
   // The sender costs each block as sendBlocks() will write it to this receiver. The
   // Remote owns the sender, so the reference outlives it.
-  remote->delta->setLeavesOutLength(
-      [this, &to = *remote](const wire::StateBlock& block) { return leavesOutLength(to, block); });
+  remote->delta->setTakesUndelimited(
+      [this, &to = *remote](EntityId id) { return m_config.role == Role::Server && to.delimited.count(id) > 0; });
   const float bytesPerSend = budgetBytesPerSend(m_config);
   remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
 }
