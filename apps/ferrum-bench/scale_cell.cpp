@@ -273,6 +273,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["farthest_spawn_m"] = farthestSpawn;      // any bot, any spawn: how far from its player it arrived
   j["farthest_spawn_after_world_m"] = farthestAfterComplete; // ... of those after its WorldComplete
   j["leaves_sent"] = stats.counters.leavesSent;
+  j["codings_reused"] = stats.counters.codingsReused; // whole run: blocks coded once, sent to several clients
+  j["codings_made"] = stats.counters.codingsMade;
   j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;

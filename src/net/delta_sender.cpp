@@ -165,10 +165,15 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
     m_candidates.push_back({&b, slot, layout, st.priority, static_cast<uint32_t>(m_candidates.size())});
   }
   // Ties keep block order (the order looked at): an unstable sort with the position as
-  // the tie-break gives the same order without stable_sort's scratch allocation.
-  std::sort(m_candidates.begin(), m_candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
-  });
+  // the tie-break gives the same order without stable_sort's scratch allocation. A
+  // packet takes a few hundred blocks at most, so only the first kSortedFirst are
+  // put in order now (nth_element leaves no later one above them); packByPriority
+  // sorts the rest only if it gets that far. The order is the full sort's either way.
+  m_sortedUpTo = std::min(m_candidates.size(), kSortedFirst);
+  if (m_sortedUpTo < m_candidates.size())
+    std::nth_element(m_candidates.begin(), m_candidates.begin() + static_cast<std::ptrdiff_t>(m_sortedUpTo),
+                     m_candidates.end(), higherPriority);
+  std::sort(m_candidates.begin(), m_candidates.begin() + static_cast<std::ptrdiff_t>(m_sortedUpTo), higherPriority);
   return packByPriority(budgetBits, sequence);
 }
 
@@ -198,9 +203,14 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
   const auto budget = static_cast<int64_t>(budgetBits);
   size_t missesLeft = kTriesAfterFull;
   bool missed = false;
-  for (const Candidate& c : m_candidates) {
+  for (size_t k = 0; k < m_candidates.size(); ++k) {
     if (budget - used < static_cast<int64_t>(kMinBlockBits)) break; // nothing fits any more
     if (missed && missesLeft == 0) break;
+    if (k == m_sortedUpTo) { // past what selectAmong put in order: the rest now
+      std::sort(m_candidates.begin() + static_cast<std::ptrdiff_t>(k), m_candidates.end(), higherPriority);
+      m_sortedUpTo = m_candidates.size();
+    }
+    const Candidate& c = m_candidates[k];
     const wire::StateBlock& raw = *c.raw;
     wire::StateBlock& block = m_wire[m_wireUsed];
     uint64_t dropIndex = 0;

@@ -367,6 +367,12 @@ private:
   std::vector<wire::StateBlock> m_wire;          ///< the last select()'s blocks as sent (the first m_wireUsed)
   size_t m_wireUsed = 0;                         ///< (the others: buffers kept for reuse)
   std::vector<Candidate> m_candidates;           ///< scratch: this select's candidates
+  size_t m_sortedUpTo = 0;                       ///< m_candidates is in priority order below this
+  static constexpr size_t kSortedFirst = 256;
+  /// Priority order: highest first, ties in block order.
+  static bool higherPriority(const Candidate& a, const Candidate& b) {
+    return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
+  }
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
   std::vector<uint32_t> m_rawSlots;              ///< ... and their slots
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each

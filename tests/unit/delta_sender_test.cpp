@@ -251,3 +251,22 @@ TEST(DeltaSender, AnUnchangedBlockInFlightWaitsForItsAckBeforeBeingSentAgain) {
   EXPECT_EQ(d.select(std::vector<wire::StateBlock>{block(1, 7)}, kEqualWeight, kRoomy, 8).size(), 1u)
       << "a change goes at once";
 }
+
+// More candidates than the sender puts in order up front (it sorts the first few
+// hundred and the rest only when it gets there): what goes is still exactly the
+// highest weights, whether the packet stops among the first ones or far past them.
+TEST(DeltaSender, AmongManyCandidatesTheHighestWeightsGoWhereverThePacketStops) {
+  for (size_t fits : {size_t{100}, size_t{700}}) {
+    DeltaSender sender(0);
+    std::vector<wire::StateBlock> blocks;
+    for (uint32_t id = 1; id <= 1000; ++id) blocks.push_back(block(id, id * 7));
+    const size_t perBlock = wire::measureBlock(blocks.front());
+    // Weights shuffled against ids, all different: the top `fits` are known.
+    std::vector<float> weight(1001);
+    for (uint32_t id = 1; id <= 1000; ++id) weight[id] = static_cast<float>((id * 389) % 1000 + 1);
+    const auto chosen =
+        sender.select(blocks, [&](EntityId id) { return weight[id.value]; }, fits * perBlock, 1, 0);
+    ASSERT_EQ(chosen.size(), fits);
+    for (const wire::StateBlock* b : chosen) EXPECT_GT(weight[b->id.value], 1000.0f - static_cast<float>(fits));
+  }
+}
