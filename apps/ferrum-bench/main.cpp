@@ -282,9 +282,9 @@ int main(int argc, char** argv) {
   scApp->add_option("--forward-window-ms", sc.cell.forwardWindowMs,
                     "the server's forward window (NetConfig::forwardWindowMs; default: its own default)")
       ->check(app::finiteRange(0.0, 1000.0));
-  scApp->add_flag("--one-thread", sc.cell.oneThread,
-                  "the server steps physics on its tick's thread too (NetConfig::physicsThread off): the baseline "
-                  "for the physics thread's gain");
+  scApp->add_flag("--physics-thread", sc.cell.physicsThread,
+                  "the server steps physics on a thread of its own while it writes a tick's packets "
+                  "(NetConfig::physicsThread)");
   scApp->add_option("--bot-nice", sc.cell.botNiceness,
                     "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
       ->capture_default_str()->check(CLI::Range(0, 19));

@@ -39,6 +39,7 @@ double quantile(std::vector<double> v, double q) {
 // What the server thread records: per tick, its CPU time and when it ended.
 struct ServerRecord {
   std::vector<double> tickCpuUs;  ///< ticks that ended inside the window
+  std::vector<double> tickWallUs; ///< the same ticks' wall time, onTick to onTickEnd
   std::vector<double> tickEnds;   ///< steadySeconds() at each such tick's end
   double cpuInWindow = 0;         ///< the server's CPU time inside the window (its thread, ticks and waits alike, and its physics thread)
   size_t entitiesAtWindowEnd = 0; ///< crates and players on the server as the window closed
@@ -55,13 +56,18 @@ void runServer(Host& host, double windowStart, double windowEnd, double stopAt, 
     return threadCpuSeconds() + otherThreadCpuSeconds(physics);
   };
   double tickCpuStart = 0;
-  auto begin = host.net().onTick.listen([&](uint32_t) { tickCpuStart = serverCpuSeconds(); });
+  double tickWallStart = 0;
+  auto begin = host.net().onTick.listen([&](uint32_t) {
+    tickCpuStart = serverCpuSeconds();
+    tickWallStart = steadySeconds();
+  });
   auto end = host.net().onTickEnd.listen([&](uint32_t) {
     const double now = steadySeconds();
     const double cpu = serverCpuSeconds() - tickCpuStart;
     entities.store(host.group().size());
     if (now >= windowStart && now < windowEnd) {
       record.tickCpuUs.push_back(cpu * 1e6);
+      record.tickWallUs.push_back((now - tickWallStart) * 1e6);
       record.tickEnds.push_back(now);
     }
   });
@@ -114,7 +120,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.sendHz = o.sendHz;
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
-  def.net.physicsThread = !o.oneThread;
+  def.net.physicsThread = o.physicsThread;
   const float forwardWindowMs = def.net.forwardWindowMs;
   if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
   if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
@@ -262,7 +268,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
-  j["physics_thread"] = !o.oneThread;
+  j["physics_thread"] = o.physicsThread;
   j["forward_full_rate_m"] = forwardFullRateMeters;
   j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";
@@ -282,6 +288,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["worst_second_ratio"] = static_cast<double>(worstSecond) / o.tickHz;
   j["server_tick_cpu_us_median"] = quantile(record.tickCpuUs, 0.5);
   j["server_tick_cpu_us_p99"] = quantile(record.tickCpuUs, 0.99);
+  j["server_tick_wall_us_median"] = quantile(record.tickWallUs, 0.5);
+  j["server_tick_wall_us_p99"] = quantile(record.tickWallUs, 0.99);
   j["server_thread_cpu_share"] = record.cpuInWindow / o.seconds;
   j["bots_cpu_share"] = botCpu / (leaveAt - botsStart); // every bot thread, their whole lives
   j["joined"] = joined;

@@ -26,7 +26,7 @@ struct ScaleCellOptions {
   int sendHz = 30;
   uint32_t seed = 1;
   float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
-  bool oneThread = false;        ///< the server's NetConfig::physicsThread off
+  bool physicsThread = false;    ///< the server's NetConfig::physicsThread
   float forwardFullRateMeters = -1; ///< the server's NetConfig::forwardFullRateMeters (< 0: its default)
   float forwardFalloffMeters = -1;  ///< the server's NetConfig::forwardFalloffMeters (< 0: its default)
   int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread

@@ -35,10 +35,12 @@ struct NetConfig {
   /// for a while. For links that rarely lose packets (a LAN).
   bool optimisticBaselines = false;
   /// Step physics on a thread of its own while a tick's state packets are written
-  /// (they carry state packed before the step and read no body): with two cores or
-  /// more, a sending tick costs about the longer of the two instead of their sum.
-  /// false: the tick's thread steps, then sends.
-  bool physicsThread = true;
+  /// (they carry state packed before the step and read no body): a sending tick then
+  /// costs about the longer of the two instead of their sum, if a second core is free
+  /// for it. Off by default: on the 2-core bench machine, whose second core also runs
+  /// the load generator and the loopback network, it gained nothing
+  /// (docs/benchmarks.md, "Physics beside the send").
+  bool physicsThread = false;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
   int maxViolations = 100;    ///< server: kick a client whose violations (each decaying after 1 s) exceed this
