@@ -6,7 +6,8 @@
 // Input: [mode:1] then messages, each [length:1][bytes]. mode bit 0: deliver to a
 // server; else to a client. Bits 1-2: how many ticks (0-3) run after the messages:
 // ticks are most of an input's cost and many messages need none to do their harm,
-// so the fuzzer pays for them only where they add coverage.
+// so the fuzzer pays for them only where they add coverage. Bits 3 and 4 both set, on
+// the client side: the server then refuses the client's type table (the disconnect).
 //
 // Each input builds its peers afresh (a crash reproduces from the input alone), checks
 // that they start exactly as the first input's did (fuzzing::expectSameFixture), and
@@ -135,8 +136,10 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
   finishInput(messages);
 }
 
-// The client side: everything a server may say, in any order.
-void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int ticks) {
+// The client side: everything a server may say, in any order; with `refuse`, the
+// server then closes the link as a server that refused our type table does (the
+// client puts the last table it was sent into words only then).
+void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int ticks, bool refuse) {
   MemoryNetwork network;
   MemoryTransport& serverEnd = network.endpoint(1);
   MemoryTransport& clientEnd = network.endpoint(2);
@@ -154,6 +157,11 @@ void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int 
     client.service(0);
   }
   runTicks(client, ticks);
+  if (refuse) {
+    serverEnd.disconnect(connected.link, wire::packDisconnect(wire::DisconnectReason::TypeTableMismatch, 0x1234));
+    client.service(0);
+    if (!client.disconnected() || client.disconnectReason().empty()) __builtin_trap(); // dropped without a reason
+  }
   finishInput(messages);
 }
 
@@ -171,7 +179,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] & 1)
     deliverToServer(messages, ticks);
   else
-    deliverToClient(messages, ticks);
+    deliverToClient(messages, ticks, (data[0] & 0x18) == 0x18);
   // The peers are gone; the world goes back to how the process built it, before the
   // input returns: what the input allocated is freed within it (a leak is then a
   // leak, not the next input's cleanup), and the next input starts where this one did.
