@@ -200,6 +200,7 @@ private:
   /// Charges `from` with a violation (the referee keeps score) and kicks it when the
   /// referee says so.
   void violation(Remote& from, const char* what);
+  std::string describeServerTypeTable() const;
   void despawnLocal(EntityId id);
   Remote* remoteByLink(LinkId link);
   // Replication sets (server; net_manager_replication.cpp).
@@ -246,7 +247,9 @@ private:
   bool m_draining = false;
   std::string m_disconnectReason;
   bool m_serverEndedGame = false;
-  std::string m_typeTableDifference; ///< client: how the server's type table differs, when it refuses ours
+  /// Client: the server's type table message as it came, when it refuses ours; put in
+  /// words only if the refusal's disconnect follows (describeServerTypeTable).
+  std::vector<uint8_t> m_serverTypeTable;
   uint32_t m_tick = 0;
   uint32_t m_droppedTicks = 0; ///< backlog ticks frame() dropped (never run) so far
   /// Our clock in ticks: those run plus those dropped (what the referee measures time by).

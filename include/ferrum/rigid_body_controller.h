@@ -51,7 +51,7 @@ public:
   RemoteView* remoteView() final { return &m_view; }
   /// The RigidState's fields at the type's quantization, then the schema's gameplay
   /// fields; hand-written fields (serializeExtra) are the layout's tail.
-  const FieldLayout* fieldLayout() const final { return &m_layout; }
+  const FieldLayout* fieldLayout() const final { return &m_schema.layout(); }
   /// Makes a copy of what another peer simulates kinematic when built with
   /// RemoteBody::Kinematic; the authority's own body is always dynamic.
   void onAuthorityChanged() final;
@@ -130,7 +130,6 @@ private:
   const StateSchema& m_schema;
   const RigidQuantization& m_quantization; ///< m_schema's pose
   RemoteBody m_remoteBody;
-  FieldLayout m_layout; ///< derived from m_schema
   StateValues m_values;   ///< this entity's declared fields
   StateValues m_incoming; ///< scratch: a block's fields, kept only once all of it is read
   RemoteView m_view; ///< how a peer that does not simulate the entity shows it

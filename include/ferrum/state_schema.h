@@ -84,7 +84,7 @@ public:
   const std::string& error() const { return m_error; }
 
   /// The pose's fields (rigidStateLayout), then one field per gameplay field.
-  FieldLayout layout() const;
+  const FieldLayout& layout() const { return m_layout; }
   /// 32-bit digest of the wire format: the pose's precision digest, extended (when
   /// there are gameplay fields) over each field's kind, bits, range, step and name.
   /// Carried in the type table and its fingerprint (docs/protocol.md, "Handshake").
@@ -96,6 +96,9 @@ private:
 
   RigidQuantization m_pose;
   std::vector<SchemaField> m_fields;
+  /// Built with the schema (the pose's fields, then one per declared field), so that
+  /// every controller of the type shares it instead of building its own per spawn.
+  FieldLayout m_layout;
   std::string m_error;
 };
 

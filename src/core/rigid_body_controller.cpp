@@ -6,14 +6,14 @@
 namespace ferrum {
 
 RigidBodyController::RigidBodyController(const StateSchema& schema, RemoteBody remoteBody)
-    : m_schema(schema), m_quantization(schema.pose()), m_remoteBody(remoteBody), m_layout(schema.layout()),
+    : m_schema(schema), m_quantization(schema.pose()), m_remoteBody(remoteBody),
       m_values(schema), m_incoming(schema) {}
 
 // The schema is copied from the caller's quantization, but the controller keeps
 // quantizing at the caller's object (the documented contract: it must outlive us).
 RigidBodyController::RigidBodyController(const RigidQuantization& quantization, RemoteBody remoteBody)
     : m_ownSchema(std::make_unique<const StateSchema>(quantization)), m_schema(*m_ownSchema),
-      m_quantization(quantization), m_remoteBody(remoteBody), m_layout(m_schema.layout()), m_values(m_schema),
+      m_quantization(quantization), m_remoteBody(remoteBody), m_values(m_schema),
       m_incoming(m_schema) {}
 
 void RigidBodyController::serverUpdate(WriteStream& out) const {

@@ -33,7 +33,7 @@ std::string stepText(float step) {
 
 } // namespace
 
-StateSchema::StateSchema(const RigidQuantization& pose) : m_pose(pose) {}
+StateSchema::StateSchema(const RigidQuantization& pose) : m_pose(pose), m_layout(rigidStateLayout(m_pose)) {}
 
 bool StateSchema::declare(SchemaField field, double typicalCodes, const std::string& rangeMistake) {
   auto mistake = [&](std::string why) {
@@ -48,6 +48,10 @@ bool StateSchema::declare(SchemaField field, double typicalCodes, const std::str
   if (m_fields.size() >= kMaxFields) return mistake(fmt::format("more than {} fields", kMaxFields));
   field.bits = static_cast<uint8_t>(bitsRequired(field.maxCode));
   field.deltaOrder = orderFor(typicalCodes, field.bits);
+  FieldLayout::Field wire;
+  wire.bits = field.bits;
+  wire.deltaOrder = field.deltaOrder;
+  m_layout.fields.push_back(wire);
   m_fields.push_back(std::move(field));
   return true;
 }
@@ -109,17 +113,6 @@ BoolField StateSchema::addBool(std::string name) {
   f.maxCode = 1;
   const uint16_t index = static_cast<uint16_t>(m_fields.size());
   return declare(std::move(f), 1) ? BoolField{index} : BoolField{};
-}
-
-FieldLayout StateSchema::layout() const {
-  FieldLayout layout = rigidStateLayout(m_pose);
-  for (const SchemaField& f : m_fields) {
-    FieldLayout::Field field;
-    field.bits = f.bits;
-    field.deltaOrder = f.deltaOrder;
-    layout.fields.push_back(field);
-  }
-  return layout;
 }
 
 uint32_t StateSchema::digest() const {

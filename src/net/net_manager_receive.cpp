@@ -57,8 +57,9 @@ void NetManager::onConnected(const TransportEvent& event) {
     if (Remote* server = remoteByLink(event.link)) {
       server->joined = true; // the link is up; our slot comes with the welcome
       // First thing on the link: the type table we registered, which the server checks.
-      const ControllerRegistry& registry = m_group.registry();
-      const wire::Hello hello{static_cast<uint32_t>(typeTableOf(registry).size()), registry.fingerprint()};
+      // (The table built once for its size and its fingerprint.)
+      const std::vector<wire::TypeEntry> table = typeTableOf(m_group.registry());
+      const wire::Hello hello{static_cast<uint32_t>(table.size()), wire::typeTableFingerprint(table)};
       sendReliable(*server, wire::encodeMessage(wire::MessageType::Hello, hello));
       log::info("connected to server, waiting for welcome");
     }
@@ -202,10 +203,10 @@ void NetManager::onDisconnected(const TransportEvent& event) {
     case wire::DisconnectReason::TypeTableMismatch:
       // The server sent its table first; without it (lost on the way) only the fingerprints are known.
       m_disconnectReason =
-          m_typeTableDifference.empty()
+          m_serverTypeTable.empty()
               ? fmt::format("server refused us: type table differs (server's fingerprint ends in {:04x}, ours is {:016x})",
                             detail, m_group.registry().fingerprint())
-              : "server refused us: type table differs: " + m_typeTableDifference;
+              : "server refused us: type table differs: " + describeServerTypeTable();
       break;
     case wire::DisconnectReason::TimedOut:
       m_disconnectReason = "no answer from the server (timed out or unreachable)";
@@ -270,6 +271,15 @@ void NetManager::violation(Remote& from, const char* what) {
     startCoolOff(from);
     m_transport.disconnect(from.link, wire::packDisconnect(wire::DisconnectReason::Kicked));
   }
+}
+
+// How the server's table (its TypeTable message, read once already) differs from ours.
+std::string NetManager::describeServerTypeTable() const {
+  ReadStream in(m_serverTypeTable);
+  uint32_t type = 0;
+  wire::TypeTable table;
+  if (!in.serializeBits(type, 4) || !table.serialize(in)) return "its table could not be read";
+  return describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
 }
 
 void NetManager::onReliable(Remote& from, const TransportEvent& event) {
@@ -349,7 +359,9 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     // The server refuses our type table and says what its own is; the disconnect follows.
     wire::TypeTable table;
     if (isServer || m_joined || !table.serialize(in)) return malformed();
-    m_typeTableDifference = describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
+    // Kept as it came: described only if the refusal follows (a hostile server may
+    // send any number of tables, and only the refusal's reason shows one).
+    m_serverTypeTable = event.payload;
     return;
   }
   case wire::MessageType::Leave: {

@@ -94,6 +94,22 @@ TEST(StateSchema, BitsAndDeltaOrdersComeFromTheDeclaredRanges) {
   EXPECT_NE(text.find("at most " + std::to_string(layoutBits(all)) + " bits"), std::string::npos) << text;
 }
 
+// The layout is built as fields are declared (a refused declaration adds none), and
+// every controller of the type codes by that one layout rather than a copy of its own.
+TEST(StateSchema, ItsLayoutIsBuiltOnceAndSharedByItsControllers) {
+  TankSchema tank;
+  const size_t before = tank.schema.layout().fields.size();
+  EXPECT_FALSE(tank.schema.addInt("health", 0, 5).valid()); // declared twice: refused
+  EXPECT_FALSE(tank.schema.addInt("", 0, 5).valid());       // no name: refused
+  EXPECT_EQ(tank.schema.layout().fields.size(), before);
+  ASSERT_TRUE(tank.schema.addBool("late").valid());
+  ASSERT_EQ(tank.schema.layout().fields.size(), before + 1);
+  EXPECT_EQ(tank.schema.layout().fields.back().bits, 1);
+  const TankController a(tank), b(tank);
+  EXPECT_EQ(a.fieldLayout(), &tank.schema.layout());
+  EXPECT_EQ(b.fieldLayout(), a.fieldLayout());
+}
+
 TEST(StateSchema, AMistakenDeclarationIsRefusedAndTheTypeCannotBeRegistered) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   auto refused = [](auto declare) {
