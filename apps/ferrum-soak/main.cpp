@@ -50,7 +50,14 @@ struct Client {
   std::unique_ptr<soak::SoakPeer> peer;
   double lastProgress = 0;
   uint64_t lastPackets = 0;
+  bool joined = false; ///< the stall clock runs from the welcome: joining is timed on its own
 };
+
+// A joined client that receives nothing this long has stalled; one still joining (a
+// handshake over a lossy, slow link on a loaded machine, retried by ENet at growing
+// intervals) is given longer before it counts as failing to join.
+constexpr double kStallSeconds = 5;
+constexpr double kJoinSeconds = 15;
 
 } // namespace
 
@@ -135,12 +142,21 @@ int main(int argc, char** argv) {
     for (Client& c : live) {
       c.peer->net().frame(t);
       c.peer->observe(now);
+      if (!c.joined && c.peer->net().joined()) {
+        c.joined = true;
+        c.lastProgress = now;
+      }
       if (c.peer->packetsReceived() != c.lastPackets) {
         c.lastPackets = c.peer->packetsReceived();
-        c.lastProgress = now;
-      } else if (now - c.lastProgress > 5) {
-        problems.push_back(fmt::format("client {} stalled: nothing received for 5 s", c.peer->net().localPeer()));
+        if (c.joined) c.lastProgress = now;
+      } else if (c.joined && now - c.lastProgress > kStallSeconds) {
+        problems.push_back(fmt::format("client {} stalled: nothing received for {} s", c.peer->net().localPeer(),
+                                       kStallSeconds));
         c.lastProgress = now; // report each stall once
+      }
+      if (!c.joined && now - c.lastProgress > kJoinSeconds) {
+        problems.push_back(fmt::format("a client did not join within {} s", kJoinSeconds));
+        c.lastProgress = now; // report it once per period
       }
     }
     server->net().service(1); // waits on the server's socket, never a plain sleep
