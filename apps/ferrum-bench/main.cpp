@@ -285,6 +285,14 @@ int main(int argc, char** argv) {
   scApp->add_flag("--physics-thread", sc.cell.physicsThread,
                   "the server steps physics on a thread of its own while it writes a tick's packets "
                   "(NetConfig::physicsThread)");
+  scApp->add_option("--join-share-when-behind", sc.cell.joinShareWhenBehind,
+                    "the server's NetConfig::joinShareWhenBehind: the share of a tick its spawns alone may take "
+                    "while it is behind without its joins (0: joins held at the floor; default: its own default)")
+      ->check(app::finiteRange(0.0, 1.0));
+  scApp->add_option("--send-hz", sc.cell.sendHz,
+                    "state packets per second from the server to each client and from each bot to the server (NetConfig::sendHz); "
+                    "below 30 shows what the rest of the tick costs")
+      ->capture_default_str()->check(CLI::Range(1, 30));
   scApp->add_option("--bot-nice", sc.cell.botNiceness,
                     "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
       ->capture_default_str()->check(CLI::Range(0, 19));

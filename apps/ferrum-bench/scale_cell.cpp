@@ -121,6 +121,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
   def.net.physicsThread = o.physicsThread;
+  if (o.joinShareWhenBehind >= 0) def.net.joinShareWhenBehind = o.joinShareWhenBehind;
+  const float joinShareWhenBehind = def.net.joinShareWhenBehind;
   const float forwardWindowMs = def.net.forwardWindowMs;
   if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
   if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
@@ -269,6 +271,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["bot_niceness"] = o.botNiceness;
   j["forward_window_ms"] = forwardWindowMs;
   j["physics_thread"] = o.physicsThread;
+  j["join_share_when_behind"] = joinShareWhenBehind;
   j["forward_full_rate_m"] = forwardFullRateMeters;
   j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";

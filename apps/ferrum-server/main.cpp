@@ -90,6 +90,11 @@ int main(int argc, char** argv) {
                  "share of a tick's time the adaptive join budget may fill")
       ->capture_default_str()
       ->check(app::finiteRange(0.01, 1));
+  cli.add_option("--join-share-when-behind", options.net.joinShareWhenBehind,
+                 "when the server is behind without its joins, the share of a tick sending spawns alone may take "
+                 "(0: joins held at --spawns-per-tick while behind)")
+      ->capture_default_str()
+      ->check(app::finiteRange(0, 1));
   cli.add_option("--refresh-seconds", options.net.refreshSeconds,
                  "resend an unchanged, acknowledged entity once per this many seconds (0: never)")
       ->capture_default_str()

@@ -290,7 +290,8 @@ private:
   int m_spawnBudget = 0;         ///< server: spawns the next tick may pace (0: not yet set)
   bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
   bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
-  void updateSpawnBudget(double busySecondsPerTick);
+  double m_spawnSecondsInFrame = 0; ///< server: wall time paceSpawns took in this frame's ticks
+  void updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick);
   bool m_worldComplete = false;
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived
   uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far

@@ -16,14 +16,17 @@ int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudge
   if (!sample.joining) return floor; // the next join starts cautious
   const double budget = std::clamp(static_cast<double>(current), static_cast<double>(floor), static_cast<double>(ceiling));
   const double busy = sample.busySeconds;
+  const double spawns = sample.spawnSeconds;
   const double target = bounds.targetSeconds;
-  double next = budget;
-  if (!(busy >= 0 && std::isfinite(busy)) || !(target > 0) || busy > target) {
-    next = budget * kShrink; // over, or a measurement not to act on: give the tick its time back
-  } else if (sample.usedAll) {
-    // Grow by the room left, at most kGrowth: a tick at half its target doubles no faster than this.
-    const double room = busy > 0 ? target / busy : kGrowth;
-    next = budget * std::min(kGrowth, room);
+  auto trusted = [](double seconds) { return seconds >= 0 && std::isfinite(seconds); };
+  // Grows by the room left, at most kGrowth: a tick at half its target doubles no faster than this.
+  auto grown = [&](double room) { return sample.usedAll ? budget * std::min(kGrowth, room) : budget; };
+  double next = budget * kShrink; // over, or a measurement not to act on: give the tick its time back
+  if (trusted(busy) && trusted(spawns) && spawns <= busy && target > 0) {
+    const bool behindWithoutJoins = busy - spawns > bounds.tickSeconds;
+    if (busy <= target) next = grown(busy > 0 ? target / busy : kGrowth);
+    else if (behindWithoutJoins && bounds.behindSeconds > 0 && spawns <= bounds.behindSeconds)
+      next = grown(spawns > 0 ? bounds.behindSeconds / spawns : kGrowth);
   }
   return static_cast<int>(std::clamp(std::floor(next), static_cast<double>(floor), static_cast<double>(ceiling)));
 }

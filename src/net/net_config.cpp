@@ -35,6 +35,7 @@ std::string NetConfig::validate() const {
   if (maxSpawnsPerTick < 1 || maxSpawnsPerTick > 100000)
     return fmt::format("maxSpawnsPerTick must be in 1..100000 (got {})", maxSpawnsPerTick);
   if (!(joinTickShare > 0 && joinTickShare <= 1)) return "joinTickShare must be in (0, 1]";
+  if (!(joinShareWhenBehind >= 0 && joinShareWhenBehind <= 1)) return "joinShareWhenBehind must be in [0, 1]";
   if (!(relevanceRadius >= 0 && relevanceRadius < 1e9f)) return "relevanceRadius must be zero (off) or positive and finite";
   if (!(relevanceHysteresis >= 0 && relevanceHysteresis < 1e9f))
     return "relevanceHysteresis must not be negative and must be finite";

@@ -61,13 +61,15 @@ void NetManager::frame(double nowSeconds) {
   }
   const double dt = m_config.tickSeconds();
   int ran = 0;
+  m_spawnSecondsInFrame = 0;
   while (nowSeconds >= m_nextTickTime && ran < m_config.maxCatchUpTicks) {
     runTick();
     m_nextTickTime += dt;
     ++ran;
   }
   if (ran > 0 && m_config.role == Role::Server)
-    updateSpawnBudget(std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count() / ran);
+    updateSpawnBudget(std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count() / ran,
+                      m_spawnSecondsInFrame / ran);
   if (nowSeconds >= m_nextTickTime) { // too far behind: drop the backlog
     // Counted, because m_tick then lags the wall clock while the clients' ticks,
     // counted on their own clocks from the welcome, do not: the referee's clock
@@ -107,7 +109,9 @@ void NetManager::runTick() {
   removeNonFinite();
   if (m_config.role == Role::Server) {
     updateRelevance();
+    const auto spawnsSince = std::chrono::steady_clock::now();
     paceSpawns();
+    m_spawnSecondsInFrame += std::chrono::duration<double>(std::chrono::steady_clock::now() - spawnsSince).count();
   }
   onTickEnd.emit(m_tick);
 }

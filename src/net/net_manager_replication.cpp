@@ -139,16 +139,20 @@ void NetManager::paceSpawns() {
 }
 
 // After a frame that ran ticks (each taking `busySecondsPerTick` of wall clock,
-// receiving included): the next tick's spawn budget, from what the ticks leave spare.
-void NetManager::updateSpawnBudget(double busySecondsPerTick) {
+// receiving included, `spawnSecondsPerTick` of it sending spawns): the next tick's
+// spawn budget, from what the ticks leave spare.
+void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick) {
   JoinBudgetBounds bounds;
   bounds.minSpawns = m_config.spawnsPerTick;
   bounds.maxSpawns = m_config.maxSpawnsPerTick;
   bounds.targetSeconds = m_config.tickSeconds() * static_cast<double>(m_config.joinTickShare);
+  bounds.tickSeconds = m_config.tickSeconds();
+  bounds.behindSeconds = m_config.tickSeconds() * static_cast<double>(m_config.joinShareWhenBehind);
   JoinBudgetSample sample;
   sample.joining = m_spawnsWaiting;
   sample.usedAll = m_spawnBudgetUsed;
   sample.busySeconds = busySecondsPerTick;
+  sample.spawnSeconds = spawnSecondsPerTick;
   m_spawnBudget = nextSpawnBudget(m_spawnBudget < 1 ? m_config.spawnsPerTick : m_spawnBudget, sample, bounds);
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 
 #include "game/crate_controller.h"
@@ -79,6 +80,43 @@ TEST(PacedJoin, ManyClientsJoiningAtOnceGetTheWholeWorldWithinTheBudget) {
     // The server's record of what it holds is exactly what it holds.
     EXPECT_EQ(statsOf(server->net->stats(), c->net->localPeer()).entitiesHeld, c->group->size());
     EXPECT_EQ(statsOf(server->net->stats(), c->net->localPeer()).spawnsQueued, 0u);
+  }
+}
+
+// A server behind whatever its joins do (every tick's game code alone takes longer
+// than a tick) still lets clients in faster than its floor: the spawns' own time is
+// what its budget is judged by then (NetConfig::joinShareWhenBehind).
+TEST(PacedJoin, AServerBehindWithoutItsJoinsStillGrowsTheirBudget) {
+  for (const float share : {0.5f, 0.0f}) {
+    SCOPED_TRACE(share);
+    NetConfig config;
+    config.tickHz = 120; // an 8.3 ms tick: the game code below takes longer
+    config.spawnsPerTick = 4;
+    config.maxSpawnsPerTick = 64;
+    config.joinShareWhenBehind = share;
+    config.maxClients = 4;
+    auto server = TestPeer::enetServer(config);
+    ASSERT_TRUE(server);
+    game::spawnCrates(*server->net, 200, 5);
+    auto slowGame = server->net->onTick.listen([&](uint32_t) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    });
+    std::vector<std::unique_ptr<TestPeer>> clients;
+    for (int i = 0; i < 2; ++i) {
+      clients.push_back(TestPeer::enetClient(server->port, false, config));
+      ASSERT_TRUE(clients.back());
+    }
+    std::vector<TestPeer*> all{server.get(), clients[0].get(), clients[1].get()};
+    ASSERT_TRUE(pumpUntil(all, [&] { return clients[0]->net->worldComplete() && clients[1]->net->worldComplete(); },
+                          3000));
+    const NetCounters s = server->net->stats().counters;
+    EXPECT_EQ(s.worldCompletesSent, 2u);
+    if (share > 0)
+      EXPECT_GT(s.maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick)) << "the budget never grew";
+    else
+      EXPECT_EQ(s.maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick)) << "a budget held at its floor";
   }
 }
 

@@ -74,3 +74,50 @@ TEST(JoinBudget, AnOutOfRangeCurrentBudgetIsBroughtBackWithinTheBounds) {
   EXPECT_GE(nextSpawnBudget(-5, joining(0.050), kBounds), kBounds.minSpawns);
   EXPECT_GE(nextSpawnBudget(0, joining(0.001), {0, 0, 0.008}), 1); // never a budget of nothing
 }
+
+namespace {
+// A 60 Hz tick: behind once the rest of a tick alone takes over 16.7 ms; then the
+// spawns alone may take 4 ms.
+const JoinBudgetBounds kBehindBounds{128, 2048, 0.008, 1.0 / 60, 0.004};
+
+JoinBudgetSample joiningWithSpawns(double busySeconds, double spawnSeconds, bool usedAll = true) {
+  return {true, usedAll, busySeconds, spawnSeconds};
+}
+} // namespace
+
+TEST(JoinBudget, AServerBehindWithoutItsJoinsGrowsItWhileTheSpawnsStayWithinTheirShare) {
+  // 30 ms a tick, 2 of them spawns: 28 ms is over the tick whatever the joins do.
+  int budget = kBehindBounds.minSpawns;
+  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningWithSpawns(0.030, 0.002), kBehindBounds);
+  EXPECT_EQ(budget, kBehindBounds.maxSpawns);
+  // By the spawns' own room: 3 ms of 4 grows by 4/3 at most.
+  const int next = nextSpawnBudget(1000, joiningWithSpawns(0.030, 0.003), kBehindBounds);
+  EXPECT_GT(next, 1000);
+  EXPECT_LE(next, 1000 * 4 / 3);
+}
+
+TEST(JoinBudget, BehindWithoutItsJoinsSpawnsOverTheirShareShrinkIt) {
+  EXPECT_LT(nextSpawnBudget(1000, joiningWithSpawns(0.030, 0.006), kBehindBounds), 1000);
+}
+
+TEST(JoinBudget, ATickOverItsTargetOnlyBecauseOfTheJoinsShrinksItAsBefore) {
+  // 20 ms, 10 of them spawns: without them the tick would have had its time.
+  EXPECT_LT(nextSpawnBudget(1000, joiningWithSpawns(0.020, 0.010), kBehindBounds), 1000);
+}
+
+TEST(JoinBudget, WithNoShareWhenBehindABehindServerKeepsItAtTheFloor) {
+  JoinBudgetBounds none = kBehindBounds;
+  none.behindSeconds = 0;
+  int budget = 1000;
+  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningWithSpawns(0.030, 0.001), none);
+  EXPECT_EQ(budget, none.minSpawns);
+}
+
+TEST(JoinBudget, ASpawnTimeNotToTrustShrinksIt) {
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), -1.0, 0.031})
+    EXPECT_LT(nextSpawnBudget(1000, joiningWithSpawns(0.030, bad), kBehindBounds), 1000) << bad;
+}
+
+TEST(JoinBudget, BehindButTheBudgetNotTheLimitStaysPut) {
+  EXPECT_EQ(nextSpawnBudget(500, joiningWithSpawns(0.030, 0.001, false), kBehindBounds), 500);
+}
