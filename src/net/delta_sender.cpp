@@ -71,8 +71,13 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
                                                                     uint32_t tick, uint16_t sequence) {
   m_watchedIds.clear();
   m_watch.collect(tick, m_watchedIds);
-  m_lookIndices.assign(changed.begin(), changed.end());
-  const auto changedCount = static_cast<std::ptrdiff_t>(m_lookIndices.size());
+  // The union of the changed and the watched, in block order (as select() looks at
+  // them: ties in priority keep that order): marked by block index, then read off in
+  // order. With most of a busy world watched by every client, sorting the watched
+  // ones for every client and send cost more than this walk of one byte per block.
+  m_lookMarks.resize(blocks.size(), 0);
+  for (uint32_t index : changed)
+    if (index < blocks.size()) m_lookMarks[index] = 1;
   const SendFacts* facts = in.facts;
   for (const SendWatch::Entry& w : m_watchedIds) {
     uint32_t index = EntitySlots::kNone;
@@ -83,17 +88,15 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
                                        [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
       if (at != blocks.end()) index = static_cast<uint32_t>(at - blocks.begin());
     }
-    if (index < blocks.size() && blocks[index].id == w.id) m_lookIndices.push_back(index);
+    if (index < blocks.size() && blocks[index].id == w.id) m_lookMarks[index] = 1;
     else m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
   }
-  // In block order, as select() looks at them: ties in priority keep that order. The
-  // changed ones come in order already: only the watched ones are sorted, then merged.
-  const auto watchedBegin = m_lookIndices.begin() + changedCount;
-  if (!std::is_sorted(m_lookIndices.begin(), watchedBegin)) std::sort(m_lookIndices.begin(), watchedBegin);
-  std::sort(watchedBegin, m_lookIndices.end());
-  std::inplace_merge(m_lookIndices.begin(), watchedBegin, m_lookIndices.end());
-  m_lookIndices.erase(std::unique(m_lookIndices.begin(), m_lookIndices.end()), m_lookIndices.end());
-  std::erase_if(m_lookIndices, [&](uint32_t i) { return i >= blocks.size(); });
+  m_lookIndices.clear();
+  for (uint32_t i = 0; i < blocks.size(); ++i)
+    if (m_lookMarks[i]) {
+      m_lookMarks[i] = 0;
+      m_lookIndices.push_back(i);
+    }
   return selectAmong(blocks, in, budgetBits, tick, sequence);
 }
 
@@ -215,7 +218,7 @@ std::vector<const wire::StateBlock*> DeltaSender::packByPriority(size_t budgetBi
     wire::StateBlock& block = m_wire[m_wireUsed];
     uint64_t dropIndex = 0;
     encode(raw, m_states[c.slot], c.slot, sequence, c.layout, dropIndex, block);
-    block.selfDelimited = leavesOutLength(block, c.layout);
+    block.selfDelimited = leavesOutLength(block, c.slot, c.layout);
     const auto at = std::lower_bound(chosen.begin(), chosen.end(), block.id,
                                      [](const wire::StateBlock* b, EntityId id) { return b->id < id; });
     int64_t added = 0;
@@ -256,9 +259,9 @@ void DeltaSender::encode(const wire::StateBlock& raw, const EntityState& st, uin
   }
 }
 
-bool DeltaSender::leavesOutLength(const wire::StateBlock& block, const FieldLayout* layout) const {
+bool DeltaSender::leavesOutLength(const wire::StateBlock& block, uint32_t slot, const FieldLayout* layout) const {
   if (!m_takesUndelimited) return m_leavesOutLength && m_leavesOutLength(block);
-  if (!layout || !m_takesUndelimited(block.id)) return false;
+  if (!layout || !m_takesUndelimited(block.id, slot)) return false;
   if (m_lastShared && m_lastShared->walkEndsExactly >= 0) return m_lastShared->walkEndsExactly == 1;
   // The receiver walks the payload by the layout (the very code it runs) and must end
   // exactly where the payload does: a controller that writes past its layout, or a

@@ -131,7 +131,8 @@ public:
   /// blocks without a length (per receiver) and the coded block's own walk by its
   /// layout (wire::payloadExtent) ends exactly where it does (the same for every
   /// receiver: walked once per shared coding). Replaces setLeavesOutLength's rule.
-  using TakesUndelimited = std::function<bool(EntityId)>;
+  /// Asked with the entity's slot in the sender's EntitySlots.
+  using TakesUndelimited = std::function<bool(EntityId, uint32_t slot)>;
   void setTakesUndelimited(TakesUndelimited takes) { m_takesUndelimited = std::move(takes); }
 
   /// Blocks for the next packet, `sequence`, sorted by id, within `budgetBits` as the
@@ -322,7 +323,7 @@ private:
   void encodeAcked(const wire::StateBlock& raw, const EntityState& st, uint32_t slot, uint16_t sequence,
                    const FieldLayout& layout, uint64_t& dropIndex, wire::StateBlock& out) const;
   /// Whether `block` goes without its length (setLeavesOutLength / setTakesUndelimited).
-  bool leavesOutLength(const wire::StateBlock& block, const FieldLayout* layout) const;
+  bool leavesOutLength(const wire::StateBlock& block, uint32_t slot, const FieldLayout* layout) const;
   /// Tries `raw` against the newest block sent (B2: the one sent before it, or the
   /// acknowledged baseline); replaces `out` if shorter.
   void tryOptimistic(const wire::StateBlock& raw, const EntityState& st, uint16_t sequence, const FieldLayout& layout,
@@ -403,6 +404,7 @@ private:
   std::vector<SendWatch::Entry> m_watchedIds;   ///< scratch
   std::vector<uint32_t> m_lookIndices;           ///< scratch: the blocks a select looks at
   std::vector<uint32_t> m_lookSlots;             ///< scratch: their slots
+  std::vector<uint8_t> m_lookMarks;              ///< scratch: by block index, 1 = look at it (all 0 between selects)
 };
 
 } // namespace ferrum

@@ -368,7 +368,7 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
 // where the payload does: a controller that writes past its layout, or a codec the
 // walk does not follow, keeps its length.
 bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block) const {
-  if (m_config.role != Role::Server || !to.delimited.count(block.id)) return false;
+  if (m_config.role != Role::Server || !to.delimited.contains(block.id)) return false;
   const Entity* e = m_group.find(block.id);
   const FieldLayout* layout = e && e->authority() == localPeer() ? e->controller().fieldLayout() : nullptr;
   size_t bits = 0;
@@ -388,10 +388,13 @@ void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
   remote->delta = std::make_unique<DeltaSender>(refreshTicks, DeltaSender::Framing::Chained, &localFacts().slots);
   remote->delta->setOptimistic(m_config.optimisticBaselines);
   remote->replication.useSlots(&localFacts().slots);
+  remote->delimited.useSlots(&localFacts().slots);
   // The sender costs each block as sendBlocks() will write it to this receiver. The
   // Remote owns the sender, so the reference outlives it.
   remote->delta->setTakesUndelimited(
-      [this, &to = *remote](EntityId id) { return m_config.role == Role::Server && to.delimited.count(id) > 0; });
+      [this, &to = *remote](EntityId id, uint32_t slot) {
+        return m_config.role == Role::Server && to.delimited.contains(id, slot);
+      });
   const float bytesPerSend = budgetBytesPerSend(m_config);
   remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
 }

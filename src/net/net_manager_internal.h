@@ -13,6 +13,7 @@
 #include "net/local_send_facts.h"
 #include "net/referee.h"
 #include "net/replication_set.h"
+#include "net/slot_set.h"
 #include "net/spawn_baseline.h"
 #include "net/tick_offset.h"
 #include "net/token_bucket.h"
@@ -92,7 +93,7 @@ struct NetManager::Remote {
   /// as a spawn baseline (noLongerHeldAt), and it has not been sent a Leave or Despawn
   /// since, nor asked for the entity whole. `spawnsToDelimit`: sent, not yet counted.
   std::unordered_set<EntityId> spawnsToDelimit;
-  std::unordered_set<EntityId> delimited;
+  SlotSet delimited; ///< by the server's own slots (LocalSendFacts::slots)
   /// Client side: which of the server's own entities its blocks may name without a
   /// length, and from which packet of its series on.
   DelimitAnchors delimitAnchors;

@@ -19,7 +19,7 @@ namespace {
 struct Receiver {
   explicit Receiver(LocalSendFacts& facts) : sender(0, DeltaSender::Framing::Chained, &facts.slots) {
     // Every receiver takes every entity without a length: the walk is shared too.
-    sender.setTakesUndelimited([](EntityId) { return true; });
+    sender.setTakesUndelimited([](EntityId, uint32_t) { return true; });
   }
   DeltaSender sender;
   uint16_t sequence = 0;
