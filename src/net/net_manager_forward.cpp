@@ -68,6 +68,9 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
     ++m_counters.forwardsDeferred;
     return false;
   };
+  // Each block's slot once: every receiver's replication set is asked by it.
+  std::vector<uint32_t> slots(section->blocks.size());
+  for (size_t i = 0; i < slots.size(); ++i) slots[i] = localFacts().slots.find(section->blocks[i].id);
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == from.slot) continue;
     // Only what it holds, confirmed: a block must never come before its entity's
@@ -80,7 +83,7 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
     size_t kept = 0;
     for (size_t i = 0; i < keep.size(); ++i) {
       const EntityId id = section->blocks[i].id;
-      keep[i] = to.replication.confirmed(id) && admits(to, id);
+      keep[i] = to.replication.confirmed(id, slots[i]) && admits(to, id);
       kept += keep[i] ? 1 : 0;
     }
     if (kept == 0) continue;

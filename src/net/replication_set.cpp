@@ -35,7 +35,7 @@ void ReplicationSet::mirror(EntityId id, const Held& h) {
   if (!m_slots) return;
   const uint32_t slot = m_slots->assign(id);
   if (slot >= m_bySlot.size()) m_bySlot.resize(std::max<size_t>(slot + 1, m_bySlot.size() * 3 / 2));
-  m_bySlot[slot] = {id, h.confirmed ? h.scale : 0.0f};
+  m_bySlot[slot] = {id, h.confirmed ? h.scale : 0.0f, h.confirmed};
 }
 
 void ReplicationSet::unmirror(EntityId id) {

@@ -57,6 +57,12 @@ public:
     auto it = m_held.find(id);
     return it != m_held.end() && it->second.confirmed;
   }
+  /// The same, by its slot too (useSlots): an array read instead of a hash look-up.
+  /// A server asks it of every forwarded block for every client.
+  bool confirmed(EntityId id, uint32_t slot) const {
+    if (!m_slots) return confirmed(id);
+    return slot < m_bySlot.size() && m_bySlot[slot].id == id && m_bySlot[slot].confirmed;
+  }
   /// The relevance scale of a confirmed entity; 0 if it is not confirmed (one lookup).
   float confirmedScale(EntityId id) const {
     auto it = m_held.find(id);
@@ -107,7 +113,8 @@ private:
     return a.score < b.score || (a.score == b.score && b.id < a.id);
   }
 
-  /// m_bySlot keeps what confirmedScale(id) says of every held entity (not held: no entry).
+  /// m_bySlot keeps what confirmed(id) and confirmedScale(id) say of every held entity
+  /// (not held: no entry).
   void mirror(EntityId id, const Held& h);
   void unmirror(EntityId id);
 
@@ -115,6 +122,7 @@ private:
   struct SlotEntry {
     EntityId id; ///< null: none
     float confirmedScale = 0;
+    bool confirmed = false;
   };
   EntitySlots* m_slots = nullptr;
   std::vector<SlotEntry> m_bySlot;
