@@ -130,6 +130,14 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
   if (m_states.size() < m_slots->span()) m_states.resize(m_slots->span());
   m_candidates.clear();
   for (size_t k = 0; k < m_lookIndices.size(); ++k) {
+    // A few blocks ahead, the state this loop will read there: one entity's state is
+    // far from the next one's (hundreds of bytes each), and waiting for each from
+    // memory was half of this loop's time with 2,000 changing entities per client.
+    if (k + kLookAhead < m_lookSlots.size() && m_lookSlots[k + kLookAhead] < m_states.size()) {
+      const EntityState& ahead = m_states[m_lookSlots[k + kLookAhead]];
+      __builtin_prefetch(&ahead.id);
+      __builtin_prefetch(&ahead.priority); // the read part may straddle two cache lines
+    }
     const uint32_t index = m_lookIndices[k];
     const uint32_t slot = m_lookSlots[k];
     const wire::StateBlock& b = blocks[index];

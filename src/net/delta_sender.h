@@ -256,6 +256,8 @@ private:
     SpawnBaselineRef spawn;
   };
   static constexpr size_t kMaxInFlight = 64;
+  /// selectAmong fetches the state this many blocks ahead of the one it reads.
+  static constexpr size_t kLookAhead = 8;
   /// B2 is named only within this many sends of it: the receiver keeps the last
   /// BaselineStore::kMaxPerEntity (96) blocks of an entity, one per packet at most.
   static constexpr uint64_t kMaxPredictionAge = 64;
