@@ -372,10 +372,15 @@ private:
   std::vector<Candidate> m_candidates;           ///< scratch: this select's candidates
   size_t m_sortedUpTo = 0;                       ///< m_candidates is in priority order below this
   static constexpr size_t kSortedFirst = 256;
-  /// Priority order: highest first, ties in block order.
-  static bool higherPriority(const Candidate& a, const Candidate& b) {
-    return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
-  }
+  /// Priority order: highest first, ties in block order. A function object, not a
+  /// function: passed to std::sort as a pointer it was called, not inlined, for every
+  /// comparison (2.6 % of the 64-client server's thread).
+  struct HigherPriority {
+    bool operator()(const Candidate& a, const Candidate& b) const {
+      return a.priority > b.priority || (a.priority == b.priority && a.order < b.order);
+    }
+  };
+  static constexpr HigherPriority higherPriority{};
   std::vector<const wire::StateBlock*> m_raw;    ///< ... and the whole blocks they code
   std::vector<uint32_t> m_rawSlots;              ///< ... and their slots
   std::vector<uint64_t> m_dropIndex;             ///< ... and encode()'s dropIndex for each

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "ferrum/bit_stream.h"
 #include "ferrum/field_layout.h"
 #include "net/delta_sender.h"
 #include "net/entity_slots.h"
 #include "net/shared_codings.h"
+#include "wire/messages.h"
 
 namespace ferrum {
 
@@ -26,6 +28,12 @@ struct LocalSendFacts {
   std::vector<uint32_t> indexOfSlot; ///< by slot: the index of its block, or EntitySlots::kNone
   /// This send's codings, shared by every receiver's sender.
   SharedCodings codings;
+  /// What each tick's blocks are written with and into, kept from tick to tick: a
+  /// server writes every entity's block every tick, and a fresh buffer for each
+  /// (256 bytes reserved for a block of about 20) was 1.6 % of the 64-client server's
+  /// thread in malloc alone.
+  WriteStream blockWriter{wire::kMaxBlockBits / 8};
+  std::vector<std::vector<uint8_t>> sparePayloads; ///< the last tick's block payloads
 
   void clear() {
     for (uint32_t s : slot) indexOfSlot[s] = EntitySlots::kNone;

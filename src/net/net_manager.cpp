@@ -137,8 +137,9 @@ void NetManager::removeNonFinite() {
 // The seed's loopback: the authority packs its entities, then reads its own packet
 // back through the same client path every other peer uses.
 void NetManager::buildLocalBlocks() {
-  m_localBlocks.clear();
   LocalSendFacts& facts = localFacts();
+  for (wire::StateBlock& old : m_localBlocks) facts.sparePayloads.push_back(std::move(old.payload));
+  m_localBlocks.clear();
   facts.clear();
   if (!m_joined) return;
   const PeerId self = localPeer();
@@ -146,7 +147,8 @@ void NetManager::buildLocalBlocks() {
     Entity* e = &entity;
     const EntityId id = e->id();
     if (e->authority() != self) return;
-    WriteStream out(wire::kMaxBlockBits / 8);
+    WriteStream& out = facts.blockWriter;
+    out.clear();
     e->controller().serverUpdate(out);
     if (!out.ok()) {
       log::error("entity {:#x}: serverUpdate exceeded {} bits; not sent", id.value, wire::kMaxBlockBits);
@@ -155,7 +157,12 @@ void NetManager::buildLocalBlocks() {
     wire::StateBlock block;
     block.id = id;
     block.bits = static_cast<uint32_t>(out.bits());
-    block.payload = out.take();
+    if (!facts.sparePayloads.empty()) {
+      block.payload = std::move(facts.sparePayloads.back());
+      facts.sparePayloads.pop_back();
+    }
+    const std::vector<uint8_t>& bytes = out.buffer();
+    block.payload.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(out.bytes()));
     ReadStream loopback(block.payload.data(), block.bits);
     if (!e->controller().clientUpdate(&loopback, {m_effects, m_group.viewTimeline().serverNow})) {
       log::error("entity {:#x}: its controller cannot read its own block", id.value);
