@@ -271,13 +271,7 @@ bool DeltaSender::leavesOutLength(const wire::StateBlock& block, uint32_t slot, 
   if (!m_takesUndelimited) return m_leavesOutLength && m_leavesOutLength(block);
   if (!layout || !m_takesUndelimited(block.id, slot)) return false;
   if (m_lastShared && m_lastShared->walkEndsExactly >= 0) return m_lastShared->walkEndsExactly == 1;
-  // The receiver walks the payload by the layout (the very code it runs) and must end
-  // exactly where the payload does: a controller that writes past its layout, or a
-  // codec the walk does not follow, keeps its length.
-  size_t bits = 0;
-  const bool ends = wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge,
-                                        wire::kMaxBlockBits, bits) &&
-                    bits == block.bits;
+  const bool ends = wire::walkEndsExactly(block.payload.data(), block.bits, block.baselineAge, *layout);
   if (m_lastShared) m_lastShared->walkEndsExactly = ends ? 1 : 0;
   return ends;
 }

@@ -371,18 +371,14 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
 
 // Server: whether `block` of our own series goes to `to` without its length. Only for
 // an entity it provably holds with its layout (Remote::delimited), and only when the
-// receiver's walk of the payload by that layout (the very code it runs) ends exactly
-// where the payload does: a controller that writes past its layout, or a codec the
-// walk does not follow, keeps its length.
+// receiver's walk of the payload ends exactly where it does (wire::walkEndsExactly).
+// The blocks a DeltaSender chose come decided (DeltaSender::setTakesUndelimited, the
+// same rule); this decides the others sendBlocks writes.
 bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block) const {
   if (m_config.role != Role::Server || !to.delimited.contains(block.id)) return false;
   const Entity* e = m_group.find(block.id);
   const FieldLayout* layout = e && e->authority() == localPeer() ? e->controller().fieldLayout() : nullptr;
-  size_t bits = 0;
-  return layout &&
-         wire::payloadExtent(ReadStream(block.payload.data(), block.bits), *layout, block.baselineAge,
-                             wire::kMaxBlockBits, bits) &&
-         bits == block.bits;
+  return layout && wire::walkEndsExactly(block.payload.data(), block.bits, block.baselineAge, *layout);
 }
 
 std::vector<EntityId> NetManager::needFullFor(const Remote& to) {

@@ -5,6 +5,7 @@
 #include "ferrum/quantize.h"
 #include "wire/exp_golomb.h"
 #include "wire/field_delta.h"
+#include "wire/messages.h"
 
 namespace ferrum::wire {
 namespace {
@@ -109,6 +110,11 @@ bool payloadExtent(ReadStream in, const FieldLayout& layout, uint16_t baselineAg
   if (!(delta ? skipDelta(in, layout, baselineAge) : skipWhole(in, layout))) return false;
   bits = in.bitPosition() - start;
   return bits <= maxBits;
+}
+
+bool walkEndsExactly(const uint8_t* payload, size_t bits, uint16_t baselineAge, const FieldLayout& layout) {
+  size_t walked = 0;
+  return payloadExtent(ReadStream(payload, bits), layout, baselineAge, kMaxBlockBits, walked) && walked == bits;
 }
 
 } // namespace ferrum::wire

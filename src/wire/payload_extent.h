@@ -7,6 +7,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/field_layout.h"
@@ -26,6 +27,11 @@ bool wholeSelfDelimiting(const FieldLayout& layout);
 /// `layout`. False when the layout is not self-delimiting for that coding, when the
 /// bits run out or break a bound of the codec, or when the payload would pass `maxBits`.
 bool payloadExtent(ReadStream in, const FieldLayout& layout, uint16_t baselineAge, size_t maxBits, size_t& bits);
+/// Whether a block's payload (`bits` bits at `payload`, coded at `baselineAge`) may go
+/// without its length: the receiver's walk by `layout` (payloadExtent, the very code it
+/// runs) ends exactly where the payload does. A controller that writes past its
+/// layout, or a codec the walk does not follow, keeps its length.
+bool walkEndsExactly(const uint8_t* payload, size_t bits, uint16_t baselineAge, const FieldLayout& layout);
 /// A flag where the age belongs would walk every delta as if of age 1.
 template <class Flag>
   requires std::same_as<Flag, bool>
