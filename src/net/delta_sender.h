@@ -31,6 +31,7 @@
 #include "net/entity_slots.h"
 #include "net/send_watch.h"
 #include "net/shared_codings.h"
+#include "net/short_bytes.h"
 #include "net/spawn_baseline.h"
 #include "wire/field_delta.h"
 #include "wire/messages.h"
@@ -234,7 +235,7 @@ private:
     uint32_t lastSentTick = 0;
     uint32_t refreshes = 0; ///< sends of this same block since it last changed
     float priority = 0;
-    std::vector<uint8_t> lastPayload;
+    ShortBytes lastPayload;
     /// The newest block the receiver acknowledged: what deltas are coded against.
     bool hasBaseline = false;
     Sent baseline;
