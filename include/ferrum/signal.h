@@ -53,12 +53,13 @@ class Signal {
 public:
   using Listener = std::function<void(Args...)>;
 
-  Signal() : m_state(std::make_shared<State>()) {}
+  Signal() = default;
   Signal(const Signal&) = delete;
   Signal& operator=(const Signal&) = delete;
 
   /// Attaches `listener`; it is called on every emit() until the result is destroyed.
   [[nodiscard]] Subscription listen(Listener listener) {
+    if (!m_state) m_state = std::make_shared<State>();
     const uint64_t id = ++m_state->nextId;
     m_state->listeners.push_back({id, std::move(listener)});
     std::weak_ptr<State> weak = m_state;
@@ -69,6 +70,7 @@ public:
 
   /// Calls every attached listener, oldest first.
   void emit(Args... args) const {
+    if (!m_state) return; // never listened to
     // Walk by id, not by iterator: a listener may attach or detach others meanwhile.
     const uint64_t newest = m_state->nextId;
     ++m_state->emitting;
@@ -84,6 +86,7 @@ public:
   }
 
   size_t listenerCount() const {
+    if (!m_state) return 0;
     size_t n = 0;
     for (const Entry& e : m_state->listeners) n += static_cast<bool>(e.listener);
     return n;
@@ -107,6 +110,8 @@ private:
       std::erase_if(listeners, [](const Entry& e) { return !e.listener; });
     }
   };
+  // Made by the first listen(): a peer has a dozen signals and most are never
+  // listened to, and each would otherwise cost an allocation per peer built.
   std::shared_ptr<State> m_state;
 };
 

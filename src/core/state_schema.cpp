@@ -215,6 +215,7 @@ std::string describeTypes(const ControllerRegistry& registry) {
 }
 
 StateValues::StateValues(const StateSchema& schema) : m_schema(&schema) {
+  m_codes.reserve(schema.fields().size()); // one allocation, not one per doubling
   for (const SchemaField& f : schema.fields())
     m_codes.push_back(f.initialCode);
 }
