@@ -78,6 +78,7 @@ private:
     if (m_scratchBits >= 32) flushWord();
   }
   void flushWord();
+  void reserveFirst() const;
   /// Makes m_bytes show the scratch's bits too (buffer() and take() promise bytes()
   /// bytes); the next flushWord() drops that tail again before appending.
   void syncTail() const;

@@ -3,9 +3,9 @@
 /// MemoryNetwork deliver to each other instantly and in order, with no loss.
 /// Single-threaded.
 
-#include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "ferrum/transport.h"
 
@@ -37,7 +37,12 @@ private:
   uint16_t m_port;
   LinkId m_nextLink = 1;
   std::map<LinkId, Remote> m_links;
-  std::deque<TransportEvent> m_inbox;
+  void deliver(TransportEvent event);
+  // Events not yet serviced are m_inbox[m_inboxHead...]: a queue on a vector that
+  // keeps its storage when emptied (a std::deque allocates as it is built, and
+  // tests and fuzz targets build endpoints by the thousand).
+  std::vector<TransportEvent> m_inbox;
+  size_t m_inboxHead = 0;
 };
 
 class MemoryNetwork {

@@ -8,6 +8,7 @@
 #include "ferrum/math.h"
 #include "ferrum/visual.h"
 
+class btCollisionShape;
 class btRigidBody;
 
 namespace ferrum {
@@ -125,6 +126,8 @@ private:
   friend class Body;
   void destroy(btRigidBody* body);
   void stepNow(float dt);
+  /// The shape a body of `desc` is built on: shared by the world, or its own.
+  btCollisionShape* shapeFor(const BodyDesc& desc);
 
   struct Impl;
   std::unique_ptr<Impl> m_impl;

@@ -18,7 +18,7 @@
 /// senders do not resend an unchanged state, so nothing else would correct it.
 
 #include <cstdint>
-#include <deque>
+#include <vector>
 #include <functional>
 #include <optional>
 #include <string>
@@ -106,9 +106,38 @@ public:
   size_t buffered() const { return m_samples.size(); }
 
 private:
+  static constexpr size_t kMaxSamples = 32;
   struct Sample {
     double time;
     RigidState state;
+  };
+  /// The newest kMaxSamples samples, oldest first: a ring whose storage is allocated
+  /// once, at the first push. (A std::deque allocates as it is built, and every
+  /// controller has a view, also where it never receives a state: a server's own.)
+  class SampleRing {
+  public:
+    bool empty() const { return m_slots.empty(); }
+    size_t size() const { return m_slots.size(); }
+    const Sample& operator[](size_t i) const {
+      const size_t at = m_oldest + i;
+      return m_slots[at < m_slots.size() ? at : at - m_slots.size()];
+    }
+    const Sample& front() const { return (*this)[0]; }
+    const Sample& back() const { return (*this)[size() - 1]; }
+    /// Appends `sample`; once full, it takes the oldest one's place.
+    void push_back(const Sample& sample) {
+      if (m_slots.size() < kMaxSamples) {
+        if (m_slots.empty()) m_slots.reserve(kMaxSamples);
+        m_slots.push_back(sample);
+        return;
+      }
+      m_slots[m_oldest] = sample;
+      m_oldest = m_oldest + 1 < kMaxSamples ? m_oldest + 1 : 0;
+    }
+
+  private:
+    std::vector<Sample> m_slots;
+    size_t m_oldest = 0; ///< where the oldest sample is, once the ring is full
   };
   bool heldStill() const;
   RigidState interpolated(double time) const;
@@ -116,7 +145,7 @@ private:
   void correct(Body& body, const RigidState& target, const ViewContext& ctx, bool hide);
   void show(Body& body, const RigidState& target, const ViewContext& ctx, bool hide);
 
-  std::deque<Sample> m_samples; ///< oldest first, at most kMaxSamples
+  SampleRing m_samples;
   Advance m_advance;
   Vec3 m_offset;
   double m_shownTime = 0;
@@ -126,7 +155,6 @@ private:
   RigidState m_lastTarget; ///< what show() put the body on last tick (interpolate, extrapolate)
   bool m_hasLastTarget = false;
   bool m_settled = false; ///< show() put the body to sleep on m_lastTarget, a target standing still
-  static constexpr size_t kMaxSamples = 32;
   static constexpr float kRestTolerance = 0.002f; ///< m a resting copy may drift before it is put back
   static constexpr float kStillSpeed = 0.05f;     ///< m/s (and rad/s): slower counts as standing still
 };

@@ -23,11 +23,14 @@ namespace ferrum {
 class Subscription {
 public:
   Subscription() = default;
-  Subscription(Subscription&& other) noexcept : m_detach(std::exchange(other.m_detach, {})) {}
+  Subscription(Subscription&& other) noexcept
+      : m_state(std::move(other.m_state)), m_id(other.m_id), m_detach(std::exchange(other.m_detach, nullptr)) {}
   Subscription& operator=(Subscription&& other) noexcept {
     if (this != &other) {
       reset();
-      m_detach = std::exchange(other.m_detach, {});
+      m_state = std::move(other.m_state);
+      m_id = other.m_id;
+      m_detach = std::exchange(other.m_detach, nullptr);
     }
     return *this;
   }
@@ -37,15 +40,25 @@ public:
 
   /// Detaches the listener now (no-op if already detached or the signal is gone).
   void reset() {
-    if (m_detach) std::exchange(m_detach, {})();
+    if (Detach detach = std::exchange(m_detach, nullptr)) {
+      if (std::shared_ptr<void> state = m_state.lock()) detach(state.get(), m_id);
+      m_state.reset();
+    }
   }
-  bool attached() const { return static_cast<bool>(m_detach); }
+  bool attached() const { return m_detach != nullptr; }
 
 private:
   template <class...>
   friend class Signal;
-  explicit Subscription(std::function<void()> detach) : m_detach(std::move(detach)) {}
-  std::function<void()> m_detach;
+  // The signal's state, the listener's id and how to remove it: held as they are
+  // rather than in a std::function, whose capture of them would not fit its inline
+  // buffer and would cost an allocation per listen().
+  using Detach = void (*)(void* state, uint64_t id);
+  Subscription(std::weak_ptr<void> state, uint64_t id, Detach detach)
+      : m_state(std::move(state)), m_id(id), m_detach(detach) {}
+  std::weak_ptr<void> m_state;
+  uint64_t m_id = 0;
+  Detach m_detach = nullptr; ///< null once detached
 };
 
 template <class... Args>
@@ -53,22 +66,21 @@ class Signal {
 public:
   using Listener = std::function<void(Args...)>;
 
-  Signal() : m_state(std::make_shared<State>()) {}
+  Signal() = default;
   Signal(const Signal&) = delete;
   Signal& operator=(const Signal&) = delete;
 
   /// Attaches `listener`; it is called on every emit() until the result is destroyed.
   [[nodiscard]] Subscription listen(Listener listener) {
+    if (!m_state) m_state = std::make_shared<State>();
     const uint64_t id = ++m_state->nextId;
     m_state->listeners.push_back({id, std::move(listener)});
-    std::weak_ptr<State> weak = m_state;
-    return Subscription([weak, id] {
-      if (auto state = weak.lock()) state->remove(id);
-    });
+    return Subscription(m_state, id, [](void* state, uint64_t which) { static_cast<State*>(state)->remove(which); });
   }
 
   /// Calls every attached listener, oldest first.
   void emit(Args... args) const {
+    if (!m_state) return; // never listened to
     // Walk by id, not by iterator: a listener may attach or detach others meanwhile.
     const uint64_t newest = m_state->nextId;
     ++m_state->emitting;
@@ -84,6 +96,7 @@ public:
   }
 
   size_t listenerCount() const {
+    if (!m_state) return 0;
     size_t n = 0;
     for (const Entry& e : m_state->listeners) n += static_cast<bool>(e.listener);
     return n;
@@ -107,6 +120,8 @@ private:
       std::erase_if(listeners, [](const Entry& e) { return !e.listener; });
     }
   };
+  // Made by the first listen(): a peer has a dozen signals and most are never
+  // listened to, and each would otherwise cost an allocation per peer built.
   std::shared_ptr<State> m_state;
 };
 

@@ -88,7 +88,7 @@ public:
   /// 32-bit digest of the wire format: the pose's precision digest, extended (when
   /// there are gameplay fields) over each field's kind, bits, range, step and name.
   /// Carried in the type table and its fingerprint (docs/protocol.md, "Handshake").
-  uint32_t digest() const;
+  uint32_t digest() const { return m_digest; }
 
 private:
   /// Checks the name (and takes `rangeMistake` from the caller's range check), then adds.
@@ -100,6 +100,10 @@ private:
   /// every controller of the type shares it instead of building its own per spawn.
   FieldLayout m_layout;
   std::string m_error;
+  /// Kept as fields are declared (the pose is fixed): every hello and type table a
+  /// peer sends or checks reads it, and it does not change once the type is in use.
+  uint32_t m_digest;
+  uint32_t computeDigest() const;
 };
 
 /// The schema as text, one line per field (the pose's, then the gameplay fields):

@@ -33,7 +33,8 @@ std::string stepText(float step) {
 
 } // namespace
 
-StateSchema::StateSchema(const RigidQuantization& pose) : m_pose(pose), m_layout(rigidStateLayout(m_pose)) {}
+StateSchema::StateSchema(const RigidQuantization& pose)
+    : m_pose(pose), m_layout(rigidStateLayout(m_pose)), m_digest(computeDigest()) {}
 
 bool StateSchema::declare(SchemaField field, double typicalCodes, const std::string& rangeMistake) {
   auto mistake = [&](std::string why) {
@@ -53,6 +54,7 @@ bool StateSchema::declare(SchemaField field, double typicalCodes, const std::str
   wire.deltaOrder = field.deltaOrder;
   m_layout.fields.push_back(wire);
   m_fields.push_back(std::move(field));
+  m_digest = computeDigest();
   return true;
 }
 
@@ -115,7 +117,7 @@ BoolField StateSchema::addBool(std::string name) {
   return declare(std::move(f), 1) ? BoolField{index} : BoolField{};
 }
 
-uint32_t StateSchema::digest() const {
+uint32_t StateSchema::computeDigest() const {
   uint32_t hash = wire::precisionDigest(&m_pose);
   if (m_fields.empty()) return hash; // a pose-only type keeps its precision's digest
   auto add = [&](uint32_t word) {
@@ -215,6 +217,7 @@ std::string describeTypes(const ControllerRegistry& registry) {
 }
 
 StateValues::StateValues(const StateSchema& schema) : m_schema(&schema) {
+  m_codes.reserve(schema.fields().size()); // one allocation, not one per doubling
   for (const SchemaField& f : schema.fields())
     m_codes.push_back(f.initialCode);
 }

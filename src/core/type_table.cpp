@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace ferrum {
 
 std::vector<EntityTypeId> ControllerRegistry::ids() const {
   std::vector<EntityTypeId> out;
+  out.reserve(m_types.size());
   for (const auto& [id, type] : m_types) out.push_back(id);
   return out;
 }
@@ -16,6 +18,7 @@ uint64_t ControllerRegistry::fingerprint() const { return wire::typeTableFingerp
 
 std::vector<wire::TypeEntry> typeTableOf(const ControllerRegistry& registry) {
   std::vector<wire::TypeEntry> table;
+  table.reserve(std::min<size_t>(registry.size(), wire::kMaxTypeEntries)); // built per connection: one allocation
   for (EntityTypeId id : registry.ids()) {
     if (table.size() == wire::kMaxTypeEntries) break; // the message's limit; the fingerprint still differs
     const EntityType& type = *registry.find(id);

@@ -18,10 +18,24 @@ MemoryTransport* MemoryNetwork::find(uint16_t port) {
 }
 
 bool MemoryTransport::service(TransportEvent& event, uint32_t) {
-  if (m_inbox.empty()) return false;
-  event = std::move(m_inbox.front());
-  m_inbox.pop_front();
+  if (m_inboxHead == m_inbox.size()) return false;
+  event = std::move(m_inbox[m_inboxHead++]);
+  if (m_inboxHead == m_inbox.size()) {
+    m_inbox.clear(); // all serviced: start again at the front, storage kept
+    m_inboxHead = 0;
+  }
   return true;
+}
+
+void MemoryTransport::deliver(TransportEvent event) {
+  // A reader that never drains the queue must not make it grow without end: drop
+  // the serviced events once they are most of it.
+  if (m_inboxHead > 64 && m_inboxHead * 2 > m_inbox.size()) {
+    m_inbox.erase(m_inbox.begin(), m_inbox.begin() + static_cast<std::ptrdiff_t>(m_inboxHead));
+    m_inboxHead = 0;
+  }
+  if (m_inbox.capacity() == 0) m_inbox.reserve(8); // one allocation for the usual few
+  m_inbox.push_back(std::move(event));
 }
 
 void MemoryTransport::send(LinkId link, Channel channel, std::span<const uint8_t> bytes) {
@@ -32,7 +46,7 @@ void MemoryTransport::send(LinkId link, Channel channel, std::span<const uint8_t
   ev.link = it->second.linkThere;
   ev.channel = channel;
   ev.payload.assign(bytes.begin(), bytes.end());
-  it->second.transport->m_inbox.push_back(std::move(ev));
+  it->second.transport->deliver(std::move(ev));
 }
 
 LinkId MemoryTransport::connect(const std::string&, uint16_t port, uint32_t connectData) {
@@ -42,8 +56,8 @@ LinkId MemoryTransport::connect(const std::string&, uint16_t port, uint32_t conn
   const LinkId there = remote->m_nextLink++;
   m_links[here] = {remote, there};
   remote->m_links[there] = {this, here};
-  remote->m_inbox.push_back({TransportEvent::Type::Connected, there, Channel::Reliable, connectData, {}});
-  m_inbox.push_back({TransportEvent::Type::Connected, here, Channel::Reliable, 0, {}});
+  remote->deliver({TransportEvent::Type::Connected, there, Channel::Reliable, connectData, {}});
+  deliver({TransportEvent::Type::Connected, here, Channel::Reliable, 0, {}});
   return here;
 }
 
@@ -53,9 +67,8 @@ void MemoryTransport::disconnect(LinkId link, uint32_t reason) {
   Remote remote = it->second;
   m_links.erase(it);
   remote.transport->m_links.erase(remote.linkThere);
-  remote.transport->m_inbox.push_back(
-      {TransportEvent::Type::Disconnected, remote.linkThere, Channel::Reliable, reason, {}});
-  m_inbox.push_back({TransportEvent::Type::Disconnected, link, Channel::Reliable, reason, {}});
+  remote.transport->deliver({TransportEvent::Type::Disconnected, remote.linkThere, Channel::Reliable, reason, {}});
+  deliver({TransportEvent::Type::Disconnected, link, Channel::Reliable, reason, {}});
 }
 
 } // namespace ferrum

@@ -6,6 +6,7 @@
 #include <LinearMath/btTransformUtil.h>
 #include <btBulletDynamicsCommon.h>
 
+#include <bit>
 #include <cassert>
 #include <utility>
 
@@ -27,6 +28,20 @@ std::unique_ptr<btCollisionShape> makeShape(const BodyDesc& d) {
     break;
   }
   return std::make_unique<btBoxShape>(toBt(d.size));
+}
+
+// Bullet's shapes hold no per-body state, so bodies of one kind and size share one.
+// A world keeps the shapes it made for its life, up to kMaxSharedShapes of them
+// (sizes may come from the network: a game's type may size a body by a spawn's
+// variant); past that, each body gets one of its own, deleted with it.
+constexpr size_t kMaxSharedShapes = 64;
+constexpr int kSharedShape = 1; ///< btCollisionShape user index: owned by the world, not by a body
+
+bool sameShape(const BodyDesc& a, Shape kind, Vec3 size) {
+  // Bit for bit: a NaN size from a game's factory matches itself, not every other.
+  return a.shape == kind && std::bit_cast<uint32_t>(a.size.x) == std::bit_cast<uint32_t>(size.x) &&
+         std::bit_cast<uint32_t>(a.size.y) == std::bit_cast<uint32_t>(size.y) &&
+         std::bit_cast<uint32_t>(a.size.z) == std::bit_cast<uint32_t>(size.z);
 }
 
 constexpr int kPlacedByView = 1; ///< btCollisionObject user index 2: see Body::setPlacedByView
@@ -51,6 +66,11 @@ struct CopyPairFilter : btOverlapFilterCallback {
 
 struct PhysicsWorld::Impl {
   CopyPairFilter copyPairFilter; ///< first: outlives the pair cache that points at it
+  struct SharedShape {
+    BodyDesc desc; ///< its shape and size
+    std::unique_ptr<btCollisionShape> shape;
+  };
+  std::vector<SharedShape> sharedShapes; ///< outlive every body (destroyed after the world)
   btDefaultCollisionConfiguration collisionConfig;
   btCollisionDispatcher dispatcher{&collisionConfig};
   btDbvtBroadphase broadphase;
@@ -77,14 +97,24 @@ PhysicsWorld::~PhysicsWorld() {
   assert(m_impl->world.getNumCollisionObjects() == 0);
 }
 
+btCollisionShape* PhysicsWorld::shapeFor(const BodyDesc& desc) {
+  for (const Impl::SharedShape& s : m_impl->sharedShapes)
+    if (sameShape(s.desc, desc.shape, desc.size)) return s.shape.get();
+  auto shape = makeShape(desc);
+  if (m_impl->sharedShapes.size() == kMaxSharedShapes) return shape.release(); // the body's own
+  shape->setUserIndex(kSharedShape);
+  m_impl->sharedShapes.push_back({desc, std::move(shape)});
+  return m_impl->sharedShapes.back().shape.get();
+}
+
 Body PhysicsWorld::createBody(const BodyDesc& desc) {
   assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
-  auto shape = makeShape(desc);
+  btCollisionShape* shape = shapeFor(desc);
   btVector3 inertia(0, 0, 0);
   if (desc.mass > 0) shape->calculateLocalInertia(desc.mass, inertia);
   btTransform start(toBt(desc.transform.orientation), toBt(desc.transform.position));
   auto* motion = new btDefaultMotionState(start);
-  btRigidBody::btRigidBodyConstructionInfo info(desc.mass, motion, shape.release(), inertia);
+  btRigidBody::btRigidBodyConstructionInfo info(desc.mass, motion, shape, inertia);
   info.m_friction = desc.friction;
   info.m_restitution = desc.restitution;
   auto* body = new btRigidBody(info);
@@ -138,7 +168,7 @@ void PhysicsWorld::destroy(btRigidBody* body) {
   m_impl->freezer.thawNeighbours(body); // what it held up must fall
   m_impl->world.removeRigidBody(body);
   delete body->getMotionState();
-  delete body->getCollisionShape();
+  if (body->getCollisionShape()->getUserIndex() != kSharedShape) delete body->getCollisionShape();
   delete body;
 }
 

@@ -76,8 +76,7 @@ void RemoteView::push(double serverTime, const RigidState& state, double serverN
     m_age += 0.1 * (age - m_age);
     m_ageJitter += 0.1 * (std::abs(age - m_age) - m_ageJitter);
   }
-  m_samples.push_back({serverTime, state});
-  while (m_samples.size() > kMaxSamples) m_samples.pop_front();
+  m_samples.push_back({serverTime, state}); // the oldest goes once there are kMaxSamples
 }
 
 // Whether the newest news says the entity stood still: then a silence after it means

@@ -9,11 +9,16 @@ namespace ferrum {
 
 // ---------------------------------------------------------------- WriteStream
 
-// One allocation up front for the common small stream (a block, a message) instead
-// of a series of doublings; large ones still grow as they fill.
-WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) { m_bytes.reserve(std::min<size_t>(maxBytes, 256)); }
+WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) {}
+
+// One allocation for the common small stream (a block, a message) instead of a
+// series of doublings; large ones still grow as they fill. Made by the first bytes
+// written, not by the constructor: many streams are scratch kept for a send that
+// may never come (a peer's sender has two), or end up empty.
+void WriteStream::reserveFirst() const { m_bytes.reserve(std::min<size_t>(m_maxBytes, 256)); }
 
 void WriteStream::flushWord() {
+  if (m_bytes.capacity() == 0) reserveFirst();
   if (m_bytes.size() != m_committed) m_bytes.resize(m_committed); // drop syncTail()'s copy
   const auto low = static_cast<uint32_t>(m_scratch);
   // push_back, not resize: its in-capacity path is inline, resize's growth path is not.
@@ -25,6 +30,7 @@ void WriteStream::flushWord() {
 
 void WriteStream::syncTail() const {
   const size_t tail = static_cast<size_t>(m_scratchBits + 7) / 8;
+  if (tail > 0 && m_bytes.capacity() == 0) reserveFirst();
   m_bytes.resize(m_committed + tail);
   for (size_t i = 0; i < tail; ++i) m_bytes[m_committed + i] = static_cast<uint8_t>(m_scratch >> (8 * i));
 }

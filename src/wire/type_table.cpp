@@ -9,6 +9,7 @@ namespace ferrum::wire {
 // (std::hash promises neither).
 uint64_t typeTableFingerprint(const std::vector<TypeEntry>& table) {
   std::vector<const TypeEntry*> sorted;
+  sorted.reserve(table.size());
   for (const TypeEntry& e : table) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](const TypeEntry* a, const TypeEntry* b) { return a->id < b->id; });
   uint64_t hash = 0xcbf29ce484222325ull;

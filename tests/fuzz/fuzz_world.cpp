@@ -63,9 +63,21 @@ namespace {
 
 struct Digest {
   uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a, 64 bit
-  void bytes(const void* data, size_t size) {
+  // The fixture's own check, not code under test: without coverage instrumentation
+  // its loop does not call libFuzzer's comparison hook for every byte it hashes (not
+  // inlined either, or the instrumentation of its callers would reach it again).
+  __attribute__((noinline, no_sanitize("coverage"))) void bytes(const void* data, size_t size) {
     const auto* p = static_cast<const uint8_t*>(data);
-    for (size_t i = 0; i < size; ++i) {
+    // Eight bytes a step (FNV-1a over words), then the rest byte by byte: the same
+    // check, with an eighth of the steps.
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, p + i, 8);
+      hash ^= word;
+      hash *= 0x100000001b3ull;
+    }
+    for (; i < size; ++i) {
       hash ^= p[i];
       hash *= 0x100000001b3ull;
     }

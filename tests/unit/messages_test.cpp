@@ -12,10 +12,16 @@ using namespace ferrum;
 using namespace ferrum::wire;
 
 namespace {
+// A block of `bits` bits: `value` in its first (up to) 32, zeros after.
 StateBlock blockOf(uint32_t id, uint32_t bits, uint32_t value) {
   WriteStream w;
-  if (bits < 32) value &= (1u << bits) - 1;
-  w.serializeBits(value, static_cast<int>(bits));
+  for (uint32_t left = bits; left > 0;) {
+    const uint32_t n = std::min<uint32_t>(left, 32);
+    uint32_t part = left == bits ? (n < 32 ? value & ((1u << n) - 1) : value) : 0;
+    w.serializeBits(part, static_cast<int>(n));
+    left -= n;
+  }
+  EXPECT_TRUE(w.ok()) << "a block of " << bits << " bits";
   StateBlock b;
   b.id = EntityId{id};
   b.bits = bits;

@@ -136,6 +136,28 @@ TEST(RemoteView, LateAndDuplicateStatesAreIgnored) {
   EXPECT_NEAR(w.body.position().x, 5.0f, 1e-4f);
 }
 
+TEST(RemoteView, KeepsTheNewestThirtyTwoStatesAndInterpolatesAcrossTheWholeWindow) {
+  World w;
+  RemoteView view;
+  // 40 states 0.1 s apart, x = i: the oldest 8 are dropped.
+  for (int i = 0; i < 40; ++i) {
+    const double t = 1.0 + 0.1 * i;
+    view.push(t, at(static_cast<float>(i), 10), t);
+  }
+  EXPECT_EQ(view.buffered(), 32u);
+  ASSERT_NE(view.newest(), nullptr);
+  EXPECT_NEAR(view.newest()->position.x, 39.0f, 1e-4f);
+  w.settings.mode = ViewMode::Interpolate;
+  w.timeline.interpolationDelay = 0.1;
+  w.settings.snapDistance = 1000; // every move here is a correction to show, not to snap
+  // Shown times between states 31 and 32, 8 and 9, and before the oldest kept (8).
+  for (auto [shown, x] : {std::pair{1.0 + 3.15, 31.5f}, std::pair{1.0 + 0.85, 8.5f}, std::pair{1.2, 8.0f}}) {
+    w.timeline.serverNow = shown + 0.1;
+    ASSERT_TRUE(w.show(view, *w.settings.mode, false));
+    EXPECT_NEAR(w.body.position().x, x, 1e-3f) << "shown at " << shown;
+  }
+}
+
 TEST(RemoteView, SmallCorrectionsFadeLargeOnesSnapAndAreCounted) {
   World w;
   RemoteView view;
