@@ -79,10 +79,10 @@ struct NetConfig {
   int maxSpawnsPerTick = 2048;
   /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
   float joinTickShare = 0.5f;
-  /// Server: when the server is behind without its joins (the rest of a tick alone
-  /// takes longer than a tick), starving the joins gains it no tick; there the budget
-  /// grows while sending the spawns alone takes at most this share of a tick. 0: held
-  /// at spawnsPerTick while behind.
+  /// Server: when the server is behind without its spawn pass (the rest of a tick,
+  /// the spawns excluded, takes longer than a tick), starving the joins gains it
+  /// little; there the budget grows while sending the spawns alone takes at most
+  /// this share of a tick. 0: held at spawnsPerTick while behind.
   float joinShareWhenBehind = 0.25f;
   /// Server: interest management. A client is sent only entities within this many
   /// metres of one of its own entities (its player); 0: every client gets everything.

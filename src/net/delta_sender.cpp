@@ -73,12 +73,20 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
   m_watchedIds.clear();
   m_watch.collect(tick, m_watchedIds);
   // The union of the changed and the watched, in block order (as select() looks at
-  // them: ties in priority keep that order): marked by block index, then read off in
-  // order. With most of a busy world watched by every client, sorting the watched
-  // ones for every client and send cost more than this walk of one byte per block.
-  m_lookMarks.resize(blocks.size(), 0);
+  // them: ties in priority keep that order). With most of a busy world watched by
+  // every client, sorting the watched ones for every client and send cost more than
+  // marking them by block index and walking one byte per block; with few of them in a
+  // big world (at rest, or mostly out of this client's interest) the walk would cost
+  // more than the sort.
+  const bool byMarks = (changed.size() + m_watchedIds.size()) * kMarkWalkRatio >= blocks.size();
+  if (byMarks) m_lookMarks.resize(blocks.size(), 0);
+  m_lookIndices.clear();
   for (uint32_t index : changed)
-    if (index < blocks.size()) m_lookMarks[index] = 1;
+    if (index < blocks.size()) {
+      if (byMarks) m_lookMarks[index] = 1;
+      else m_lookIndices.push_back(index);
+    }
+  const auto changedCount = static_cast<std::ptrdiff_t>(m_lookIndices.size());
   const SendFacts* facts = in.facts;
   for (const SendWatch::Entry& w : m_watchedIds) {
     uint32_t index = EntitySlots::kNone;
@@ -89,15 +97,26 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
                                        [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
       if (at != blocks.end()) index = static_cast<uint32_t>(at - blocks.begin());
     }
-    if (index < blocks.size() && blocks[index].id == w.id) m_lookMarks[index] = 1;
-    else m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
-  }
-  m_lookIndices.clear();
-  for (uint32_t i = 0; i < blocks.size(); ++i)
-    if (m_lookMarks[i]) {
-      m_lookMarks[i] = 0;
-      m_lookIndices.push_back(i);
+    if (index < blocks.size() && blocks[index].id == w.id) {
+      if (byMarks) m_lookMarks[index] = 1;
+      else m_lookIndices.push_back(index);
+    } else {
+      m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
     }
+  }
+  if (byMarks) {
+    for (uint32_t i = 0; i < blocks.size(); ++i)
+      if (m_lookMarks[i]) {
+        m_lookMarks[i] = 0;
+        m_lookIndices.push_back(i);
+      }
+  } else { // the changed ones come in order already: only the watched ones are sorted, then merged
+    const auto watchedBegin = m_lookIndices.begin() + changedCount;
+    if (!std::is_sorted(m_lookIndices.begin(), watchedBegin)) std::sort(m_lookIndices.begin(), watchedBegin);
+    std::sort(watchedBegin, m_lookIndices.end());
+    std::inplace_merge(m_lookIndices.begin(), watchedBegin, m_lookIndices.end());
+    m_lookIndices.erase(std::unique(m_lookIndices.begin(), m_lookIndices.end()), m_lookIndices.end());
+  }
   return selectAmong(blocks, in, budgetBits, tick, sequence);
 }
 
@@ -135,12 +154,11 @@ std::vector<const wire::StateBlock*> DeltaSender::selectAmong(const std::vector<
     // far from the next one's (hundreds of bytes each), and waiting for each from
     // memory was half of this loop's time with 2,000 changing entities per client.
     if (k + kLookAhead < m_lookSlots.size() && m_lookSlots[k + kLookAhead] < m_states.size()) {
-      // What the loop reads of it (id to the end of lastPayload's inline bytes) spans
-      // two or three cache lines: a fetch every 38 bytes touches each of them.
+      // What the loop reads of it (kHotBytes) spans two or three cache lines: a fetch
+      // every line's length and one at its last byte touch each of them.
       const auto* ahead = reinterpret_cast<const char*>(&m_states[m_lookSlots[k + kLookAhead]]);
-      constexpr size_t kReadEnd = offsetof(EntityState, lastPayload) + sizeof(ShortBytes) - sizeof(std::vector<uint8_t>);
-      for (size_t at = 0; at < kReadEnd; at += 38) __builtin_prefetch(ahead + at);
-      __builtin_prefetch(ahead + kReadEnd - 1);
+      for (size_t at = 0; at < kHotBytes; at += kCacheLine) __builtin_prefetch(ahead + at);
+      __builtin_prefetch(ahead + kHotBytes - 1);
     }
     const uint32_t index = m_lookIndices[k];
     const uint32_t slot = m_lookSlots[k];

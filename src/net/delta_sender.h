@@ -23,6 +23,7 @@
 // one went is found tagged with the old id and starts afresh.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -223,7 +224,8 @@ private:
   };
   struct EntityState {
     EntityId id; ///< whose state this is (null: none)
-    // What select() reads of every block it looks at comes first (one cache line).
+    // What select() reads of every block it looks at comes first, up to the end of
+    // lastPayload's inline bytes (selectAmong fetches that part ahead: kHotBytes).
     uint64_t lastHash = 0; ///< blockHash of lastBits/lastPayload: most differences seen without them
     uint32_t lastBits = 0;
     uint16_t lastSequence = 0;
@@ -259,6 +261,9 @@ private:
   static constexpr size_t kMaxInFlight = 64;
   /// selectAmong fetches the state this many blocks ahead of the one it reads.
   static constexpr size_t kLookAhead = 8;
+  /// ... the first kHotBytes of it: what its loop reads.
+  static constexpr size_t kHotBytes = offsetof(EntityState, lastPayload) + ShortBytes::kInlineEnd;
+  static constexpr size_t kCacheLine = 64;
   /// B2 is named only within this many sends of it: the receiver keeps the last
   /// BaselineStore::kMaxPerEntity (96) blocks of an entity, one per packet at most.
   static constexpr uint64_t kMaxPredictionAge = 64;
@@ -413,6 +418,8 @@ private:
   std::vector<uint32_t> m_lookIndices;           ///< scratch: the blocks a select looks at
   std::vector<uint32_t> m_lookSlots;             ///< scratch: their slots
   std::vector<uint8_t> m_lookMarks;              ///< scratch: by block index, 1 = look at it (all 0 between selects)
+  /// Marks, not a sort, once the blocks looked at are at least 1/kMarkWalkRatio of all.
+  static constexpr size_t kMarkWalkRatio = 16;
 };
 
 } // namespace ferrum

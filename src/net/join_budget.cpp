@@ -23,7 +23,7 @@ int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudge
   auto grown = [&](double room) { return sample.usedAll ? budget * std::min(kGrowth, room) : budget; };
   double next = budget * kShrink; // over, or a measurement not to act on: give the tick its time back
   if (trusted(busy) && trusted(spawns) && spawns <= busy && target > 0) {
-    const bool behindWithoutJoins = busy - spawns > bounds.tickSeconds;
+    const bool behindWithoutJoins = busy - spawns > bounds.tickSeconds; // the spawn pass excluded
     if (busy <= target) next = grown(busy > 0 ? target / busy : kGrowth);
     else if (behindWithoutJoins && bounds.behindSeconds > 0 && spawns <= bounds.behindSeconds)
       next = grown(spawns > 0 ? bounds.behindSeconds / spawns : kGrowth);

@@ -16,6 +16,9 @@ namespace ferrum {
 class ShortBytes {
 public:
   static constexpr size_t kInline = 32;
+  /// Where the inline bytes end, from the start of the object: what a comparison of
+  /// a short copy reads (a caller may fetch that much ahead).
+  static constexpr size_t kInlineEnd = sizeof(uint32_t) + kInline;
 
   void assign(const uint8_t* data, size_t size) {
     m_size = static_cast<uint32_t>(size);
@@ -37,6 +40,15 @@ private:
   uint32_t m_size = 0;
   std::array<uint8_t, kInline> m_inline{};
   std::vector<uint8_t> m_heap; ///< only when longer than kInline
+
+  friend struct ShortBytesLayout;
+};
+
+// kInlineEnd must hold: the size and the inline bytes first, in that order.
+struct ShortBytesLayout {
+  static_assert(offsetof(ShortBytes, m_size) == 0);
+  static_assert(offsetof(ShortBytes, m_inline) == sizeof(uint32_t));
+  static_assert(offsetof(ShortBytes, m_inline) + ShortBytes::kInline == ShortBytes::kInlineEnd);
 };
 
 } // namespace ferrum

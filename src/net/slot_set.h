@@ -5,7 +5,9 @@
 // question was 4 % of the 64-client server's thread (a node and its cache miss per ask).
 //
 // The entry at a slot names its id, so a slot released and given to another entity
-// reads as "not a member" without anyone clearing it.
+// reads as "not a member" without anyone clearing it. Erase an id before its slot is
+// released: erase() finds the slot by the id, and were the same id given the same
+// slot again, a stale entry would read as a member.
 
 #include <cstdint>
 #include <vector>
