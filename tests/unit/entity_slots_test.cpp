@@ -126,9 +126,9 @@ TEST(SendWatchSlots, ANewEntityInAReusedSlotIsNeitherWatchedNorRestingUntilSaid)
   EXPECT_EQ(due, std::vector<EntityId>{newId});
 }
 
-// The replication set's by-slot answer (what a server's senders ask per block) must
-// say what its by-id answer says, through spawns, acks, scales, leaves and a slot
-// given to a new entity.
+// The replication set's by-slot answers (what a server's senders ask per block, and
+// its forwarding per forwarded block, for every client) must say what its by-id
+// answers say, through spawns, acks, scales, leaves and a slot given to a new entity.
 TEST(ReplicationSetSlots, TheSlotAnswerAgreesWithTheIdAnswer) {
   EntitySlots slots;
   ReplicationSet set;
@@ -136,17 +136,23 @@ TEST(ReplicationSetSlots, TheSlotAnswerAgreesWithTheIdAnswer) {
   const EntityId a{1}, b{2}, c{3}, own{4};
   auto agree = [&](EntityId id) {
     const uint32_t slot = slots.find(id);
-    return set.confirmedScale(id, slot == EntitySlots::kNone ? 0 : slot) == set.confirmedScale(id);
+    const uint32_t asked = slot == EntitySlots::kNone ? 0 : slot;
+    return set.confirmedScale(id, asked) == set.confirmedScale(id) && set.confirmed(id, asked) == set.confirmed(id);
   };
   slots.assign(c); // not held: no answer but 0
   EXPECT_EQ(set.confirmedScale(c, slots.find(c)), 0.0f);
+  EXPECT_FALSE(set.confirmed(c, slots.find(c)));
+  EXPECT_FALSE(set.confirmed(EntityId{6}, EntitySlots::kNone)) << "no slot at all";
   set.markSent(a);
   set.markSent(b);
   set.markOwn(own);
   EXPECT_EQ(set.confirmedScale(a, slots.find(a)), 0.0f) << "sent, not yet confirmed";
+  EXPECT_FALSE(set.confirmed(a, slots.find(a))) << "sent, not yet confirmed";
   EXPECT_EQ(set.confirmedScale(own, slots.find(own)), 1.0f);
+  EXPECT_TRUE(set.confirmed(own, slots.find(own)));
   ASSERT_TRUE(set.onSpawnAck(2));
   EXPECT_EQ(set.confirmedScale(a, slots.find(a)), 1.0f);
+  EXPECT_TRUE(set.confirmed(a, slots.find(a)));
   set.setScale(b, 1.5f);
   EXPECT_EQ(set.confirmedScale(b, slots.find(b)), 1.5f);
   EXPECT_TRUE(agree(a) && agree(b) && agree(c) && agree(own));
@@ -154,13 +160,17 @@ TEST(ReplicationSetSlots, TheSlotAnswerAgreesWithTheIdAnswer) {
   const uint32_t slotA = slots.find(a);
   EXPECT_TRUE(set.forget(a));
   EXPECT_EQ(set.confirmedScale(a, slotA), 0.0f);
+  EXPECT_FALSE(set.confirmed(a, slotA));
   slots.release(a);
   const EntityId d{5};
   ASSERT_EQ(slots.assign(d), slotA);
   EXPECT_EQ(set.confirmedScale(d, slotA), 0.0f) << "the new entity in a's slot is not held";
+  EXPECT_FALSE(set.confirmed(d, slotA));
   set.markSent(d);
   ASSERT_TRUE(set.onSpawnAck(3));
   EXPECT_EQ(set.confirmedScale(d, slotA), 1.0f);
+  EXPECT_TRUE(set.confirmed(d, slotA));
   EXPECT_EQ(set.confirmedScale(a, slotA), 0.0f);
+  EXPECT_FALSE(set.confirmed(a, slotA));
   EXPECT_TRUE(agree(b) && agree(d) && agree(own));
 }

@@ -113,29 +113,3 @@ TEST(ReplicationSet, RelevanceScaleIsKeptPerHeldEntity) {
   set.setScale(id(2), 3.0f);
   EXPECT_FALSE(set.holds(id(2)));
 }
-
-// With slots, the look-ups by slot (what a server asks for every block, for every
-// client) agree with the look-ups by id through sending, confirming and forgetting.
-TEST(ReplicationSet, LookUpsBySlotAgreeWithLookUpsById) {
-  EntitySlots slots;
-  ReplicationSet set;
-  set.useSlots(&slots);
-  const EntityId sent{0x00000001}, confirmedOne{0x00000002}, own{0x05000001}, never{0x00000003};
-  auto agrees = [&](EntityId id) {
-    const uint32_t slot = slots.find(id);
-    EXPECT_EQ(set.confirmed(id, slot), set.confirmed(id)) << id.value;
-    EXPECT_EQ(set.confirmedScale(id, slot), set.confirmedScale(id)) << id.value;
-  };
-  set.markSent(confirmedOne);
-  set.markSent(sent);
-  set.markOwn(own);
-  ASSERT_TRUE(set.onSpawnAck(1));
-  for (EntityId id : {sent, confirmedOne, own, never}) agrees(id);
-  EXPECT_TRUE(set.confirmed(confirmedOne, slots.find(confirmedOne)));
-  EXPECT_FALSE(set.confirmed(sent, slots.find(sent)));
-  EXPECT_TRUE(set.confirmed(own, slots.find(own)));
-  set.forget(confirmedOne);
-  for (EntityId id : {sent, confirmedOne, own, never}) agrees(id);
-  EXPECT_FALSE(set.confirmed(confirmedOne, slots.find(confirmedOne)));
-  EXPECT_FALSE(set.confirmed(never, EntitySlots::kNone));
-}
