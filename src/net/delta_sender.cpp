@@ -81,11 +81,12 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
   const bool byMarks = (changed.size() + m_watchedIds.size()) * kMarkWalkRatio >= blocks.size();
   if (byMarks) m_lookMarks.resize(blocks.size(), 0);
   m_lookIndices.clear();
+  auto look = [&](uint32_t index) {
+    if (byMarks) m_lookMarks[index] = 1;
+    else m_lookIndices.push_back(index);
+  };
   for (uint32_t index : changed)
-    if (index < blocks.size()) {
-      if (byMarks) m_lookMarks[index] = 1;
-      else m_lookIndices.push_back(index);
-    }
+    if (index < blocks.size()) look(index);
   const auto changedCount = static_cast<std::ptrdiff_t>(m_lookIndices.size());
   const SendFacts* facts = in.facts;
   for (const SendWatch::Entry& w : m_watchedIds) {
@@ -97,12 +98,8 @@ std::vector<const wire::StateBlock*> DeltaSender::selectChangedWith(const std::v
                                        [](const wire::StateBlock& b, EntityId v) { return b.id < v; });
       if (at != blocks.end()) index = static_cast<uint32_t>(at - blocks.begin());
     }
-    if (index < blocks.size() && blocks[index].id == w.id) {
-      if (byMarks) m_lookMarks[index] = 1;
-      else m_lookIndices.push_back(index);
-    } else {
-      m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
-    }
+    if (index < blocks.size() && blocks[index].id == w.id) look(index);
+    else m_watch.forget(w.id, w.slot); // no block of it (not ours now): a new one counts as changed
   }
   if (byMarks) {
     for (uint32_t i = 0; i < blocks.size(); ++i)
@@ -366,11 +363,7 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
       const SharedCodings::Key key{st.baseline.tick, span == 0 ? 0u : older.tick, age, span};
       if (SharedCodings::Coding* made = m_codings->find(slot, key)) {
         ++m_codings->hits;
-        out.id = raw.id;
-        out.bits = made->block.bits;
-        out.baselineAge = made->block.baselineAge;
-        out.selfDelimited = false;
-        out.payload.assign(made->block.payload.begin(), made->block.payload.end());
+        copyBlock(made->block, out); // the same entity's block: kept from its coding below
         if (made->choice == SharedCodings::Choice::Plain) dropIndex = st.baseline.sendIndex;
         if (made->choice == SharedCodings::Choice::Predicted) dropIndex = older.sendIndex;
         m_lastShared = made;
@@ -382,10 +375,7 @@ void DeltaSender::encodeAcked(const wire::StateBlock& raw, const EntityState& st
     auto share = [&](SharedCodings::Choice choice) {
       if (!shared) return;
       shared->choice = choice;
-      shared->block.id = out.id;
-      shared->block.bits = out.bits;
-      shared->block.baselineAge = out.baselineAge;
-      shared->block.payload.assign(out.payload.begin(), out.payload.end()); // reuses its buffer
+      copyBlock(out, shared->block);
       m_lastShared = shared;
     };
     if (span == 0) {
@@ -452,12 +442,12 @@ void DeltaSender::coded(const wire::StateBlock& raw, const WriteStream& delta, u
   out.payload.assign(bytes.begin(), bytes.end()); // reuses out's buffer
 }
 
-void DeltaSender::whole(const wire::StateBlock& raw, wire::StateBlock& out) {
-  out.id = raw.id;
-  out.bits = raw.bits;
-  out.baselineAge = raw.baselineAge;
-  out.selfDelimited = raw.selfDelimited;
-  out.payload.assign(raw.payload.begin(), raw.payload.end()); // reuses out's buffer
+void DeltaSender::copyBlock(const wire::StateBlock& from, wire::StateBlock& to) {
+  to.id = from.id;
+  to.bits = from.bits;
+  to.baselineAge = from.baselineAge;
+  to.selfDelimited = from.selfDelimited;
+  to.payload.assign(from.payload.begin(), from.payload.end()); // reuses to's buffer
 }
 
 void DeltaSender::setSpawnBaseline(EntityId id, SpawnBaselineRef baseline, uint16_t anchor, uint16_t nextSequence,

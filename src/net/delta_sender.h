@@ -351,7 +351,10 @@ private:
   static bool smallerThanWhole(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference);
   /// `out` becomes `delta` as the block of `raw`'s entity, or `raw` itself.
   static void coded(const wire::StateBlock& raw, const WriteStream& delta, uint16_t reference, wire::StateBlock& out);
-  static void whole(const wire::StateBlock& raw, wire::StateBlock& out);
+  static void whole(const wire::StateBlock& raw, wire::StateBlock& out) { copyBlock(raw, out); }
+  /// `to` becomes a copy of `from`, its payload buffer reused (a coding taken from or
+  /// kept for the send's SharedCodings, or `raw` whole).
+  static void copyBlock(const wire::StateBlock& from, wire::StateBlock& to);
 
   uint32_t m_refreshTicks;
   uint32_t m_resendTicks = 0;
