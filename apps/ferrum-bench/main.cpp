@@ -282,9 +282,13 @@ int main(int argc, char** argv) {
   scApp->add_option("--forward-window-ms", sc.cell.forwardWindowMs,
                     "the server's forward window (NetConfig::forwardWindowMs; default: its own default)")
       ->check(app::finiteRange(0.0, 1000.0));
-  scApp->add_flag("--physics-thread", sc.cell.physicsThread,
+  scApp->add_flag("--physics-thread,!--no-physics-thread", sc.cell.physicsThread,
                   "the server steps physics on a thread of its own while it writes a tick's packets "
-                  "(NetConfig::physicsThread)");
+                  "(NetConfig::physicsThread, on by default; --no-physics-thread: one thread does both in turn)");
+  scApp->add_option("--join-tick-share", sc.cell.joinTickShare,
+                    "the server's NetConfig::joinTickShare: the share of a tick (receiving, simulation, sending and "
+                    "spawns) under which the join budget grows (default: its own default)")
+      ->check(app::finiteRange(0.0, 1.0));
   scApp->add_option("--join-share-when-behind", sc.cell.joinShareWhenBehind,
                     "the server's NetConfig::joinShareWhenBehind: the share of a tick its spawns alone may take "
                     "while it is behind without its joins (0: joins held at the floor; default: its own default)")

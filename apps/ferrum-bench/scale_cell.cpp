@@ -123,6 +123,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.physicsThread = o.physicsThread;
   if (o.joinShareWhenBehind >= 0) def.net.joinShareWhenBehind = o.joinShareWhenBehind;
   const float joinShareWhenBehind = def.net.joinShareWhenBehind;
+  if (o.joinTickShare >= 0) def.net.joinTickShare = o.joinTickShare;
+  const float joinTickShare = def.net.joinTickShare;
   const float forwardWindowMs = def.net.forwardWindowMs;
   if (o.forwardFullRateMeters >= 0) def.net.forwardFullRateMeters = o.forwardFullRateMeters;
   if (o.forwardFalloffMeters >= 0) def.net.forwardFalloffMeters = o.forwardFalloffMeters;
@@ -272,6 +274,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["forward_window_ms"] = forwardWindowMs;
   j["physics_thread"] = o.physicsThread;
   j["join_share_when_behind"] = joinShareWhenBehind;
+  j["join_tick_share"] = joinTickShare;
   j["forward_full_rate_m"] = forwardFullRateMeters;
   j["forward_falloff_m"] = forwardFalloffMeters;
   j["arena"] = o.largeArena ? "large" : "demo";
@@ -288,6 +291,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;
   j["worst_second_ticks"] = worstSecond;
+  j["ticks_per_second"] = perSecond; // the window's seconds in order: where the join's cost falls
   j["worst_second_ratio"] = static_cast<double>(worstSecond) / o.tickHz;
   j["server_tick_cpu_us_median"] = quantile(record.tickCpuUs, 0.5);
   j["server_tick_cpu_us_p99"] = quantile(record.tickCpuUs, 0.99);

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ferrum/net_config.h"
+
 namespace ferrum {
 class NetManager;
 }
@@ -26,8 +28,9 @@ struct ScaleCellOptions {
   int sendHz = 30;
   uint32_t seed = 1;
   float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
-  bool physicsThread = false;    ///< the server's NetConfig::physicsThread
+  bool physicsThread = NetConfig{}.physicsThread; ///< the server's NetConfig::physicsThread
   float joinShareWhenBehind = -1; ///< the server's NetConfig::joinShareWhenBehind (< 0: its default)
+  float joinTickShare = -1;       ///< the server's NetConfig::joinTickShare (< 0: its default)
   float forwardFullRateMeters = -1; ///< the server's NetConfig::forwardFullRateMeters (< 0: its default)
   float forwardFalloffMeters = -1;  ///< the server's NetConfig::forwardFalloffMeters (< 0: its default)
   int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread

@@ -120,6 +120,31 @@ TEST(PacedJoin, AServerBehindWithoutItsJoinsStillGrowsTheirBudget) {
   }
 }
 
+// A server with room left in its tick, though over half of it (a game whose tick takes
+// 60 % of the tick's time), gives its joiners that room by default: with the budget
+// filling only up to half a tick (joinTickShare 0.5, the old default) such a server
+// held every join at its floor.
+TEST(PacedJoin, ByDefaultABusyTickStillLeavesItsRoomToTheJoins) {
+  NetConfig config;
+  config.spawnsPerTick = 4;
+  config.maxSpawnsPerTick = 64;
+  config.maxClients = 4;
+  ASSERT_GE(config.joinTickShare, 0.8f) << "the default this test is about";
+  auto server = TestPeer::enetServer(config);
+  ASSERT_TRUE(server);
+  game::spawnCrates(*server->net, 200, 5);
+  // 10 ms of a 16.7 ms tick, by the wall clock the budget reads (a sleep: no core taken
+  // from the tests beside it); the 0.85 of a tick the default allows leaves 4 ms.
+  auto busyGame = server->net->onTick.listen(
+      [&](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
+  auto client = TestPeer::enetClient(server->port, false, config);
+  ASSERT_TRUE(client);
+  std::vector<TestPeer*> all{server.get(), client.get()};
+  ASSERT_TRUE(pumpUntil(all, [&] { return client->net->worldComplete(); }, 3000));
+  EXPECT_GT(server->net->stats().counters.maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick))
+      << "the budget never grew";
+}
+
 // A client alone with the world is also paced (nothing is sent before its turn) and
 // is told WorldComplete; one joining an empty world is told at once.
 TEST(PacedJoin, AnEmptyWorldIsCompleteAtOnce) {
