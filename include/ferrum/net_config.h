@@ -72,16 +72,18 @@ struct NetConfig {
   /// announced at once and do not count. 128 costs a few ms per tick at most. It is
   /// the floor of an adaptive budget: see maxSpawnsPerTick.
   int spawnsPerTick = 128;
-  /// Server: the adaptive join budget's ceiling. While spawns wait and a tick
-  /// (receiving, simulation, sending and the spawns) takes less than joinTickShare of
-  /// its time, the per-tick budget grows from spawnsPerTick towards this; a tick that
-  /// takes longer shrinks it at once; with no join under way it is back at
-  /// spawnsPerTick. At or below spawnsPerTick: a fixed budget of spawnsPerTick.
+  /// Server: the adaptive join budget's ceiling. While spawns wait and the ticks of a
+  /// send period (receiving, simulation, sending and the spawns) take less than
+  /// joinTickShare of their time on average, the per-tick budget grows from
+  /// spawnsPerTick towards this; a period that takes longer shrinks it at once; with
+  /// no join under way it is back at spawnsPerTick. At or below spawnsPerTick: a
+  /// fixed budget of spawnsPerTick.
   int maxSpawnsPerTick = 2048;
   /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
-  /// What the tick leaves below it goes to joiners: at 0.5 a server whose tick takes
-  /// 11 ms of 16.7 kept its joins at the floor (64 joiners x 2,000 entities: 5-6 s to
-  /// hold the world); at 0.85 they held it in 1.4-2.6 s for the same ticks.
+  /// What the tick leaves below it goes to joiners: at 0.5 a server whose ticks take
+  /// 10-12 ms of 16.7 kept its joins near the floor (64 joiners x 2,000 entities: the
+  /// slowest held the world after 5.6-11 s); at 0.85 after 1.9-3.1 s, with as many
+  /// ticks kept (docs/benchmarks.md).
   float joinTickShare = 0.85f;
   /// Server: when the server is behind without its spawn pass (the rest of a tick,
   /// the spawns excluded, takes longer than a tick), starving the joins gains it

@@ -291,6 +291,11 @@ private:
   bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
   bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
   double m_spawnSecondsInFrame = 0; ///< server: wall time paceSpawns took in this frame's ticks
+  /// Server: the ticks since the join budget was last judged (once per send period),
+  /// their wall time and, of it, the spawn passes'.
+  int m_budgetTicks = 0;
+  double m_budgetBusySeconds = 0;
+  double m_budgetSpawnSeconds = 0;
   void updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick);
   bool m_worldComplete = false;
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived

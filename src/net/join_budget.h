@@ -5,7 +5,8 @@
 // big for a busy tick; this one starts at the floor when a join begins, grows while
 // the measured tick (receiving and spawns included) stays under its target share of
 // the tick's time and the whole budget was used, and shrinks at once when a tick runs
-// over. Always within [minSpawns, maxSpawns].
+// over. Always within [minSpawns, maxSpawns]. The caller (NetManager::frame) gives it
+// the mean of a send period's ticks: the sending tick and the one between differ.
 //
 // A server that is behind without its spawn pass (the rest of its tick alone takes
 // longer than a tick) gains little by starving its joins: held at the floor, none of

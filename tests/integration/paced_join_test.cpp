@@ -145,6 +145,33 @@ TEST(PacedJoin, ByDefaultABusyTickStillLeavesItsRoomToTheJoins) {
       << "the budget never grew";
 }
 
+// A server whose sending ticks run over the join budget's share while the ticks
+// between them have room keeps its tick rate on average, and its joins get that room:
+// the budget is judged over a send period. Judged tick by tick it shrank on every
+// sending tick more than it grew on the other and stayed at its floor.
+TEST(PacedJoin, ASlowSendingTickWithRoomInTheNextStillGrowsTheBudget) {
+  NetConfig config;
+  config.spawnsPerTick = 4;
+  config.maxSpawnsPerTick = 64;
+  config.maxClients = 4;
+  ASSERT_EQ(config.tickHz, 2 * config.sendHz) << "a send every other tick";
+  auto server = TestPeer::enetServer(config);
+  ASSERT_TRUE(server);
+  game::spawnCrates(*server->net, 200, 5);
+  // 14.5 ms on each sending tick: over the 0.85 x 16.7 = 14.2 ms the budget may fill,
+  // under a whole tick (a tick longer than that is judged by another rule); slept, as
+  // wall clock is what the budget reads.
+  auto slowSends = server->net->onStateSent.listen(
+      [&](uint32_t) { std::this_thread::sleep_for(std::chrono::microseconds(14500)); });
+  auto client = TestPeer::enetClient(server->port, false, config);
+  ASSERT_TRUE(client);
+  std::vector<TestPeer*> all{server.get(), client.get()};
+  ASSERT_TRUE(pumpUntil(all, [&] { return client->net->worldComplete(); }, 3000));
+  // Twice the floor: judged tick by tick it grew once (4 to 5) and fell back each time.
+  EXPECT_GE(server->net->stats().counters.maxSpawnsPacedInTick, 2u * static_cast<uint64_t>(config.spawnsPerTick))
+      << "the budget never grew past one step";
+}
+
 // A client alone with the world is also paced (nothing is sent before its turn) and
 // is told WorldComplete; one joining an empty world is told at once.
 TEST(PacedJoin, AnEmptyWorldIsCompleteAtOnce) {
