@@ -30,31 +30,39 @@ namespace {
 
 using namespace ferrum;
 
-// Whether `m` encodes to `expected`, as wire::encodeMessage would write it ([type:4]
-// then the message; nothing if a field cannot be written), into a stream kept across
-// inputs: the check runs for every message of every input, and a fresh vector per
-// encoding was one of the allocations that made up a third of the target's time.
+// `m` encoded as wire::encodeMessage would write it ([type:4] then the message;
+// nothing if a field cannot be written), into `out`, a stream kept across inputs: the
+// fixed-point check encodes every message of every input twice, and a fresh vector
+// per encoding was one of the allocations that made up a third of the target's time.
 template <class M>
-bool encodesTo(wire::MessageType type, M m, const std::vector<uint8_t>& expected) {
-  static WriteStream out;
+std::span<const uint8_t> encodeInto(WriteStream& out, wire::MessageType type, const M& m) {
   out.clear();
   uint32_t t = static_cast<uint32_t>(type);
   out.serializeBits(t, 4);
-  m.serialize(out);
-  if (!out.ok()) return expected.empty();
-  return out.bytes() == expected.size() && std::equal(expected.begin(), expected.end(), out.buffer().begin());
+  M copy = m; // serialize() takes a mutable message, as encodeMessage's by-value one
+  copy.serialize(out);
+  if (!out.ok()) return {};
+  return {out.buffer().data(), out.bytes()};
+}
+
+// Whether `m` encodes to `expected` (see encodeInto).
+template <class M>
+bool encodesTo(wire::MessageType type, const M& m, std::span<const uint8_t> expected) {
+  static WriteStream again;
+  const std::span<const uint8_t> bytes = encodeInto(again, type, m);
+  return bytes.size() == expected.size() && std::equal(expected.begin(), expected.end(), bytes.begin());
 }
 
 // decode(encode(m)) must encode to the same bytes: what a peer forwards is what it read.
 // `once` is encode(a), written already by the caller.
 template <class M>
-bool sameEncoding(wire::MessageType type, const std::vector<uint8_t>& once, const M&, const M& b) {
+bool sameEncoding(wire::MessageType type, std::span<const uint8_t> once, const M&, const M& b) {
   return encodesTo(type, b, once);
 }
 
 // Except a spawn's orientation: the reader renormalizes it, and normalizing a unit
 // quaternion again may move a component by an ulp. Found by this target; harmless.
-bool sameEncoding(wire::MessageType type, const std::vector<uint8_t>& once, const wire::Spawn& a, const wire::Spawn& b) {
+bool sameEncoding(wire::MessageType type, std::span<const uint8_t> once, const wire::Spawn& a, const wire::Spawn& b) {
   wire::Spawn bWithA = b;
   bWithA.state.transform.orientation = a.state.transform.orientation;
   const Quat& p = a.state.transform.orientation;
@@ -67,7 +75,8 @@ template <class M>
 void checkFixedPoint(wire::MessageType type, ReadStream& in) {
   M first;
   if (!first.serialize(in)) return;
-  const std::vector<uint8_t> once = wire::encodeMessage(type, first);
+  static WriteStream onceStream;
+  const std::span<const uint8_t> once = encodeInto(onceStream, type, first);
   ReadStream again(once);
   uint32_t t = 0;
   again.serializeBits(t, 4);
@@ -97,9 +106,11 @@ void decodeAlone(std::span<const uint8_t> bytes) {
   }
 }
 
-std::vector<std::span<const uint8_t>> splitMessages(const uint8_t* data, size_t size) {
-  std::vector<std::span<const uint8_t>> out;
-  out.reserve(std::min<size_t>(size / 2 + 1, 64)); // one allocation, not one per doubling
+// The input's messages, in a list kept across inputs (its 64 places allocated once).
+const std::vector<std::span<const uint8_t>>& splitMessages(const uint8_t* data, size_t size) {
+  static std::vector<std::span<const uint8_t>> out;
+  out.clear();
+  out.reserve(64);
   size_t at = 0;
   while (at < size && out.size() < 64) {
     const size_t len = std::min<size_t>(data[at], size - at - 1);
@@ -189,7 +200,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  const auto messages = splitMessages(data + 1, size - 1);
+  const auto& messages = splitMessages(data + 1, size - 1);
   const int ticks = (data[0] >> 1) & 3;
   if (data[0] & 1)
     deliverToServer(messages, ticks);
