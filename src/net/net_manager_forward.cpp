@@ -107,17 +107,10 @@ void NetManager::forward(Remote& from, const wire::StatePacket& packet, std::vec
 void NetManager::flushForwards(bool all) {
   // Held-back entities whose turn has come (forward()): the newest block the server
   // accepted of each, if the receiver still holds it, one section per owner's packet.
-  // The clock is read only once something is held back: this runs after every
-  // service(), and most find nothing (a client always does).
-  double now = 0;
-  bool haveNow = false;
+  const double now = m_forwards->now(m_clock());
   for (auto& [link, remote] : m_remotes) {
     Remote& to = *remote;
     if (to.pacing.empty() || !to.joined || to.referee.kicked || to.tooSlow) continue;
-    if (!haveNow) {
-      now = m_forwards->now(m_clock());
-      haveNow = true;
-    }
     std::map<std::pair<PeerId, uint32_t>, std::shared_ptr<ForwardSection>> byOrigin; // (owner, origin tick)
     for (EntityId id : to.pacing.takeDue(forwardBeatOf(to.slot, now, m_config.sendHz))) {
       const Entity* e = m_group.find(id);
@@ -154,7 +147,6 @@ void NetManager::flushForwards(bool all) {
 // How long service() may wait for the transport: no longer than until the earliest
 // forward window closes.
 uint32_t NetManager::forwardWaitMs(uint32_t waitMs) const {
-  if (m_forwards->empty()) return waitMs; // nothing waits: no clock to read
   const double due = m_forwards->secondsUntilDue(m_forwards->now(m_clock()));
   if (due < 0) return waitMs;
   return std::min(waitMs, static_cast<uint32_t>(std::ceil(due * 1000.0)));
