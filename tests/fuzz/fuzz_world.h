@@ -39,10 +39,10 @@ struct SharedWorld {
   SharedWorld();
   /// Puts the world back as the constructor left it: no entity, and every setting a
   /// NetManager or an input may change (local peer, id counter, tick length, view
-  /// timeline and settings, effects) at its constructed value. Called at the end of
-  /// each input, with its peers already gone, so that an input frees what it
-  /// allocated (libFuzzer then has no reason to re-run it under LeakSanitizer) and
-  /// the next input starts from the same world.
+  /// timeline and settings, effects, the physics world's shared shapes) at its
+  /// constructed value. Called at the end of each input, with its peers already
+  /// gone, so that an input frees what it allocated (libFuzzer then has no reason to
+  /// re-run it under LeakSanitizer) and the next input starts from the same world.
   void reset();
 
 private:
