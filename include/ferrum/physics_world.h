@@ -111,6 +111,14 @@ public:
   void addStatic(const BodyDesc& desc);
   /// The static geometry as it was added (a viewer draws the level from it).
   const std::vector<BodyDesc>& staticBodies() const { return m_staticDescs; }
+  /// How many shapes the world keeps for bodies of one kind and size (each made by the
+  /// first body of its size, kept for the world's life, up to a limit; see createBody).
+  size_t sharedShapeCount() const;
+  /// Forgets the shared shapes made after the first `keep`, which no body may still be
+  /// built on (asserted): a fixture that puts a world back as it was (the fuzz targets'
+  /// shared world) drops what its last use added, so that the next use makes them again
+  /// as the first did. Nothing else needs it; a world keeps its shapes otherwise.
+  void dropSharedShapesAfter(size_t keep);
   /// Advances the simulation by `dt` seconds.
   void step(float dt);
   /// The same step on a thread of the world's own: returns at once, and finishStep()

@@ -60,16 +60,26 @@ bool ReplicationSet::onSpawnAck(uint32_t count, std::vector<EntityId>* confirmed
   // Counts only grow, and never past what was sent (compared as distances: wraps safely).
   if (static_cast<int32_t>(count - m_spawnsSent) > 0 || static_cast<int32_t>(count - m_spawnsAcked) < 0) return false;
   m_spawnsAcked = count;
-  while (!m_unconfirmed.empty() && static_cast<int32_t>(m_unconfirmed.front().first - count) <= 0) {
-    auto it = m_held.find(m_unconfirmed.front().second);
+  while (m_unconfirmedHead < m_unconfirmed.size() &&
+         static_cast<int32_t>(m_unconfirmed[m_unconfirmedHead].first - count) <= 0) {
+    const auto [index, id] = m_unconfirmed[m_unconfirmedHead++];
+    auto it = m_held.find(id);
     // Only the spawn that made it held counts: after a leave and a new spawn, the
     // old spawn's ack says nothing about the new one.
-    if (it != m_held.end() && it->second.index == m_unconfirmed.front().first) {
+    if (it != m_held.end() && it->second.index == index) {
       it->second.confirmed = true;
       mirror(it->first, it->second);
       if (confirmedNow) confirmedNow->push_back(it->first);
     }
-    m_unconfirmed.pop_front();
+  }
+  // Confirmed entries are dropped from the front: all at once when none is left
+  // (the storage kept), else once they are most of the vector.
+  if (m_unconfirmedHead == m_unconfirmed.size()) {
+    m_unconfirmed.clear();
+    m_unconfirmedHead = 0;
+  } else if (m_unconfirmedHead > 64 && m_unconfirmedHead * 2 > m_unconfirmed.size()) {
+    m_unconfirmed.erase(m_unconfirmed.begin(), m_unconfirmed.begin() + static_cast<std::ptrdiff_t>(m_unconfirmedHead));
+    m_unconfirmedHead = 0;
   }
   return true;
 }

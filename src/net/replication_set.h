@@ -12,7 +12,6 @@
 // the entity's spawn, so a block never arrives before the entity it describes.
 
 #include <cstdint>
-#include <deque>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -128,7 +127,11 @@ private:
   std::vector<SlotEntry> m_bySlot;
   std::unordered_set<EntityId> m_queued;  ///< the truth; m_heap may hold stale entries
   std::vector<Entry> m_heap;              ///< max-heap by (score, lower id)
-  std::deque<std::pair<uint32_t, EntityId>> m_unconfirmed; ///< (spawn index, id), oldest first
+  /// (spawn index, id), oldest first: m_unconfirmed[m_unconfirmedHead...]. A queue on
+  /// a vector (a std::deque allocates as it is built, and every Remote has one of
+  /// these, also a client's, which never sends a spawn).
+  std::vector<std::pair<uint32_t, EntityId>> m_unconfirmed;
+  size_t m_unconfirmedHead = 0;
   uint32_t m_spawnsSent = 0;
   uint32_t m_spawnsAcked = 0;
 };

@@ -107,6 +107,21 @@ btCollisionShape* PhysicsWorld::shapeFor(const BodyDesc& desc) {
   return m_impl->sharedShapes.back().shape.get();
 }
 
+size_t PhysicsWorld::sharedShapeCount() const { return m_impl->sharedShapes.size(); }
+
+void PhysicsWorld::dropSharedShapesAfter(size_t keep) {
+  assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
+  auto& shapes = m_impl->sharedShapes;
+  if (keep >= shapes.size()) return;
+#ifndef NDEBUG
+  const btCollisionObjectArray& objects = m_impl->world.getCollisionObjectArray();
+  for (int i = 0; i < objects.size(); ++i)
+    for (size_t s = keep; s < shapes.size(); ++s)
+      assert(objects[i]->getCollisionShape() != shapes[s].shape.get() && "a body is still built on the shape");
+#endif
+  shapes.erase(shapes.begin() + static_cast<std::ptrdiff_t>(keep), shapes.end());
+}
+
 Body PhysicsWorld::createBody(const BodyDesc& desc) {
   assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
   btCollisionShape* shape = shapeFor(desc);

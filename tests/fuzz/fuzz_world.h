@@ -39,18 +39,23 @@ struct SharedWorld {
   SharedWorld();
   /// Puts the world back as the constructor left it: no entity, and every setting a
   /// NetManager or an input may change (local peer, id counter, tick length, view
-  /// timeline and settings, effects) at its constructed value. Called at the end of
-  /// each input, with its peers already gone, so that an input frees what it
-  /// allocated (libFuzzer then has no reason to re-run it under LeakSanitizer) and
-  /// the next input starts from the same world.
+  /// timeline and settings, effects, the physics world's shared shapes) at its
+  /// constructed value. Called at the end of each input, with its peers already
+  /// gone, so that an input frees what it allocated (libFuzzer then has no reason to
+  /// re-run it under LeakSanitizer) and the next input starts from the same world.
   void reset();
 
 private:
   void warmUp();
+  /// The physics world's shared shapes once warmed up (the arena's and the warm-up
+  /// bodies'): reset() drops those an input added (a crate of a new size makes one),
+  /// or the next input would find a shape the first did not, and take another path.
+  size_t m_sharedShapes = 0;
 };
 
 /// A digest of what a fixture's peer and world look like (NetManager stats, the
-/// group's settings, every entity's id, type, authority and state, pending effects).
+/// group's settings, every entity's id, type, authority and state, pending effects,
+/// how many collision shapes the physics world keeps).
 /// A target takes it once its fixture is built and compares it with the first
 /// input's (a fresh process): any difference means one input's leftovers reached the
 /// next one, and it traps rather than report findings that do not reproduce.

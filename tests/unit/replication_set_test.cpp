@@ -1,6 +1,8 @@
 // The server's per-client replication set: the order and bookkeeping behind paced
 // joins and interest management (what is queued, held, confirmed).
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "net/replication_set.h"
@@ -90,6 +92,36 @@ TEST(ReplicationSet, AnOldSpawnsAckDoesNotConfirmTheEntitysNewSpawn) {
   EXPECT_FALSE(set.confirmed(id(1)));
   ASSERT_TRUE(set.onSpawnAck(2));
   EXPECT_TRUE(set.confirmed(id(1)));
+}
+
+// The spawns waiting for their ack are a queue that drops what was confirmed from its
+// front: acks in uneven steps, with spawns sent between them, confirm exactly the
+// spawns counted, in order, however long the queue has been.
+TEST(ReplicationSet, AcksInUnevenStepsConfirmExactlyTheSpawnsCountedAcrossAManySpawnQueue) {
+  ReplicationSet set;
+  uint32_t sent = 0;
+  uint32_t acked = 0;
+  std::vector<EntityId> confirmed;
+  const uint32_t steps[] = {1, 70, 3, 0, 150, 2, 90, 1};
+  for (uint32_t round = 0; round < 8; ++round) {
+    for (uint32_t i = 0; i < 40 + 25 * round; ++i) set.markSent(id(++sent));
+    const uint32_t ackTo = std::min(sent, acked + steps[round]);
+    std::vector<EntityId> now;
+    ASSERT_TRUE(set.onSpawnAck(ackTo, &now));
+    for (uint32_t c = acked + 1; c <= ackTo; ++c) confirmed.push_back(id(c));
+    std::vector<EntityId> expected(confirmed.end() - static_cast<std::ptrdiff_t>(ackTo - acked), confirmed.end());
+    EXPECT_EQ(now, expected) << "round " << round;
+    acked = ackTo;
+    for (uint32_t c = 1; c <= sent; ++c) ASSERT_EQ(set.confirmed(id(c)), c <= acked) << "spawn " << c;
+  }
+  std::vector<EntityId> rest;
+  ASSERT_TRUE(set.onSpawnAck(sent, &rest));
+  EXPECT_EQ(rest.size(), sent - acked);
+  for (uint32_t c = 1; c <= sent; ++c) EXPECT_TRUE(set.confirmed(id(c)));
+  set.markSent(id(++sent)); // after the queue emptied
+  EXPECT_FALSE(set.confirmed(id(sent)));
+  ASSERT_TRUE(set.onSpawnAck(sent));
+  EXPECT_TRUE(set.confirmed(id(sent)));
 }
 
 TEST(ReplicationSet, OwnEntitiesAreHeldAndConfirmedWithoutASpawn) {

@@ -70,3 +70,31 @@ TEST(SharedShape, EverySizeRestsAtItsOwnHeightPastTheSharedLimit) {
   settle(world);
   EXPECT_NEAR(again.position().y, 0.1f, 0.02f);
 }
+
+// A fixture that puts a world back as it was (the fuzz targets' shared world) drops the
+// shapes its last use added: bodies built on the shapes it keeps are untouched, and the
+// next body of a dropped size makes its shape again and rests as its size says.
+TEST(SharedShape, ShapesDroppedAfterACountAreMadeAgainByTheNextBodyOfTheirSize) {
+  PhysicsWorld world;
+  addFloor(world);
+  Body kept = world.createBody(dropped(Shape::Box, {0.5f, 0.5f, 0.5f}, 0));
+  const size_t keep = world.sharedShapeCount();
+  {
+    Body box = world.createBody(dropped(Shape::Box, {0.3f, 0.3f, 0.3f}, 3));
+    Body ball = world.createBody(dropped(Shape::Sphere, {0.25f, 0, 0}, -3));
+    EXPECT_EQ(world.sharedShapeCount(), keep + 2);
+  }
+  EXPECT_EQ(world.sharedShapeCount(), keep + 2); // kept after their bodies went
+  world.dropSharedShapesAfter(keep);
+  EXPECT_EQ(world.sharedShapeCount(), keep);
+  world.dropSharedShapesAfter(keep + 5); // more than there are: nothing to drop
+  EXPECT_EQ(world.sharedShapeCount(), keep);
+
+  Body box = world.createBody(dropped(Shape::Box, {0.3f, 0.3f, 0.3f}, 3));
+  Body ball = world.createBody(dropped(Shape::Sphere, {0.25f, 0, 0}, -3));
+  EXPECT_EQ(world.sharedShapeCount(), keep + 2);
+  settle(world);
+  EXPECT_NEAR(kept.position().y, 0.5f, 0.02f);
+  EXPECT_NEAR(box.position().y, 0.3f, 0.02f);
+  EXPECT_NEAR(ball.position().y, 0.25f, 0.02f);
+}
