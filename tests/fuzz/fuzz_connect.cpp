@@ -57,7 +57,7 @@ fuzzing::SharedWorld& world() {
 
 void fuzzServer(const std::vector<Op>& ops) {
   MemoryNetwork network;
-  NetConfig config;
+  NetConfig config = fuzzing::fuzzConfig(Role::Server);
   config.maxClients = kMaxClients;
   NetManager server(config, network.endpoint(1), *world().group, world().effects);
   fuzzing::expectSameFixture(0, fuzzing::fixtureDigest(server, world()));
@@ -110,8 +110,7 @@ void fuzzServer(const std::vector<Op>& ops) {
 void fuzzClient(const std::vector<Op>& ops) {
   MemoryNetwork network;
   MemoryTransport& serverEnd = network.endpoint(1);
-  NetConfig config;
-  config.role = Role::Client;
+  const NetConfig config = fuzzing::fuzzConfig(Role::Client);
   NetManager client(config, network.endpoint(2), *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;

@@ -138,7 +138,7 @@ void deliverToServer(const std::vector<std::span<const uint8_t>>& messages, int 
   MemoryTransport& serverEnd = network.endpoint(1);
   MemoryTransport& clientEnd = network.endpoint(2);
   EntityGroup& group = *world().group;
-  NetManager server(NetConfig{}, serverEnd, group, world().effects);
+  NetManager server(fuzzing::fuzzConfig(Role::Server), serverEnd, group, world().effects);
   group.spawn(fuzzing::kCrateId, game::kCrateType, kServerPeer, fuzzing::restingAt({0, 2, 0}, 1));
   const LinkId link = clientEnd.connect("127.0.0.1", 1, wire::packConnectData(wire::kProtocolVersion, NetConfig{}.gameId));
   static const std::vector<uint8_t> hello = wire::encodeMessage(
@@ -164,8 +164,7 @@ void deliverToClient(const std::vector<std::span<const uint8_t>>& messages, int 
   MemoryNetwork network;
   MemoryTransport& serverEnd = network.endpoint(1);
   MemoryTransport& clientEnd = network.endpoint(2);
-  NetConfig config;
-  config.role = Role::Client;
+  const NetConfig config = fuzzing::fuzzConfig(Role::Client);
   NetManager client(config, clientEnd, *world().group, world().effects);
   client.connect("127.0.0.1", 1);
   TransportEvent connected;

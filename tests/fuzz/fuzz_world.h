@@ -26,6 +26,18 @@ inline ferrum::EntityTypeId typeForId(ferrum::EntityId id) {
   return id.counter() == 1 ? game::kPlayerType : game::kGrenadeType;
 }
 
+/// The config every fuzz target's peers start from: the defaults, but physics steps
+/// on the caller's thread (NetConfig::physicsThread off). A step on a thread of its
+/// own beside the sends would hand over to another thread on every sending tick of
+/// every input and run instrumented code there while the input's coverage is
+/// counted; PhysicsThread.* tests that the two ways give the same bytes and world.
+inline ferrum::NetConfig fuzzConfig(ferrum::Role role) {
+  ferrum::NetConfig config;
+  config.role = role;
+  config.physicsThread = false;
+  return config;
+}
+
 /// A state the demo types accept: on the floor near the origin, at rest.
 ferrum::SpawnState restingAt(ferrum::Vec3 position, uint32_t variant);
 
