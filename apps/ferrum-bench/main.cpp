@@ -288,7 +288,7 @@ int main(int argc, char** argv) {
   scApp->add_option("--join-tick-share", sc.cell.joinTickShare,
                     "the server's NetConfig::joinTickShare: the share of a tick (receiving, simulation, sending and "
                     "spawns) under which the join budget grows (default: its own default)")
-      ->check(app::finiteRange(0.0, 1.0));
+      ->check(app::finiteRange(0.01, 1.0));
   scApp->add_option("--join-share-when-behind", sc.cell.joinShareWhenBehind,
                     "the server's NetConfig::joinShareWhenBehind: the share of a tick its spawns alone may take "
                     "while it is behind without its joins (0: joins held at the floor; default: its own default)")

@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(app::finiteRange(0, 1000));
   cli.add_flag("!--no-physics-thread", options.net.physicsThread,
-               "step physics on this thread, after the tick's packets are written (default: on a thread of its "
-               "own meanwhile, where a second core is free)");
+               "step physics on this thread, before the tick's packets are written (default: on a thread of its "
+               "own while they are written, where a second core is free)");
   cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e7));

@@ -38,9 +38,11 @@ struct NetConfig {
   /// (they carry state packed before the step and read no body): a sending tick then
   /// costs about the longer of the two instead of their sum, where a second core is
   /// free. The packets and the world are bit for bit those of one thread. On a 2-core
-  /// machine a server of 64 clients and 2,000 bodies kept 90-100 % of its ticks with
-  /// it and 81-88 % without (docs/benchmarks.md, "Physics beside the send, measured
-  /// alone"). Costs one thread per peer, idle between sends.
+  /// machine a server of 64 clients and 2,000 bodies kept 86-100 % of its ticks with
+  /// it and 81-86 % without (docs/benchmarks.md, "Physics beside the send, measured
+  /// alone"). Costs one thread per peer, idle between sends; if it cannot be started,
+  /// physics steps on the caller's thread. While it steps, nothing the send reaches
+  /// touches an entity or calls game code (a log sink aside: warnings may be logged).
   bool physicsThread = true;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
@@ -82,8 +84,8 @@ struct NetConfig {
   /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
   /// What the tick leaves below it goes to joiners: at 0.5 a server whose ticks take
   /// 10-12 ms of 16.7 kept its joins near the floor (64 joiners x 2,000 entities: the
-  /// slowest held the world after 5.6-11 s); at 0.85 after 1.9-3.1 s, with as many
-  /// ticks kept (docs/benchmarks.md).
+  /// slowest held the world after 5.6-11 s); at 0.85 after 1.9-7.8 s across runs on
+  /// a shared machine, with as many ticks kept (docs/benchmarks.md).
   float joinTickShare = 0.85f;
   /// Server: when the server is behind without its spawn pass (the rest of a tick,
   /// the spawns excluded, takes longer than a tick), starving the joins gains it

@@ -296,6 +296,7 @@ private:
   int m_budgetTicks = 0;
   double m_budgetBusySeconds = 0;
   double m_budgetSpawnSeconds = 0;
+  bool m_budgetSawSend = false;  ///< ... one of them sent state
   void updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick);
   bool m_worldComplete = false;
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived

@@ -124,7 +124,8 @@ public:
   /// The same step on a thread of the world's own: returns at once, and finishStep()
   /// returns once the step is done. In between, nothing may touch the world or its
   /// bodies (NetManager writes a tick's state packets meanwhile: they read no body).
-  /// Destroying the world, or step(), waits for a step under way first.
+  /// Destroying the world, or step(), waits for a step under way first. A process
+  /// that cannot start the thread steps at once, here, from then on (logged once).
   void beginStep(float dt);
   void finishStep();
   /// Closest hit of a ray from `from` to `to`; returns false if nothing was hit.

@@ -6,7 +6,7 @@
 namespace ferrum {
 
 namespace {
-constexpr double kGrowth = 1.25; // per tick at most: from 128 to 2048 in 13 ticks
+constexpr double kGrowth = 1.25; // per send period at most: from 128 to 2048 in 13 (26 ticks at 60 / 30 Hz)
 constexpr double kShrink = 0.6;  // per tick over the target: back to the floor within a few
 } // namespace
 

@@ -3,10 +3,11 @@
 // adapted to what the server's ticks leave spare. A fixed budget is either too small
 // for a big world (64 joiners x 2,000 entities at 128 a tick take over 16 s) or too
 // big for a busy tick; this one starts at the floor when a join begins, grows while
-// the measured tick (receiving and spawns included) stays under its target share of
-// the tick's time and the whole budget was used, and shrinks at once when a tick runs
-// over. Always within [minSpawns, maxSpawns]. The caller (NetManager::frame) gives it
-// the mean of a send period's ticks: the sending tick and the one between differ.
+// the measured ticks (receiving and spawns included) stay under their target share of
+// the tick's time and the whole budget was used, and shrinks at once when they run
+// over. Always within [minSpawns, maxSpawns]. The caller (NetManager::frame) asks once
+// per send period with the mean of its ticks: the sending tick and the one between
+// differ. A spike is then seen diluted and a period late (one tick at 60 / 30 Hz).
 //
 // A server that is behind without its spawn pass (the rest of its tick alone takes
 // longer than a tick) gains little by starving its joins: held at the floor, none of

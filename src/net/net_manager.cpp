@@ -64,6 +64,7 @@ void NetManager::frame(double nowSeconds) {
   m_spawnSecondsInFrame = 0;
   while (nowSeconds >= m_nextTickTime && ran < m_config.maxCatchUpTicks) {
     runTick();
+    if (m_config.role == Role::Server && !m_spawnsWaiting) m_spawnBudget = 0; // no join: the next starts at the floor
     m_nextTickTime += dt;
     ++ran;
   }
@@ -71,16 +72,18 @@ void NetManager::frame(double nowSeconds) {
   // that writes the packets costs more than the one between. Judged alone, a sending
   // tick over the budget's share shrank it (x0.6) more than the tick with room grew it
   // (x1.25), and joins sat at the floor while the ticks kept their rate on average.
+  // A period holds a sending tick (rates that do not divide, catch-up frames).
   if (ran > 0 && m_config.role == Role::Server) {
     m_budgetTicks += ran;
     m_budgetBusySeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count();
     m_budgetSpawnSeconds += m_spawnSecondsInFrame;
     const int period = std::max(1, static_cast<int>(std::lround(m_config.tickHz / static_cast<double>(m_config.sendHz))));
-    if (m_budgetTicks >= period) {
+    if (m_budgetTicks >= period && m_budgetSawSend) {
       updateSpawnBudget(m_budgetBusySeconds / m_budgetTicks, m_budgetSpawnSeconds / m_budgetTicks);
       m_budgetTicks = 0;
       m_budgetBusySeconds = 0;
       m_budgetSpawnSeconds = 0;
+      m_budgetSawSend = false;
     }
   }
   if (nowSeconds >= m_nextTickTime) { // too far behind: drop the backlog
@@ -106,6 +109,7 @@ void NetManager::runTick() {
   // the longer of the two, not their sum). Nothing else runs in between: no game code,
   // no spawn or despawn.
   const bool sending = m_limiter->tick();
+  m_budgetSawSend = m_budgetSawSend || sending;
   bool sentOurs = false;
   if (sending && m_config.physicsThread) {
     m_group.beginStep();
@@ -388,9 +392,15 @@ uint16_t NetManager::sendBlocks(Remote& to, PeerId origin, uint32_t originTick, 
 // The blocks a DeltaSender chose come decided (DeltaSender::setTakesUndelimited, the
 // same rule); this decides the others sendBlocks writes.
 bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block) const {
-  if (m_config.role != Role::Server || !to.delimited.contains(block.id)) return false;
-  const Entity* e = m_group.find(block.id);
-  const FieldLayout* layout = e && e->authority() == localPeer() ? e->controller().fieldLayout() : nullptr;
+  if (m_config.role != Role::Server || !to.delimited.contains(block.id) || !m_localFacts) return false;
+  // The layout this tick's own block of it was built with (LocalSendFacts), not the
+  // entity's controller: physics may be stepping meanwhile (NetConfig::physicsThread),
+  // and nothing sendState reaches may touch an entity then. Not one of our blocks
+  // this tick (a forwarded entity): null, as its controller's was for a non-authority.
+  const LocalSendFacts& facts = *m_localFacts;
+  const uint32_t slot = facts.slots.find(block.id);
+  const uint32_t index = slot < facts.indexOfSlot.size() ? facts.indexOfSlot[slot] : EntitySlots::kNone;
+  const FieldLayout* layout = index < facts.layout.size() ? facts.layout[index] : nullptr;
   return layout && wire::walkEndsExactly(block.payload.data(), block.bits, block.baselineAge, *layout);
 }
 

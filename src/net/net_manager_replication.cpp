@@ -138,9 +138,9 @@ void NetManager::paceSpawns() {
   }
 }
 
-// After a frame that ran ticks (each taking `busySecondsPerTick` of wall clock,
-// receiving included, `spawnSecondsPerTick` of it sending spawns): the next tick's
-// spawn budget, from what the ticks leave spare.
+// After a send period's ticks (each taking `busySecondsPerTick` of wall clock on
+// average, receiving included, `spawnSecondsPerTick` of it sending spawns): the next
+// ticks' spawn budget, from what the ticks leave spare.
 void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick) {
   JoinBudgetBounds bounds;
   bounds.minSpawns = m_config.spawnsPerTick;

@@ -1,12 +1,14 @@
 #include "ferrum/physics_world.h"
 
 #include "base/job_thread.h"
+#include "base/log.h"
 #include "sim/rest_freezer.h"
 
 #include <LinearMath/btTransformUtil.h>
 #include <btBulletDynamicsCommon.h>
 
 #include <bit>
+#include <system_error>
 #include <cassert>
 #include <utility>
 
@@ -78,6 +80,7 @@ struct PhysicsWorld::Impl {
   btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &collisionConfig};
   RestFreezer freezer{world};
   float stepSeconds = 1.0f / 60; ///< the last step's length: what a kinematic body's velocity is taken over
+  bool stepperFailed = false; ///< its thread could not be started: beginStep steps at once
   JobThread stepper{"ferrum-physics"}; ///< last: destroyed (a step under way waited for) before the world it steps
 };
 
@@ -150,7 +153,18 @@ void PhysicsWorld::addStatic(const BodyDesc& desc) {
 }
 
 void PhysicsWorld::beginStep(float dt) {
-  m_impl->stepper.start([this, dt] { stepNow(dt); });
+  // A process out of threads (a pids limit: the step's thread is one per peer) steps
+  // here instead, from then on: slower on a sending tick, never a failed tick.
+  if (!m_impl->stepperFailed) {
+    try {
+      m_impl->stepper.start([this, dt] { stepNow(dt); });
+      return;
+    } catch (const std::system_error& e) {
+      m_impl->stepperFailed = true;
+      log::warn("physics: no thread for the step ({}); stepping on the caller's thread", e.what());
+    }
+  }
+  stepNow(dt);
 }
 
 void PhysicsWorld::finishStep() { m_impl->stepper.wait(); }
