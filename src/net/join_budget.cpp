@@ -7,7 +7,7 @@ namespace ferrum {
 
 namespace {
 constexpr double kGrowth = 1.25; // per send period at most: from 128 to 2048 in 13 (26 ticks at 60 / 30 Hz)
-constexpr double kShrink = 0.6;  // per tick over the target: back to the floor within a few
+constexpr double kShrink = 0.6;  // per send period over the target: back to the floor within a few
 } // namespace
 
 int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudgetBounds& bounds) {

@@ -52,6 +52,12 @@ struct LocalSendFacts {
     layout.push_back(blockLayout);
     priority.push_back(typePriority);
   }
+  /// The layout this tick's block of `id` was built with (null: no block of it this tick).
+  const FieldLayout* layoutOf(EntityId id) const {
+    const uint32_t s = slots.find(id);
+    const uint32_t index = s < indexOfSlot.size() ? indexOfSlot[s] : EntitySlots::kNone;
+    return index < layout.size() ? layout[index] : nullptr;
+  }
   DeltaSender::SendFacts view() {
     return {slot.data(),        hash.data(),        layout.data(), priority.data(),
             indexOfSlot.data(), indexOfSlot.size(), &codings};

@@ -397,10 +397,7 @@ bool NetManager::leavesOutLength(const Remote& to, const wire::StateBlock& block
   // entity's controller: physics may be stepping meanwhile (NetConfig::physicsThread),
   // and nothing sendState reaches may touch an entity then. Not one of our blocks
   // this tick (a forwarded entity): null, as its controller's was for a non-authority.
-  const LocalSendFacts& facts = *m_localFacts;
-  const uint32_t slot = facts.slots.find(block.id);
-  const uint32_t index = slot < facts.indexOfSlot.size() ? facts.indexOfSlot[slot] : EntitySlots::kNone;
-  const FieldLayout* layout = index < facts.layout.size() ? facts.layout[index] : nullptr;
+  const FieldLayout* layout = m_localFacts->layoutOf(block.id);
   return layout && wire::walkEndsExactly(block.payload.data(), block.bits, block.baselineAge, *layout);
 }
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -25,6 +27,41 @@ std::set<EntityId> idsOf(const EntityGroup& group) {
   std::set<EntityId> ids;
   group.forEach([&](const Entity& e) { ids.insert(e.id()); });
   return ids;
+}
+
+// `clients` clients join a server of 200 crates whose ticks `slowDown` slows (it
+// attaches a listener that sleeps: the join budget reads wall clock, and a sleep
+// takes no core from the tests beside it). The server's counters once every client
+// holds the world; none if that took too long.
+std::optional<NetCounters> countersOfASlowedJoin(const NetConfig& config, int clients,
+                                                 const std::function<Subscription(NetManager&)>& slowDown) {
+  auto server = TestPeer::enetServer(config);
+  if (!server) {
+    ADD_FAILURE() << "no server";
+    return std::nullopt;
+  }
+  game::spawnCrates(*server->net, 200, 5);
+  const Subscription slow = slowDown(*server->net);
+  std::vector<std::unique_ptr<TestPeer>> joiners;
+  std::vector<TestPeer*> all{server.get()};
+  for (int i = 0; i < clients; ++i) {
+    joiners.push_back(TestPeer::enetClient(server->port, false, config));
+    if (!joiners.back()) {
+      ADD_FAILURE() << "no client";
+      return std::nullopt;
+    }
+    all.push_back(joiners.back().get());
+  }
+  const bool joined = pumpUntil(all, [&] {
+    for (auto& c : joiners)
+      if (!c->net->worldComplete()) return false;
+    return true;
+  }, 3000);
+  if (!joined) {
+    ADD_FAILURE() << "not every client holds the world";
+    return std::nullopt;
+  }
+  return server->net->stats().counters;
 }
 
 } // namespace
@@ -96,22 +133,11 @@ TEST(PacedJoin, AServerBehindWithoutItsJoinsStillGrowsTheirBudget) {
     config.maxSpawnsPerTick = 64;
     config.joinShareWhenBehind = share;
     config.maxClients = 4;
-    auto server = TestPeer::enetServer(config);
-    ASSERT_TRUE(server);
-    game::spawnCrates(*server->net, 200, 5);
-    // The budget measures wall clock: a tick that sleeps is as late as one that
-    // computes, without taking a core from the tests beside it.
-    auto slowGame = server->net->onTick.listen(
-        [&](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
-    std::vector<std::unique_ptr<TestPeer>> clients;
-    for (int i = 0; i < 2; ++i) {
-      clients.push_back(TestPeer::enetClient(server->port, false, config));
-      ASSERT_TRUE(clients.back());
-    }
-    std::vector<TestPeer*> all{server.get(), clients[0].get(), clients[1].get()};
-    ASSERT_TRUE(pumpUntil(all, [&] { return clients[0]->net->worldComplete() && clients[1]->net->worldComplete(); },
-                          3000));
-    const NetCounters s = server->net->stats().counters;
+    const auto counters = countersOfASlowedJoin(config, 2, [](NetManager& net) {
+      return net.onTick.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
+    });
+    ASSERT_TRUE(counters);
+    const NetCounters& s = *counters;
     EXPECT_EQ(s.worldCompletesSent, 2u);
     if (share > 0)
       EXPECT_GT(s.maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick)) << "the budget never grew";
@@ -130,21 +156,14 @@ TEST(PacedJoin, ByDefaultABusyTickStillLeavesItsRoomToTheJoins) {
   config.maxSpawnsPerTick = 64;
   config.maxClients = 4;
   ASSERT_GE(config.joinTickShare, 0.8f) << "the default this test is about";
-  auto server = TestPeer::enetServer(config);
-  ASSERT_TRUE(server);
-  game::spawnCrates(*server->net, 200, 5);
-  // 9 ms of a 16.7 ms tick, by the wall clock the budget reads (a sleep: no core taken
-  // from the tests beside it): over the half a tick 0.5 allowed. The default's 0.85
+  // 9 ms of a 16.7 ms tick: over the half a tick 0.5 allowed. The default's 0.85
   // (14.2 ms) grows a budget of 16 while the ticks average under 13.3 ms: 4 ms for
   // the rest of the tick, a sanitizer build's on a loaded machine included.
-  auto busyGame = server->net->onTick.listen(
-      [&](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(9)); });
-  auto client = TestPeer::enetClient(server->port, false, config);
-  ASSERT_TRUE(client);
-  std::vector<TestPeer*> all{server.get(), client.get()};
-  ASSERT_TRUE(pumpUntil(all, [&] { return client->net->worldComplete(); }, 3000));
-  EXPECT_GT(server->net->stats().counters.maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick))
-      << "the budget never grew";
+  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net) {
+    return net.onTick.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(9)); });
+  });
+  ASSERT_TRUE(counters);
+  EXPECT_GT(counters->maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick)) << "the budget never grew";
 }
 
 // A server whose sending ticks run over the join budget's share while the ticks
@@ -157,19 +176,14 @@ TEST(PacedJoin, ASlowSendingTickWithRoomInTheNextStillGrowsTheBudget) {
   config.maxSpawnsPerTick = 64;
   config.maxClients = 4;
   ASSERT_EQ(config.tickHz, 2 * config.sendHz) << "a send every other tick";
-  auto server = TestPeer::enetServer(config);
-  ASSERT_TRUE(server);
-  game::spawnCrates(*server->net, 200, 5);
   // 14.5 ms on each sending tick: over the 0.85 x 16.7 = 14.2 ms the budget may fill,
-  // under a whole tick; slept, as wall clock is what the budget reads.
-  auto slowSends = server->net->onStateSent.listen(
-      [&](uint32_t) { std::this_thread::sleep_for(std::chrono::microseconds(14500)); });
-  auto client = TestPeer::enetClient(server->port, false, config);
-  ASSERT_TRUE(client);
-  std::vector<TestPeer*> all{server.get(), client.get()};
-  ASSERT_TRUE(pumpUntil(all, [&] { return client->net->worldComplete(); }, 3000));
+  // under a whole tick.
+  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net) {
+    return net.onStateSent.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::microseconds(14500)); });
+  });
+  ASSERT_TRUE(counters);
   // Twice the floor: judged tick by tick it grew once (4 to 5) and fell back each time.
-  EXPECT_GE(server->net->stats().counters.maxSpawnsPacedInTick, 2u * static_cast<uint64_t>(config.spawnsPerTick))
+  EXPECT_GE(counters->maxSpawnsPacedInTick, 2u * static_cast<uint64_t>(config.spawnsPerTick))
       << "the budget never grew past one step";
 }
 
