@@ -73,7 +73,7 @@ void countByKind(const TransportEvent& event, LightBotReport& r) {
 
 std::unique_ptr<LightBot> LightBot::create(const LightBotConfig& config, std::string& error) {
   EnetConfig enet;
-  enet.bindHost = "127.0.0.1";
+  enet.clientHost = config.localHost;
   enet.maxLinks = 1;
   enet.timeoutMs = config.timeoutMs;
   auto transport = EnetTransport::client(enet, error);

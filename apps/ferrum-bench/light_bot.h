@@ -80,6 +80,10 @@ struct LightBotConfig {
   double leaveAt = 0;      ///< say goodbye and return
   uint32_t timeoutMs = 5000;
   size_t maxSamples = 200000; ///< bound on sent + arrival samples kept
+  /// Its own loopback address to connect from (EnetConfig::clientHost); empty: the
+  /// system's choice (127.0.0.1). 64 bots from one address look to the server's
+  /// handshake guard like one machine opening 64 connections (EnetConfig::maxHalfOpenPerAddress).
+  std::string localHost;
   int niceness = 10;          ///< the bot thread's nice value (0: the server's own priority)
   /// 0: the demo arena's circle walk; > 0: a WaypointWalk on a floor of this half
   /// size (the large arena), in a region of regionHalfSize around its slot's centre.

@@ -300,6 +300,10 @@ int main(int argc, char** argv) {
   scApp->add_option("--bot-nice", sc.cell.botNiceness,
                     "nice value of the bot threads (they yield the CPU to the server thread; 0: same priority)")
       ->capture_default_str()->check(CLI::Range(0, 19));
+  scApp->add_flag("--bots-share-an-address", sc.cell.botsShareAnAddress,
+                  "every bot connects from 127.0.0.1, as from one machine (default: each from its own loopback "
+                  "address, 127.0.1.x, as players from their own machines; from one, the server's guard against "
+                  "half-open handshakes delays some of a burst of joins)");
   std::string arena = "demo";
   scApp->add_option("--arena", arena,
                     "demo: the 40 x 40 m demo arena, crates in a pile, bots on circles near the centre; large: the "

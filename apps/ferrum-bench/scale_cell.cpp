@@ -1,5 +1,6 @@
 #include "scale_cell.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -170,6 +171,11 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
     c.windowEnd = windowEnd;
     c.leaveAt = leaveAt;
     c.niceness = o.botNiceness;
+    // Each bot from its own loopback address, as each player from its own machine:
+    // from one address, the server's guard against half-open handshakes (EnetConfig::
+    // maxHalfOpenPerAddress) turned away 25 of 64 joining at once, and each waited
+    // for ENet's resend (up to 3.5 s).
+    if (!o.botsShareAnAddress) c.localHost = "127.0.1." + std::to_string(1 + i % 254);
     if (o.largeArena) {
       c.arenaHalfSize = game::kLargeArenaHalfSize;
       c.regionHalfSize = o.walkRegionHalfSize;
@@ -182,10 +188,17 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
 
   std::atomic<size_t> serverEntities{server->group().size()};
   ServerRecord record;
-  std::thread serverThread(
-      [&] { runServer(*server, windowStart, windowEnd, serverStop, serverEntities, record); });
+  // Named, so a profile (perf report --sort comm) tells the server from its load.
+  std::thread serverThread([&] {
+    pthread_setname_np(pthread_self(), "scale-server");
+    runServer(*server, windowStart, windowEnd, serverStop, serverEntities, record);
+  });
   std::vector<std::thread> botThreads;
-  for (auto& bot : bots) botThreads.emplace_back([&bot] { bot->run(); });
+  for (auto& bot : bots)
+    botThreads.emplace_back([&bot] {
+      pthread_setname_np(pthread_self(), "scale-bot");
+      bot->run();
+    });
   for (auto& t : botThreads) t.join();
   const long rssEnd = processRssKiB();
   serverThread.join();
@@ -203,7 +216,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
 
   // The bots' side.
   int joined = 0, timeouts = 0, kicked = 0, disconnected = 0, complete = 0;
-  std::vector<double> completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps, fwdBlocksPs;
+  std::vector<double> welcomeSeconds, completeSeconds, downKbps, downPps, upKbps, upPps, fwdPps, fwdBlocksPs;
   double botCpu = 0, farthestSpawn = 0, farthestAfterComplete = 0;
   std::vector<double> held, leaves;
   // Per-client kbit/s down by kind (LightBotReport's per-kind bytes), summed over bots.
@@ -224,6 +237,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
       ++complete;
       completeSeconds.push_back(r.completeAt - r.connectAt);
     }
+    if (r.joinedAt >= 0) welcomeSeconds.push_back(r.joinedAt - r.connectAt);
     downKbps.push_back(static_cast<double>(r.bytesDown) * 8 / 1000 / o.seconds);
     downPps.push_back(static_cast<double>(r.packetsDown) / o.seconds);
     upKbps.push_back(static_cast<double>(r.bytesUp) * 8 / 1000 / o.seconds);
@@ -271,6 +285,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["tick_hz"] = o.tickHz;
   j["send_hz"] = o.sendHz;
   j["bot_niceness"] = o.botNiceness;
+  j["bots_share_an_address"] = o.botsShareAnAddress;
   j["forward_window_ms"] = forwardWindowMs;
   j["physics_thread"] = o.physicsThread;
   j["join_share_when_behind"] = joinShareWhenBehind;
@@ -287,6 +302,8 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["leaves_sent"] = stats.counters.leavesSent;
   j["codings_reused"] = stats.counters.codingsReused; // whole run: blocks coded once, sent to several clients
   j["codings_made"] = stats.counters.codingsMade;
+  j["spawns_paced"] = stats.counters.spawnsPaced; // whole run: spawns taken from the joiners' queues
+  j["spawn_codings"] = stats.counters.spawnCodings; // ... and the Spawn messages coded for them
   j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;
@@ -307,6 +324,11 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["world_complete_clients"] = complete;
   j["world_complete_s_median"] = quantile(completeSeconds, 0.5);
   j["world_complete_s_max"] = quantile(completeSeconds, 1.0);
+  // The handshake's part of it: from connecting to the welcome (a lost connect waits
+  // for ENet's resend, whatever the server's pacing).
+  j["welcome_s_median"] = quantile(welcomeSeconds, 0.5);
+  j["welcome_s_max"] = quantile(welcomeSeconds, 1.0);
+  j["handshakes_refused"] = stats.counters.handshakesRefused; // connects the transport turned away (each resent by ENet)
   j["down_kbps"] = mean(downKbps);
   j["down_pps"] = mean(downPps);
   // down_kbps split by what the bytes carry (they add up to it): state headers and

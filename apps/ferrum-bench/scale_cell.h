@@ -33,6 +33,7 @@ struct ScaleCellOptions {
   float joinTickShare = -1;       ///< the server's NetConfig::joinTickShare (< 0: its default)
   float forwardFullRateMeters = -1; ///< the server's NetConfig::forwardFullRateMeters (< 0: its default)
   float forwardFalloffMeters = -1;  ///< the server's NetConfig::forwardFalloffMeters (< 0: its default)
+  bool botsShareAnAddress = false; ///< every bot from 127.0.0.1 (else each its own 127.0.1.x)
   int botNiceness = 10;          ///< bot threads' nice value: they yield the CPU to the server thread
   /// The large arena (game::Scenario::Large, 120 x 120 m): crates scattered over the
   /// whole floor, each bot walking random waypoints in a region of its own (the

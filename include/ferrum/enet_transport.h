@@ -18,6 +18,10 @@ namespace ferrum {
 
 struct EnetConfig {
   std::string bindHost = "127.0.0.1"; ///< "0.0.0.0" to accept from the LAN
+  /// A client's own address to send from (an IPv4 address of this machine); empty:
+  /// the system's choice. A load generator gives each bot its own loopback address
+  /// (127.0.0.0/8), as players on their own machines would have.
+  std::string clientHost;
   uint16_t port = 0;                  ///< 0: the OS picks a free port (see boundPort())
   size_t maxLinks = 64;
   uint32_t timeoutMs = 5000;          ///< a silent peer is dropped after this long

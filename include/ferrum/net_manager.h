@@ -39,6 +39,7 @@ class EntityWalk;
 class BlockChanges;
 struct LocalSendFacts;
 struct ForwardSection;
+struct SpawnBaseline;
 
 namespace wire {
 struct StateBlock;
@@ -142,6 +143,7 @@ public:
 
 private:
   struct Remote;
+  struct SpawnPass;
   struct EntityNet;
 
   // EntityGroupHooks: controllers' events and despawn requests.
@@ -205,13 +207,16 @@ private:
   Remote* remoteByLink(LinkId link);
   // Replication sets (server; net_manager_replication.cpp).
   void queueWorld(Remote& to);
-  void paceSpawns();
+  /// One tick's paced spawns (net/net_manager_spawn_pass.h): chosen and coded before the step,
+  /// sent while it runs.
+  void chooseSpawns();
+  void sendChosenSpawns();
+  uint32_t codedSpawnOf(const Entity& e);
   void updateRelevance();
   bool relevanceActive() const { return m_relevance || m_config.relevanceRadius > 0; }
   float relevanceOf(const Remote& viewer, const Entity& e, bool held,
                     const std::unordered_map<PeerId, std::vector<Vec3>>& points) const;
   std::unordered_map<PeerId, std::vector<Vec3>> ownedPositions() const;
-  bool sendSpawnTo(Remote& to, const Entity& e);
   void announceSpawn(const Entity& e, const std::vector<uint8_t>& bytes, PeerId except);
   void sendToHolders(EntityId id, const std::vector<uint8_t>& bytes, PeerId except);
   void forgetReplicated(EntityId id);
@@ -220,7 +225,9 @@ private:
   /// This send's blocks of our own state for `to` (net_manager_replication.cpp).
   std::vector<const wire::StateBlock*> selectStateFor(Remote& to, size_t budgetBits);
   // Spawn baselines, sender side (net_manager_replication.cpp).
-  void rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes);
+  /// `made`: the baseline of `bytes` when the caller read it out already (else read here).
+  void rememberSpawnBaseline(Remote& to, EntityId id, PeerId authority, const std::vector<uint8_t>& bytes,
+                             const SpawnBaseline* made = nullptr);
   void useSpawnBaselines(Remote& to, const std::vector<EntityId>& confirmed);
   void noteNoLongerHeld(Remote& to, EntityId id);
   void pruneNoLongerHeld(Remote& to);
@@ -286,11 +293,12 @@ private:
   LocalSendFacts& localFacts();
   NetCounters m_counters;
   Relevance m_relevance;
+  std::unique_ptr<SpawnPass> m_spawnPass; ///< server: this tick's paced spawns
   size_t m_paceCursor = 0; ///< server: the client the next tick's paced spawns start with
   int m_spawnBudget = 0;         ///< server: spawns the next tick may pace (0: not yet set)
   bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
   bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
-  double m_spawnSecondsInFrame = 0; ///< server: wall time paceSpawns took in this frame's ticks
+  double m_spawnSecondsInFrame = 0; ///< server: wall time the spawn passes took in this frame's ticks
   /// Server: the ticks since the join budget was last judged (once per send period),
   /// their wall time and, of it, the spawn passes'.
   int m_budgetTicks = 0;

@@ -97,6 +97,9 @@ struct NetCounters {
   uint64_t nonFiniteRemoved = 0;
   // Paced joins and interest management (server side unless said).
   uint64_t spawnsPaced = 0;          ///< spawns of existing entities taken from clients' queues
+  /// Spawn messages coded for them: one per entity per tick, however many clients got
+  /// it then (joiners mostly wait for the same entities in the same order).
+  uint64_t spawnCodings = 0;
   uint64_t maxSpawnsPacedInTick = 0; ///< the most in one tick (never above the larger of NetConfig::spawnsPerTick and maxSpawnsPerTick)
   uint64_t worldCompletesSent = 0;   ///< joins whose whole queued world was sent
   uint64_t leavesSent = 0;           ///< entities that left a client's interest

@@ -102,9 +102,16 @@ std::unique_ptr<EnetTransport> EnetTransport::client(const EnetConfig& config, s
     error = "enet_initialize failed";
     return nullptr;
   }
-  ENetHost* host = enet_host_create(nullptr, config.maxLinks, kChannelCount, 0, 0);
+  ENetAddress local{};
+  if (!config.clientHost.empty() && enet_address_set_host_ip(&local, config.clientHost.c_str()) != 0) {
+    error = "bad client address '" + config.clientHost + "' (expected an IPv4 address such as 127.0.0.2)";
+    return nullptr;
+  }
+  local.port = ENET_PORT_ANY;
+  ENetHost* host = enet_host_create(config.clientHost.empty() ? nullptr : &local, config.maxLinks, kChannelCount, 0, 0);
   if (!host) {
-    error = "cannot create an ENet client host";
+    error = config.clientHost.empty() ? "cannot create an ENet client host"
+                                      : "cannot send from " + config.clientHost + " (not an address of this machine?)";
     return nullptr;
   }
   return std::unique_ptr<EnetTransport>(new EnetTransport(host, config, false));

@@ -22,7 +22,8 @@ NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGrou
       m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)),
       m_referee(std::make_unique<Referee>(m_config, group)),
       m_forwards(std::make_unique<ForwardQueue>(config.forwardWindowMs / 1000.0)),
-      m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds) {
+      m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds),
+      m_spawnPass(std::make_unique<SpawnPass>()) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
@@ -104,32 +105,32 @@ void NetManager::runTick() {
   buildLocalBlocks();
   updateRemoteEntities();
   applyDespawnRequests();
-  // The state packets carry m_localBlocks, packed above: writing them reads no body,
-  // so physics may step meanwhile on its own thread (a sending tick then costs about
-  // the longer of the two, not their sum). Nothing else runs in between: no game code,
-  // no spawn or despawn.
+  // The state packets carry m_localBlocks, packed above, and the paced spawns are
+  // coded before the step (chooseSpawns): writing either reads no body, so physics
+  // may step meanwhile on its own thread (a sending tick then costs about the longer
+  // of the two, not their sum; a join's spawns hide behind the step). Nothing else
+  // runs in between: no game code, no spawn or despawn.
   const bool sending = m_limiter->tick();
   m_budgetSawSend = m_budgetSawSend || sending;
+  if (m_config.role == Role::Server) chooseSpawns();
+  const bool spawning = !m_spawnPass->chosen.empty();
   bool sentOurs = false;
-  if (sending && m_config.physicsThread) {
+  if ((sending || spawning) && m_config.physicsThread) {
     m_group.beginStep();
     struct FinishStep { // also when sending throws: nothing may unwind past a running step
       EntityGroup& group;
       ~FinishStep() { group.finishStep(); }
     } finish{m_group};
-    sentOurs = sendState();
+    if (sending) sentOurs = sendState();
+    sendChosenSpawns();
   } else {
     m_group.step();
     if (sending) sentOurs = sendState();
+    sendChosenSpawns();
   }
   if (sentOurs) onStateSent.emit(m_tick);
   removeNonFinite();
-  if (m_config.role == Role::Server) {
-    updateRelevance();
-    const auto spawnsSince = std::chrono::steady_clock::now();
-    paceSpawns();
-    m_spawnSecondsInFrame += std::chrono::duration<double>(std::chrono::steady_clock::now() - spawnsSince).count();
-  }
+  if (m_config.role == Role::Server) updateRelevance();
   onTickEnd.emit(m_tick);
 }
 

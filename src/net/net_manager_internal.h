@@ -15,6 +15,7 @@
 #include "net/replication_set.h"
 #include "net/slot_set.h"
 #include "net/spawn_baseline.h"
+#include "net/net_manager_spawn_pass.h"
 #include "net/tick_offset.h"
 #include "net/token_bucket.h"
 #include "wire/messages.h"

@@ -147,7 +147,7 @@ void NetManager::welcome(Remote& r) {
   msg.sendHz = static_cast<uint16_t>(m_config.sendHz);
   msg.firstCounter = r.referee.firstCounter;
   sendReliable(r, wire::encodeMessage(wire::MessageType::Welcome, msg));
-  // Late joiner: the world is queued, not sent: paceSpawns() sends it a budgeted
+  // Late joiner: the world is queued, not sent: chooseSpawns() and sendChosenSpawns() send it a budgeted
   // number per tick (shared by every joiner), then says WorldComplete. With interest
   // management it is queued once the joiner's player exists (its spawn, below), or
   // when updateRelevance() finds the wait over (kWorldWaitForPlayerSeconds).

@@ -6,6 +6,7 @@
 #include "base/log.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -84,58 +85,91 @@ void NetManager::queueWorld(Remote& to) {
   to.replication.joinPending = true;
 }
 
-bool NetManager::sendSpawnTo(Remote& to, const Entity& e) {
+// This tick's coding of `e`'s spawn (net/net_manager_spawn_pass.h): made on the first ask.
+uint32_t NetManager::codedSpawnOf(const Entity& e) {
+  SpawnPass& pass = *m_spawnPass;
+  const auto [it, fresh] = pass.codedIndex.try_emplace(e.id(), static_cast<uint32_t>(pass.coded.size()));
+  if (!fresh) return it->second;
+  ++m_counters.spawnCodings;
+  SpawnPass::Coded& coded = pass.coded.emplace_back();
+  coded.id = e.id();
+  coded.authority = e.authority();
   const wire::Spawn spawn{e.id(), e.type(), e.authority(), m_group.spawnStateOf(e), m_tick};
-  const std::vector<uint8_t> bytes = wire::encodeMessage(wire::MessageType::Spawn, spawn, spawnPrecisions(m_group.registry()));
-  sendReliable(to, bytes); // counts an unencodable one
-  if (bytes.empty()) return false;
-  to.replication.markSent(e.id());
-  rememberSpawnBaseline(to, e, bytes);
-  return true;
+  const wire::PrecisionOf precisions = spawnPrecisions(m_group.registry());
+  coded.bytes = wire::encodeMessage(wire::MessageType::Spawn, spawn, precisions);
+  coded.hasBaseline = !coded.bytes.empty() && m_config.role == Role::Server && e.authority() == localPeer() &&
+                      spawnBaselineOf(coded.bytes, precisions, coded.baseline);
+  return it->second;
 }
 
 // The budget is shared: clients take one spawn each in turn (starting with a
 // different one every tick), so simultaneous joiners all progress, and the server's
 // tick never pays for more than the budget (updateSpawnBudget) however many join at once.
-void NetManager::paceSpawns() {
+// Before the step: coding a spawn reads its body.
+void NetManager::chooseSpawns() {
+  const auto since = std::chrono::steady_clock::now();
+  SpawnPass& pass = *m_spawnPass;
+  pass.clear();
   m_spawnBudgetUsed = false;
   m_spawnsWaiting = false;
-  std::vector<Remote*> ready;
   for (auto& [link, remote] : m_remotes)
-    if (remote->joined && !remote->referee.kicked && !remote->tooSlow) ready.push_back(remote.get());
-  if (ready.empty()) return;
+    if (remote->joined && !remote->referee.kicked && !remote->tooSlow) pass.ready.push_back(remote.get());
+  if (pass.ready.empty()) return;
   if (m_spawnBudget < 1) m_spawnBudget = m_config.spawnsPerTick;
   int budget = m_spawnBudget;
-  uint64_t paced = 0;
-  const size_t start = m_paceCursor++ % ready.size();
+  const size_t start = m_paceCursor++ % pass.ready.size();
   for (bool progress = true; progress && budget > 0;) {
     progress = false;
-    for (size_t k = 0; k < ready.size() && budget > 0; ++k) {
-      Remote& to = *ready[(start + k) % ready.size()];
+    for (size_t k = 0; k < pass.ready.size() && budget > 0; ++k) {
+      Remote& to = *pass.ready[(start + k) % pass.ready.size()];
       for (EntityId id = to.replication.popNext(); !id.isNull(); id = to.replication.popNext()) {
         const Entity* e = m_group.find(id);
         if (!e) continue; // despawned while it waited
-        if (sendSpawnTo(to, *e)) {
+        const uint32_t coded = codedSpawnOf(*e);
+        pass.chosen.push_back({&to, coded});
+        if (!pass.coded[coded].bytes.empty()) { // one that cannot be coded is counted when sent
           --budget;
-          ++paced;
+          ++pass.paced;
           progress = true;
         }
         break;
       }
     }
   }
-  m_counters.spawnsPaced += paced;
-  m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, paced);
   m_spawnBudgetUsed = budget == 0;
-  for (const Remote* to : ready) m_spawnsWaiting = m_spawnsWaiting || to->replication.queued() > 0;
-  for (Remote* to : ready) {
-    if (!to->replication.joinPending || to->replication.queued() > 0) continue;
+  m_spawnSecondsInFrame += std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// While the step runs (or after it, without the physics thread): touches no entity.
+void NetManager::sendChosenSpawns() {
+  SpawnPass& pass = *m_spawnPass;
+  if (pass.ready.empty()) return;
+  const auto since = std::chrono::steady_clock::now();
+  for (const SpawnPass::Chosen& chosen : pass.chosen) {
+    Remote& to = *chosen.to;
+    const SpawnPass::Coded& coded = pass.coded[chosen.coded];
+    // Despawned as the step began (EntityGroup::beginStep): not held by `to`, so
+    // nothing was said; nor is anything now. Dropped meanwhile by this tick's send
+    // (too slow): it will get nothing more.
+    if (!m_group.find(coded.id) || to.tooSlow) continue;
+    sendReliable(to, coded.bytes); // counts one that could not be coded
+    if (coded.bytes.empty()) continue;
+    to.replication.markSent(coded.id);
+    rememberSpawnBaseline(to, coded.id, coded.authority, coded.bytes, coded.hasBaseline ? &coded.baseline : nullptr);
+  }
+  m_counters.spawnsPaced += pass.paced;
+  m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, pass.paced);
+  for (const Remote* to : pass.ready) m_spawnsWaiting = m_spawnsWaiting || to->replication.queued() > 0;
+  for (Remote* to : pass.ready) {
+    if (!to->replication.joinPending || to->replication.queued() > 0 || to->tooSlow) continue;
     to->replication.joinPending = false;
     sendReliable(*to, wire::encodeMessage(wire::MessageType::WorldComplete,
                                           wire::WorldComplete{to->replication.spawnsSent()}));
     ++m_counters.worldCompletesSent;
     log::info("client {} holds the world ({} spawns sent)", to->slot, to->replication.spawnsSent());
   }
+  pass.clear(); // holds pointers to clients: not kept past the tick
+  m_spawnSecondsInFrame += std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
 // After a send period's ticks (each taking `busySecondsPerTick` of wall clock on
@@ -212,13 +246,16 @@ void NetManager::announceSpawn(const Entity& e, const std::vector<uint8_t>& byte
   if (m_config.role == Role::Client) return broadcastReliable(bytes, except);
   std::unordered_map<PeerId, std::vector<Vec3>> points;
   if (relevanceActive() && !m_relevance) points = ownedPositions();
+  SpawnBaseline made; // read out of `bytes` once for every client (bits 0: none)
+  if (!bytes.empty() && e.authority() == localPeer() && !spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), made))
+    made = {};
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->slot == except || remote->worldDeferred) continue; // its queue will have it
     if (relevanceOf(*remote, e, false, points) <= 0) continue; // it may enter its interest later
     sendReliable(*remote, bytes);
     if (bytes.empty()) continue;
     remote->replication.markSent(e.id());
-    rememberSpawnBaseline(*remote, e, bytes);
+    rememberSpawnBaseline(*remote, e.id(), e.authority(), bytes, made.bits > 0 ? &made : nullptr);
   }
 }
 
@@ -237,23 +274,25 @@ void NetManager::forgetReplicated(EntityId id) {
 // kept until its SpawnAck says the client holds it. Only our own entities: theirs are
 // coded in our series. Not after the client stopped holding an earlier spawn of this
 // id, until it has acknowledged a packet sent after that (noLongerHeldAt).
-void NetManager::rememberSpawnBaseline(Remote& to, const Entity& e, const std::vector<uint8_t>& bytes) {
-  to.pendingSpawnBaselines.erase(e.id());
-  to.spawnsToDelimit.erase(e.id());
-  to.delimited.erase(e.id());
-  if (m_config.role != Role::Server || e.authority() != localPeer()) return;
+void NetManager::rememberSpawnBaseline(Remote& to, EntityId id, PeerId authority, const std::vector<uint8_t>& bytes,
+                                       const SpawnBaseline* made) {
+  to.pendingSpawnBaselines.erase(id);
+  to.spawnsToDelimit.erase(id);
+  to.delimited.erase(id);
+  if (m_config.role != Role::Server || authority != localPeer()) return;
   const bool acked = to.delta->anyAcked();
   const uint16_t anchor = acked ? to.delta->newestAcked() : uint16_t{0xFFFF};
-  if (auto gone = to.noLongerHeldAt.find(e.id()); gone != to.noLongerHeldAt.end()) {
+  if (auto gone = to.noLongerHeldAt.find(id); gone != to.noLongerHeldAt.end()) {
     if (!acked || !wire::sequenceNewer(anchor, gone->second)) return;
     to.noLongerHeldAt.erase(gone);
   }
   // The same rule makes its blocks readable by its layout once acknowledged: every
   // packet about an earlier spawn of the id is at or before the receiver's anchor.
-  to.spawnsToDelimit.insert(e.id());
+  to.spawnsToDelimit.insert(id);
   Remote::PendingSpawnBaseline pending{anchor, {}};
-  if (!spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), pending.baseline)) return;
-  to.pendingSpawnBaselines[e.id()] = std::move(pending);
+  if (made) pending.baseline = *made;
+  else if (!spawnBaselineOf(bytes, spawnPrecisions(m_group.registry()), pending.baseline)) return;
+  to.pendingSpawnBaselines[id] = std::move(pending);
 }
 
 // The client counted these spawns: each one's block is what it holds of the entity.

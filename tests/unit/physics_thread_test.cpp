@@ -58,11 +58,14 @@ struct CubesRun {
   std::vector<Vec3> serverPositions;  ///< every cube's body on the server, in id order
   std::vector<Vec3> clientDecoded;    ///< what the client last decoded of each
   bool physicsThreadSeen = false;     ///< a thread named ferrum-physics existed during the run
+  uint64_t spawnsPaced = 0;
 };
 
 // The cubes scenario (900 cubes, the roller pushing through them for 4 s) between a
-// server and one client in memory, 6 s on a virtual clock.
-CubesRun runCubes(bool physicsThread) {
+// server and one client in memory, 6 s on a virtual clock. `worldFirst`: the cubes
+// exist before the client connects, so its join is paced (the spawns chosen before
+// each step and sent while it runs) while the roller already pushes.
+CubesRun runCubes(bool physicsThread, bool worldFirst = false) {
   MemoryNetwork network;
   double now = 0;
   auto make = [&](MemoryTransport& t, Role role) {
@@ -78,7 +81,7 @@ CubesRun runCubes(bool physicsThread) {
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
   std::unique_ptr<Host> client = make(network.endpoint(2), Role::Client);
   CubesRun run;
-  if (!server || !client || !client->net().connect("mem", 1)) return run;
+  if (!server || !client) return run;
   auto tick = [&](int n) {
     for (int i = 0; i < n; ++i) {
       now += 1.0 / 60;
@@ -86,10 +89,13 @@ CubesRun runCubes(bool physicsThread) {
       client->net().frame(now);
     }
   };
+  if (worldFirst) game::spawnCubesScenario(server->net(), 4.0f);
+  if (!client->net().connect("mem", 1)) return run;
   for (int i = 0; i < 600 && !client->net().joined(); ++i) tick(1);
   EXPECT_TRUE(client->net().joined());
-  game::spawnCubesScenario(server->net(), 4.0f);
+  if (!worldFirst) game::spawnCubesScenario(server->net(), 4.0f);
   tick(360);
+  run.spawnsPaced = server->net().stats().counters.spawnsPaced;
   run.physicsThreadSeen = bench::findThreadNamed("ferrum-physics") != 0;
   server->group().forEach([&](const Entity& e) {
     run.serverPositions.push_back(e.body().position());
@@ -110,6 +116,26 @@ TEST(PhysicsThread, AServerSteppingBesideItsSendsSendsTheSameBytesAndSimulatesTh
   ASSERT_EQ(oneThread.serverPositions.size(), 901u);
   ASSERT_EQ(twoThreads.serverPositions.size(), oneThread.serverPositions.size());
   EXPECT_GT(oneThread.serverBytesSent, 20000u) << "the roller kept the server sending";
+  EXPECT_EQ(twoThreads.serverBytesSent, oneThread.serverBytesSent);
+  EXPECT_EQ(twoThreads.clientBytesReceived, oneThread.clientBytesReceived);
+  size_t held = 0;
+  for (size_t i = 0; i < oneThread.serverPositions.size(); ++i) {
+    const Vec3 a = oneThread.serverPositions[i], b = twoThreads.serverPositions[i];
+    EXPECT_TRUE(a.x == b.x && a.y == b.y && a.z == b.z) << "cube " << i;
+    const Vec3 c = oneThread.clientDecoded[i], d = twoThreads.clientDecoded[i];
+    EXPECT_TRUE(c.x == d.x && c.y == d.y && c.z == d.z) << "client's copy of cube " << i;
+    if (c.x > -1e8f) ++held;
+  }
+  EXPECT_EQ(held, oneThread.serverPositions.size()) << "the client decoded every cube";
+}
+
+TEST(PhysicsThread, AJoinPacedWhileTheStepRunsSendsTheSameBytesAndSimulatesTheSameWorld) {
+  const CubesRun oneThread = runCubes(false, true);
+  const CubesRun twoThreads = runCubes(true, true);
+  EXPECT_GE(oneThread.spawnsPaced, 900u) << "the world came through the join's pacing";
+  EXPECT_EQ(twoThreads.spawnsPaced, oneThread.spawnsPaced);
+  ASSERT_EQ(oneThread.serverPositions.size(), 901u);
+  ASSERT_EQ(twoThreads.serverPositions.size(), oneThread.serverPositions.size());
   EXPECT_EQ(twoThreads.serverBytesSent, oneThread.serverBytesSent);
   EXPECT_EQ(twoThreads.clientBytesReceived, oneThread.clientBytesReceived);
   size_t held = 0;

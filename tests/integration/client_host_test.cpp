@@ -1,0 +1,44 @@
+// EnetConfig::clientHost: a client sends from the local address it is given, so a
+// load generator's bots on one machine reach the server as from machines of their own.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "ferrum/enet_transport.h"
+
+using namespace ferrum;
+
+TEST(ClientHost, AClientSendsFromTheLoopbackAddressItIsGiven) {
+  std::string error;
+  EnetConfig serverConfig; // 127.0.0.1, a free port
+  auto server = EnetTransport::listen(serverConfig, error);
+  ASSERT_TRUE(server) << error;
+  EnetConfig clientConfig;
+  clientConfig.clientHost = "127.0.1.7";
+  clientConfig.maxLinks = 1;
+  auto client = EnetTransport::client(clientConfig, error);
+  ASSERT_TRUE(client) << error;
+  ASSERT_NE(client->connect("127.0.0.1", server->boundPort(), 0), kNoLink);
+
+  LinkId atServer = kNoLink;
+  bool clientConnected = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  TransportEvent event;
+  while ((atServer == kNoLink || !clientConnected) && std::chrono::steady_clock::now() < until) {
+    if (server->service(event, 5) && event.type == TransportEvent::Type::Connected) atServer = event.link;
+    if (client->service(event, 5) && event.type == TransportEvent::Type::Connected) clientConnected = true;
+  }
+  ASSERT_NE(atServer, kNoLink) << "the server never saw the client connect";
+  EXPECT_TRUE(clientConnected);
+  EXPECT_EQ(server->remoteAddress(atServer).host, "127.0.1.7");
+}
+
+TEST(ClientHost, AnAddressThatIsNotOneIsRefusedWithItsName) {
+  std::string error;
+  EnetConfig config;
+  config.clientHost = "not-an-address";
+  EXPECT_FALSE(EnetTransport::client(config, error));
+  EXPECT_NE(error.find("not-an-address"), std::string::npos) << error;
+}
