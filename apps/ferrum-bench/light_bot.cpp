@@ -10,6 +10,7 @@
 #include "ferrum/rigid_state.h"
 #include "game/player_controller.h"
 #include "game/types.h"
+#include "wire/message_batch.h"
 #include "wire/messages.h"
 
 #include <ctime>
@@ -160,16 +161,22 @@ void LightBot::handle(TransportEvent& event, double now) {
     countByKind(event, m_report);
   }
   if (event.channel == Channel::Reliable)
-    onReliable(event, now);
+    onReliable(event.payload, now);
   else
     onState(event, now);
 }
 
-void LightBot::onReliable(const TransportEvent& event, double now) {
-  ReadStream in(event.payload);
+void LightBot::onReliable(std::span<const uint8_t> payload, double now) {
+  ReadStream in(payload);
   uint32_t type = 0;
   if (!in.serializeBits(type, 4)) return;
   switch (static_cast<wire::MessageType>(type)) {
+  case wire::MessageType::Spawns: { // several Spawn messages, each whole
+    std::vector<std::span<const uint8_t>> spawns;
+    if (!wire::readBatch(payload, spawns)) return;
+    for (std::span<const uint8_t> spawn : spawns) onReliable(spawn, now);
+    return;
+  }
   case wire::MessageType::Welcome: {
     wire::Welcome w;
     if (!w.serialize(in) || m_report.joined) return;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -106,7 +107,7 @@ public:
 private:
   explicit LightBot(const LightBotConfig& config, std::unique_ptr<EnetTransport> transport);
   void handle(TransportEvent& event, double now);
-  void onReliable(const TransportEvent& event, double now);
+  void onReliable(std::span<const uint8_t> payload, double now);
   void onState(const TransportEvent& event, double now);
   void tick(double now);
   std::vector<uint8_t> playerBlockPacket(double now);

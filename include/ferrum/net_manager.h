@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -179,7 +180,7 @@ private:
   void onHello(Remote& from, const TransportEvent& event);
   void welcome(Remote& to);
   void onDisconnected(const TransportEvent& event);
-  void onReliable(Remote& from, const TransportEvent& event);
+  void onReliable(Remote& from, std::span<const uint8_t> payload);
   void onState(Remote& from, const TransportEvent& event);
   /// Client: how blocks without a length in `from`'s packets are read (wire::DelimitLayout).
   std::function<const FieldLayout*(const wire::StateHeader&, EntityId)> delimitLayouts(Remote& from);
@@ -191,7 +192,7 @@ private:
   void sendForwards(Remote& to, const std::vector<std::shared_ptr<const ForwardSection>>& sections);
   void acceptForwardedSections(Remote& from, wire::StatePacket& packet);
   void onSpawnMessage(Remote& from, const wire::Spawn& spawn);
-  void keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, const std::vector<uint8_t>& bytes);
+  void keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, std::span<const uint8_t> bytes);
   void showSpawnAsFirstNews(Entity& entity, const SpawnState& spawn, uint32_t serverTick);
   bool refereeBlock(Remote& from, Entity& entity, const EntityNet& net, uint32_t originTick, wire::StateBlock& block);
   void acceptBlocks(Remote& from, wire::StatePacket& packet, std::vector<wire::StateBlock>* forward);

@@ -7,6 +7,7 @@
 
 #include "core/type_table.h"
 #include "wire/field_delta.h"
+#include "wire/message_batch.h"
 #include "wire/payload_extent.h"
 #include "ferrum/net_manager.h"
 #include "net/net_manager_internal.h"
@@ -47,7 +48,7 @@ void NetManager::handle(TransportEvent& event) {
   m_counters.bytesReceived += event.payload.size();
   if (m_config.role == Role::Server && !from->joined) return onHello(*from, event);
   if (event.channel == Channel::Reliable)
-    onReliable(*from, event);
+    onReliable(*from, event.payload);
   else
     onState(*from, event);
 }
@@ -282,8 +283,8 @@ std::string NetManager::describeServerTypeTable() const {
   return describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
 }
 
-void NetManager::onReliable(Remote& from, const TransportEvent& event) {
-  ReadStream in(event.payload);
+void NetManager::onReliable(Remote& from, std::span<const uint8_t> payload) {
+  ReadStream in(payload);
   uint32_t type = 0;
   in.serializeBits(type, 4);
   const bool isServer = m_config.role == Role::Server;
@@ -312,7 +313,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (!s.serialize(in, spawnPrecisions(m_group.registry()))) return malformed();
     ++m_counters.spawnsReceived;
     onSpawnMessage(from, s);
-    if (!isServer) keepSpawnBaseline(from, s, event.payload);
+    if (!isServer) keepSpawnBaseline(from, s, payload);
     if (!isServer && s.authority == from.slot && m_group.find(s.id)) from.delimitAnchors.held(s.id);
     return;
   }
@@ -361,7 +362,7 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     if (isServer || m_joined || !table.serialize(in)) return malformed();
     // Kept as it came: described only if the refusal follows (a hostile server may
     // send any number of tables, and only the refusal's reason shows one).
-    m_serverTypeTable = event.payload;
+    m_serverTypeTable.assign(payload.begin(), payload.end());
     return;
   }
   case wire::MessageType::Leave: {
@@ -373,6 +374,19 @@ void NetManager::onReliable(Remote& from, const TransportEvent& event) {
     wire::WorldComplete c;
     if (isServer || !m_joined || !c.serialize(in)) return malformed();
     return onWorldCompleteMessage(c);
+  }
+  case wire::MessageType::Spawns: {
+    // Checked whole before any is used: a packet that is not one well-formed batch of
+    // spawns is dropped as one malformed message.
+    std::vector<std::span<const uint8_t>> spawns;
+    if (isServer || !wire::readBatch(payload, spawns)) return malformed();
+    for (std::span<const uint8_t> spawn : spawns) {
+      ReadStream peek(spawn);
+      uint32_t inner = 0;
+      if (!peek.serializeBits(inner, 4) || inner != static_cast<uint32_t>(wire::MessageType::Spawn)) return malformed();
+    }
+    for (std::span<const uint8_t> spawn : spawns) onReliable(from, spawn);
+    return;
   }
   case wire::MessageType::SpawnAck: {
     wire::SpawnAck a;
@@ -439,7 +453,7 @@ void NetManager::onSpawnMessage(Remote& from, const wire::Spawn& received) {
 
 // What the server will code this entity's first blocks against once it hears of our
 // SpawnAck: the block the spawn stands for, built from the very bytes we read.
-void NetManager::keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, const std::vector<uint8_t>& bytes) {
+void NetManager::keepSpawnBaseline(Remote& from, const wire::Spawn& spawn, std::span<const uint8_t> bytes) {
   const Entity* e = m_group.find(spawn.id);
   // Only the sender's own entities are coded in its own series.
   if (!e || e->authority() != from.slot || spawn.authority != from.slot) return;

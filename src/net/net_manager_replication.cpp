@@ -15,6 +15,7 @@
 #include "core/entity_walk.h"
 #include "net/join_budget.h"
 #include "net/net_manager_internal.h"
+#include "wire/message_batch.h"
 
 namespace ferrum {
 
@@ -140,11 +141,33 @@ void NetManager::chooseSpawns() {
   m_spawnSecondsInFrame += std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// A batch of spawns fits one datagram with ENet's headers (a 1,400-byte MTU): ENet
+// would split a longer one into fragments, each its own command.
+constexpr size_t kSpawnBatchBytes = 1200;
+
 // While the step runs (or after it, without the physics thread): touches no entity.
 void NetManager::sendChosenSpawns() {
   SpawnPass& pass = *m_spawnPass;
   if (pass.ready.empty()) return;
   const auto since = std::chrono::steady_clock::now();
+  // Each client's spawns of this tick go in as few reliable packets as fit
+  // (wire/message_batch.h): the chosen list takes clients in turns, so it is grouped
+  // by client first, each client's in the order chosen.
+  std::stable_sort(pass.chosen.begin(), pass.chosen.end(),
+                   [](const SpawnPass::Chosen& a, const SpawnPass::Chosen& b) { return a.to->slot < b.to->slot; });
+  wire::MessageBatch batch;
+  std::vector<uint8_t> single; // a batch of one goes as the plain Spawn it holds
+  Remote* batchFor = nullptr;
+  auto flush = [&] {
+    if (!batchFor) return;
+    if (batch.count() == 1) {
+      batch.take();
+      sendReliable(*batchFor, single);
+    } else if (batch.count() > 1) {
+      sendReliable(*batchFor, batch.take());
+    }
+    batchFor = nullptr;
+  };
   for (const SpawnPass::Chosen& chosen : pass.chosen) {
     Remote& to = *chosen.to;
     const SpawnPass::Coded& coded = pass.coded[chosen.coded];
@@ -152,11 +175,19 @@ void NetManager::sendChosenSpawns() {
     // nothing was said; nor is anything now. Dropped meanwhile by this tick's send
     // (too slow): it will get nothing more.
     if (!m_group.find(coded.id) || to.tooSlow) continue;
-    sendReliable(to, coded.bytes); // counts one that could not be coded
-    if (coded.bytes.empty()) continue;
+    if (&to != batchFor || batch.bytes() + 1 + coded.bytes.size() > kSpawnBatchBytes) flush();
+    if (coded.bytes.empty() || !batch.add(coded.bytes)) {
+      flush(); // what went before it first: spawns are counted (SpawnAck) in the order sent
+      sendReliable(to, coded.bytes); // alone: one too long to batch, or counted as not coded
+      if (coded.bytes.empty()) continue;
+    } else {
+      batchFor = &to;
+      if (batch.count() == 1) single = coded.bytes;
+    }
     to.replication.markSent(coded.id);
     rememberSpawnBaseline(to, coded.id, coded.authority, coded.bytes, coded.hasBaseline ? &coded.baseline : nullptr);
   }
+  flush();
   m_counters.spawnsPaced += pass.paced;
   m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, pass.paced);
   for (const Remote* to : pass.ready) m_spawnsWaiting = m_spawnsWaiting || to->replication.queued() > 0;

@@ -18,7 +18,7 @@
 
 namespace ferrum::wire {
 
-constexpr uint16_t kProtocolVersion = 11;
+constexpr uint16_t kProtocolVersion = 12;
 
 /// ENet connect data: [protocol version:16][game id:16].
 constexpr uint32_t packConnectData(uint16_t protocol, uint16_t gameId) { return (uint32_t{protocol} << 16) | gameId; }
@@ -62,6 +62,7 @@ enum class MessageType : uint8_t {
   Leave = 10,         ///< server -> client: an entity left its interest; drop the copy (not a despawn)
   WorldComplete = 11, ///< server -> client: every spawn queued at its join has been sent before this
   SpawnAck = 12,      ///< client -> server: how many spawns it has received so far
+  Spawns = 13,        ///< server -> client: several Spawn messages in one packet (wire/message_batch.h)
 };
 constexpr uint32_t kMaxMessageType = 15;
 

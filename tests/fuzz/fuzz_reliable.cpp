@@ -24,6 +24,7 @@
 
 #include "ferrum/entity.h"
 #include "tests/fuzz/fuzz_world.h"
+#include "wire/message_batch.h"
 #include "wire/messages.h"
 
 namespace {
@@ -98,6 +99,18 @@ void decodeAlone(std::span<const uint8_t> bytes) {
   case wire::MessageType::WorldComplete:
     return checkFixedPoint<wire::WorldComplete>(wire::MessageType::WorldComplete, in);
   case wire::MessageType::SpawnAck: return checkFixedPoint<wire::SpawnAck>(wire::MessageType::SpawnAck, in);
+  case wire::MessageType::Spawns: { // a batch: each message alone, and the batch packs back to its bytes
+    std::vector<std::span<const uint8_t>> inner;
+    if (!wire::readBatch(bytes, inner)) return;
+    wire::MessageBatch again;
+    for (std::span<const uint8_t> message : inner) {
+      if (!again.add(message)) __builtin_trap();
+      decodeAlone(message);
+    }
+    const std::vector<uint8_t> packed = again.take();
+    if (!std::equal(packed.begin(), packed.end(), bytes.begin(), bytes.end())) __builtin_trap();
+    return;
+  }
   }
 }
 

@@ -1,6 +1,6 @@
 // A join's paced spawns (src/net/net_manager_spawn_pass.h): clients that wait for the
-// same entity in the same tick get one coding of it, and every one of them ends up
-// holding every entity.
+// same entity in the same tick get one coding of it, a client's spawns of a tick come
+// several to a packet, and every one of them ends up holding every entity.
 
 #include <gtest/gtest.h>
 
@@ -52,4 +52,10 @@ TEST(SpawnPass, SpectatorsJoiningTogetherGetEachEntityFromOneCodingAndHoldTheWho
   // turns in the same order, so each entity was coded once for all three.
   EXPECT_LE(s.spawnCodings, s.spawnsPaced / 3 + 16) << s.spawnsPaced << " spawns paced";
   EXPECT_GE(s.spawnCodings, 901u);
+  // Each client's spawns of a tick came several to a reliable packet (wire/message_batch.h).
+  for (auto& c : clients) {
+    const NetCounters cs = c->net().stats().counters;
+    EXPECT_GE(cs.spawnsReceived, 901u);
+    EXPECT_LT(cs.packetsReceived * 4, cs.spawnsReceived) << "packets (all of them) against spawns received";
+  }
 }
