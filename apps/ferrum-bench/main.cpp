@@ -285,6 +285,10 @@ int main(int argc, char** argv) {
   scApp->add_flag("--physics-thread,!--no-physics-thread", sc.cell.physicsThread,
                   "the server steps physics on a thread of its own while it writes a tick's packets "
                   "(NetConfig::physicsThread, on by default; --no-physics-thread: one thread does both in turn)");
+  scApp->add_flag("--stagger-sends,!--no-stagger-sends", sc.cell.staggerSends,
+                  "clients take turns across the ticks of a send period, so each tick writes its share of the "
+                  "packets beside its physics step (NetConfig::staggerSends, off by default: every client on the "
+                  "same ticks)");
   scApp->add_option("--join-tick-share", sc.cell.joinTickShare,
                     "the server's NetConfig::joinTickShare: the share of a tick (receiving, simulation, sending and "
                     "spawns) under which the join budget grows (default: its own default)")

@@ -122,6 +122,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   def.net.maxClients = std::max(o.clients, 1);
   if (o.forwardWindowMs >= 0) def.net.forwardWindowMs = o.forwardWindowMs;
   def.net.physicsThread = o.physicsThread;
+  def.net.staggerSends = o.staggerSends;
   if (o.joinShareWhenBehind >= 0) def.net.joinShareWhenBehind = o.joinShareWhenBehind;
   const float joinShareWhenBehind = def.net.joinShareWhenBehind;
   if (o.joinTickShare >= 0) def.net.joinTickShare = o.joinTickShare;
@@ -288,6 +289,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["bots_share_an_address"] = o.botsShareAnAddress;
   j["forward_window_ms"] = forwardWindowMs;
   j["physics_thread"] = o.physicsThread;
+  j["stagger_sends"] = o.staggerSends;
   j["join_share_when_behind"] = joinShareWhenBehind;
   j["join_tick_share"] = joinTickShare;
   j["forward_full_rate_m"] = forwardFullRateMeters;

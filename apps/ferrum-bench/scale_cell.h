@@ -29,6 +29,7 @@ struct ScaleCellOptions {
   uint32_t seed = 1;
   float forwardWindowMs = -1;    ///< the server's NetConfig::forwardWindowMs (< 0: its default)
   bool physicsThread = NetConfig{}.physicsThread; ///< the server's NetConfig::physicsThread
+  bool staggerSends = NetConfig{}.staggerSends;   ///< the server's NetConfig::staggerSends
   float joinShareWhenBehind = -1; ///< the server's NetConfig::joinShareWhenBehind (< 0: its default)
   float joinTickShare = -1;       ///< the server's NetConfig::joinTickShare (< 0: its default)
   float forwardFullRateMeters = -1; ///< the server's NetConfig::forwardFullRateMeters (< 0: its default)

@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   cli.add_flag("!--no-physics-thread", options.net.physicsThread,
                "step physics on this thread, before the tick's packets are written (default: on a thread of its "
                "own while they are written, where a second core is free)");
+  cli.add_flag("--stagger-sends", options.net.staggerSends,
+               "clients take turns across the ticks of a send period, so each tick writes its share of the "
+               "packets beside its physics step (default: every client on the same ticks)");
   cli.add_option("--roll-seconds", rollSeconds, "cubes: the roller pushes for this long, then coasts (0: forever)")
       ->capture_default_str()
       ->check(app::finiteRange(0, 1e7));

@@ -44,6 +44,16 @@ struct NetConfig {
   /// physics steps on the caller's thread. While it steps, nothing the send reaches
   /// touches an entity or calls game code (a log sink aside: warnings may be logged).
   bool physicsThread = true;
+  /// Server: clients take turns across the ticks of a send period, by slot (at 60 /
+  /// 30 Hz odd slots on one tick, even on the next), so each tick writes its share of
+  /// the packets beside its physics step instead of one tick writing them all while
+  /// the next has nothing to set beside its step. Each client still gets sendHz
+  /// packets a second, evenly spaced. Only where tickHz is a multiple of sendHz
+  /// (otherwise every client is served on the same ticks). Off by default: on a
+  /// 2-core machine, 64 clients and 2,000 bodies, alternated runs showed no gain
+  /// (physics then takes the second core every tick, beside the bots and the
+  /// kernel's loopback work; docs/benchmarks.md, "Joins behind the step").
+  bool staggerSends = false;
   int maxClients = 32;        ///< server: further connections are refused ("server full")
   int maxCatchUpTicks = 5;    ///< a frame that falls further behind drops the excess time
   int maxViolations = 100;    ///< server: kick a client whose violations (each decaying after 1 s) exceed this

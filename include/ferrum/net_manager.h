@@ -269,7 +269,15 @@ private:
   double m_frameTime = 0; ///< the time the newest frame() was given
   bool m_catchingUp = false; ///< reading what arrived between frames (frame()'s own service)
   std::unique_ptr<SendLimiter> m_limiter;
-  uint32_t m_sends = 0; ///< state sends so far: the clock the bandwidth budgets refill on
+  uint32_t m_sends = 0; ///< state sends so far, every turn's
+  /// Server with NetConfig::staggerSends: how many turns clients take across a send
+  /// period (1: all on the same ticks), the turn this tick serves, and each turn's own
+  /// count of sends: the clock its clients' bandwidth budgets refill on.
+  int m_turns = 1;
+  int m_turn = 0;
+  std::vector<uint32_t> m_turnSends;
+  int turnOf(PeerId slot) const { return m_turns > 1 ? static_cast<int>(slot % m_turns) : 0; }
+  uint32_t sendsOf(const Remote& to) const;
   /// Server: judges what clients send (rate, spawns, blocks, violations, clocks).
   std::unique_ptr<Referee> m_referee;
   /// Server: forwarded state waiting for its receiver's window to close.
@@ -284,10 +292,11 @@ private:
   std::map<PeerId, uint32_t> m_slotCounters; ///< server: next free entity counter per client slot
   std::vector<PeerStats> m_departed; ///< final figures of links that closed
   std::vector<wire::StateBlock> m_localBlocks;
-  /// Server: which of m_localBlocks changed since the previous send, worked out once
-  /// per send (at m_blockChangesSend) for every client's delta sender.
-  std::unique_ptr<BlockChanges> m_blockChanges;
-  uint32_t m_blockChangesSend = 0;
+  /// Server: which of m_localBlocks changed since the turn's previous send, worked out
+  /// once per send (at m_blockChangesSend, of the turn's sends) for every client's
+  /// delta sender; one per turn.
+  std::vector<std::unique_ptr<BlockChanges>> m_blockChanges;
+  std::vector<uint32_t> m_blockChangesSend;
   void refreshBlockChanges();
   /// m_localBlocks' slots, hashes, layouts and priorities, once per send for every client.
   std::unique_ptr<LocalSendFacts> m_localFacts;

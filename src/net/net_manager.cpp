@@ -25,6 +25,12 @@ NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGrou
       m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds),
       m_spawnPass(std::make_unique<SpawnPass>()) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
+  const int perSend = config.sendHz > 0 ? config.tickHz / config.sendHz : 1;
+  if (config.role == Role::Server && config.staggerSends && perSend >= 2 && config.tickHz % config.sendHz == 0)
+    m_turns = perSend;
+  m_turnSends.assign(static_cast<size_t>(m_turns), 0);
+  m_blockChanges.resize(static_cast<size_t>(m_turns));
+  m_blockChangesSend.assign(static_cast<size_t>(m_turns), 0);
   m_joined = config.role == Role::Server;
   m_group.setLocalPeer(config.role == Role::Server ? kServerPeer : kNoPeer);
   m_group.setTickSeconds(static_cast<float>(config.tickSeconds()));
@@ -110,7 +116,11 @@ void NetManager::runTick() {
   // may step meanwhile on its own thread (a sending tick then costs about the longer
   // of the two, not their sum; a join's spawns hide behind the step). Nothing else
   // runs in between: no game code, no spawn or despawn.
-  const bool sending = m_limiter->tick();
+  // Staggered (m_turns > 1): every tick sends, to the clients whose turn it is.
+  const bool sending = m_turns > 1 || m_limiter->tick();
+  // Slot 1 on the ticks an unstaggered server sends on (each m_turns-th), the next
+  // slot one tick later, and so on.
+  if (m_turns > 1) m_turn = static_cast<int>((m_tick + 1) % static_cast<uint32_t>(m_turns));
   m_budgetSawSend = m_budgetSawSend || sending;
   if (m_config.role == Role::Server) chooseSpawns();
   const bool spawning = !m_spawnPass->chosen.empty();
@@ -266,10 +276,13 @@ void NetManager::updateViewTimeline() {
 bool NetManager::sendState() {
   if (!m_joined) return false; // a client has no slot (no origin to claim) before its welcome
   ++m_sends;
+  const uint32_t turnSend = ++m_turnSends[static_cast<size_t>(m_turn)];
   if (m_config.role == Role::Client) sendSpawnAck();
   const float bytesPerSend = budgetBytesPerSend(m_config);
+  bool served = false;
   for (auto& [link, remote] : m_remotes) {
     if (!remote->joined || remote->referee.kicked || remote->tooSlow) continue;
+    if (turnOf(remote->slot) != m_turn) continue; // served on another tick of the period
     if (m_config.role == Role::Server && m_transport.queuedBytes(link) > m_config.maxQueuedBytes) {
       log::warn("client {}: {} bytes queued (limit {}), dropping it", remote->slot, m_transport.queuedBytes(link),
                    m_config.maxQueuedBytes);
@@ -289,7 +302,7 @@ bool NetManager::sendState() {
     remote->delta->setResendTicks(std::max(byRtt, measured + measured / 4 + 1));
     size_t budgetBytes = m_config.maxPacketBytes;
     if (bytesPerSend > 0) {
-      remote->budget.refill(m_sends);
+      remote->budget.refill(turnSend);
       budgetBytes = std::min(budgetBytes, static_cast<size_t>(std::max(0.0f, remote->budget.tokens())));
     }
     const Remote& to = *remote; // a structured binding cannot be captured (clang)
@@ -331,15 +344,18 @@ bool NetManager::sendState() {
     const uint64_t spawnDeltas = remote->delta->spawnDeltas();
     remote->delta->recordSent(sequence, chosen, m_tick);
     m_counters.spawnDeltaBlocks += remote->delta->spawnDeltas() - spawnDeltas;
-    if (m_sends % 32 == 0) pruneNoLongerHeld(*remote);
+    if (turnSend % 32 == 0) pruneNoLongerHeld(*remote);
+    served = true;
     m_counters.correctionsSent += corrections;
     remote->corrections.erase(remote->corrections.begin(),
                               remote->corrections.begin() + static_cast<std::ptrdiff_t>(corrections));
   }
   m_counters.codingsReused = localFacts().codings.hits;
   m_counters.codingsMade = localFacts().codings.misses;
-  return !m_localBlocks.empty();
+  return served && !m_localBlocks.empty();
 }
+
+uint32_t NetManager::sendsOf(const Remote& to) const { return m_turnSends[static_cast<size_t>(turnOf(to.slot))]; }
 
 wire::StateHeader NetManager::nextStateHeader(const Remote& to, PeerId origin, uint32_t originTick,
                                               uint32_t stateTick) const {
@@ -420,7 +436,7 @@ void NetManager::newRemote(std::unique_ptr<Remote>& remote) {
         return m_config.role == Role::Server && to.delimited.contains(id, slot);
       });
   const float bytesPerSend = budgetBytesPerSend(m_config);
-  remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
+  remote->budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, sendsOf(*remote));
 }
 
 void NetManager::sendReliable(Remote& to, const std::vector<uint8_t>& bytes) {

@@ -138,7 +138,7 @@ void NetManager::welcome(Remote& r) {
   r.joined = true;
   // Its state budget starts now, empty, as if it had connected this moment.
   const float bytesPerSend = budgetBytesPerSend(m_config);
-  r.budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, m_sends);
+  r.budget = TokenBucket::empty(2 * bytesPerSend, bytesPerSend, sendsOf(r));
 
   wire::Welcome msg;
   msg.yourSlot = slot;

@@ -399,9 +399,10 @@ void NetManager::forwardNewestTo(Remote& to, const std::vector<EntityId>& ids) {
 // full look gives (DeltaSender::selectChanged); one that missed a send (just joined,
 // or skipped) looks at everything once.
 std::vector<const wire::StateBlock*> NetManager::selectStateFor(Remote& to, size_t budgetBits) {
-  const bool sawPrevious = to.selectedBefore && to.selectedSend + 1 == m_sends;
+  const uint32_t send = sendsOf(to); // its turn's
+  const bool sawPrevious = to.selectedBefore && to.selectedSend + 1 == send;
   to.selectedBefore = true;
-  to.selectedSend = m_sends;
+  to.selectedSend = send;
   // A server sends state only of what the receiver has confirmed the spawn of, with
   // its relevance to that receiver scaling the type's priority (LocalSendFacts has the
   // priority, worked out once per send for every receiver).
@@ -415,18 +416,21 @@ std::vector<const wire::StateBlock*> NetManager::selectStateFor(Remote& to, size
     return to.delta->select(m_localBlocks, facts, scale, budgetBits, m_tick, to.nextSequence);
   }
   refreshBlockChanges();
-  return to.delta->selectChanged(m_localBlocks, m_blockChanges->changed(), facts, scale, budgetBits, m_tick,
+  return to.delta->selectChanged(m_localBlocks, m_blockChanges[static_cast<size_t>(m_turn)]->changed(), facts, scale,
+                                 budgetBits, m_tick,
                                  to.nextSequence);
 }
 
-// Once per send, whoever is served first: the changes then are against the blocks of
-// the previous send that served anyone, which is the previous send for every client
-// that saw it.
+// Once per send of a turn, whoever of it is served first: the changes then are
+// against the blocks of the turn's previous send that served anyone, which is the
+// previous send for every client of the turn that saw it.
 void NetManager::refreshBlockChanges() {
-  if (!m_blockChanges) m_blockChanges = std::make_unique<BlockChanges>();
-  else if (m_blockChangesSend == m_sends) return;
-  m_blockChanges->update(m_localBlocks);
-  m_blockChangesSend = m_sends;
+  const auto turn = static_cast<size_t>(m_turn);
+  std::unique_ptr<BlockChanges>& changes = m_blockChanges[turn];
+  if (!changes) changes = std::make_unique<BlockChanges>();
+  else if (m_blockChangesSend[turn] == m_turnSends[turn]) return;
+  changes->update(m_localBlocks);
+  m_blockChangesSend[turn] = m_turnSends[turn];
 }
 
 void NetManager::onLeave(const wire::Leave& leave) {
