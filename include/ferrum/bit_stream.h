@@ -29,6 +29,9 @@ public:
   static constexpr bool kReading = false;
 
   explicit WriteStream(size_t maxBytes = 64 * 1024);
+  /// Writes into `storage`'s memory (its bytes dropped), e.g. what an earlier take()
+  /// returned: a caller encoding one message after another allocates once.
+  WriteStream(size_t maxBytes, std::vector<uint8_t>&& storage);
 
   /// Writes the low `bits` (0..32) bits of `value`; set bits above them fail.
   bool serializeBits(uint32_t& value, int bits) {

@@ -57,6 +57,7 @@ private:
   Vec3 m_displayOffset;
   std::optional<double> m_displayTime;
   std::optional<Transform> m_received;
+  uint32_t m_variant = 0; ///< SpawnState::variant as spawned (EntityGroup::spawnStateOf)
 };
 
 } // namespace ferrum

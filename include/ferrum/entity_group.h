@@ -177,7 +177,6 @@ private:
   const ControllerRegistry& m_registry;
   std::unique_ptr<PhysicsWorld> m_physics;
   std::map<EntityId, std::unique_ptr<Entity>> m_entities;
-  std::map<EntityId, uint32_t> m_variants;
   PeerId m_localPeer = kServerPeer;
   uint32_t m_nextCounter = 1;
   float m_tickSeconds = 1.0f / 60;

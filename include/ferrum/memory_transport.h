@@ -43,6 +43,10 @@ private:
   // tests and fuzz targets build endpoints by the thousand).
   std::vector<TransportEvent> m_inbox;
   size_t m_inboxHead = 0;
+  // A message's storage handed back by service() (the caller's previous payload),
+  // filled by the next send to this endpoint: a peer that keeps its payload across
+  // calls (NetManager) and its sender then pass one buffer back and forth.
+  std::vector<uint8_t> m_spare;
 };
 
 class MemoryNetwork {

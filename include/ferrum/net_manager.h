@@ -246,6 +246,10 @@ private:
 
   NetConfig m_config;
   Transport& m_transport;
+  /// The last serviced message's storage, kept for the next service() call: a
+  /// transport that fills the event's payload in place (ENet's assign) or hands
+  /// storage back (MemoryTransport) then allocates nothing for a message that fits.
+  std::vector<uint8_t> m_servicePayload;
   EntityGroup& m_group;
   Effects& m_effects;
 

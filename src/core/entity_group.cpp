@@ -69,7 +69,7 @@ Entity* EntityGroup::spawn(EntityId id, EntityTypeId type, PeerId authority, con
   controller->m_group = this;
   Entity* raw = entity.get();
   m_entities.emplace(id, std::move(entity));
-  m_variants[id] = state.variant;
+  raw->m_variant = state.variant; // on the entity: a map of variants beside it cost an allocation a spawn
   authorityMayHaveChanged(*raw);
   ++m_spawnedCount;
   onSpawned.emit(*raw);
@@ -89,7 +89,6 @@ void EntityGroup::authorityMayHaveChanged(Entity& e) { e.controller().onAuthorit
 bool EntityGroup::despawn(EntityId id) {
   if (!m_entities.contains(id)) return false;
   onDespawned.emit(id);
-  m_variants.erase(id);
   return m_entities.erase(id) > 0;
 }
 
@@ -131,8 +130,7 @@ SpawnState EntityGroup::spawnStateOf(const Entity& entity) const {
   s.transform = entity.body().transform();
   s.linearVelocity = entity.body().linearVelocity();
   s.angularVelocity = entity.body().angularVelocity();
-  auto it = m_variants.find(entity.id());
-  s.variant = it == m_variants.end() ? 0 : it->second;
+  s.variant = entity.m_variant;
   return s;
 }
 

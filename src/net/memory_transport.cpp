@@ -19,7 +19,14 @@ MemoryTransport* MemoryNetwork::find(uint16_t port) {
 
 bool MemoryTransport::service(TransportEvent& event, uint32_t) {
   if (m_inboxHead == m_inbox.size()) return false;
-  event = std::move(m_inbox[m_inboxHead++]);
+  TransportEvent& next = m_inbox[m_inboxHead++];
+  event.type = next.type;
+  event.link = next.link;
+  event.channel = next.channel;
+  event.data = next.data;
+  // The caller's old payload storage becomes the spare the next send to us fills.
+  event.payload.swap(next.payload);
+  if (next.payload.capacity() > m_spare.capacity()) m_spare.swap(next.payload);
   if (m_inboxHead == m_inbox.size()) {
     m_inbox.clear(); // all serviced: start again at the front, storage kept
     m_inboxHead = 0;
@@ -45,8 +52,10 @@ void MemoryTransport::send(LinkId link, Channel channel, std::span<const uint8_t
   ev.type = TransportEvent::Type::Received;
   ev.link = it->second.linkThere;
   ev.channel = channel;
+  MemoryTransport& there = *it->second.transport;
+  ev.payload.swap(there.m_spare);
   ev.payload.assign(bytes.begin(), bytes.end());
-  it->second.transport->deliver(std::move(ev));
+  there.deliver(std::move(ev));
 }
 
 LinkId MemoryTransport::connect(const std::string&, uint16_t port, uint32_t connectData) {

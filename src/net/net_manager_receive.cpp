@@ -17,11 +17,14 @@ namespace ferrum {
 
 void NetManager::service(uint32_t waitMs) {
   TransportEvent event;
+  event.payload.swap(m_servicePayload); // (swapped, not a member event: safe if handle() re-enters)
+  event.payload.clear();
   if (m_transport.service(event, forwardWaitMs(waitMs))) {
     handle(event);
     // Drain whatever else is already here without waiting (bounded: a flood cannot pin us).
     for (int i = 0; i < 10000 && m_transport.service(event, 0); ++i) handle(event);
   }
+  m_servicePayload.swap(event.payload);
   flushForwards(false);
 }
 

@@ -125,17 +125,31 @@ void PhysicsWorld::dropSharedShapesAfter(size_t keep) {
   shapes.erase(shapes.begin() + static_cast<std::ptrdiff_t>(keep), shapes.end());
 }
 
+namespace {
+// A body and its motion state in one allocation instead of two per spawn. The motion
+// state is the base, so destroy() reaches the whole through body->getMotionState().
+struct OwnedBody : btDefaultMotionState {
+  btRigidBody body;
+  OwnedBody(const btTransform& start, btRigidBody::btRigidBodyConstructionInfo info)
+      : btDefaultMotionState(start), body(withMotion(info, this)) {}
+  static btRigidBody::btRigidBodyConstructionInfo withMotion(btRigidBody::btRigidBodyConstructionInfo info,
+                                                             btMotionState* motion) {
+    info.m_motionState = motion;
+    return info;
+  }
+};
+} // namespace
+
 Body PhysicsWorld::createBody(const BodyDesc& desc) {
   assert(!m_impl->stepper.busy() && "the world is stepping on its thread: finishStep() first");
   btCollisionShape* shape = shapeFor(desc);
   btVector3 inertia(0, 0, 0);
   if (desc.mass > 0) shape->calculateLocalInertia(desc.mass, inertia);
   btTransform start(toBt(desc.transform.orientation), toBt(desc.transform.position));
-  auto* motion = new btDefaultMotionState(start);
-  btRigidBody::btRigidBodyConstructionInfo info(desc.mass, motion, shape, inertia);
+  btRigidBody::btRigidBodyConstructionInfo info(desc.mass, nullptr, shape, inertia);
   info.m_friction = desc.friction;
   info.m_restitution = desc.restitution;
-  auto* body = new btRigidBody(info);
+  btRigidBody* body = &(new OwnedBody(start, info))->body;
   if (desc.upright) body->setAngularFactor(btVector3(0, 0, 0));
   if (desc.mass > 0) {
     body->setLinearVelocity(toBt(desc.linearVelocity));
@@ -196,9 +210,8 @@ void PhysicsWorld::destroy(btRigidBody* body) {
   m_impl->freezer.thaw(body);
   m_impl->freezer.thawNeighbours(body); // what it held up must fall
   m_impl->world.removeRigidBody(body);
-  delete body->getMotionState();
   if (body->getCollisionShape()->getUserIndex() != kSharedShape) delete body->getCollisionShape();
-  delete body;
+  delete static_cast<OwnedBody*>(body->getMotionState()); // the body with it
 }
 
 // ----------------------------------------------------------------------- Body

@@ -11,6 +11,11 @@ namespace ferrum {
 
 WriteStream::WriteStream(size_t maxBytes) : m_maxBytes(maxBytes) {}
 
+WriteStream::WriteStream(size_t maxBytes, std::vector<uint8_t>&& storage)
+    : m_bytes(std::move(storage)), m_maxBytes(maxBytes) {
+  m_bytes.clear();
+}
+
 // One allocation for the common small stream (a block, a message) instead of a
 // series of doublings; large ones still grow as they fill. Made by the first bytes
 // written, not by the constructor: many streams are scratch kept for a send that

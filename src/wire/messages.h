@@ -401,21 +401,30 @@ struct SpawnAck {
   }
 };
 
+/// encodeMessage (below) into `out`, whose storage it reuses (for a caller encoding
+/// message after message); `out` ends up as encodeMessage would return it.
+template <class M, class... Context>
+void encodeMessageInto(std::vector<uint8_t>& out, MessageType type, M message, const Context&... context) {
+  MeasureStream size;
+  message.serialize(size, context...);
+  WriteStream stream((size.bits() + 4 + 7) / 8 + 8, std::move(out));
+  uint32_t t = static_cast<uint32_t>(type);
+  stream.serializeBits(t, 4);
+  message.serialize(stream, context...);
+  out = stream.take();
+  // A field that could not be written (a non-finite float) fails the whole message:
+  // empty, never sent cut short (a receiver would drop it as malformed, or worse,
+  // read the next fields from the wrong bits).
+  if (!stream.ok()) out.clear();
+}
+
 /// Packs [type:4][message] into bytes for the reliable channel. `context` goes on to
 /// the message's serialize (a Spawn's PrecisionOf).
 template <class M, class... Context>
 std::vector<uint8_t> encodeMessage(MessageType type, M message, const Context&... context) {
-  MeasureStream size;
-  message.serialize(size, context...);
-  WriteStream out((size.bits() + 4 + 7) / 8 + 8);
-  uint32_t t = static_cast<uint32_t>(type);
-  out.serializeBits(t, 4);
-  message.serialize(out, context...);
-  // A field that could not be written (a non-finite float) fails the whole message:
-  // empty, never sent cut short (a receiver would drop it as malformed, or worse,
-  // read the next fields from the wrong bits).
-  if (!out.ok()) return {};
-  return out.take();
+  std::vector<uint8_t> out;
+  encodeMessageInto(out, type, std::move(message), context...);
+  return out;
 }
 
 // --------------------------------------------------------------- state channel

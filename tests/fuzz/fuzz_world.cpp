@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -51,7 +53,11 @@ void SharedWorld::warmUp() {
 
 void SharedWorld::reset() {
   group->setHooks(nullptr);
-  for (ferrum::EntityId id : group->ids()) group->despawn(id);
+  // The ids into a list kept across inputs (EntityGroup::ids() makes a new vector).
+  static std::vector<ferrum::EntityId> ids;
+  ids.clear();
+  std::as_const(*group).forEach([&](const ferrum::Entity& e) { ids.push_back(e.id()); });
+  for (ferrum::EntityId id : ids) group->despawn(id);
   group->step(); // drops despawns a controller requested with no NetManager attached
   group->physics().dropSharedShapesAfter(m_sharedShapes);
   group->setLocalPeer(ferrum::kServerPeer);

@@ -567,3 +567,25 @@ TEST(StatePacket, ASelfDelimitedDeltaAfterADeltaOfTheSameAgeCostsOneBitAfterItsI
     EXPECT_EQ(out.bits(), measureBlock(second, after, delimited) + 1);
   }
 }
+
+// encodeMessageInto reuses the caller's vector (the fuzz target's fixed-point check
+// keeps one across inputs): whatever it held before, longer or shorter, the result is
+// encodeMessage's bytes, and a message that cannot be written leaves it empty.
+TEST(Messages, EncodingIntoAUsedVectorGivesEncodeMessagesBytes) {
+  TypeTable table;
+  for (uint16_t id = 1; id <= 20; ++id) table.entries.push_back({id, "a type with a long name", true, 0, 7});
+  const Spawn spawn{EntityId::make(0, 1), 1, kServerPeer, {}, 10};
+  std::vector<uint8_t> out;
+  encodeMessageInto(out, MessageType::TypeTable, table);
+  EXPECT_EQ(out, encodeMessage(MessageType::TypeTable, table));
+  encodeMessageInto(out, MessageType::Spawn, spawn); // shorter than what the vector held
+  EXPECT_EQ(out, encodeMessage(MessageType::Spawn, spawn));
+  encodeMessageInto(out, MessageType::TypeTable, table); // longer again
+  EXPECT_EQ(out, encodeMessage(MessageType::TypeTable, table));
+  Spawn bad = spawn;
+  bad.state.linearVelocity.x = std::numeric_limits<float>::infinity();
+  encodeMessageInto(out, MessageType::Spawn, bad);
+  EXPECT_TRUE(out.empty());
+  encodeMessageInto(out, MessageType::Spawn, spawn);
+  EXPECT_EQ(out, encodeMessage(MessageType::Spawn, spawn));
+}
