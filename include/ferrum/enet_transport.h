@@ -25,6 +25,14 @@ struct EnetConfig {
   uint16_t port = 0;                  ///< 0: the OS picks a free port (see boundPort())
   size_t maxLinks = 64;
   uint32_t timeoutMs = 5000;          ///< a silent peer is dropped after this long
+  /// The UDP socket's receive buffer, in bytes. What arrives while a long tick runs
+  /// waits here; past it the kernel drops datagrams, handshakes and acknowledgements
+  /// among them (each then waits for ENet's resend). 64 clients joining a
+  /// 2,000-body server overflowed ENet's own 256 KiB about 1,500 times in 10 s
+  /// (docs/benchmarks.md). Asked with SO_RCVBUF, and past net.core.rmem_max with
+  /// SO_RCVBUFFORCE where the process may (root); socketReceiveBytes() says what the
+  /// kernel granted. 0: ENet's own.
+  size_t socketReceiveBytes = 4 * 1024 * 1024;
   // Limits on what one remote may make this host hold (docs/reliability.md, "ENet's
   // own limits"). They matter for a listening host; a client applies them too.
   /// Bytes one peer may have waiting in ENet (behind a lost reliable packet, or
@@ -68,6 +76,9 @@ public:
 
   /// The UDP port actually bound (useful with port 0).
   uint16_t boundPort() const { return m_boundPort; }
+  /// The socket's receive buffer as the kernel granted it (Linux counts its own
+  /// bookkeeping in it: about twice what was asked); 0 if it cannot tell.
+  size_t socketReceiveBytes() const;
 
 private:
   EnetTransport(ENetHost* host, const EnetConfig& config, bool acceptsConnections);

@@ -1,5 +1,7 @@
 #include "ferrum/enet_transport.h"
 
+#include <sys/socket.h>
+
 #include <enet/enet.h>
 #include "base/log.h"
 
@@ -57,7 +59,24 @@ uint16_t readBigEndian16(const uint8_t* p) { return static_cast<uint16_t>((p[0] 
 uint32_t readBigEndian32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
+// SO_RCVBUF is capped at net.core.rmem_max (212,992 bytes on a stock Debian 12);
+// SO_RCVBUFFORCE is not, for a process allowed to (CAP_NET_ADMIN). Asked both ways;
+// what the kernel granted is for socketReceiveBytes() to tell.
+void growReceiveBuffer(ENetSocket socket, size_t bytes) {
+  const int asked = static_cast<int>(std::min<size_t>(bytes, 1u << 30));
+#ifdef SO_RCVBUFFORCE
+  if (setsockopt(socket, SOL_SOCKET, SO_RCVBUFFORCE, &asked, sizeof asked) == 0) return;
+#endif
+  setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &asked, sizeof asked);
+}
 } // namespace
+
+size_t EnetTransport::socketReceiveBytes() const {
+  int granted = 0;
+  socklen_t size = sizeof granted;
+  if (getsockopt(m_host->socket, SOL_SOCKET, SO_RCVBUF, &granted, &size) != 0 || granted < 0) return 0;
+  return static_cast<size_t>(granted);
+}
 
 EnetTransport::EnetTransport(ENetHost* host, const EnetConfig& config, bool acceptsConnections)
     : m_host(host), m_config(config), m_acceptsConnections(acceptsConnections) {
@@ -69,6 +88,7 @@ EnetTransport::EnetTransport(ENetHost* host, const EnetConfig& config, bool acce
   if (m_config.maxPeersPerAddress > 0) m_host->duplicatePeers = m_config.maxPeersPerAddress;
   m_host->intercept = &EnetTransport::intercept;
   m_watch.resize(m_host->peerCount);
+  if (m_config.socketReceiveBytes > 0) growReceiveBuffer(m_host->socket, m_config.socketReceiveBytes);
   ENetAddress bound{};
   if (enet_socket_get_address(host->socket, &bound) == 0) m_boundPort = bound.port;
 }
@@ -94,7 +114,13 @@ std::unique_ptr<EnetTransport> EnetTransport::listen(const EnetConfig& config, s
     error = "cannot bind UDP " + config.bindHost + ":" + std::to_string(config.port) + " (port in use?)";
     return nullptr;
   }
-  return std::unique_ptr<EnetTransport>(new EnetTransport(host, config, true));
+  std::unique_ptr<EnetTransport> transport(new EnetTransport(host, config, true));
+  const size_t granted = transport->socketReceiveBytes();
+  if (config.socketReceiveBytes > 0 && granted > 0 && granted < config.socketReceiveBytes)
+    log::warn("UDP receive buffer: {} bytes granted of {} asked (raise net.core.rmem_max, or run with "
+              "CAP_NET_ADMIN); a burst beyond it is dropped by the kernel",
+              granted, config.socketReceiveBytes);
+  return transport;
 }
 
 std::unique_ptr<EnetTransport> EnetTransport::client(const EnetConfig& config, std::string& error) {

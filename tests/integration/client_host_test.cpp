@@ -1,10 +1,13 @@
-// EnetConfig::clientHost: a client sends from the local address it is given, so a
-// load generator's bots on one machine reach the server as from machines of their own.
+// EnetConfig::clientHost (a client sends from the local address it is given, so a
+// load generator's bots on one machine reach the server as from machines of their
+// own) and socketReceiveBytes.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+
+#include <unistd.h>
 
 #include "ferrum/enet_transport.h"
 
@@ -41,4 +44,21 @@ TEST(ClientHost, AnAddressThatIsNotOneIsRefusedWithItsName) {
   config.clientHost = "not-an-address";
   EXPECT_FALSE(EnetTransport::client(config, error));
   EXPECT_NE(error.find("not-an-address"), std::string::npos) << error;
+}
+
+// EnetConfig::socketReceiveBytes: the kernel grants a listening host the receive
+// buffer asked for (Linux reports about twice the bytes, its bookkeeping included).
+TEST(SocketBuffer, AListeningHostGetsTheReceiveBufferItAsksFor) {
+  std::string error;
+  EnetConfig ours;
+  ours.socketReceiveBytes = 3 * 1024 * 1024;
+  auto big = EnetTransport::listen(ours, error);
+  ASSERT_TRUE(big) << error;
+  EnetConfig enetsOwn;
+  enetsOwn.socketReceiveBytes = 0;
+  auto small = EnetTransport::listen(enetsOwn, error);
+  ASSERT_TRUE(small) << error;
+  EXPECT_LT(small->socketReceiveBytes(), ours.socketReceiveBytes) << "ENet's own is 256 KiB";
+  if (geteuid() != 0) GTEST_SKIP() << "past net.core.rmem_max only a privileged process may ask";
+  EXPECT_GE(big->socketReceiveBytes(), ours.socketReceiveBytes);
 }
