@@ -174,7 +174,12 @@ void LightBot::onReliable(std::span<const uint8_t> payload, double now) {
   case wire::MessageType::Spawns: { // several Spawn messages, each whole
     std::vector<std::span<const uint8_t>> spawns;
     if (!wire::readBatch(payload, spawns)) return;
-    for (std::span<const uint8_t> spawn : spawns) onReliable(spawn, now);
+    for (std::span<const uint8_t> spawn : spawns) {
+      ReadStream peek(spawn);
+      uint32_t inner = 0;
+      if (peek.serializeBits(inner, 4) && inner == static_cast<uint32_t>(wire::MessageType::Spawn))
+        onReliable(spawn, now); // only Spawns: no batch inside a batch
+    }
     return;
   }
   case wire::MessageType::Welcome: {

@@ -25,7 +25,8 @@ struct EnetConfig {
   uint16_t port = 0;                  ///< 0: the OS picks a free port (see boundPort())
   size_t maxLinks = 64;
   uint32_t timeoutMs = 5000;          ///< a silent peer is dropped after this long
-  /// The UDP socket's receive buffer, in bytes. What arrives while a long tick runs
+  /// The UDP socket's receive buffer, in bytes (a client's too: it is only a
+  /// limit, filled only by a burst). What arrives while a long tick runs
   /// waits here; past it the kernel drops datagrams, handshakes and acknowledgements
   /// among them (each then waits for ENet's resend). 64 clients joining a
   /// 2,000-body server overflowed ENet's own 256 KiB about 1,500 times in 10 s

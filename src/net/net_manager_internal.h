@@ -43,7 +43,7 @@ struct NetManager::Remote {
   ReceiveHistory received;        ///< its own state packets we got: our acks
   ReceiveHistory receivedForwarded; ///< client side: packets the server forwarded (loss only)
   std::unique_ptr<DeltaSender> delta; ///< what it has acked from us: what not to resend
-  /// The send (NetManager::m_sends) its delta sender last selected for: one that saw
+  /// The send (its turn's count, NetManager::sendsOf) its delta sender last selected for: one that saw
   /// the previous send's blocks needs to look only at what changed since.
   uint32_t selectedSend = 0;
   bool selectedBefore = false;
@@ -54,7 +54,7 @@ struct NetManager::Remote {
   /// packet header to it, up to wire::kMaxNeedFull) for whole state until one arrives.
   std::vector<EntityId> needFull;
   /// Bytes of state it may be sent (when NetConfig::budgetKbps > 0): one send's worth
-  /// per send, up to two saved; refilled on NetManager's count of sends.
+  /// per send, up to two saved; refilled on its turn's count of sends (NetManager::sendsOf).
   TokenBucket budget;
   RefereeRecord referee; ///< server side: what the referee knows of this client
   /// Server side: our dropped ticks when it was welcomed; its ticks count from our

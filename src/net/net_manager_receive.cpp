@@ -383,10 +383,14 @@ void NetManager::onReliable(Remote& from, std::span<const uint8_t> payload) {
     // spawns is dropped as one malformed message.
     std::vector<std::span<const uint8_t>> spawns;
     if (isServer || !wire::readBatch(payload, spawns)) return malformed();
-    for (std::span<const uint8_t> spawn : spawns) {
+    const wire::PrecisionOf precisions = spawnPrecisions(m_group.registry());
+    for (std::span<const uint8_t> spawn : spawns) { // each one a Spawn that reads
       ReadStream peek(spawn);
       uint32_t inner = 0;
-      if (!peek.serializeBits(inner, 4) || inner != static_cast<uint32_t>(wire::MessageType::Spawn)) return malformed();
+      wire::Spawn s;
+      if (!peek.serializeBits(inner, 4) || inner != static_cast<uint32_t>(wire::MessageType::Spawn) ||
+          !s.serialize(peek, precisions))
+        return malformed();
     }
     for (std::span<const uint8_t> spawn : spawns) onReliable(from, spawn);
     return;

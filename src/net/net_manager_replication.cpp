@@ -130,7 +130,6 @@ void NetManager::chooseSpawns() {
         pass.chosen.push_back({&to, coded});
         if (!pass.coded[coded].bytes.empty()) { // one that cannot be coded is counted when sent
           --budget;
-          ++pass.paced;
           progress = true;
         }
         break;
@@ -155,6 +154,7 @@ void NetManager::sendChosenSpawns() {
   // by client first, each client's in the order chosen.
   std::stable_sort(pass.chosen.begin(), pass.chosen.end(),
                    [](const SpawnPass::Chosen& a, const SpawnPass::Chosen& b) { return a.to->slot < b.to->slot; });
+  uint64_t sent = 0; // what went on the wire (not what a client dropped meanwhile was chosen)
   wire::MessageBatch batch;
   std::vector<uint8_t> single; // a batch of one goes as the plain Spawn it holds
   Remote* batchFor = nullptr;
@@ -171,9 +171,10 @@ void NetManager::sendChosenSpawns() {
   for (const SpawnPass::Chosen& chosen : pass.chosen) {
     Remote& to = *chosen.to;
     const SpawnPass::Coded& coded = pass.coded[chosen.coded];
-    // Despawned as the step began (EntityGroup::beginStep): not held by `to`, so
-    // nothing was said; nor is anything now. Dropped meanwhile by this tick's send
-    // (too slow): it will get nothing more.
+    // Gone since it was chosen (a despawn requested of the group directly, which
+    // EntityGroup::beginStep applies; NetManager's own are applied before choosing):
+    // not held by `to`, so nothing was said, nor is anything now. Dropped meanwhile by
+    // this tick's send (too slow): it will get nothing more.
     if (!m_group.find(coded.id) || to.tooSlow) continue;
     if (&to != batchFor || batch.bytes() + 1 + coded.bytes.size() > kSpawnBatchBytes) flush();
     if (coded.bytes.empty() || !batch.add(coded.bytes)) {
@@ -186,10 +187,11 @@ void NetManager::sendChosenSpawns() {
     }
     to.replication.markSent(coded.id);
     rememberSpawnBaseline(to, coded.id, coded.authority, coded.bytes, coded.hasBaseline ? &coded.baseline : nullptr);
+    ++sent;
   }
   flush();
-  m_counters.spawnsPaced += pass.paced;
-  m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, pass.paced);
+  m_counters.spawnsPaced += sent;
+  m_counters.maxSpawnsPacedInTick = std::max(m_counters.maxSpawnsPacedInTick, sent);
   for (const Remote* to : pass.ready) m_spawnsWaiting = m_spawnsWaiting || to->replication.queued() > 0;
   for (Remote* to : pass.ready) {
     if (!to->replication.joinPending || to->replication.queued() > 0 || to->tooSlow) continue;

@@ -39,14 +39,12 @@ struct NetManager::SpawnPass {
   std::unordered_map<EntityId, uint32_t> codedIndex;
   std::vector<Chosen> chosen;
   std::vector<Remote*> ready; ///< the clients this tick's pass served (for their queues' end)
-  uint64_t paced = 0;         ///< spawns chosen that count against the budget
 
   void clear() {
     coded.clear();
     codedIndex.clear();
     chosen.clear();
     ready.clear();
-    paced = 0;
   }
 };
 
