@@ -11,6 +11,9 @@
 #include "ferrum/memory_transport.h"
 #include "game/cubes_scenario.h"
 #include "tests/support/cube_fixture.h"
+#include "tests/support/hand_server.h"
+#include "tests/support/test_peer.h"
+#include "wire/message_batch.h"
 
 using namespace ferrum;
 
@@ -58,4 +61,41 @@ TEST(SpawnPass, SpectatorsJoiningTogetherGetEachEntityFromOneCodingAndHoldTheWho
     EXPECT_GE(cs.spawnsReceived, 901u);
     EXPECT_LT(cs.packetsReceived * 4, cs.spawnsReceived) << "packets (all of them) against spawns received";
   }
+}
+
+// A client reads a Spawns packet whole before it uses any of it: one whose last Spawn
+// does not read (cut short) creates nothing and counts one malformed message; the
+// same spawns in a good packet all arrive, counted as spawns for SpawnAck.
+TEST(SpawnPass, AClientUsesABatchOnlyWhenEverySpawnInItReads) {
+  testing_support::HandServer server(testing_support::cubesHost(Role::Client));
+  ASSERT_TRUE(server.client);
+  auto spawn = [](uint32_t counter) {
+    SpawnState s;
+    s.transform.position = {static_cast<float>(counter), 1.0f, 0.0f};
+    return wire::encodeMessage(wire::MessageType::Spawn,
+                               wire::Spawn{EntityId::make(kServerPeer, counter), game::kCubeType, kServerPeer, s, 1},
+                               testing_support::cubePrecision());
+  };
+  const size_t before = server.client->group().size();
+  auto malformed = [&] { return testing_support::statsOf(server.client->net().stats(), kServerPeer).malformed; };
+  const uint64_t malformedBefore = malformed();
+
+  wire::MessageBatch bad;
+  ASSERT_TRUE(bad.add(spawn(1)));
+  ASSERT_TRUE(bad.add(spawn(2)));
+  std::vector<uint8_t> cut = spawn(3);
+  cut.resize(cut.size() / 2);
+  ASSERT_TRUE(bad.add(cut));
+  server.sendReliable(bad.take());
+  server.pump(2);
+  EXPECT_EQ(server.client->group().size(), before) << "nothing of a batch that does not read is used";
+  EXPECT_EQ(malformed(), malformedBefore + 1) << "one malformed message, not one per spawn";
+
+  wire::MessageBatch good;
+  for (uint32_t c = 1; c <= 3; ++c) ASSERT_TRUE(good.add(spawn(c)));
+  server.sendReliable(good.take());
+  server.pump(2);
+  EXPECT_EQ(server.client->group().size(), before + 3);
+  EXPECT_EQ(server.client->net().stats().counters.spawnsReceived, 3u);
+  EXPECT_EQ(malformed(), malformedBefore + 1);
 }
