@@ -156,13 +156,13 @@ void NetManager::sendChosenSpawns() {
                    [](const SpawnPass::Chosen& a, const SpawnPass::Chosen& b) { return a.to->slot < b.to->slot; });
   uint64_t sent = 0; // what went on the wire (not what a client dropped meanwhile was chosen)
   wire::MessageBatch batch;
-  std::vector<uint8_t> single; // a batch of one goes as the plain Spawn it holds
+  const std::vector<uint8_t>* single = nullptr; // a batch of one goes as the plain Spawn it holds
   Remote* batchFor = nullptr;
   auto flush = [&] {
     if (!batchFor) return;
     if (batch.count() == 1) {
       batch.take();
-      sendReliable(*batchFor, single);
+      sendReliable(*batchFor, *single);
     } else if (batch.count() > 1) {
       sendReliable(*batchFor, batch.take());
     }
@@ -183,7 +183,7 @@ void NetManager::sendChosenSpawns() {
       if (coded.bytes.empty()) continue;
     } else {
       batchFor = &to;
-      if (batch.count() == 1) single = coded.bytes;
+      if (batch.count() == 1) single = &coded.bytes;
     }
     to.replication.markSent(coded.id);
     rememberSpawnBaseline(to, coded.id, coded.authority, coded.bytes, coded.hasBaseline ? &coded.baseline : nullptr);
