@@ -3,8 +3,13 @@
 // cube types, the cubes' spawn precision, a cube's whole block, positions snapped to
 // the wire's grid, and what a client's copy last decoded.
 
+#include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ferrum/bit_stream.h"
 #include "ferrum/host.h"
@@ -22,6 +27,20 @@ inline ferrum::HostDef cubesHost(ferrum::Role role) {
   game::registerCubesTypes(def.types);
   def.buildWorld = game::buildCubesFloor;
   return def;
+}
+
+/// A cubes host of `role` on `transport`, on the test's virtual clock `now`; `adjust`
+/// edits its definition first. Null (and a test failure) if it cannot be built.
+inline std::unique_ptr<ferrum::Host> cubesHostOn(ferrum::Transport& transport, ferrum::Role role, const double& now,
+                                                 const std::function<void(ferrum::HostDef&)>& adjust = {}) {
+  ferrum::HostDef def = cubesHost(role);
+  if (adjust) adjust(def);
+  def.clock = [&now] { return now; };
+  def.transport = &transport;
+  std::string error;
+  std::unique_ptr<ferrum::Host> host = ferrum::Host::create(std::move(def), error);
+  EXPECT_TRUE(host) << error;
+  return host;
 }
 
 /// What a Spawn of a cube type is quantized to.

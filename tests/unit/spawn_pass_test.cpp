@@ -20,15 +20,7 @@ using namespace ferrum;
 TEST(SpawnPass, SpectatorsJoiningTogetherGetEachEntityFromOneCodingAndHoldTheWholeWorld) {
   MemoryNetwork network;
   double now = 0;
-  auto make = [&](MemoryTransport& t, Role role) {
-    HostDef def = testing_support::cubesHost(role);
-    def.clock = [&now] { return now; };
-    def.transport = &t;
-    std::string error;
-    std::unique_ptr<Host> host = Host::create(std::move(def), error);
-    EXPECT_TRUE(host) << error;
-    return host;
-  };
+  auto make = [&](MemoryTransport& t, Role role) { return testing_support::cubesHostOn(t, role, now); };
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
   ASSERT_TRUE(server);
   game::spawnCubesScenario(server->net(), 4.0f); // 900 cubes and a roller

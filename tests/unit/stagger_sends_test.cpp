@@ -26,14 +26,7 @@ Served runTwoClients(bool stagger) {
   MemoryNetwork network;
   double now = 0;
   auto make = [&](MemoryTransport& t, Role role) {
-    HostDef def = testing_support::cubesHost(role);
-    def.net.staggerSends = stagger;
-    def.clock = [&now] { return now; };
-    def.transport = &t;
-    std::string error;
-    std::unique_ptr<Host> host = Host::create(std::move(def), error);
-    EXPECT_TRUE(host) << error;
-    return host;
+    return testing_support::cubesHostOn(t, role, now, [&](HostDef& def) { def.net.staggerSends = stagger; });
   };
   Served served;
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
