@@ -48,6 +48,7 @@ nlohmann::json statsJson(ferrum::Host& peer) {
   const std::initializer_list<std::pair<const char*, uint64_t>> replication{
       {"spawnsPaced", c.spawnsPaced},   {"maxSpawnsPacedInTick", c.maxSpawnsPacedInTick},
       {"spawnCodings", c.spawnCodings},
+      {"joinQueueScorings", c.joinQueueScorings},
       {"worldCompletesSent", c.worldCompletesSent}, {"leavesSent", c.leavesSent},
       {"leavesReceived", c.leavesReceived}, {"worldCompleteTicks", c.worldCompleteTicks}};
   for (const auto& [name, value] : replication) doc["counters"][name] = value;

@@ -306,6 +306,7 @@ nlohmann::json runScaleCell(const ScaleCellOptions& o, std::string& error) {
   j["codings_made"] = stats.counters.codingsMade;
   j["spawns_paced"] = stats.counters.spawnsPaced; // whole run: spawns taken from the joiners' queues
   j["spawn_codings"] = stats.counters.spawnCodings; // ... and the Spawn messages coded for them
+  j["join_queue_scorings"] = stats.counters.joinQueueScorings; // walks of the world to order the joins' queues
   j["forward_packets"] = stats.counters.forwardPackets;
   j["ticks"] = record.tickEnds.size();
   j["tick_ratio"] = expected > 0 ? static_cast<double>(record.tickEnds.size()) / expected : 0.0;

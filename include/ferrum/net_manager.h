@@ -313,13 +313,15 @@ private:
   bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
   bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
   double m_spawnSecondsInFrame = 0; ///< server: wall time the spawn passes took in this frame's ticks
+  double m_stepWaitSecondsInFrame = 0; ///< ... and waiting for steps on the physics thread
   /// Server: the ticks since the join budget was last judged (once per send period),
-  /// their wall time and, of it, the spawn passes'.
+  /// their wall time and, of it, the spawn passes' and the wait for the steps.
   int m_budgetTicks = 0;
   double m_budgetBusySeconds = 0;
   double m_budgetSpawnSeconds = 0;
+  double m_budgetStepWaitSeconds = 0;
   bool m_budgetSawSend = false;  ///< ... one of them sent state
-  void updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick);
+  void updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick, double stepWaitSecondsPerTick);
   bool m_worldComplete = false;
   uint32_t m_welcomeTick = 0; ///< client: our tick when the welcome arrived
   uint32_t m_spawnsReceived = 0; ///< client: Spawn messages from the server so far

@@ -22,11 +22,17 @@ int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudge
   // Grows by the room left, at most kGrowth: a tick at half its target doubles no faster than this.
   auto grown = [&](double room) { return sample.usedAll ? budget * std::min(kGrowth, room) : budget; };
   double next = budget * kShrink; // over, or a measurement not to act on: give the tick its time back
-  if (trusted(busy) && trusted(spawns) && spawns <= busy && target > 0) {
+  const double wait = sample.stepWaitSeconds;
+  if (trusted(busy) && trusted(spawns) && trusted(wait) && spawns <= busy && wait <= busy && target > 0) {
+    const double own = busy - wait; // the tick's own thread, without waiting for the step
+    const bool stepSetsTheLength = own <= target;
+    const bool keepingUp = busy <= bounds.tickSeconds;
     const bool behindWithoutJoins = busy - spawns > bounds.tickSeconds; // the spawn pass excluded
     if (busy <= target) next = grown(busy > 0 ? target / busy : kGrowth);
+    else if (stepSetsTheLength && keepingUp) next = grown(own > 0 ? target / own : kGrowth);
     else if (behindWithoutJoins && bounds.behindSeconds > 0 && spawns <= bounds.behindSeconds)
       next = grown(spawns > 0 ? bounds.behindSeconds / spawns : kGrowth);
+    else if (stepSetsTheLength) next = budget; // behind because of the step: the spawns did not make it longer
   }
   return static_cast<int>(std::clamp(std::floor(next), static_cast<double>(floor), static_cast<double>(ceiling)));
 }

@@ -69,6 +69,7 @@ void NetManager::frame(double nowSeconds) {
   const double dt = m_config.tickSeconds();
   int ran = 0;
   m_spawnSecondsInFrame = 0;
+  m_stepWaitSecondsInFrame = 0;
   while (nowSeconds >= m_nextTickTime && ran < m_config.maxCatchUpTicks) {
     runTick();
     if (m_config.role == Role::Server && !m_spawnsWaiting) m_spawnBudget = 0; // no join: the next starts at the floor
@@ -84,12 +85,15 @@ void NetManager::frame(double nowSeconds) {
     m_budgetTicks += ran;
     m_budgetBusySeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count();
     m_budgetSpawnSeconds += m_spawnSecondsInFrame;
+    m_budgetStepWaitSeconds += m_stepWaitSecondsInFrame;
     const int period = std::max(1, static_cast<int>(std::lround(m_config.tickHz / static_cast<double>(m_config.sendHz))));
     if (m_budgetTicks >= period && m_budgetSawSend) {
-      updateSpawnBudget(m_budgetBusySeconds / m_budgetTicks, m_budgetSpawnSeconds / m_budgetTicks);
+      updateSpawnBudget(m_budgetBusySeconds / m_budgetTicks, m_budgetSpawnSeconds / m_budgetTicks,
+                        m_budgetStepWaitSeconds / m_budgetTicks);
       m_budgetTicks = 0;
       m_budgetBusySeconds = 0;
       m_budgetSpawnSeconds = 0;
+      m_budgetStepWaitSeconds = 0;
       m_budgetSawSend = false;
     }
   }
@@ -129,8 +133,13 @@ void NetManager::runTick() {
     m_group.beginStep();
     struct FinishStep { // also when sending throws: nothing may unwind past a running step
       EntityGroup& group;
-      ~FinishStep() { group.finishStep(); }
-    } finish{m_group};
+      double& waited; // the join budget's: this thread's wait for the step
+      ~FinishStep() {
+        const auto since = std::chrono::steady_clock::now();
+        group.finishStep();
+        waited += std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+      }
+    } finish{m_group, m_stepWaitSecondsInFrame};
     if (sending) sentOurs = sendState();
     sendChosenSpawns();
   } else {

@@ -32,6 +32,15 @@ const std::vector<Vec3>* pointsOf(PeerId viewer, const std::unordered_map<PeerId
   return it == points.end() || it->second.empty() ? nullptr : &it->second;
 }
 
+// The same entities (as many) and none moved `metres` or more.
+bool movedLessThan(const std::vector<Vec3>& then, const std::vector<Vec3>* now, float metres) {
+  const size_t count = now ? now->size() : 0;
+  if (then.size() != count) return false;
+  for (size_t i = 0; i < count; ++i)
+    if (!(distance(then[i], (*now)[i]) < metres)) return false;
+  return true;
+}
+
 } // namespace
 
 // Where each client's own entities are (its player): what the built-in interest rule
@@ -83,6 +92,8 @@ void NetManager::queueWorld(Remote& to) {
     if (relevance > 0) entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
   });
   to.replication.setQueue(entries);
+  ++m_counters.joinQueueScorings;
+  to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
   to.replication.joinPending = true;
 }
 
@@ -206,9 +217,10 @@ void NetManager::sendChosenSpawns() {
 }
 
 // After a send period's ticks (each taking `busySecondsPerTick` of wall clock on
-// average, receiving included, `spawnSecondsPerTick` of it sending spawns): the next
-// ticks' spawn budget, from what the ticks leave spare.
-void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick) {
+// average, receiving included, `spawnSecondsPerTick` of it sending spawns and
+// `stepWaitSecondsPerTick` waiting for the physics thread): the next ticks' spawn
+// budget, from what the ticks leave spare.
+void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecondsPerTick, double stepWaitSecondsPerTick) {
   JoinBudgetBounds bounds;
   bounds.minSpawns = m_config.spawnsPerTick;
   bounds.maxSpawns = m_config.maxSpawnsPerTick;
@@ -220,6 +232,7 @@ void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecond
   sample.usedAll = m_spawnBudgetUsed;
   sample.busySeconds = busySecondsPerTick;
   sample.spawnSeconds = spawnSecondsPerTick;
+  sample.stepWaitSeconds = stepWaitSecondsPerTick;
   m_spawnBudget = nextSpawnBudget(m_spawnBudget < 1 ? m_config.spawnsPerTick : m_spawnBudget, sample, bounds);
 }
 
@@ -227,7 +240,8 @@ void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecond
 // relevant joins its queue (re-scored from where its player is now); what it holds
 // and is no longer relevant leaves it; what waits and is no longer relevant leaves
 // the queue. Without relevance this still re-orders a join's queue once the joiner's
-// player appears, so the world arrives from the player outwards.
+// player appears, so the world arrives from the player outwards, and again once it
+// has moved kRescoreQueueMetres.
 void NetManager::updateRelevance() {
   std::unordered_map<PeerId, std::vector<Vec3>> points;
   bool havePoints = false;
@@ -248,6 +262,7 @@ void NetManager::updateRelevance() {
       havePoints = true;
     }
     const std::vector<Vec3>* own = pointsOf(to.slot, points);
+    if (!relevanceActive() && movedLessThan(to.queueScoredFrom, own, kRescoreQueueMetres)) continue;
     std::vector<std::pair<EntityId, float>> entries;
     std::vector<EntityId> leaving;
     m_walk->forEach([&](const Entity& e) {
@@ -265,6 +280,8 @@ void NetManager::updateRelevance() {
       }
     });
     to.replication.setQueue(entries);
+    ++m_counters.joinQueueScorings;
+    to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
     for (EntityId id : leaving) {
       sendReliable(to, wire::encodeMessage(wire::MessageType::Leave, wire::Leave{id}));
       to.replication.forget(id);

@@ -226,3 +226,36 @@ TEST(PacedJoin, StateWaitsForTheSpawnAckWhenSpawnsQueueBehindTheWindow) {
     EXPECT_GT(c->net->stats().counters.blocksApplied, 0u);
   }
 }
+
+// Without interest management, a join's queue is scored by distance from the joiner's
+// player: again when the player appears, and then only once it has walked a couple of
+// metres (kRescoreQueueMetres). Each scoring walks the whole world; a player standing
+// still during a long join used to have its queue scored every tenth tick.
+TEST(PacedJoin, AJoinersQueueIsScoredAgainOnlyOnceItsPlayerHasMoved) {
+  NetConfig config;
+  config.spawnsPerTick = 4; // 600 crates at 4 a tick: a join of 150 ticks or more,
+  config.maxSpawnsPerTick = 4; // fifteen turns of each client's interest
+  auto server = TestPeer::enetServer(config);
+  ASSERT_TRUE(server);
+  game::spawnCrates(*server->net, 600, 7);
+  auto joinAndCountScorings = [&](bool walk) -> std::optional<uint64_t> {
+    const uint64_t before = server->net->stats().counters.joinQueueScorings;
+    auto client = TestPeer::enetClient(server->port, true);
+    if (!client) return std::nullopt;
+    std::vector<TestPeer*> all{server.get(), client.get()};
+    const bool complete = pumpUntil(all, [&] {
+      if (walk) client->player->setInput({1.0f, 0.0f, false});
+      return client->net->worldComplete();
+    }, 3000);
+    if (!complete) return std::nullopt;
+    EXPECT_GE(client->net->stats().counters.worldCompleteTicks, 140u) << "the join was too short to tell";
+    return server->net->stats().counters.joinQueueScorings - before;
+  };
+  const std::optional<uint64_t> standing = joinAndCountScorings(false);
+  ASSERT_TRUE(standing) << "the standing player's client never held the world";
+  EXPECT_GE(*standing, 1u);
+  EXPECT_LE(*standing, 2u) << "scored at the join and when its player appeared, and no more";
+  const std::optional<uint64_t> walking = joinAndCountScorings(true);
+  ASSERT_TRUE(walking) << "the walking player's client never held the world";
+  EXPECT_GT(*walking, *standing) << "a player walking for two seconds moves its queue's centre";
+}

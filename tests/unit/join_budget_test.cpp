@@ -121,3 +121,40 @@ TEST(JoinBudget, ASpawnTimeNotToTrustShrinksIt) {
 TEST(JoinBudget, BehindButTheBudgetNotTheLimitStaysPut) {
   EXPECT_EQ(nextSpawnBudget(500, joiningWithSpawns(0.030, 0.001, false), kBehindBounds), 500);
 }
+
+namespace {
+// A 60 Hz tick whose physics steps on its own thread: of a tick's wall time, the
+// part its own thread spent waiting for the step.
+JoinBudgetSample joiningBehindAStep(double busySeconds, double stepWaitSeconds, double spawnSeconds = 0.001) {
+  return {true, true, busySeconds, spawnSeconds, stepWaitSeconds};
+}
+} // namespace
+
+TEST(JoinBudget, SpawnsSentWhileTheStepRunsGrowItWhileTheTicksKeepTheirRate) {
+  // 15 ms a tick (over the 8 ms target), 9 of them waiting for the step: the tick's own
+  // thread took 6 ms; the spawns it sent in the wait made the tick no longer.
+  int budget = kBehindBounds.minSpawns;
+  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningBehindAStep(0.015, 0.009), kBehindBounds);
+  EXPECT_EQ(budget, kBehindBounds.maxSpawns);
+  // By the own thread's room: 7 ms of 8 grows by 8/7 at most.
+  const int next = nextSpawnBudget(1000, joiningBehindAStep(0.015, 0.008), kBehindBounds);
+  EXPECT_GT(next, 1000);
+  EXPECT_LE(next, 1000 * 8 / 7);
+}
+
+TEST(JoinBudget, AStepThatMakesTheTicksLateHoldsItWhereItIs) {
+  // 18 ms a tick, over the tick's 16.7: the step's doing (12 ms of waiting), not the
+  // spawns' (5 ms, sent while it ran; over the share a server behind without its joins
+  // may give them): no growth, and no cut either.
+  EXPECT_EQ(nextSpawnBudget(1000, joiningBehindAStep(0.018, 0.012, 0.005), kBehindBounds), 1000);
+}
+
+TEST(JoinBudget, ATickWhoseOwnThreadRunsOverShrinksItWhateverTheStepWaits) {
+  // 15 ms a tick, 2 of them waiting: its own 13 ms are over the target.
+  EXPECT_LT(nextSpawnBudget(1000, joiningBehindAStep(0.015, 0.002), kBehindBounds), 1000);
+}
+
+TEST(JoinBudget, AStepWaitNotToTrustShrinksIt) {
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), -1.0, 0.016})
+    EXPECT_LT(nextSpawnBudget(1000, joiningBehindAStep(0.015, bad), kBehindBounds), 1000) << bad;
+}
