@@ -1,8 +1,10 @@
 // NetConfig::staggerSends: clients take turns across the ticks of a send period, each
-// still getting sendHz state packets a second; without it they are served together.
+// still getting sendHz state packets a second, as many bytes and as close a copy of
+// the world; without it they are served together.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -17,7 +19,12 @@ namespace {
 
 struct Served {
   std::vector<uint64_t> packets;  ///< per client: packets received over the second measured
+  std::vector<uint64_t> bytes;    ///< per client: payload bytes received over it
   int ticksServingBoth = 0;       ///< ticks after which both clients had a new packet
+  /// At its end, over both clients: entities the server has and a client lacks, and
+  /// the farthest a client's copy was from the server's body.
+  size_t missing = 0;
+  float worstMetres = 0;
 };
 
 // A server of the cubes scenario (the roller keeps state flowing) and two spectators,
@@ -45,8 +52,11 @@ Served runTwoClients(bool stagger) {
   for (int i = 0; i < 1200 && !(clients[0]->net().worldComplete() && clients[1]->net().worldComplete()); ++i) tick();
   EXPECT_TRUE(clients[0]->net().worldComplete() && clients[1]->net().worldComplete());
   for (int i = 0; i < 30; ++i) tick(); // the last spawns' acknowledgements settle
-  std::vector<uint64_t> before, start;
-  for (auto& c : clients) before.push_back(c->net().stats().counters.packetsReceived);
+  std::vector<uint64_t> before, start, bytesBefore;
+  for (auto& c : clients) {
+    before.push_back(c->net().stats().counters.packetsReceived);
+    bytesBefore.push_back(c->net().stats().counters.bytesReceived);
+  }
   start = before;
   for (int i = 0; i < 60; ++i) {
     tick();
@@ -58,7 +68,20 @@ Served runTwoClients(bool stagger) {
     }
     served.ticksServingBoth += got == 2;
   }
-  for (size_t k = 0; k < clients.size(); ++k) served.packets.push_back(before[k] - start[k]);
+  for (size_t k = 0; k < clients.size(); ++k) {
+    served.packets.push_back(before[k] - start[k]);
+    served.bytes.push_back(clients[k]->net().stats().counters.bytesReceived - bytesBefore[k]);
+  }
+  server->group().forEach([&](const Entity& truth) {
+    for (auto& c : clients) {
+      const Entity* copy = c->group().find(truth.id());
+      if (!copy) {
+        ++served.missing;
+        continue;
+      }
+      served.worstMetres = std::max(served.worstMetres, distance(copy->body().position(), truth.body().position()));
+    }
+  });
   return served;
 }
 
@@ -76,4 +99,15 @@ TEST(StaggerSends, ClientsTakeTurnsAndEachStillGetsSendHzPacketsASecond) {
   const Served together = runTwoClients(false);
   ASSERT_EQ(together.packets.size(), 2u);
   EXPECT_GE(together.ticksServingBoth, 29) << "without it, both are served on the same ticks";
+  // Taking turns changes when a client is served, not what it gets: as many bytes, and
+  // copies as close to the server's bodies (the roller's, seen a view delay behind, is
+  // the farthest either way).
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_GE(staggered.bytes[k] * 5, together.bytes[k] * 4) << "client " << k << ": its bandwidth";
+    EXPECT_LE(staggered.bytes[k] * 4, together.bytes[k] * 5) << "client " << k << ": its bandwidth";
+  }
+  EXPECT_EQ(staggered.missing, 0u);
+  EXPECT_EQ(together.missing, 0u);
+  EXPECT_LE(staggered.worstMetres, together.worstMetres + 0.05f);
+  EXPECT_LT(together.worstMetres, 1.0f);
 }
