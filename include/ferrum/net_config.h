@@ -89,9 +89,10 @@ struct NetConfig {
   /// joinTickShare of their time on average, the per-tick budget grows from
   /// spawnsPerTick towards this; a period that takes longer shrinks it at once; with
   /// no join under way it is back at spawnsPerTick. With physicsThread, a tick's time
-  /// spent waiting for its step does not count while the ticks keep their rate: the
-  /// spawns are sent during the step. At or below spawnsPerTick: a fixed budget of
-  /// spawnsPerTick.
+  /// spent waiting for its step does not count while the ticks keep their rate (the
+  /// spawns are sent during the step); when the step alone makes the ticks late, the
+  /// budget is held, not cut, while the spawns take at most joinShareWhenBehind of a
+  /// tick. At or below spawnsPerTick: a fixed budget of spawnsPerTick.
   int maxSpawnsPerTick = 2048;
   /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
   /// What the tick leaves below it goes to joiners: at 0.5 a server whose ticks take

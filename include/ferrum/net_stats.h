@@ -100,9 +100,10 @@ struct NetCounters {
   /// Spawn messages coded for them: one per entity per tick, however many clients got
   /// it then (joiners mostly wait for the same entities in the same order).
   uint64_t spawnCodings = 0;
-  /// Clients' spawn queues scored (each a walk of the world): at a join, then each
-  /// time the client's interest is evaluated while entities wait (without interest
-  /// management, only once its own entities have moved a couple of metres).
+  /// Clients' spawn queues scored, each a walk of the world: at every join; with
+  /// interest management, at every evaluation of a client's interest (every few
+  /// ticks); without it, while a join's spawns wait, only once the client's own
+  /// entities have moved a couple of metres or come or gone.
   uint64_t joinQueueScorings = 0;
   uint64_t maxSpawnsPacedInTick = 0; ///< the most in one tick (never above the larger of NetConfig::spawnsPerTick and maxSpawnsPerTick)
   uint64_t worldCompletesSent = 0;   ///< joins whose whole queued world was sent

@@ -32,7 +32,10 @@ int nextSpawnBudget(int current, const JoinBudgetSample& sample, const JoinBudge
     else if (stepSetsTheLength && keepingUp) next = grown(own > 0 ? target / own : kGrowth);
     else if (behindWithoutJoins && bounds.behindSeconds > 0 && spawns <= bounds.behindSeconds)
       next = grown(spawns > 0 ? bounds.behindSeconds / spawns : kGrowth);
-    else if (stepSetsTheLength) next = budget; // behind because of the step: the spawns did not make it longer
+    // Late because of the step, with the spawns within the share a server behind may
+    // give them: they did not make it longer; held, not cut. Over that share (or with
+    // none), shrunk as before: spawn work can still slow the step when cores are short.
+    else if (stepSetsTheLength && spawns <= bounds.behindSeconds) next = budget;
   }
   return static_cast<int>(std::clamp(std::floor(next), static_cast<double>(floor), static_cast<double>(ceiling)));
 }

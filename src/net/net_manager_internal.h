@@ -112,6 +112,9 @@ struct NetManager::Remote {
   /// Server side: where its own entities were when its join's queue was last scored
   /// (nearest first). Without interest management a re-score only re-orders the queue.
   std::vector<Vec3> queueScoredFrom;
+  /// ... and whether interest management scored it: once it is switched off, such a
+  /// client is scored afresh (empty queue or not) and gets the rest of the world.
+  bool queueScoredWithRelevance = false;
 };
 
 /// Server, with interest management: how long a joiner's world waits for the joiner's

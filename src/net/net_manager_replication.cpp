@@ -94,6 +94,7 @@ void NetManager::queueWorld(Remote& to) {
   to.replication.setQueue(entries);
   ++m_counters.joinQueueScorings;
   to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
+  to.queueScoredWithRelevance = relevanceActive();
   to.replication.joinPending = true;
 }
 
@@ -240,8 +241,10 @@ void NetManager::updateSpawnBudget(double busySecondsPerTick, double spawnSecond
 // relevant joins its queue (re-scored from where its player is now); what it holds
 // and is no longer relevant leaves it; what waits and is no longer relevant leaves
 // the queue. Without relevance this still re-orders a join's queue once the joiner's
-// player appears, so the world arrives from the player outwards, and again once it
-// has moved kRescoreQueueMetres.
+// player appears, so the world arrives from the player outwards, and again once its
+// own entities have moved kRescoreQueueMetres (or come or gone); a client last scored
+// by interest management (since switched off) is scored once more, for the rest of
+// the world.
 void NetManager::updateRelevance() {
   std::unordered_map<PeerId, std::vector<Vec3>> points;
   bool havePoints = false;
@@ -256,13 +259,14 @@ void NetManager::updateRelevance() {
       queueWorld(to);
       continue;
     }
-    if (!relevanceActive() && to.replication.queued() == 0) continue;
+    if (!relevanceActive() && to.replication.queued() == 0 && !to.queueScoredWithRelevance) continue;
     if (!havePoints) {
       points = ownedPositions();
       havePoints = true;
     }
     const std::vector<Vec3>* own = pointsOf(to.slot, points);
-    if (!relevanceActive() && movedLessThan(to.queueScoredFrom, own, kRescoreQueueMetres)) continue;
+    if (!relevanceActive() && !to.queueScoredWithRelevance && movedLessThan(to.queueScoredFrom, own, kRescoreQueueMetres))
+      continue;
     std::vector<std::pair<EntityId, float>> entries;
     std::vector<EntityId> leaving;
     m_walk->forEach([&](const Entity& e) {
@@ -282,6 +286,7 @@ void NetManager::updateRelevance() {
     to.replication.setQueue(entries);
     ++m_counters.joinQueueScorings;
     to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
+    to.queueScoredWithRelevance = relevanceActive();
     for (EntityId id : leaving) {
       sendReliable(to, wire::encodeMessage(wire::MessageType::Leave, wire::Leave{id}));
       to.replication.forget(id);

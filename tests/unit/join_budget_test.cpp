@@ -144,9 +144,22 @@ TEST(JoinBudget, SpawnsSentWhileTheStepRunsGrowItWhileTheTicksKeepTheirRate) {
 
 TEST(JoinBudget, AStepThatMakesTheTicksLateHoldsItWhereItIs) {
   // 18 ms a tick, over the tick's 16.7: the step's doing (12 ms of waiting), not the
-  // spawns' (5 ms, sent while it ran; over the share a server behind without its joins
-  // may give them): no growth, and no cut either.
-  EXPECT_EQ(nextSpawnBudget(1000, joiningBehindAStep(0.018, 0.012, 0.005), kBehindBounds), 1000);
+  // spawns' (3 ms, sent while it ran, within the 4 ms a server behind may give them;
+  // without them the tick would still take 15 ms, so it is not behind without its
+  // joins): no growth, and no cut either.
+  EXPECT_EQ(nextSpawnBudget(1000, joiningBehindAStep(0.018, 0.012, 0.003), kBehindBounds), 1000);
+}
+
+TEST(JoinBudget, LateTicksWithSpawnsOverTheShareWhenBehindShrinkItWhateverTheStepWaits) {
+  // As above with 5 ms of spawns: over the 4 ms share. Spawn work can slow the step
+  // when the cores are short, so it is cut.
+  EXPECT_LT(nextSpawnBudget(1000, joiningBehindAStep(0.018, 0.012, 0.005), kBehindBounds), 1000);
+  // With no share when behind, held at the floor as documented (NetConfig::joinShareWhenBehind).
+  JoinBudgetBounds none = kBehindBounds;
+  none.behindSeconds = 0;
+  int budget = 1000;
+  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningBehindAStep(0.018, 0.012, 0.003), none);
+  EXPECT_EQ(budget, none.minSpawns);
 }
 
 TEST(JoinBudget, ATickWhoseOwnThreadRunsOverShrinksItWhateverTheStepWaits) {

@@ -91,3 +91,51 @@ TEST(SpawnPass, AClientUsesABatchOnlyWhenEverySpawnInItReads) {
   EXPECT_EQ(server.client->net().stats().counters.spawnsReceived, 3u);
   EXPECT_EQ(malformed(), malformedBefore + 1);
 }
+
+// Interest management switched off (setRelevance({})) gives every client the rest of
+// the world: one whose join was still under way, and one that already held all its
+// interest covered. Without interest management a queue is scored again only once
+// the client's own entities move, and an empty one not at all; a client last scored
+// by interest management is scored once more.
+TEST(SpawnPass, InterestSwitchedOffGivesEveryClientTheRestOfTheWorld) {
+  MemoryNetwork network;
+  double now = 0;
+  auto make = [&](MemoryTransport& t, Role role) {
+    return testing_support::cubesHostOn(t, role, now, [](HostDef& def) {
+      def.net.spawnsPerTick = 16; // a join of about 30 ticks for the half below
+      def.net.maxSpawnsPerTick = 16;
+    });
+  };
+  std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
+  ASSERT_TRUE(server);
+  game::spawnCubesScenario(server->net(), 4.0f); // 900 cubes and a roller
+  server->net().setRelevance([](PeerId, const Entity& e, bool) { return (e.id().value & 1u) ? 1.0f : 0.0f; });
+  std::vector<std::unique_ptr<Host>> clients;
+  auto tick = [&] {
+    now += 1.0 / 60;
+    server->net().frame(now);
+    for (auto& c : clients) c->net().frame(now);
+  };
+  clients.push_back(make(network.endpoint(2), Role::Client));
+  ASSERT_TRUE(clients.back() && clients.back()->net().connect("mem", 1));
+  for (int i = 0; i < 1200 && !clients[0]->net().worldComplete(); ++i) tick();
+  ASSERT_TRUE(clients[0]->net().worldComplete()) << "the first holds what its interest covers";
+  const size_t interesting = clients[0]->group().size();
+  EXPECT_LT(interesting, server->group().size() * 3 / 4) << "interest covered about half the world";
+
+  clients.push_back(make(network.endpoint(3), Role::Client));
+  ASSERT_TRUE(clients.back() && clients.back()->net().connect("mem", 1));
+  for (int i = 0; i < 1200 && clients[1]->group().size() < 100; ++i) tick();
+  ASSERT_GE(clients[1]->group().size(), 100u);
+  ASSERT_LT(clients[1]->group().size(), interesting) << "the second's join is still under way";
+
+  server->net().setRelevance({});
+  auto everyoneHoldsTheWorld = [&] {
+    for (auto& c : clients)
+      if (c->group().size() != server->group().size()) return false;
+    return true;
+  };
+  for (int i = 0; i < 1200 && !everyoneHoldsTheWorld(); ++i) tick();
+  EXPECT_EQ(clients[0]->group().size(), server->group().size()) << "the one whose join was over";
+  EXPECT_EQ(clients[1]->group().size(), server->group().size()) << "the one still joining";
+}
