@@ -17,6 +17,18 @@ const JoinBudgetBounds kBounds{128, 2048, 0.008};
 
 JoinBudgetSample joining(double busySeconds, bool usedAll = true) { return {true, usedAll, busySeconds}; }
 
+// The budget after `periods` send periods that each measured `sample`.
+int afterPeriods(int budget, const JoinBudgetSample& sample, const JoinBudgetBounds& bounds, int periods = 100) {
+  for (int period = 0; period < periods; ++period) budget = nextSpawnBudget(budget, sample, bounds);
+  return budget;
+}
+
+// One period's growth from 1000 was real and at most by `room`.
+void expectGrowthWithin(int next, double room) {
+  EXPECT_GT(next, 1000);
+  EXPECT_LE(next, static_cast<int>(1000 * room));
+}
+
 } // namespace
 
 TEST(JoinBudget, GrowsWhileTicksHaveRoomUpToTheCeilingAndNoFurther) {
@@ -33,17 +45,12 @@ TEST(JoinBudget, GrowsWhileTicksHaveRoomUpToTheCeilingAndNoFurther) {
 
 TEST(JoinBudget, GrowsNoFasterThanTheRoomLeft) {
   // A tick at 7 ms of a target of 8 ms: 8/7 at most, not the full growth step.
-  const int next = nextSpawnBudget(1000, joining(0.007), kBounds);
-  EXPECT_GT(next, 1000);
-  EXPECT_LE(next, 1000 * 8 / 7);
+  expectGrowthWithin(nextSpawnBudget(1000, joining(0.007), kBounds), 8.0 / 7);
 }
 
 TEST(JoinBudget, ShrinksWhenATickRunsOverButNeverBelowTheFloor) {
-  int budget = kBounds.maxSpawns;
-  budget = nextSpawnBudget(budget, joining(0.020), kBounds);
-  EXPECT_LT(budget, kBounds.maxSpawns);
-  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joining(0.050), kBounds);
-  EXPECT_EQ(budget, kBounds.minSpawns);
+  EXPECT_LT(nextSpawnBudget(kBounds.maxSpawns, joining(0.020), kBounds), kBounds.maxSpawns);
+  EXPECT_EQ(afterPeriods(kBounds.maxSpawns, joining(0.050), kBounds), kBounds.minSpawns);
 }
 
 TEST(JoinBudget, StaysPutWhenTheBudgetWasNotTheLimit) {
@@ -87,13 +94,9 @@ JoinBudgetSample joiningWithSpawns(double busySeconds, double spawnSeconds, bool
 
 TEST(JoinBudget, AServerBehindWithoutItsJoinsGrowsItWhileTheSpawnsStayWithinTheirShare) {
   // 30 ms a tick, 2 of them spawns: 28 ms is over the tick whatever the joins do.
-  int budget = kBehindBounds.minSpawns;
-  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningWithSpawns(0.030, 0.002), kBehindBounds);
-  EXPECT_EQ(budget, kBehindBounds.maxSpawns);
+  EXPECT_EQ(afterPeriods(kBehindBounds.minSpawns, joiningWithSpawns(0.030, 0.002), kBehindBounds), kBehindBounds.maxSpawns);
   // By the spawns' own room: 3 ms of 4 grows by 4/3 at most.
-  const int next = nextSpawnBudget(1000, joiningWithSpawns(0.030, 0.003), kBehindBounds);
-  EXPECT_GT(next, 1000);
-  EXPECT_LE(next, 1000 * 4 / 3);
+  expectGrowthWithin(nextSpawnBudget(1000, joiningWithSpawns(0.030, 0.003), kBehindBounds), 4.0 / 3);
 }
 
 TEST(JoinBudget, BehindWithoutItsJoinsSpawnsOverTheirShareShrinkIt) {
@@ -108,9 +111,7 @@ TEST(JoinBudget, ATickOverItsTargetOnlyBecauseOfTheJoinsShrinksItAsBefore) {
 TEST(JoinBudget, WithNoShareWhenBehindABehindServerKeepsItAtTheFloor) {
   JoinBudgetBounds none = kBehindBounds;
   none.behindSeconds = 0;
-  int budget = 1000;
-  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningWithSpawns(0.030, 0.001), none);
-  EXPECT_EQ(budget, none.minSpawns);
+  EXPECT_EQ(afterPeriods(1000, joiningWithSpawns(0.030, 0.001), none), none.minSpawns);
 }
 
 TEST(JoinBudget, ASpawnTimeNotToTrustShrinksIt) {
@@ -133,13 +134,9 @@ JoinBudgetSample joiningBehindAStep(double busySeconds, double stepWaitSeconds, 
 TEST(JoinBudget, SpawnsSentWhileTheStepRunsGrowItWhileTheTicksKeepTheirRate) {
   // 15 ms a tick (over the 8 ms target), 9 of them waiting for the step: the tick's own
   // thread took 6 ms; the spawns it sent in the wait made the tick no longer.
-  int budget = kBehindBounds.minSpawns;
-  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningBehindAStep(0.015, 0.009), kBehindBounds);
-  EXPECT_EQ(budget, kBehindBounds.maxSpawns);
+  EXPECT_EQ(afterPeriods(kBehindBounds.minSpawns, joiningBehindAStep(0.015, 0.009), kBehindBounds), kBehindBounds.maxSpawns);
   // By the own thread's room: 7 ms of 8 grows by 8/7 at most.
-  const int next = nextSpawnBudget(1000, joiningBehindAStep(0.015, 0.008), kBehindBounds);
-  EXPECT_GT(next, 1000);
-  EXPECT_LE(next, 1000 * 8 / 7);
+  expectGrowthWithin(nextSpawnBudget(1000, joiningBehindAStep(0.015, 0.008), kBehindBounds), 8.0 / 7);
 }
 
 TEST(JoinBudget, AStepThatMakesTheTicksLateHoldsItWhereItIs) {
@@ -157,9 +154,7 @@ TEST(JoinBudget, LateTicksWithSpawnsOverTheShareWhenBehindShrinkItWhateverTheSte
   // With no share when behind, held at the floor as documented (NetConfig::joinShareWhenBehind).
   JoinBudgetBounds none = kBehindBounds;
   none.behindSeconds = 0;
-  int budget = 1000;
-  for (int tick = 0; tick < 100; ++tick) budget = nextSpawnBudget(budget, joiningBehindAStep(0.018, 0.012, 0.003), none);
-  EXPECT_EQ(budget, none.minSpawns);
+  EXPECT_EQ(afterPeriods(1000, joiningBehindAStep(0.018, 0.012, 0.003), none), none.minSpawns);
 }
 
 TEST(JoinBudget, ATickWhoseOwnThreadRunsOverShrinksItWhateverTheStepWaits) {
