@@ -17,16 +17,24 @@ std::vector<uint8_t> bytesOf(size_t length, uint8_t first) {
   for (size_t i = 0; i < length; ++i) out[i] = static_cast<uint8_t>(first + i);
   return out;
 }
-} // namespace
 
-TEST(MemoryTransport, AMessageInAnEarlierOnesStorageCarriesExactlyItsOwnBytes) {
+// Endpoint 1 (`a`) connected to endpoint 2 (`b`), whose connect event has been read.
+class MemoryTransportPair : public ::testing::Test {
+protected:
+  void SetUp() override {
+    link = a.connect("", 2, 0);
+    ASSERT_TRUE(b.service(event, 0));
+    ASSERT_EQ(event.type, TransportEvent::Type::Connected);
+  }
   MemoryNetwork network;
   MemoryTransport& a = network.endpoint(1);
   MemoryTransport& b = network.endpoint(2);
-  const LinkId link = a.connect("", 2, 0);
-  TransportEvent event;
-  ASSERT_TRUE(b.service(event, 0));
-  ASSERT_EQ(event.type, TransportEvent::Type::Connected);
+  LinkId link = kNoLink;
+  TransportEvent event; ///< b's, kept across calls as NetManager keeps its own
+};
+} // namespace
+
+TEST_F(MemoryTransportPair, AMessageInAnEarlierOnesStorageCarriesExactlyItsOwnBytes) {
 
   // Long, short, long, empty, short: the event is kept across calls, as NetManager does.
   const std::vector<std::vector<uint8_t>> messages = {bytesOf(100, 1), bytesOf(7, 50), bytesOf(300, 9), {},
@@ -41,13 +49,7 @@ TEST(MemoryTransport, AMessageInAnEarlierOnesStorageCarriesExactlyItsOwnBytes) {
   EXPECT_FALSE(b.service(event, 0));
 }
 
-TEST(MemoryTransport, ASendToAnEndpointFillsTheStorageItsReaderHandedBack) {
-  MemoryNetwork network;
-  MemoryTransport& a = network.endpoint(1);
-  MemoryTransport& b = network.endpoint(2);
-  const LinkId link = a.connect("", 2, 0);
-  TransportEvent event;
-  ASSERT_TRUE(b.service(event, 0)); // connected
+TEST_F(MemoryTransportPair, ASendToAnEndpointFillsTheStorageItsReaderHandedBack) {
   a.send(link, Channel::Reliable, bytesOf(100, 1));
   ASSERT_TRUE(b.service(event, 0));
   const uint8_t* firstStorage = event.payload.data();
