@@ -208,6 +208,10 @@ private:
   Remote* remoteByLink(LinkId link);
   // Replication sets (server; net_manager_replication.cpp).
   void queueWorld(Remote& to);
+  /// Server: `to`'s spawn queue scored afresh (`entries`), from where its own entities
+  /// (`own`, null: none) are now; noted for updateRelevance's next look.
+  void setScoredQueue(Remote& to, const std::vector<std::pair<EntityId, float>>& entries,
+                      const std::vector<Vec3>* own);
   /// One tick's paced spawns (net/net_manager_spawn_pass.h): chosen and coded before the step,
   /// sent while it runs.
   void chooseSpawns();

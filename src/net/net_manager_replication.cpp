@@ -91,11 +91,16 @@ void NetManager::queueWorld(Remote& to) {
     const float relevance = relevanceOf(to, e, false, points);
     if (relevance > 0) entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
   });
+  setScoredQueue(to, entries, own);
+  to.replication.joinPending = true;
+}
+
+void NetManager::setScoredQueue(Remote& to, const std::vector<std::pair<EntityId, float>>& entries,
+                                const std::vector<Vec3>* own) {
   to.replication.setQueue(entries);
   ++m_counters.joinQueueScorings;
   to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
   to.queueScoredWithRelevance = relevanceActive();
-  to.replication.joinPending = true;
 }
 
 // This tick's coding of `e`'s spawn (net/net_manager_spawn_pass.h): made on the first ask.
@@ -283,10 +288,7 @@ void NetManager::updateRelevance() {
         entries.emplace_back(e.id(), spawnScore(group, e, relevance, own));
       }
     });
-    to.replication.setQueue(entries);
-    ++m_counters.joinQueueScorings;
-    to.queueScoredFrom = own ? *own : std::vector<Vec3>{};
-    to.queueScoredWithRelevance = relevanceActive();
+    setScoredQueue(to, entries, own);
     for (EntityId id : leaving) {
       sendReliable(to, wire::encodeMessage(wire::MessageType::Leave, wire::Leave{id}));
       to.replication.forget(id);
