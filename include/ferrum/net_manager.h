@@ -71,7 +71,8 @@ public:
   /// When the next tick is due, on the clock given to frame().
   double nextTickTime() const { return m_nextTickTime; }
   /// The clock frame() is given (Host passes its own); the server times its forward
-  /// window on it between frames. Default: steadySeconds.
+  /// window on it between frames, and measures on it how long its ticks take for the
+  /// join budget (NetConfig::maxSpawnsPerTick). Default: steadySeconds.
   void setClock(std::function<double()> clock) { m_clock = std::move(clock); }
 
   /// Creates an entity this peer is authority for and announces it (reliably).

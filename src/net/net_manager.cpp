@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <chrono>
 #include <cmath>
 
 #include "ferrum/clock.h"
@@ -55,7 +54,9 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
 }
 
 void NetManager::frame(double nowSeconds) {
-  const auto busySince = std::chrono::steady_clock::now(); // the join budget's measure: wall clock, whatever drives `nowSeconds`
+  // The join budget's measure of how long the ticks take: the clock setClock() gave
+  // (the steady clock by default), not `nowSeconds`, which is when the ticks are due.
+  const double busySince = m_clock();
   m_frameTime = nowSeconds;
   m_forwards->onFrame(nowSeconds, m_clock());
   m_catchingUp = true;
@@ -83,7 +84,7 @@ void NetManager::frame(double nowSeconds) {
   // A period holds a sending tick (rates that do not divide, catch-up frames).
   if (ran > 0 && m_config.role == Role::Server) {
     m_budgetTicks += ran;
-    m_budgetBusySeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - busySince).count();
+    m_budgetBusySeconds += m_clock() - busySince;
     m_budgetSpawnSeconds += m_spawnSecondsInFrame;
     m_budgetStepWaitSeconds += m_stepWaitSecondsInFrame;
     const int period = std::max(1, static_cast<int>(std::lround(m_config.tickHz / static_cast<double>(m_config.sendHz))));
@@ -133,13 +134,14 @@ void NetManager::runTick() {
     m_group.beginStep();
     struct FinishStep { // also when sending throws: nothing may unwind past a running step
       EntityGroup& group;
+      const std::function<double()>& clock;
       double& waited; // the join budget's: this thread's wait for the step
       ~FinishStep() {
-        const auto since = std::chrono::steady_clock::now();
+        const double since = clock();
         group.finishStep();
-        waited += std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+        waited += clock() - since;
       }
-    } finish{m_group, m_stepWaitSecondsInFrame};
+    } finish{m_group, m_clock, m_stepWaitSecondsInFrame};
     if (sending) sentOurs = sendState();
     sendChosenSpawns();
   } else {

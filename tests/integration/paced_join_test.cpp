@@ -5,11 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "game/crate_controller.h"
 #include "game/types.h"
@@ -29,19 +27,22 @@ std::set<EntityId> idsOf(const EntityGroup& group) {
   return ids;
 }
 
-// `clients` clients join a server of 200 crates whose ticks `slowDown` slows (it
-// attaches a listener that sleeps: the join budget reads wall clock, and a sleep
-// takes no core from the tests beside it). The server's counters once every client
-// holds the world; none if that took too long.
-std::optional<NetCounters> countersOfASlowedJoin(const NetConfig& config, int clients,
-                                                 const std::function<Subscription(NetManager&)>& slowDown) {
+// `clients` clients join a server of 200 crates whose ticks `slowDown` slows: it
+// attaches a listener that moves the server's clock on (NetManager::setClock), a
+// clock that otherwise stands still, so the join budget, which times the ticks on
+// it, sees exactly what the listener spends however fast the machine runs the rest.
+// The server's counters once every client holds the world; none if that took too long.
+std::optional<NetCounters> countersOfASlowedJoin(
+    const NetConfig& config, int clients, const std::function<Subscription(NetManager&, double& clock)>& slowDown) {
+  double clock = 0; // outlives the server, which reads it
   auto server = TestPeer::enetServer(config);
   if (!server) {
     ADD_FAILURE() << "no server";
     return std::nullopt;
   }
+  server->net->setClock([&clock] { return clock; });
   game::spawnCrates(*server->net, 200, 5);
-  const Subscription slow = slowDown(*server->net);
+  const Subscription slow = slowDown(*server->net, clock);
   std::vector<std::unique_ptr<TestPeer>> joiners;
   std::vector<TestPeer*> all{server.get()};
   for (int i = 0; i < clients; ++i) {
@@ -133,8 +134,8 @@ TEST(PacedJoin, AServerBehindWithoutItsJoinsStillGrowsTheirBudget) {
     config.maxSpawnsPerTick = 64;
     config.joinShareWhenBehind = share;
     config.maxClients = 4;
-    const auto counters = countersOfASlowedJoin(config, 2, [](NetManager& net) {
-      return net.onTick.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
+    const auto counters = countersOfASlowedJoin(config, 2, [](NetManager& net, double& clock) {
+      return net.onTick.listen([&clock](uint32_t) { clock += 0.010; });
     });
     ASSERT_TRUE(counters);
     const NetCounters& s = *counters;
@@ -156,11 +157,10 @@ TEST(PacedJoin, ByDefaultABusyTickStillLeavesItsRoomToTheJoins) {
   config.maxSpawnsPerTick = 64;
   config.maxClients = 4;
   ASSERT_GE(config.joinTickShare, 0.8f) << "the default this test is about";
-  // 9 ms of a 16.7 ms tick: over the half a tick 0.5 allowed. The default's 0.85
-  // (14.2 ms) grows a budget of 16 while the ticks average under 13.3 ms: 4 ms for
-  // the rest of the tick, a sanitizer build's on a loaded machine included.
-  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net) {
-    return net.onTick.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::milliseconds(9)); });
+  // 9 ms of a 16.7 ms tick: over the half a tick 0.5 allowed, under the default's
+  // 0.85 (14.2 ms).
+  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net, double& clock) {
+    return net.onTick.listen([&clock](uint32_t) { clock += 0.009; });
   });
   ASSERT_TRUE(counters);
   EXPECT_GT(counters->maxSpawnsPacedInTick, static_cast<uint64_t>(config.spawnsPerTick)) << "the budget never grew";
@@ -178,8 +178,8 @@ TEST(PacedJoin, ASlowSendingTickWithRoomInTheNextStillGrowsTheBudget) {
   ASSERT_EQ(config.tickHz, 2 * config.sendHz) << "a send every other tick";
   // 14.5 ms on each sending tick: over the 0.85 x 16.7 = 14.2 ms the budget may fill,
   // under a whole tick.
-  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net) {
-    return net.onStateSent.listen([](uint32_t) { std::this_thread::sleep_for(std::chrono::microseconds(14500)); });
+  const auto counters = countersOfASlowedJoin(config, 1, [](NetManager& net, double& clock) {
+    return net.onStateSent.listen([&clock](uint32_t) { clock += 0.0145; });
   });
   ASSERT_TRUE(counters);
   // Twice the floor: judged tick by tick it grew once (4 to 5) and fell back each time.

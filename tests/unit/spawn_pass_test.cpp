@@ -20,9 +20,10 @@ using namespace ferrum;
 TEST(SpawnPass, SpectatorsJoiningTogetherGetEachEntityFromOneCodingAndHoldTheWholeWorld) {
   MemoryNetwork network;
   double now = 0;
-  // A fixed join budget: the adaptive one follows the wall clock, and where a tick's
-  // budget runs out between two clients' turns the next tick codes those entities
-  // again, so how many codings there are would depend on the machine's speed.
+  // A fixed join budget of 128 spawns a tick: a join of twenty ticks, each of whose
+  // budgets may run out between two clients' turns (the next tick codes those
+  // entities again: the bound's slack). Adaptive, the budget grows on this clock that
+  // stands still during a frame, and the join takes half as many ticks.
   auto fixedBudget = [](HostDef& def) { def.net.maxSpawnsPerTick = def.net.spawnsPerTick; };
   auto make = [&](MemoryTransport& t, Role role) { return testing_support::cubesHostOn(t, role, now, fixedBudget); };
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
