@@ -51,7 +51,7 @@ void countByKind(const TransportEvent& event, LightBotReport& r) {
   ReadStream in(event.payload);
   if (event.channel == Channel::Reliable) {
     uint32_t type = 0;
-    if (!in.serializeBits(type, 4)) return void(r.otherReliableBytes += size);
+    if (!wire::readMessageType(in, type)) return void(r.otherReliableBytes += size);
     const auto kind = static_cast<wire::MessageType>(type);
     (kind == wire::MessageType::Spawn   ? r.spawnBytes
      : kind == wire::MessageType::Leave ? r.leaveBytes
@@ -169,7 +169,7 @@ void LightBot::handle(TransportEvent& event, double now) {
 void LightBot::onReliable(std::span<const uint8_t> payload, double now) {
   ReadStream in(payload);
   uint32_t type = 0;
-  if (!in.serializeBits(type, 4)) return;
+  if (!wire::readMessageType(in, type)) return;
   switch (static_cast<wire::MessageType>(type)) {
   case wire::MessageType::Spawns: { // several Spawn messages, each whole
     std::vector<std::span<const uint8_t>> spawns;
@@ -177,7 +177,7 @@ void LightBot::onReliable(std::span<const uint8_t> payload, double now) {
     for (std::span<const uint8_t> spawn : spawns) {
       ReadStream peek(spawn);
       uint32_t inner = 0;
-      if (peek.serializeBits(inner, 4) && inner == static_cast<uint32_t>(wire::MessageType::Spawn))
+      if (wire::readMessageType(peek, inner) && inner == static_cast<uint32_t>(wire::MessageType::Spawn))
         onReliable(spawn, now); // only Spawns: no batch inside a batch
     }
     return;

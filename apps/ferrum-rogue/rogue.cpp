@@ -269,7 +269,7 @@ void Rogue::attackOversized() {
       WriteStream out(4096);
       uint32_t type = static_cast<uint32_t>(wire::MessageType::EntityEvent), id = m_player->id().value;
       uint32_t bits = 2000;
-      out.serializeBits(type, 4);
+      out.serializeBits(type, wire::kMessageTypeBits);
       out.serializeBits(id, 32);
       out.serializeBits(bits, bitsRequired(wire::kMaxEventBits));
       const std::vector<uint8_t> junk = randomBytes(250);

@@ -114,11 +114,8 @@ void NetManager::onConnected(const TransportEvent& event) {
 // our table, so that it can say what differs.
 void NetManager::onHello(Remote& from, const TransportEvent& event) {
   if (from.refused) return; // told already; its link closes once our table is delivered
-  ReadStream in(event.payload);
-  uint32_t type = 0;
   wire::Hello hello;
-  if (event.channel != Channel::Reliable || !in.serializeBits(type, 4) ||
-      type != static_cast<uint32_t>(wire::MessageType::Hello) || !hello.serialize(in)) {
+  if (event.channel != Channel::Reliable || !wire::decodeMessage(event.payload, wire::MessageType::Hello, hello)) {
     ++from.stats.malformed;
     return violation(from, "a message before its hello");
   }
@@ -279,17 +276,15 @@ void NetManager::violation(Remote& from, const char* what) {
 
 // How the server's table (its TypeTable message, read once already) differs from ours.
 std::string NetManager::describeServerTypeTable() const {
-  ReadStream in(m_serverTypeTable);
-  uint32_t type = 0;
   wire::TypeTable table;
-  if (!in.serializeBits(type, 4) || !table.serialize(in)) return "its table could not be read";
+  if (!wire::decodeMessage(m_serverTypeTable, wire::MessageType::TypeTable, table)) return "its table could not be read";
   return describeTypeTableDifference(table.entries, typeTableOf(m_group.registry()));
 }
 
 void NetManager::onReliable(Remote& from, std::span<const uint8_t> payload) {
   ReadStream in(payload);
   uint32_t type = 0;
-  in.serializeBits(type, 4);
+  wire::readMessageType(in, type); // too short: type 0, no message's, malformed below
   const bool isServer = m_config.role == Role::Server;
   auto malformed = [&] {
     ++from.stats.malformed;
@@ -385,12 +380,8 @@ void NetManager::onReliable(Remote& from, std::span<const uint8_t> payload) {
     if (isServer || !wire::readBatch(payload, spawns)) return malformed();
     const wire::PrecisionOf precisions = spawnPrecisions(m_group.registry());
     for (std::span<const uint8_t> spawn : spawns) { // each one a Spawn that reads
-      ReadStream peek(spawn);
-      uint32_t inner = 0;
       wire::Spawn s;
-      if (!peek.serializeBits(inner, 4) || inner != static_cast<uint32_t>(wire::MessageType::Spawn) ||
-          !s.serialize(peek, precisions))
-        return malformed();
+      if (!wire::decodeMessage(spawn, wire::MessageType::Spawn, s, precisions)) return malformed();
     }
     for (std::span<const uint8_t> spawn : spawns) onReliable(from, spawn);
     return;

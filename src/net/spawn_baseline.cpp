@@ -19,7 +19,7 @@ bool spawnBaselineOf(std::span<const uint8_t> message, const wire::PrecisionOf& 
   // The Spawn's leading fields, as wire::Spawn::serialize reads them.
   ReadStream in(message);
   uint32_t type = 0, id = 0, entityType = 0, authority = 0;
-  in.serializeBits(type, 4);
+  wire::readMessageType(in, type);
   in.serializeBits(id, 32);
   in.serializeUint(entityType, 1, 0xFFFF);
   in.serializeUint(authority, 0, kMaxClientPeer);

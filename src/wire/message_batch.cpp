@@ -13,8 +13,8 @@ namespace {
 uint8_t makeHeaderByte() {
   WriteStream out(1);
   uint32_t type = static_cast<uint32_t>(MessageType::Spawns), zero = 0;
-  out.serializeBits(type, 4);
-  out.serializeBits(zero, 4);
+  out.serializeBits(type, kMessageTypeBits);
+  out.serializeBits(zero, 8 - kMessageTypeBits);
   return out.take().at(0);
 }
 

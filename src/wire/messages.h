@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,16 @@ enum class MessageType : uint8_t {
   Spawns = 13,        ///< server -> client: several Spawn messages in one packet (wire/message_batch.h)
 };
 constexpr uint32_t kMaxMessageType = 15;
+/// Every reliable message starts with its type in this many bits.
+constexpr int kMessageTypeBits = 4;
+static_assert(kMaxMessageType < (1u << kMessageTypeBits));
+
+/// Reads the type a reliable message starts with; false when there are not enough
+/// bits. The value is the peer's: it may name no MessageType.
+inline bool readMessageType(ReadStream& in, uint32_t& type) {
+  type = 0;
+  return in.serializeBits(type, kMessageTypeBits);
+}
 
 struct Welcome {
   uint16_t protocol = kProtocolVersion;
@@ -407,9 +418,9 @@ template <class M, class... Context>
 void encodeMessageInto(std::vector<uint8_t>& out, MessageType type, M message, const Context&... context) {
   MeasureStream size;
   message.serialize(size, context...);
-  WriteStream stream((size.bits() + 4 + 7) / 8 + 8, std::move(out));
+  WriteStream stream((size.bits() + kMessageTypeBits + 7) / 8 + 8, std::move(out));
   uint32_t t = static_cast<uint32_t>(type);
-  stream.serializeBits(t, 4);
+  stream.serializeBits(t, kMessageTypeBits);
   message.serialize(stream, context...);
   out = stream.take();
   // A field that could not be written (a non-finite float) fails the whole message:
@@ -425,6 +436,16 @@ std::vector<uint8_t> encodeMessage(MessageType type, M message, const Context&..
   std::vector<uint8_t> out;
   encodeMessageInto(out, type, std::move(message), context...);
   return out;
+}
+
+/// The reverse of encodeMessage for a message expected to be of `type`: true when
+/// `bytes` start with that type and the rest reads as `message` (`context` as for
+/// encodeMessage). Bytes after the message are not looked at.
+template <class M, class... Context>
+bool decodeMessage(std::span<const uint8_t> bytes, MessageType type, M& message, const Context&... context) {
+  ReadStream in(bytes);
+  uint32_t t = 0;
+  return readMessageType(in, t) && t == static_cast<uint32_t>(type) && message.serialize(in, context...);
 }
 
 // --------------------------------------------------------------- state channel

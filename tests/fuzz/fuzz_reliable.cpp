@@ -42,7 +42,7 @@ bool encodesTo(wire::MessageType type, M& m, const std::vector<uint8_t>& expecte
   static WriteStream out;
   out.clear();
   uint32_t t = static_cast<uint32_t>(type);
-  out.serializeBits(t, 4);
+  out.serializeBits(t, wire::kMessageTypeBits);
   m.serialize(out);
   if (!out.ok()) return expected.empty();
   return out.bytes() == expected.size() && std::equal(expected.begin(), expected.end(), out.buffer().begin());
@@ -79,7 +79,7 @@ void checkFixedPoint(wire::MessageType type, ReadStream& in) {
   wire::encodeMessageInto(once, type, std::move(first));
   ReadStream again(once);
   uint32_t t = 0;
-  again.serializeBits(t, 4);
+  wire::readMessageType(again, t);
   M second;
   if (!second.serialize(again)) __builtin_trap();
   if (!sameEncoding(type, once, first, second)) __builtin_trap();
@@ -88,7 +88,7 @@ void checkFixedPoint(wire::MessageType type, ReadStream& in) {
 void decodeAlone(std::span<const uint8_t> bytes) {
   ReadStream in(bytes);
   uint32_t type = 0;
-  if (!in.serializeBits(type, 4)) return;
+  if (!wire::readMessageType(in, type)) return;
   switch (static_cast<wire::MessageType>(type)) {
   case wire::MessageType::Welcome: return checkFixedPoint<wire::Welcome>(wire::MessageType::Welcome, in);
   case wire::MessageType::Spawn: return checkFixedPoint<wire::Spawn>(wire::MessageType::Spawn, in);

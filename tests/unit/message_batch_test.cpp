@@ -44,7 +44,7 @@ TEST(MessageBatch, MessagesComeBackWholeAndInOrder) {
   // The packet reads as a Spawns message to whoever reads a reliable message's type.
   ReadStream in(packet);
   uint32_t type = 0;
-  ASSERT_TRUE(in.serializeBits(type, 4));
+  ASSERT_TRUE(wire::readMessageType(in, type));
   EXPECT_EQ(type, static_cast<uint32_t>(wire::MessageType::Spawns));
 }
 

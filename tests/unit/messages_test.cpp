@@ -266,20 +266,34 @@ TEST(Messages, SpawnRejectsNullIdsAndNonRotations) {
   s.authority = 1;
   s.state.transform.position = {1, 2, 3};
   auto bytes = encodeMessage(MessageType::Spawn, s);
-  ReadStream r(bytes);
-  uint32_t type = 0;
-  r.serializeBits(type, 4);
   Spawn back;
-  ASSERT_TRUE(back.serialize(r));
+  ASSERT_TRUE(decodeMessage(bytes, MessageType::Spawn, back));
   EXPECT_EQ(back.id, s.id);
   EXPECT_EQ(back.state.transform.position, s.state.transform.position);
 
   Spawn bad = s;
   bad.state.transform.orientation = {0, 0, 0, 0};
   bytes = encodeMessage(MessageType::Spawn, bad);
-  ReadStream r2(bytes);
-  r2.serializeBits(type, 4);
-  EXPECT_FALSE(back.serialize(r2));
+  EXPECT_FALSE(decodeMessage(bytes, MessageType::Spawn, back));
+}
+
+// decodeMessage reads a message only as the type it is expected to be, and only whole.
+TEST(Messages, DecodeTakesOnlyTheExpectedTypeAndAWholeBody) {
+  const Despawn d{EntityId::make(2, 9), DespawnReason::Rejected};
+  const std::vector<uint8_t> bytes = encodeMessage(MessageType::Despawn, d);
+  Despawn back;
+  ASSERT_TRUE(decodeMessage(bytes, MessageType::Despawn, back));
+  EXPECT_EQ(back.id, d.id);
+  EXPECT_EQ(back.reason, d.reason);
+  SetAuthority other;
+  EXPECT_FALSE(decodeMessage(bytes, MessageType::SetAuthority, other)) << "another type's bytes";
+  for (size_t size = 0; size < bytes.size(); ++size)
+    EXPECT_FALSE(decodeMessage(std::span(bytes.data(), size), MessageType::Despawn, back)) << size << " bytes";
+  ReadStream in(bytes);
+  uint32_t type = 0;
+  ASSERT_TRUE(readMessageType(in, type));
+  EXPECT_EQ(type, static_cast<uint32_t>(MessageType::Despawn));
+  EXPECT_EQ(in.bitsRemaining(), bytes.size() * 8 - kMessageTypeBits);
 }
 
 TEST(Messages, ConnectAndDisconnectDataRoundTrip) {
@@ -364,8 +378,8 @@ RigidQuantization cubePrecision() {
 bool readSpawn(const std::vector<uint8_t>& bytes, Spawn& out, const PrecisionOf& of) {
   ReadStream r(bytes);
   uint32_t type = 0;
-  r.serializeBits(type, 4);
-  return out.serialize(r, of) && r.bitsRemaining() < 8;
+  return readMessageType(r, type) && type == static_cast<uint32_t>(MessageType::Spawn) && out.serialize(r, of) &&
+         r.bitsRemaining() < 8;
 }
 } // namespace
 
@@ -424,7 +438,7 @@ TEST(Messages, ASpawnPositionOutsideItsTypesRangeFailsTheMessage) {
   // x takes 16 bits for 0..49152: write an index past it by hand.
   WriteStream w(64);
   uint32_t type = static_cast<uint32_t>(MessageType::Spawn), id = EntityId::make(0, 1).value, t = 7, auth = 0;
-  w.serializeBits(type, 4);
+  w.serializeBits(type, kMessageTypeBits);
   w.serializeBits(id, 32);
   w.serializeUint(t, 1, 0xFFFF);
   w.serializeUint(auth, 0, kMaxClientPeer);
@@ -475,11 +489,8 @@ TEST(TypeTable, APrecisionIsPartOfTheFingerprint) {
   // And the TypeTable message carries it.
   TypeTable table{{e}};
   const std::vector<uint8_t> bytes = encodeMessage(MessageType::TypeTable, table);
-  ReadStream r(bytes);
-  uint32_t type = 0;
-  r.serializeBits(type, 4);
   TypeTable back;
-  ASSERT_TRUE(back.serialize(r));
+  ASSERT_TRUE(decodeMessage(bytes, MessageType::TypeTable, back));
   ASSERT_EQ(back.entries.size(), 1u);
   EXPECT_EQ(back.entries[0], e);
 }
@@ -491,13 +502,13 @@ TEST(TypeTable, AClaimedCountCostsOnlyTheEntriesThatArrive) {
   const TypeEntry e{7, "crate", true, 1, 0};
   WriteStream w;
   uint32_t type = static_cast<uint32_t>(MessageType::TypeTable), count = kMaxTypeEntries;
-  w.serializeBits(type, 4);
+  w.serializeBits(type, kMessageTypeBits);
   w.serializeUint(count, 0, kMaxTypeEntries);
   TypeEntry copy = e;
   ASSERT_TRUE(copy.serialize(w));
   const std::vector<uint8_t> bytes = w.take();
   ReadStream r(bytes);
-  r.serializeBits(type, 4);
+  readMessageType(r, type);
   TypeTable back;
   EXPECT_FALSE(back.serialize(r));
   ASSERT_EQ(back.entries.size(), 1u);
@@ -506,9 +517,7 @@ TEST(TypeTable, AClaimedCountCostsOnlyTheEntriesThatArrive) {
   // A table read again starts empty, and one that is whole still round-trips.
   TypeTable whole{{e, TypeEntry{9, "player", false, 2, 5}}};
   const std::vector<uint8_t> full = encodeMessage(MessageType::TypeTable, whole);
-  ReadStream again(full);
-  again.serializeBits(type, 4);
-  ASSERT_TRUE(back.serialize(again));
+  ASSERT_TRUE(decodeMessage(full, MessageType::TypeTable, back));
   EXPECT_EQ(back.entries, whole.entries);
 }
 
