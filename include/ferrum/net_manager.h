@@ -72,8 +72,8 @@ public:
   double nextTickTime() const { return m_nextTickTime; }
   /// The clock frame() is given (Host passes its own); the server times its forward
   /// window on it between frames, and measures on it how long its ticks take for the
-  /// join budget (NetConfig::maxSpawnsPerTick). Default: steadySeconds.
-  void setClock(std::function<double()> clock) { m_clock = std::move(clock); }
+  /// join budget (NetConfig::maxSpawnsPerTick). Default (and an empty one): steadySeconds.
+  void setClock(std::function<double()> clock);
 
   /// Creates an entity this peer is authority for and announces it (reliably).
   /// Returns the null id if this client has not joined yet, the type is unknown, a

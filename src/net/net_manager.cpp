@@ -53,6 +53,10 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
   return true;
 }
 
+void NetManager::setClock(std::function<double()> clock) {
+  m_clock = clock ? std::move(clock) : std::function<double()>(steadySeconds); // read every frame: never empty
+}
+
 void NetManager::frame(double nowSeconds) {
   // The join budget's measure of how long the ticks take: the clock setClock() gave
   // (the steady clock by default), not `nowSeconds`, which is when the ticks are due.
