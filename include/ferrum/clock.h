@@ -1,7 +1,9 @@
 #pragma once
 /// steadySeconds(): the monotonic clock ferrum's executables, tools and viewer give to
-/// NetManager::frame() and LinkSimulator. The library itself never reads a clock: time
-/// is passed in, so tests can run on their own.
+/// NetManager::frame() and LinkSimulator. When things happen is never read from a clock
+/// by the library: time is passed in, so tests can run on their own. How long the
+/// server's own work takes (its join budget) is timed on this clock unless a test
+/// gives another (NetManager::setWorkClock).
 
 #include <chrono>
 

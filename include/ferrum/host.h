@@ -67,7 +67,7 @@ struct HostDef {
   /// later (Host::linkSimulator()->setConditions).
   bool simulateLink = false;
 
-  /// The clock run() and step() read, and the link simulator's; the NetManager's too
+  /// The clock run() and step() read, and the link simulator's and the NetManager's
   /// (NetManager::setClock). Unset: steadySeconds.
   std::function<double()> clock;
   /// How remote entities are shown; unset: each entity type's own EntityType::viewMode.

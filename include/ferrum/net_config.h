@@ -92,9 +92,9 @@ struct NetConfig {
   /// spent waiting for its step does not count while the ticks keep their rate (the
   /// spawns are sent during the step); when the step alone makes the ticks late, the
   /// budget is held, not cut, while the spawns take at most joinShareWhenBehind of a
-  /// tick. The ticks are timed on NetManager's clock (setClock): on a clock that
-  /// stands still during a frame (a test's) they take no time and the budget grows to
-  /// this. At or below spawnsPerTick: a fixed budget of spawnsPerTick.
+  /// tick. The ticks are timed on NetManager's work clock (setWorkClock: real time
+  /// unless a test gives another). At or below spawnsPerTick: a fixed budget of
+  /// spawnsPerTick.
   int maxSpawnsPerTick = 2048;
   /// Server: the share of a tick's time (1 / tickHz) the adaptive join budget may fill.
   /// What the tick leaves below it goes to joiners: at 0.5 a server whose ticks take

@@ -71,9 +71,15 @@ public:
   /// When the next tick is due, on the clock given to frame().
   double nextTickTime() const { return m_nextTickTime; }
   /// The clock frame() is given (Host passes its own); the server times its forward
-  /// window on it between frames, and measures on it how long its ticks take for the
-  /// join budget (NetConfig::maxSpawnsPerTick). Default (and an empty one): steadySeconds.
+  /// window on it between frames. Default (and an empty one): steadySeconds.
   void setClock(std::function<double()> clock);
+  /// The clock the server times its own work on for the join budget
+  /// (NetConfig::maxSpawnsPerTick): how long its ticks take, their spawns and their
+  /// wait for the physics step. Real time, whatever clock drives frame() (a paused or
+  /// simulated game clock would make every tick take no time and let the budget grow
+  /// unchecked). Default (and an empty one): steadySeconds; a test may give one that
+  /// moves only as it says, to make the budget the same on every machine.
+  void setWorkClock(std::function<double()> clock);
 
   /// Creates an entity this peer is authority for and announces it (reliably).
   /// Returns the null id if this client has not joined yet, the type is unknown, a
@@ -294,6 +300,7 @@ private:
   /// Every entity, walked each tick without an id copy (core/entity_walk.h).
   std::unique_ptr<EntityWalk> m_walk;
   std::function<double()> m_clock;
+  std::function<double()> m_workClock; ///< the join budget's (setWorkClock)
 
   std::map<LinkId, std::unique_ptr<Remote>> m_remotes;
   std::unordered_map<EntityId, EntityNet> m_entityNet;
@@ -317,10 +324,10 @@ private:
   int m_spawnBudget = 0;         ///< server: spawns the next tick may pace (0: not yet set)
   bool m_spawnBudgetUsed = false; ///< server: the last tick paced its whole budget
   bool m_spawnsWaiting = false;   ///< server: spawns were left in a queue after the last tick
-  double m_spawnSecondsInFrame = 0; ///< server: wall time the spawn passes took in this frame's ticks
+  double m_spawnSecondsInFrame = 0; ///< server: time the spawn passes took in this frame's ticks (work clock)
   double m_stepWaitSecondsInFrame = 0; ///< ... and waiting for steps on the physics thread
   /// Server: the ticks since the join budget was last judged (once per send period),
-  /// their wall time and, of it, the spawn passes' and the wait for the steps.
+  /// their time (work clock) and, of it, the spawn passes' and the wait for the steps.
   int m_budgetTicks = 0;
   double m_budgetBusySeconds = 0;
   double m_budgetSpawnSeconds = 0;

@@ -50,7 +50,7 @@ std::unique_ptr<Host> Host::create(HostDef def, std::string& error) {
     host->m_link = host->m_simulator.get();
   }
   host->m_net = std::make_unique<NetManager>(def.net, *host->m_link, *host->m_group, host->m_effects);
-  host->m_net->setClock(host->m_clock); // the forward window and the join budget run on the host's clock
+  host->m_net->setClock(host->m_clock); // the server's forward window runs on the host's clock
   host->m_createdAt = host->now();
   return host;
 }

@@ -41,7 +41,7 @@ struct JoinBudgetBounds {
 struct JoinBudgetSample {
   bool joining = false;      ///< spawns wait in some client's queue
   bool usedAll = false;      ///< the last tick sent its whole budget (it was the limit)
-  double busySeconds = 0;    ///< what the last ticks took each (NetManager's clock); not trusted
+  double busySeconds = 0;    ///< what the last ticks took each (NetManager's work clock); not trusted
   double spawnSeconds = 0;   ///< of which sending the spawns (same clock); not trusted
   double stepWaitSeconds = 0; ///< of which waiting for a step on the physics thread; not trusted
 };

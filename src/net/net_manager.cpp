@@ -21,7 +21,7 @@ NetManager::NetManager(const NetConfig& config, Transport& transport, EntityGrou
       m_limiter(std::make_unique<SendLimiter>(config.tickHz, config.sendHz)),
       m_referee(std::make_unique<Referee>(m_config, group)),
       m_forwards(std::make_unique<ForwardQueue>(config.forwardWindowMs / 1000.0)),
-      m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds),
+      m_walk(std::make_unique<EntityWalk>(group)), m_clock(steadySeconds), m_workClock(steadySeconds),
       m_spawnPass(std::make_unique<SpawnPass>()) {
   assert(config.validate().empty() && "validate NetConfig before constructing a NetManager");
   const int perSend = config.sendHz > 0 ? config.tickHz / config.sendHz : 1;
@@ -53,14 +53,19 @@ bool NetManager::connect(const std::string& host, uint16_t port) {
   return true;
 }
 
+// Both are read every frame: never empty.
 void NetManager::setClock(std::function<double()> clock) {
-  m_clock = clock ? std::move(clock) : std::function<double()>(steadySeconds); // read every frame: never empty
+  m_clock = clock ? std::move(clock) : std::function<double()>(steadySeconds);
+}
+
+void NetManager::setWorkClock(std::function<double()> clock) {
+  m_workClock = clock ? std::move(clock) : std::function<double()>(steadySeconds);
 }
 
 void NetManager::frame(double nowSeconds) {
-  // The join budget's measure of how long the ticks take: the clock setClock() gave
-  // (the steady clock by default), not `nowSeconds`, which is when the ticks are due.
-  const double busySince = m_clock();
+  // The join budget's measure of how long the ticks take: the work clock (real time),
+  // not `nowSeconds`, which says when the ticks are due.
+  const double busySince = m_workClock();
   m_frameTime = nowSeconds;
   m_forwards->onFrame(nowSeconds, m_clock());
   m_catchingUp = true;
@@ -88,7 +93,7 @@ void NetManager::frame(double nowSeconds) {
   // A period holds a sending tick (rates that do not divide, catch-up frames).
   if (ran > 0 && m_config.role == Role::Server) {
     m_budgetTicks += ran;
-    m_budgetBusySeconds += m_clock() - busySince;
+    m_budgetBusySeconds += m_workClock() - busySince;
     m_budgetSpawnSeconds += m_spawnSecondsInFrame;
     m_budgetStepWaitSeconds += m_stepWaitSecondsInFrame;
     const int period = std::max(1, static_cast<int>(std::lround(m_config.tickHz / static_cast<double>(m_config.sendHz))));
@@ -145,7 +150,7 @@ void NetManager::runTick() {
         group.finishStep();
         waited += clock() - since;
       }
-    } finish{m_group, m_clock, m_stepWaitSecondsInFrame};
+    } finish{m_group, m_workClock, m_stepWaitSecondsInFrame};
     if (sending) sentOurs = sendState();
     sendChosenSpawns();
   } else {

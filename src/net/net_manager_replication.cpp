@@ -124,7 +124,7 @@ uint32_t NetManager::codedSpawnOf(const Entity& e) {
 // tick never pays for more than the budget (updateSpawnBudget) however many join at once.
 // Before the step: coding a spawn reads its body.
 void NetManager::chooseSpawns() {
-  const double since = m_clock();
+  const double since = m_workClock();
   SpawnPass& pass = *m_spawnPass;
   pass.clear();
   m_spawnBudgetUsed = false;
@@ -153,7 +153,7 @@ void NetManager::chooseSpawns() {
     }
   }
   m_spawnBudgetUsed = budget == 0;
-  m_spawnSecondsInFrame += m_clock() - since;
+  m_spawnSecondsInFrame += m_workClock() - since;
 }
 
 // A batch of spawns fits one datagram with ENet's headers (a 1,400-byte MTU): ENet
@@ -164,7 +164,7 @@ constexpr size_t kSpawnBatchBytes = 1200;
 void NetManager::sendChosenSpawns() {
   SpawnPass& pass = *m_spawnPass;
   if (pass.ready.empty()) return;
-  const double since = m_clock();
+  const double since = m_workClock();
   // Each client's spawns of this tick go in as few reliable packets as fit
   // (wire/message_batch.h): the chosen list takes clients in turns, so it is grouped
   // by client first, each client's in the order chosen.
@@ -218,10 +218,10 @@ void NetManager::sendChosenSpawns() {
     log::info("client {} holds the world ({} spawns sent)", to->slot, to->replication.spawnsSent());
   }
   pass.clear(); // holds pointers to clients: not kept past the tick
-  m_spawnSecondsInFrame += m_clock() - since;
+  m_spawnSecondsInFrame += m_workClock() - since;
 }
 
-// After a send period's ticks (each taking `busySecondsPerTick` on NetManager's clock on
+// After a send period's ticks (each taking `busySecondsPerTick` on the work clock on
 // average, receiving included, `spawnSecondsPerTick` of it sending spawns and
 // `stepWaitSecondsPerTick` waiting for the physics thread): the next ticks' spawn
 // budget, from what the ticks leave spare.

@@ -10,6 +10,7 @@ namespace ferrum::wire {
 namespace {
 // The first byte: the type in the 4 bits a reliable message starts with (as the
 // receiver's ReadStream reads them), then 4 zero bits.
+static_assert(kMessageTypeBits <= 8, "the type and its padding make one byte");
 uint8_t makeHeaderByte() {
   WriteStream out(1);
   uint32_t type = static_cast<uint32_t>(MessageType::Spawns), zero = 0;
