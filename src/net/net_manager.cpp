@@ -146,9 +146,8 @@ void NetManager::runTick() {
       const std::function<double()>& clock;
       double& waited; // the join budget's: this thread's wait for the step
       ~FinishStep() {
-        const double since = clock();
+        const WorkTimer timed{clock, waited};
         group.finishStep();
-        waited += clock() - since;
       }
     } finish{m_group, m_workClock, m_stepWaitSecondsInFrame};
     if (sending) sentOurs = sendState();

@@ -135,6 +135,21 @@ constexpr uint32_t kRelevanceEveryTicks = 10;
 /// server's thread during 64 joins of a 2,000-entity world.
 constexpr float kRescoreQueueMetres = 2.0f;
 
+/// The join budget's timings: adds the time from its making to its end, on `clock`
+/// (NetManager's work clock), to `into`.
+class WorkTimer {
+public:
+  WorkTimer(const std::function<double()>& clock, double& into) : m_clock(clock), m_into(into), m_since(clock()) {}
+  ~WorkTimer() { m_into += m_clock() - m_since; }
+  WorkTimer(const WorkTimer&) = delete;
+  WorkTimer& operator=(const WorkTimer&) = delete;
+
+private:
+  const std::function<double()>& m_clock;
+  double& m_into;
+  double m_since;
+};
+
 /// The state bandwidth budget's refill per send (0: no budget).
 inline float budgetBytesPerSend(const NetConfig& config) {
   return config.budgetKbps * 1000.0f / 8.0f / static_cast<float>(config.sendHz);

@@ -124,7 +124,7 @@ uint32_t NetManager::codedSpawnOf(const Entity& e) {
 // tick never pays for more than the budget (updateSpawnBudget) however many join at once.
 // Before the step: coding a spawn reads its body.
 void NetManager::chooseSpawns() {
-  const double since = m_workClock();
+  const WorkTimer timed{m_workClock, m_spawnSecondsInFrame};
   SpawnPass& pass = *m_spawnPass;
   pass.clear();
   m_spawnBudgetUsed = false;
@@ -153,7 +153,6 @@ void NetManager::chooseSpawns() {
     }
   }
   m_spawnBudgetUsed = budget == 0;
-  m_spawnSecondsInFrame += m_workClock() - since;
 }
 
 // A batch of spawns fits one datagram with ENet's headers (a 1,400-byte MTU): ENet
@@ -164,7 +163,7 @@ constexpr size_t kSpawnBatchBytes = 1200;
 void NetManager::sendChosenSpawns() {
   SpawnPass& pass = *m_spawnPass;
   if (pass.ready.empty()) return;
-  const double since = m_workClock();
+  const WorkTimer timed{m_workClock, m_spawnSecondsInFrame};
   // Each client's spawns of this tick go in as few reliable packets as fit
   // (wire/message_batch.h): the chosen list takes clients in turns, so it is grouped
   // by client first, each client's in the order chosen.
@@ -218,7 +217,6 @@ void NetManager::sendChosenSpawns() {
     log::info("client {} holds the world ({} spawns sent)", to->slot, to->replication.spawnsSent());
   }
   pass.clear(); // holds pointers to clients: not kept past the tick
-  m_spawnSecondsInFrame += m_workClock() - since;
 }
 
 // After a send period's ticks (each taking `busySecondsPerTick` on the work clock on
