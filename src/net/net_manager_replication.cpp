@@ -261,14 +261,16 @@ void NetManager::updateRelevance() {
       queueWorld(to);
       continue;
     }
-    if (!relevanceActive() && to.replication.queued() == 0 && !to.queueScoredWithRelevance) continue;
+    // Without interest management, and last scored without it, a re-score would only
+    // re-order the queue: for a queue that waits, and its owner's moves.
+    const bool reorderOnly = !relevanceActive() && !to.queueScoredWithRelevance;
+    if (reorderOnly && to.replication.queued() == 0) continue;
     if (!havePoints) {
       points = ownedPositions();
       havePoints = true;
     }
     const std::vector<Vec3>* own = pointsOf(to.slot, points);
-    if (!relevanceActive() && !to.queueScoredWithRelevance && movedLessThan(to.queueScoredFrom, own, kRescoreQueueMetres))
-      continue;
+    if (reorderOnly && movedLessThan(to.queueScoredFrom, own, kRescoreQueueMetres)) continue;
     std::vector<std::pair<EntityId, float>> entries;
     std::vector<EntityId> leaving;
     m_walk->forEach([&](const Entity& e) {
