@@ -29,6 +29,11 @@ inline ferrum::HostDef cubesHost(ferrum::Role role) {
   return def;
 }
 
+/// A join budget fixed at its floor (NetConfig::spawnsPerTick). The adaptive one
+/// follows how fast the machine runs the ticks (NetManager::setWorkClock), and with it
+/// what each tick paces: a test that counts or compares runs pins it.
+inline void fixJoinBudget(ferrum::HostDef& def) { def.net.maxSpawnsPerTick = def.net.spawnsPerTick; }
+
 /// A cubes host of `role` on `transport`, on the test's virtual clock `now`; `adjust`
 /// edits its definition first. Null (and a test failure) if it cannot be built.
 inline std::unique_ptr<ferrum::Host> cubesHostOn(ferrum::Transport& transport, ferrum::Role role, const double& now,

@@ -71,9 +71,7 @@ CubesRun runCubes(bool physicsThread, bool worldFirst = false) {
   auto make = [&](MemoryTransport& t, Role role) {
     return testing_support::cubesHostOn(t, role, now, [&](HostDef& def) {
       def.net.physicsThread = physicsThread;
-      // A fixed join budget: the adaptive one reads wall clock, which differs between
-      // the two runs (and on a loaded machine), and so would what each tick paces.
-      def.net.maxSpawnsPerTick = def.net.spawnsPerTick;
+      testing_support::fixJoinBudget(def); // the two runs pace the same spawns each tick
     });
   };
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);

@@ -22,10 +22,10 @@ TEST(SpawnPass, SpectatorsJoiningTogetherGetEachEntityFromOneCodingAndHoldTheWho
   double now = 0;
   // A fixed join budget of 128 spawns a tick: a join of twenty ticks, each of whose
   // budgets may run out between two clients' turns (the next tick codes those
-  // entities again: the bound's slack). The adaptive one follows how fast the machine
-  // runs the ticks (NetManager::setWorkClock), and so would the count.
-  auto fixedBudget = [](HostDef& def) { def.net.maxSpawnsPerTick = def.net.spawnsPerTick; };
-  auto make = [&](MemoryTransport& t, Role role) { return testing_support::cubesHostOn(t, role, now, fixedBudget); };
+  // entities again: the bound's slack).
+  auto make = [&](MemoryTransport& t, Role role) {
+    return testing_support::cubesHostOn(t, role, now, testing_support::fixJoinBudget);
+  };
   std::unique_ptr<Host> server = make(network.endpoint(1), Role::Server);
   ASSERT_TRUE(server);
   game::spawnCubesScenario(server->net(), 4.0f); // 900 cubes and a roller

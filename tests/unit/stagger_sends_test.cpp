@@ -29,15 +29,14 @@ struct Served {
 
 // A server of the cubes scenario (the roller keeps state flowing) and two spectators,
 // in memory on a virtual clock; one second measured once both hold the world. A fixed
-// join budget: the adaptive one follows the machine's speed, and with it the tick the
-// second starts on and where the roller is then.
+// join budget, so that second starts on the same tick, the roller in the same place.
 Served runTwoClients(bool stagger) {
   MemoryNetwork network;
   double now = 0;
   auto make = [&](MemoryTransport& t, Role role) {
     return testing_support::cubesHostOn(t, role, now, [&](HostDef& def) {
       def.net.staggerSends = stagger;
-      def.net.maxSpawnsPerTick = def.net.spawnsPerTick;
+      testing_support::fixJoinBudget(def);
     });
   };
   Served served;
